@@ -1,0 +1,116 @@
+package com.saasspend.integration.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.saasspend.integration.common.Log;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The shared edge of every HttpApi function: turns the API Gateway v2 event into an {@link ApiRequest}, finds the
+ * route, and turns any outcome into a response. Client mistakes become 4xx problem+json; anything unexpected becomes a
+ * 500 without a stack trace, logged with the request id.
+ */
+public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** API Gateway allows 10 MB; no request of ours needs more than this. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final Log LOG = Log.of(HttpApiHandler.class);
+
+    private final String tenantClaim;
+    private final Map<String, Function<ApiRequest, ApiResponse>> routes;
+
+    protected HttpApiHandler(String tenantClaim, Map<String, Function<ApiRequest, ApiResponse>> routes) {
+        this.tenantClaim = tenantClaim;
+        this.routes = Map.copyOf(routes);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String requestId = context != null ? context.getAwsRequestId() : null;
+        ApiResponse response;
+        try {
+            ApiRequest request = toRequest(event, requestId);
+            Log.context(requestId, request.tenantId());
+            Function<ApiRequest, ApiResponse> route = routes.get(request.routeKey());
+            if (route == null) {
+                throw ApiProblem.notFound("route_not_found", "No such operation: " + request.routeKey() + ".");
+            }
+            response = route.apply(request);
+        } catch (ApiProblem problem) {
+            if (problem.status() >= 500) {
+                LOG.warn("request failed upstream", "code", problem.code(), "detail", problem.detail());
+            }
+            response = ProblemResponses.of(problem, requestId);
+        } catch (RuntimeException e) {
+            LOG.error("unhandled error", e);
+            response = ProblemResponses.internalError(requestId);
+        } finally {
+            Log.clearContext();
+        }
+        return toEvent(response);
+    }
+
+    private ApiRequest toRequest(APIGatewayV2HTTPEvent event, String requestId) {
+        String tenant = claims(event).map(c -> c.get(tenantClaim)).filter(t -> !t.isBlank()).orElse(null);
+        if (tenant == null) {
+            throw new ApiProblem(401, "unauthenticated", "Unauthenticated",
+                    "The request carries no tenant: sign in again (the token lacks the '" + tenantClaim + "' claim).");
+        }
+        Map<String, String> claims = claims(event).orElse(Map.of());
+        String actor = Optional.ofNullable(claims.get("email")).orElse(claims.getOrDefault("sub", "unknown"));
+        String routeKey = event.getRouteKey() != null ? event.getRouteKey() : "";
+        return new ApiRequest(routeKey,
+                orEmpty(event.getPathParameters()),
+                orEmpty(event.getQueryStringParameters()),
+                orEmpty(event.getHeaders()),
+                body(event),
+                tenant,
+                actor,
+                requestId);
+    }
+
+    private static Optional<Map<String, String>> claims(APIGatewayV2HTTPEvent event) {
+        return Optional.ofNullable(event.getRequestContext())
+                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getJwt)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT::getClaims);
+    }
+
+    private static String body(APIGatewayV2HTTPEvent event) {
+        String raw = event.getBody();
+        if (raw == null) {
+            return null;
+        }
+        byte[] bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiProblem(413, "body_too_large", "Request body too large",
+                    "The request body is " + bytes.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted.");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static APIGatewayV2HTTPResponse toEvent(ApiResponse response) {
+        Map<String, String> headers = new HashMap<>(response.headers());
+        if (response.contentType() != null) {
+            headers.put("Content-Type", response.contentType());
+        }
+        headers.put("Cache-Control", "no-store");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(response.status())
+                .withHeaders(headers)
+                .withBody(response.body())
+                .withIsBase64Encoded(false)
+                .build();
+    }
+}

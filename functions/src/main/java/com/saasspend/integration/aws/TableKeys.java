@@ -1,0 +1,22 @@
+package com.saasspend.integration.aws;
+
+/** The single table's key layout, in one place (see README "Data model"). */
+final class TableKeys {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    /** Sparse index read by the sync dispatcher: only connected integration records carry these attributes. */
+    static final String CONNECTED_INDEX = "ConnectedIntegrations";
+    static final String CONNECTED_PK = "connectedPk";
+    static final String CONNECTED_SK = "connectedSk";
+    static final String CONNECTED_PARTITION = "CONNECTED";
+
+    private TableKeys() {}
+
+    static String tenant(String tenantId) {
+        return "TENANT#" + tenantId;
+    }
+
+    static String integration(String typeId) {
+        return "INTEGRATION#" + typeId;
+    }
+}

@@ -1,0 +1,57 @@
+# Shared by infra/scripts/test and infra/scripts/run: the project-local Python tools and the moto emulator.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="$ROOT/.venv"
+REQUIREMENTS="$ROOT/infra/requirements.txt"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Creates ./.venv on first use and reinstalls only when infra/requirements.txt changes.
+ensure_venv() {
+  local stamp="$VENV/.requirements.sha256" want
+  want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+  if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  log "installing Python tools into .venv (first run only; about a minute)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  echo "$want" > "$stamp"
+}
+
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Starts moto_server on a free loopback port and exports what the AWS SDK needs to reach it.
+start_moto() {
+  local port="${MOTO_PORT:-$(free_port)}"
+  MOTO_LOG="${MOTO_LOG:-$ROOT/target/moto.log}"
+  mkdir -p "$(dirname "$MOTO_LOG")"
+  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
+  MOTO_PID=$!
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  export AWS_REGION="${AWS_REGION:-us-east-1}" AWS_DEFAULT_REGION="${AWS_REGION:-us-east-1}"
+  # Dummy credentials: moto accepts any; real ones must never reach a test run.
+  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+  unset AWS_SESSION_TOKEN AWS_PROFILE
+  for _ in $(seq 1 100); do
+    if curl -fsS "$AWS_ENDPOINT_URL/moto-api/" >/dev/null 2>&1; then
+      log "moto started on $AWS_ENDPOINT_URL (pid $MOTO_PID)"
+      return 0
+    fi
+    if ! kill -0 "$MOTO_PID" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  log "moto did not start; its log:"; cat "$MOTO_LOG" >&2
+  return 1
+}
+
+stop_moto() {
+  if [[ -n "${MOTO_PID:-}" ]] && kill -0 "$MOTO_PID" 2>/dev/null; then
+    kill "$MOTO_PID" 2>/dev/null || true
+    wait "$MOTO_PID" 2>/dev/null || true
+    log "moto stopped"
+  fi
+}
