@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.Refusal;
+import com.saasspend.integration.domain.UpstreamFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,6 +45,14 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
                 throw ApiProblem.notFound("route_not_found", "No such operation: " + request.routeKey() + ".");
             }
             response = route.apply(request);
+        } catch (Refusal refusal) {
+            response = ProblemResponses.of(Refusals.toProblem(refusal), requestId);
+            if (refusal.retryAfterSeconds() != null) {
+                response = response.withHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+            }
+        } catch (UpstreamFailure failure) {
+            LOG.warn("Atlassian failed", "kind", failure.kind(), "status", failure.status());
+            response = ProblemResponses.of(Refusals.toProblem(Refusal.fromUnavailable(failure, "handled the request")), requestId);
         } catch (ApiProblem problem) {
             if (problem.status() >= 500) {
                 LOG.warn("request failed upstream", "code", problem.code(), "detail", problem.detail());

@@ -1,26 +1,101 @@
 package com.saasspend.integration.api;
 
+import com.saasspend.integration.atlassian.AtlassianEndpoints;
+import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.OrgAdminClient;
+import com.saasspend.integration.atlassian.ProductAccessClient;
+import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseDataEraser;
+import com.saasspend.integration.aws.EventBridgeSyncRequester;
+import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
-import com.saasspend.integration.domain.IntegrationOverview;
-import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.Credential;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationService;
+import com.saasspend.integration.domain.IntegrationType;
 import java.time.Clock;
-import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Settings &gt; Integrations: the HttpApi routes under /integrations. */
+/** Settings &gt; Integrations: the HttpApi routes under /integrations. Parsing here, decisions in the service. */
 public final class IntegrationsApiHandler extends HttpApiHandler {
 
-    /** Lambda's entry point: wires the real adapters once per instance. */
+    /** Lambda's entry point: wires the real adapters once per instance (and once per SnapStart snapshot). */
     public IntegrationsApiHandler() {
-        this(Env.system(), new DynamoIntegrationStore(AwsClients.dynamoDb(), Env.system().required("TABLE_NAME")),
-                Clock.systemUTC());
+        this(Env.system(), Clock.systemUTC());
     }
 
-    public IntegrationsApiHandler(Env env, IntegrationStore store, Clock clock) {
-        super(env.optional("TENANT_CLAIM", "tenant_id"), Map.of(
-                "GET /integrations", request -> ApiResponse.json(200,
-                        IntegrationOverview.of(store.list(request.tenantId()), LocalDate.now(clock)))));
+    private IntegrationsApiHandler(Env env, Clock clock) {
+        this(env, wire(env, clock));
+    }
+
+    public IntegrationsApiHandler(Env env, IntegrationService service) {
+        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service));
+    }
+
+    /** The production wiring, also used by the local stack and the integration tests with their own Env. */
+    public static IntegrationService wire(Env env, Clock clock) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        AtlassianEndpoints endpoints = AtlassianEndpoints.from(env);
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forApiRequests());
+        return new IntegrationService(
+                new DynamoIntegrationStore(dynamo, table),
+                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
+                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")),
+                new OrgAdminClient(http, endpoints),
+                new ProductAccessClient(http, endpoints),
+                new DynamoLicenseDataEraser(dynamo, table),
+                clock);
+    }
+
+    private static Map<String, java.util.function.Function<ApiRequest, ApiResponse>> routes(IntegrationService service) {
+        return Map.of(
+                "GET /integrations", request -> ApiResponse.json(200, service.overview(request.tenantId())),
+                "POST /integrations/{type}", request -> {
+                    IntegrationType type = type(request);
+                    Credential credential = ConnectRequests.parse(type, JsonBodies.object(request));
+                    IntegrationService.Connected result = service.connect(request.tenantId(), request.actor(), credential);
+                    return ApiResponse.json(result.created() ? 201 : 200, view(result.integration()));
+                },
+                "PUT /integrations/{type}/credentials", request -> {
+                    IntegrationType type = type(request);
+                    Credential credential = ConnectRequests.parse(type, JsonBodies.object(request));
+                    return ApiResponse.json(200, view(service.rotate(request.tenantId(), credential)));
+                },
+                "DELETE /integrations/{type}", request -> {
+                    List<IntegrationType> removed = service.disconnect(request.tenantId(), type(request));
+                    return ApiResponse.json(200, Map.of("disconnected", removed.stream().map(IntegrationType::id).toList()));
+                },
+                "POST /integrations/{type}/sync", request -> {
+                    IntegrationType type = type(request);
+                    service.requestSync(request.tenantId(), type);
+                    return ApiResponse.json(202, Map.of("integration", type.id(), "sync", "requested"));
+                });
+    }
+
+    private static IntegrationType type(ApiRequest request) {
+        String id = request.path("type");
+        return IntegrationType.fromId(id).orElseThrow(() -> ApiProblem.notFound("unknown_integration_type",
+                "There is no integration type '" + (id.length() > 40 ? id.substring(0, 40) + "..." : id)
+                        + "'. Known types: atlassian, jira, confluence, trello, bitbucket."));
+    }
+
+    /** What the front end sees of a record: never the secret, nor the secret's name. */
+    static Map<String, Object> view(Integration i) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("type", i.type().id());
+        view.put("status", i.status().id());
+        view.put("settings", i.settings());
+        view.put("connectedAt", i.connectedAt());
+        view.put("connectedBy", i.connectedBy());
+        view.put("credentialExpiresOn", i.credentialExpiresOn());
+        view.put("lastSuccessfulSyncAt", i.lastSuccessfulSyncAt());
+        view.put("lastError", i.lastError());
+        return view;
     }
 }

@@ -16,6 +16,11 @@ final class TableKeys {
         return "TENANT#" + tenantId;
     }
 
+    /** The partition of a tenant's synced license data (users, groups, seats): erased as one on disconnect. */
+    static String licenses(String tenantId) {
+        return "TENANT#" + tenantId + "#LICENSES";
+    }
+
     static String integration(String typeId) {
         return "INTEGRATION#" + typeId;
     }

@@ -8,7 +8,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Json;
@@ -16,7 +15,7 @@ import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.testing.AwsEmulator;
-import com.saasspend.integration.testing.StateTables;
+import com.saasspend.integration.testing.EmulatedAws;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,7 +25,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @ExtendWith(AwsEmulator.class)
 class IntegrationsApiIT {
@@ -36,10 +34,10 @@ class IntegrationsApiIT {
 
     @BeforeAll
     static void setUp() {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = StateTables.create(dynamo);
-        store = new DynamoIntegrationStore(dynamo, table);
-        handler = new IntegrationsApiHandler(new Env(Map.of("TABLE_NAME", table)), store, NOW);
+        EmulatedAws aws = new EmulatedAws();
+        store = new DynamoIntegrationStore(aws.dynamo, aws.table);
+        Env env = new Env(aws.env());
+        handler = new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, NOW));
     }
 
     private static APIGatewayV2HTTPEvent sampleEvent(String tenant) {

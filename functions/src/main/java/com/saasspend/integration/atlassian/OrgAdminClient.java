@@ -1,0 +1,122 @@
+package com.saasspend.integration.atlassian;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.OrgDomain;
+import com.saasspend.integration.domain.ProductInstance;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The Organizations REST API (api.atlassian.com/admin), v1 and v2, with an org API key as Bearer token. */
+public final class OrgAdminClient implements AtlassianOrgApi {
+    private final AtlassianHttp http;
+    private final String adminBase;
+
+    public OrgAdminClient(AtlassianHttp http, AtlassianEndpoints endpoints) {
+        this.http = http;
+        this.adminBase = endpoints.adminBaseUrl() + "/admin";
+    }
+
+    @Override
+    public List<String> orgIdsOfKey(String apiKey) {
+        List<String> ids = new ArrayList<>();
+        followV1Pages("list organizations", "/v1/orgs", apiKey, page -> page.path("data").forEach(o -> ids.add(o.path("id").asText())));
+        return ids;
+    }
+
+    @Override
+    public String orgName(String orgId, String apiKey) {
+        JsonNode org = http.send("read organization", "GET", uri("/v1/orgs/" + enc(orgId)), bearer(apiKey), null);
+        return org.path("data").path("attributes").path("name").asText(orgId);
+    }
+
+    @Override
+    public List<OrgDomain> domains(String orgId, String apiKey) {
+        List<OrgDomain> domains = new ArrayList<>();
+        followV1Pages("list domains", "/v1/orgs/" + enc(orgId) + "/domains", apiKey, page -> page.path("data").forEach(d ->
+                domains.add(new OrgDomain(d.path("attributes").path("name").asText(),
+                        d.path("attributes").path("claim").path("status").asText("unverified")))));
+        return domains;
+    }
+
+    @Override
+    public int directoryCount(String orgId, String apiKey) {
+        int count = 0;
+        String cursor = null;
+        do {
+            String query = "?limit=100" + (cursor == null ? "" : "&cursor=" + enc(cursor));
+            JsonNode page = http.send("list directories", "GET", uri("/v2/orgs/" + enc(orgId) + "/directories" + query), bearer(apiKey), null);
+            count += page.path("data").size();
+            cursor = page.path("links").path("next").asText(null);
+        } while (cursor != null && !cursor.isBlank());
+        return count;
+    }
+
+    @Override
+    public List<ProductInstance> productInstances(String orgId, String apiKey) {
+        List<ProductInstance> instances = new ArrayList<>();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("limit", 1000);
+        while (true) {
+            JsonNode page = http.send("list product instances", "POST", uri("/v2/orgs/" + enc(orgId) + "/workspaces"), bearer(apiKey), body);
+            page.path("data").forEach(w -> {
+                JsonNode a = w.path("attributes");
+                instances.add(new ProductInstance(w.path("id").asText(), a.path("type").asText(), a.path("name").asText(null),
+                        a.path("hostUrl").asText(null),
+                        a.hasNonNull("capacity") ? a.path("capacity").asInt() : null,
+                        a.hasNonNull("usage") ? a.path("usage").asInt() : null));
+            });
+            String next = page.path("links").path("next").asText(null);
+            if (next == null || next.isBlank()) {
+                return instances;
+            }
+            // The next link is a URL carrying the cursor; a cursor request must carry nothing else.
+            body = Map.of("cursor", cursorOf(next));
+        }
+    }
+
+    /** v1 lists link to the next page with a full URL; we take only its cursor, so the key never leaves our host. */
+    private void followV1Pages(String operation, String path, String apiKey, Consumer<JsonNode> onPage) {
+        String cursor = null;
+        do {
+            String query = cursor == null ? "" : "?cursor=" + enc(cursor);
+            JsonNode page = http.send(operation, "GET", uri(path + query), bearer(apiKey), null);
+            onPage.accept(page);
+            String next = page.path("links").path("next").asText(null);
+            cursor = next == null || next.isBlank() ? null : cursorOf(next);
+        } while (cursor != null);
+    }
+
+    /** A cursor from a next link that is either a full URL (?cursor=...) or the bare cursor. */
+    static String cursorOf(String next) {
+        int q = next.indexOf('?');
+        if (!next.startsWith("http") || q < 0) {
+            return next;
+        }
+        for (String pair : next.substring(q + 1).split("&")) {
+            if (pair.startsWith("cursor=")) {
+                return URLDecoder.decode(pair.substring("cursor=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return next;
+    }
+
+    private URI uri(String pathAndQuery) {
+        return URI.create(adminBase + pathAndQuery);
+    }
+
+    static String bearer(String apiKey) {
+        return "Bearer " + apiKey;
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

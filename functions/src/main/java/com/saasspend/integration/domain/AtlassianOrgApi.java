@@ -1,0 +1,21 @@
+package com.saasspend.integration.domain;
+
+import java.util.List;
+
+/**
+ * The Atlassian Organizations API as the domain needs it, authenticated with the org API key. Implementations
+ * throw {@link UpstreamFailure} when Atlassian refuses or fails.
+ */
+public interface AtlassianOrgApi {
+    /** Ids of the organizations the key belongs to (an org API key belongs to exactly one). */
+    List<String> orgIdsOfKey(String apiKey);
+
+    String orgName(String orgId, String apiKey);
+
+    List<OrgDomain> domains(String orgId, String apiKey);
+
+    /** More than one directory means the org is on the deprecated original user management experience. */
+    int directoryCount(String orgId, String apiKey);
+
+    List<ProductInstance> productInstances(String orgId, String apiKey);
+}

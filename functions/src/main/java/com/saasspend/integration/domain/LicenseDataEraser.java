@@ -1,0 +1,6 @@
+package com.saasspend.integration.domain;
+
+/** Removes a tenant's synced license data (users, groups, seats) when Atlassian is disconnected; audit stays. */
+public interface LicenseDataEraser {
+    void eraseSyncedData(String tenantId);
+}
