@@ -42,7 +42,7 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
         DynamoDbClient dynamo = AwsClients.dynamoDb();
         String table = env.required("TABLE_NAME");
         AtlassianEndpoints endpoints = AtlassianEndpoints.from(env);
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forApiRequests());
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forApiRequests().withOverrides(env));
         return new IntegrationService(
                 new DynamoIntegrationStore(dynamo, table),
                 new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),

@@ -3,6 +3,9 @@ package com.saasspend.integration.atlassian;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.OrgDomain;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.ProductInstance;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -80,6 +83,91 @@ public final class OrgAdminClient implements AtlassianOrgApi {
             // The next link is a URL carrying the cursor; a cursor request must carry nothing else.
             body = Map.of("cursor", cursorOf(next));
         }
+    }
+
+    /** Users of every directory ("-"), 100 a page (the API's maximum), with product access and groups expanded. */
+    @Override
+    public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("limit", 100);
+        body.put("expand", List.of("productAccess", "groups", "platformRoles"));
+        if (cursor != null) {
+            body.put("cursor", cursor);
+        }
+        JsonNode page = http.send("list users", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/users/search"), bearer(apiKey), body);
+        List<OrgUser> users = new ArrayList<>();
+        page.path("data").forEach(u -> users.add(user(u)));
+        return new Page<>(users, nextCursor(page));
+    }
+
+    @Override
+    public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("limit", 100);
+        body.put("expand", List.of("counts.users"));
+        if (cursor != null) {
+            body.put("cursor", cursor);
+        }
+        JsonNode page = http.send("list groups", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/search"), bearer(apiKey), body);
+        List<OrgGroup> groups = new ArrayList<>();
+        page.path("data").forEach(g -> groups.add(new OrgGroup(
+                groupId(g.path("id").asText()),
+                g.path("name").asText(),
+                g.path("description").asText(null),
+                g.path("managedBy").asText(null),
+                g.path("externalSynced").asBoolean(false) || "external".equals(g.path("managedBy").asText()),
+                g.path("counts").hasNonNull("users") ? g.path("counts").path("users").asInt() : null,
+                List.of())));
+        return new Page<>(groups, nextCursor(page));
+    }
+
+    @Override
+    public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) {
+        List<OrgGroup.Grant> grants = new ArrayList<>();
+        String cursor = null;
+        do {
+            String query = "?limit=100" + (cursor == null ? "" : "&cursor=" + enc(cursor));
+            JsonNode page = http.send("read group role assignments", "GET", uri("/v2/orgs/" + enc(orgId)
+                    + "/directories/-/groups/" + enc(groupId) + "/role-assignments" + query), bearer(apiKey), null);
+            page.path("data").forEach(a -> {
+                List<String> roles = new ArrayList<>();
+                a.path("roles").forEach(r -> roles.add(r.asText()));
+                grants.add(new OrgGroup.Grant(a.path("resourceId").asText(), a.path("resourceOwner").asText(null), roles,
+                        a.hasNonNull("defaultRole")));
+            });
+            cursor = nextCursor(page);
+        } while (cursor != null);
+        return grants;
+    }
+
+    private static OrgUser user(JsonNode u) {
+        List<OrgUser.ProductAccess> products = new ArrayList<>();
+        u.path("productAccess").forEach(p -> products.add(new OrgUser.ProductAccess(
+                p.path("key").asText(), p.path("id").asText(), p.hasNonNull("lastActiveTimestamp") ? p.path("lastActiveTimestamp").asText() : null)));
+        List<OrgUser.GroupRef> groups = new ArrayList<>();
+        u.path("groups").forEach(g -> groups.add(new OrgUser.GroupRef(groupId(g.path("id").asText()), g.path("name").asText(null))));
+        boolean orgAdmin = false;
+        for (JsonNode role : u.path("platformRoles")) {
+            // platformRoles items are role ids, or objects carrying one, depending on the expand's version.
+            String id = role.isTextual() ? role.asText() : role.path("roleId").asText(role.path("role").asText(""));
+            orgAdmin |= id.endsWith("org-admin");
+        }
+        return new OrgUser(u.path("accountId").asText(), u.path("name").asText(null), u.path("email").asText(null),
+                u.path("accountType").asText(null), u.path("accountStatus").asText(null),
+                u.path("membershipStatus").asText(u.path("status").asText(null)), u.path("claimStatus").asText(null),
+                orgAdmin, u.path("addedToOrg").asText(null), products, groups);
+    }
+
+    /** Users' groups carry the group's ARI, group objects its bare id: we keep the bare id. */
+    static String groupId(String idOrAri) {
+        int slash = idOrAri.lastIndexOf('/');
+        return idOrAri.startsWith("ari:") && slash >= 0 ? idOrAri.substring(slash + 1) : idOrAri;
+    }
+
+    /** v2 pages end when links.next is absent or empty; it holds an opaque cursor. */
+    private static String nextCursor(JsonNode page) {
+        String next = page.path("links").path("next").asText(null);
+        return next == null || next.isBlank() ? null : cursorOf(next);
     }
 
     /** v1 lists link to the next page with a full URL; we take only its cursor, so the key never leaves our host. */

@@ -5,7 +5,9 @@ import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.ProductAccessCheck;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Checks product credentials live: the account authenticates, and it may read the users and groups a sync needs.
@@ -30,7 +32,7 @@ public final class ProductAccessClient implements ProductAccessCheck {
                 http.send("Jira: who am I", "GET", URI.create(base + "/rest/api/3/myself"), auth, null);
                 // Reading application roles needs Jira administration, as the sync does.
                 http.send("Jira: read application roles", "GET", URI.create(base + "/rest/api/3/applicationrole"), auth, null);
-                yield new VerifiedProduct(site, site);
+                yield new VerifiedProduct(site, site, List.of());
             }
             case CONFLUENCE -> {
                 String site = credential.settings().get("site");
@@ -38,7 +40,7 @@ public final class ProductAccessClient implements ProductAccessCheck {
                 String auth = basic(credential);
                 http.send("Confluence: who am I", "GET", URI.create(base + "/wiki/rest/api/user/current"), auth, null);
                 http.send("Confluence: list groups", "GET", URI.create(base + "/wiki/rest/api/group?limit=1"), auth, null);
-                yield new VerifiedProduct(site, site);
+                yield new VerifiedProduct(site, site, List.of());
             }
             case TRELLO -> {
                 String enterprise = credential.settings().get("enterpriseId");
@@ -47,15 +49,28 @@ public final class ProductAccessClient implements ProductAccessCheck {
                 http.send("Trello: who am I", "GET", URI.create(endpoints.trelloBaseUrl() + "/1/members/me" + auth), null, null);
                 JsonNode ent = http.send("Trello: read enterprise", "GET",
                         URI.create(endpoints.trelloBaseUrl() + "/1/enterprises/" + OrgAdminClient.enc(enterprise) + auth), null, null);
-                yield new VerifiedProduct(enterprise, ent.path("displayName").asText(enterprise));
+                List<String> aliases = new ArrayList<>();
+                for (String field : List.of("id", "name", "displayName")) {
+                    if (ent.hasNonNull(field)) {
+                        aliases.add(ent.path(field).asText());
+                    }
+                }
+                yield new VerifiedProduct(enterprise, ent.path("displayName").asText(enterprise), aliases);
             }
             case BITBUCKET -> {
                 String workspace = credential.settings().get("workspace");
                 String auth = basic(credential);
                 http.send("Bitbucket: who am I", "GET", URI.create(endpoints.bitbucketBaseUrl() + "/2.0/user"), auth, null);
-                http.send("Bitbucket: list workspace members", "GET", URI.create(endpoints.bitbucketBaseUrl()
+                JsonNode members = http.send("Bitbucket: list workspace members", "GET", URI.create(endpoints.bitbucketBaseUrl()
                         + "/2.0/workspaces/" + OrgAdminClient.enc(workspace) + "/members?pagelen=1"), auth, null);
-                yield new VerifiedProduct(workspace, workspace);
+                JsonNode ws = members.path("values").path(0).path("workspace");
+                List<String> aliases = new ArrayList<>();
+                for (String field : List.of("uuid", "slug", "name")) {
+                    if (ws.hasNonNull(field)) {
+                        aliases.add(ws.path(field).asText());
+                    }
+                }
+                yield new VerifiedProduct(workspace, ws.path("name").asText(workspace), aliases);
             }
             case ATLASSIAN -> throw new IllegalArgumentException("The Atlassian org is checked by OrgAdminClient");
         };

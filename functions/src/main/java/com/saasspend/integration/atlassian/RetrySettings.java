@@ -15,4 +15,11 @@ public record RetrySettings(int maxAttempts, Duration baseDelay, Duration maxDel
     public static RetrySettings forSync() {
         return new RetrySettings(8, Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(20));
     }
+
+    /** The defaults, with the longest wait between attempts overridable (ATLASSIAN_RETRY_MAX_DELAY_MS) for tests and local runs. */
+    public RetrySettings withOverrides(com.saasspend.integration.common.Env env) {
+        Duration max = env.find("ATLASSIAN_RETRY_MAX_DELAY_MS").map(v -> Duration.ofMillis(Long.parseLong(v))).orElse(maxDelay);
+        Duration base = max.compareTo(baseDelay) < 0 ? max : baseDelay;
+        return new RetrySettings(maxAttempts, base, max, requestTimeout);
+    }
 }

@@ -57,7 +57,7 @@ public final class DynamoIntegrationStore implements IntegrationStore {
         Integration stored = new Integration(integration.tenantId(), integration.type(), integration.status(),
                 integration.settings(), integration.secretName(), integration.credentialExpiresOn(),
                 integration.connectedAt(), integration.connectedBy(), integration.lastSuccessfulSyncAt(),
-                integration.lastError(), expectedVersion + 1);
+                integration.lastError(), integration.syncPaused(), expectedVersion + 1);
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(toItem(stored));
         if (expectedVersion == 0) {
             put.conditionExpression("attribute_not_exists(pk)");
@@ -97,7 +97,9 @@ public final class DynamoIntegrationStore implements IntegrationStore {
         putIfPresent(item, "lastSuccessfulSyncAt", i.lastSuccessfulSyncAt());
         putIfPresent(item, "lastError", i.lastError());
         item.put("version", n(i.version()));
-        if (i.status() != IntegrationStatus.DISCONNECTED) {
+        item.put("syncPaused", AttributeValue.fromBool(i.syncPaused()));
+        // Only integrations the schedule should sync are in the dispatcher's sparse index.
+        if (i.status() != IntegrationStatus.DISCONNECTED && !i.syncPaused()) {
             item.put(TableKeys.CONNECTED_PK, s(TableKeys.CONNECTED_PARTITION));
             item.put(TableKeys.CONNECTED_SK, s(i.tenantId() + "#" + i.type().id()));
         }
@@ -124,6 +126,7 @@ public final class DynamoIntegrationStore implements IntegrationStore {
                 str(item, "connectedBy"),
                 lastSync == null ? null : Instant.parse(lastSync),
                 str(item, "lastError"),
+                item.containsKey("syncPaused") && Boolean.TRUE.equals(item.get("syncPaused").bool()),
                 num(item, "version", 0));
     }
 }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -16,13 +14,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * tenant partition (integration records, reclaim audit) is a different partition and stays.
  */
 public final class DynamoLicenseDataEraser implements LicenseDataEraser {
-    private static final int BATCH = 25;
     private final DynamoDbClient dynamo;
     private final String table;
+    private final BatchWriter writer;
 
     public DynamoLicenseDataEraser(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.writer = new BatchWriter(dynamo, table);
     }
 
     @Override
@@ -34,39 +33,15 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
                         .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)))))
                 .items()
                 .forEach(key -> {
-                    deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build());
-                    if (deletes.size() == BATCH) {
-                        write(deletes);
+                    deletes.add(BatchWriter.delete(key));
+                    if (deletes.size() == 500) {
+                        writer.write(deletes);
                         deletes.clear();
                     }
                 });
-        if (!deletes.isEmpty()) {
-            write(deletes);
-        }
-    }
-
-    private void write(List<WriteRequest> requests) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, List.copyOf(requests));
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt > 8) {
-                throw new IllegalStateException("DynamoDB kept unprocessed deletes");
-            }
-            Map<String, List<WriteRequest>> request = pending;
-            BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(request));
-            Map<String, List<WriteRequest>> unprocessed = response.unprocessedItems();
-            pending = unprocessed == null ? Map.of() : unprocessed;
-            if (!pending.isEmpty()) {
-                sleep(50L << attempt);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        writer.write(deletes);
+        // The sync's checkpoint describes data that no longer exists.
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)),
+                TableKeys.SK, s(TableKeys.syncState("atlassian")))));
     }
 }

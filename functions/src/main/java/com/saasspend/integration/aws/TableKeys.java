@@ -21,6 +21,11 @@ final class TableKeys {
         return "TENANT#" + tenantId + "#LICENSES";
     }
 
+    /** Checkpoint and lease of an integration's running sync, in the tenant partition. */
+    static String syncState(String typeId) {
+        return "SYNCSTATE#" + typeId;
+    }
+
     static String integration(String typeId) {
         return "INTEGRATION#" + typeId;
     }

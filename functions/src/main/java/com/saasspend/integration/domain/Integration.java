@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * One connected integration of one tenant, as stored. Holds where its credential lives ({@code secretName}), never the
  * credential itself. {@code settings} are the non-secret connection facts (org id, site, workspace, admin email).
+ * {@code syncPaused}: the credential was rejected, so syncs wait until it is rotated instead of failing every tick.
  */
 public record Integration(
         String tenantId,
@@ -19,6 +20,7 @@ public record Integration(
         String connectedBy,
         Instant lastSuccessfulSyncAt,
         String lastError,
+        boolean syncPaused,
         long version) {
 
     public Integration {
@@ -31,6 +33,12 @@ public record Integration(
 
     public Integration withStatus(IntegrationStatus newStatus, String error) {
         return new Integration(tenantId, type, newStatus, settings, secretName, credentialExpiresOn, connectedAt,
-                connectedBy, lastSuccessfulSyncAt, error, version);
+                connectedBy, lastSuccessfulSyncAt, error, syncPaused, version);
+    }
+
+    /** After a sync: its outcome, the error in words (or null), whether syncs wait for a rotated credential. */
+    public Integration afterSync(IntegrationStatus newStatus, Instant succeededAt, String error, boolean paused) {
+        return new Integration(tenantId, type, newStatus, settings, secretName, credentialExpiresOn, connectedAt,
+                connectedBy, succeededAt != null ? succeededAt : lastSuccessfulSyncAt, error, paused, version);
     }
 }

@@ -58,7 +58,7 @@ public final class IntegrationService {
         leftover.map(Integration::secretName).ifPresent(vault::delete);
         String secretName = vault.create(tenantId, type, credential.secret());
         Integration fresh = new Integration(tenantId, type, IntegrationStatus.CONNECTED, settings, secretName,
-                credential.expiresOn(), Instant.now(clock), actor, null, null, 0);
+                credential.expiresOn(), Instant.now(clock), actor, null, null, false, 0);
         Integration saved;
         try {
             saved = store.save(fresh, leftover.map(Integration::version).orElse(0L));
@@ -135,7 +135,7 @@ public final class IntegrationService {
                 current.status() == IntegrationStatus.ERROR ? IntegrationStatus.CONNECTED : current.status(),
                 settings, current.secretName(), credential.expiresOn(), current.connectedAt(), current.connectedBy(),
                 current.lastSuccessfulSyncAt(), current.status() == IntegrationStatus.ERROR ? null : current.lastError(),
-                current.version());
+                false, current.version());
         return store.save(updated, current.version());
     }
 

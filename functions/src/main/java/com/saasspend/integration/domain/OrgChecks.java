@@ -5,7 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What an Atlassian organization must be for us to connect it, checked live with its API key. */
+/**
+ * What an Atlassian organization must be for us to connect it, checked live with its API key: the key is the org's,
+ * the org is on centralized user management (checked first: no fix on the admin's side makes the original experience
+ * supported), and every domain is verified.
+ */
 final class OrgChecks {
     private OrgChecks() {}
 
@@ -23,6 +27,13 @@ final class OrgChecks {
                     List.of(new Refusal.Field("orgId", "does not match the API key's organization")), null);
         }
         String orgName = step(() -> api.orgName(orgId, apiKey), "read the organization");
+        int directories = step(() -> api.directoryCount(orgId, apiKey), "read the organization's directories");
+        if (directories > 1) {
+            throw new Refusal(Kind.REJECTED, "original_user_management",
+                    "This organization uses Atlassian's original user management experience (it has " + directories
+                            + " directories), which Atlassian has deprecated and we do not support. Connect an "
+                            + "organization on the centralized user management experience.");
+        }
         List<OrgDomain> domains = step(() -> api.domains(orgId, apiKey), "read the organization's domains");
         List<String> unverified = domains.stream().filter(d -> !d.verified()).map(d -> d.name() + " (" + d.status() + ")").toList();
         if (!unverified.isEmpty()) {
@@ -31,13 +42,6 @@ final class OrgChecks {
                             + String.join(", ", unverified) + ". Verify them in admin.atlassian.com > Settings > Domains "
                             + "(https://support.atlassian.com/user-management/docs/verify-a-domain-to-manage-accounts/), "
                             + "then connect again.");
-        }
-        int directories = step(() -> api.directoryCount(orgId, apiKey), "read the organization's directories");
-        if (directories > 1) {
-            throw new Refusal(Kind.REJECTED, "original_user_management",
-                    "This organization uses Atlassian's original user management experience (it has " + directories
-                            + " directories), which Atlassian has deprecated and we do not support. Connect an "
-                            + "organization on the centralized user management experience.");
         }
         step(() -> api.productInstances(orgId, apiKey), "list the organization's products");
         Map<String, String> settings = new HashMap<>(credential.settings());

@@ -7,6 +7,13 @@ package com.saasspend.integration.domain;
 public interface ProductAccessCheck {
     VerifiedProduct verify(Credential credential);
 
-    /** {@code instanceKey}: site host, Trello enterprise/workspace id, or Bitbucket workspace slug. */
-    record VerifiedProduct(String instanceKey, String displayName) {}
+    /**
+     * {@code instanceKey}: site host, Trello enterprise id, or Bitbucket workspace slug. {@code aliases}: every other
+     * name the product gives the instance (slug, display name), by which the org's product list may know it.
+     */
+    record VerifiedProduct(String instanceKey, String displayName, java.util.List<String> aliases) {
+        public VerifiedProduct {
+            aliases = java.util.List.copyOf(aliases);
+        }
+    }
 }

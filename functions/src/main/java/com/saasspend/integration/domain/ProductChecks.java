@@ -30,19 +30,41 @@ final class ProductChecks {
         }
     }
 
+    /**
+     * Whether an org product instance is the product the credential reached. Sites match by host. Trello and
+     * Bitbucket instances are matched by any name the product gives them (id, slug, display name) against the
+     * instance's ARI suffix, the last segment of its URL, or its name: how the Organizations API names them is
+     * UNCONFIRMED, so every form is accepted.
+     */
     static boolean matches(IntegrationType type, ProductInstance instance, VerifiedProduct product) {
         String instanceType = instance.type() == null ? "" : instance.type().toLowerCase(Locale.ROOT);
         String key = product.instanceKey().toLowerCase(Locale.ROOT);
         return switch (type) {
             case JIRA -> instanceType.startsWith("jira") && hostOf(instance.hostUrl()).equals(key);
             case CONFLUENCE -> instanceType.equals("confluence") && hostOf(instance.hostUrl()).equals(key);
-            case TRELLO -> instanceType.equals("trello")
-                    && (instance.id().toLowerCase(Locale.ROOT).endsWith("/" + key) || key.equalsIgnoreCase(instance.name()));
-            case BITBUCKET -> instanceType.equals("bitbucket")
-                    && (key.equalsIgnoreCase(instance.name()) || hostOf(instance.hostUrl()).endsWith("/" + key)
-                    || instance.id().toLowerCase(Locale.ROOT).endsWith("/" + key));
+            case TRELLO, BITBUCKET -> instanceType.equals(type.id()) && namesOf(instance).stream()
+                    .anyMatch(name -> name.equals(key) || product.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name)));
             case ATLASSIAN -> false;
         };
+    }
+
+    private static java.util.Set<String> namesOf(ProductInstance instance) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (instance.id() != null) {
+            names.add(lastSegment(instance.id()));
+        }
+        if (instance.hostUrl() != null) {
+            names.add(lastSegment(hostOf(instance.hostUrl())));
+        }
+        if (instance.name() != null) {
+            names.add(instance.name().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    private static String lastSegment(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.substring(lower.lastIndexOf('/') + 1);
     }
 
     /** "https://acme.atlassian.net/" and "acme.atlassian.net" both give "acme.atlassian.net". */

@@ -70,10 +70,10 @@ class IntegrationsApiIT {
     void aTenantSeesOnlyItsOwnIntegrationsWithExpiryWarning() throws Exception {
         store.save(new Integration("tenant-a", IntegrationType.ATLASSIAN, IntegrationStatus.CONNECTED,
                 Map.of("orgId", "org-a"), "prefix/tenant-a/atlassian", LocalDate.parse("2026-12-05"),
-                Instant.parse("2026-11-01T00:00:00Z"), "admin@a.example", null, null, 0), 0);
+                Instant.parse("2026-11-01T00:00:00Z"), "admin@a.example", null, null, false, 0), 0);
         store.save(new Integration("tenant-b", IntegrationType.ATLASSIAN, IntegrationStatus.CONNECTED,
                 Map.of("orgId", "org-b"), "prefix/tenant-b/atlassian", null,
-                Instant.parse("2026-11-01T00:00:00Z"), "admin@b.example", null, null, 0), 0);
+                Instant.parse("2026-11-01T00:00:00Z"), "admin@b.example", null, null, false, 0), 0);
 
         JsonNode body = body(handler.handleRequest(sampleEvent("tenant-a"), null));
         assertEquals(1, body.path("integrations").size());

@@ -54,6 +54,6 @@ class SyncDispatchIT {
     }
 
     private static void connect(DynamoIntegrationStore store, String tenant, IntegrationType type, IntegrationStatus status) {
-        store.save(new Integration(tenant, type, status, Map.of(), null, null, Instant.now(), "admin", null, null, 0), 0);
+        store.save(new Integration(tenant, type, status, Map.of(), null, null, Instant.now(), "admin", null, null, false, 0), 0);
     }
 }

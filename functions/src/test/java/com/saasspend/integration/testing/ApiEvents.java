@@ -35,6 +35,14 @@ public final class ApiEvents {
         return event;
     }
 
+    public static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
     public static JsonNode json(APIGatewayV2HTTPResponse response) {
         try {
             return Json.MAPPER.readTree(response.getBody() == null ? "null" : response.getBody());

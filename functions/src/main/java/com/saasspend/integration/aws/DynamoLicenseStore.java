@@ -1,0 +1,234 @@
+package com.saasspend.integration.aws;
+
+import static com.saasspend.integration.aws.Items.putIfPresent;
+import static com.saasspend.integration.aws.Items.s;
+import static com.saasspend.integration.aws.Items.str;
+
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.ProductInstance;
+import com.saasspend.integration.domain.sync.LicenseStore;
+import com.saasspend.integration.domain.sync.PageDigest;
+import com.saasspend.integration.domain.sync.ProductCounts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The license partition of a tenant, {@code TENANT#t#LICENSES}: {@code USER#id}, {@code GROUP#id},
+ * {@code PRODUCT#ari}, {@code DIGEST#USERS#000042}, {@code SUMMARY}. Counts the items it writes, by kind, so tests and
+ * benchmarks can see that an unchanged org writes none.
+ */
+public final class DynamoLicenseStore implements LicenseStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final BatchWriter writer;
+    private final Map<String, AtomicLong> written = new HashMap<>();
+
+    public DynamoLicenseStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.writer = new BatchWriter(dynamo, table);
+        for (String kind : List.of("user", "group", "product", "digest", "summary", "removed")) {
+            written.put(kind, new AtomicLong());
+        }
+    }
+
+    /** Items written so far by kind: user, group, product, digest, summary, removed. */
+    public long written(String kind) {
+        return written.get(kind).get();
+    }
+
+    private Map<String, AttributeValue> key(String tenantId, String sk) {
+        return Map.of(TableKeys.PK, s(TableKeys.licenses(tenantId)), TableKeys.SK, s(sk));
+    }
+
+    private static String prefix(Listing listing) {
+        return listing == Listing.USERS ? "USER#" : "GROUP#";
+    }
+
+    private static String digestKey(Listing listing, int page) {
+        return String.format(Locale.ROOT, "DIGEST#%s#%06d", listing.name(), page);
+    }
+
+    @Override
+    public Optional<PageDigest> digest(String tenantId, Listing listing, int page) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, digestKey(listing, page)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(digestOf(item));
+    }
+
+    @Override
+    public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, digestKey(listing, page)));
+        item.put("runId", s(digest.runId()));
+        // Compact: "id hash" lines keep a page of 100 users near 4 KB, one read unit.
+        StringBuilder entries = new StringBuilder();
+        digest.entries().forEach(e -> entries.append(e.id()).append(' ').append(e.hash()).append('\n'));
+        item.put("entries", s(entries.toString()));
+        if (!digest.left().isEmpty()) {
+            item.put("left", s(String.join("\n", digest.left())));
+        }
+        dynamo.putItem(r -> r.tableName(table).item(item));
+        written.get("digest").incrementAndGet();
+    }
+
+    @Override
+    public void deleteDigest(String tenantId, Listing listing, int page) {
+        dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, digestKey(listing, page))));
+    }
+
+    @Override
+    public void forEachDigest(String tenantId, Listing listing, BiConsumer<Integer, PageDigest> onDigest) {
+        String begins = "DIGEST#" + listing.name() + "#";
+        dynamo.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(begins))))
+                .items()
+                .forEach(item -> onDigest.accept(Integer.parseInt(str(item, TableKeys.SK).substring(begins.length())), digestOf(item)));
+    }
+
+    private static PageDigest digestOf(Map<String, AttributeValue> item) {
+        List<PageDigest.Entry> entries = new ArrayList<>();
+        String text = str(item, "entries");
+        if (text != null) {
+            for (String line : text.split("\n")) {
+                int space = line.lastIndexOf(' ');
+                if (space > 0) {
+                    entries.add(new PageDigest.Entry(line.substring(0, space), line.substring(space + 1)));
+                }
+            }
+        }
+        String left = str(item, "left");
+        return new PageDigest(str(item, "runId"), entries, left == null || left.isEmpty() ? List.of() : List.of(left.split("\n")));
+    }
+
+    @Override
+    public Map<String, String> storedHashes(String tenantId, Listing listing, Collection<String> ids) {
+        Map<String, String> hashes = new HashMap<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
+                    .map(id -> key(tenantId, prefix(listing) + id)).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                    .projectionExpression("sk, contentHash, removed").build());
+            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> current = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
+                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    boolean removed = item.containsKey("removed") && Boolean.TRUE.equals(item.get("removed").bool());
+                    if (!removed) {
+                        hashes.put(str(item, TableKeys.SK).substring(prefix(listing).length()), str(item, "contentHash"));
+                    }
+                });
+                request = response.unprocessedKeys();
+                if (attempt > 8 && request != null && !request.isEmpty()) {
+                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
+                }
+            }
+        }
+        return hashes;
+    }
+
+    @Override
+    public void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
+        List<WriteRequest> puts = new ArrayList<>();
+        for (Hashed<OrgUser> hashed : users) {
+            puts.add(BatchWriter.put(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt)));
+        }
+        writer.write(puts);
+        written.get("user").addAndGet(puts.size());
+    }
+
+    @Override
+    public void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt) {
+        List<WriteRequest> puts = new ArrayList<>();
+        for (Hashed<OrgGroup> hashed : groups) {
+            puts.add(BatchWriter.put(GroupItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt)));
+        }
+        writer.write(puts);
+        written.get("group").addAndGet(puts.size());
+    }
+
+    @Override
+    public void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at) {
+        for (String id : ids) {
+            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, prefix(listing) + id))
+                    .updateExpression("SET removed = :t, removedAt = :at")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":at", s(at.toString()))));
+            written.get("removed").incrementAndGet();
+        }
+    }
+
+    @Override
+    public List<ProductInstance> products(String tenantId) {
+        List<ProductInstance> products = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s("PRODUCT#"))))
+                .items()
+                .forEach(item -> products.add(new ProductInstance(str(item, "resourceId"), str(item, "type"), str(item, "name"),
+                        str(item, "hostUrl"), intOrNull(item, "capacity"), intOrNull(item, "usage"))));
+        return products;
+    }
+
+    @Override
+    public void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt) {
+        List<WriteRequest> puts = new ArrayList<>();
+        for (ProductInstance p : products) {
+            Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "PRODUCT#" + p.id()));
+            item.put("kind", s("product"));
+            item.put("resourceId", s(p.id()));
+            putIfPresent(item, "type", p.type());
+            putIfPresent(item, "name", p.name());
+            putIfPresent(item, "hostUrl", p.hostUrl());
+            if (p.capacity() != null) {
+                item.put("capacity", Items.n(p.capacity()));
+            }
+            if (p.usage() != null) {
+                item.put("usage", Items.n(p.usage()));
+            }
+            item.put("syncedAt", s(syncedAt.toString()));
+            puts.add(BatchWriter.put(item));
+        }
+        writer.write(puts);
+        written.get("product").addAndGet(puts.size());
+    }
+
+    @Override
+    public void deleteProducts(String tenantId, Collection<String> resourceIds) {
+        writer.write(resourceIds.stream().map(id -> BatchWriter.delete(key(tenantId, "PRODUCT#" + id))).toList());
+    }
+
+    @Override
+    public void putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at) {
+        Map<String, AttributeValue> byProduct = new HashMap<>();
+        counts.forEach((resourceId, c) -> byProduct.put(resourceId, AttributeValue.fromM(Map.of(
+                "assigned", Items.n(c.assigned()), "active", Items.n(c.active()),
+                "inactive", Items.n(c.inactive()), "neverUsed", Items.n(c.neverUsed())))));
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "SUMMARY"));
+        item.put("kind", s("summary"));
+        item.put("products", AttributeValue.fromM(byProduct));
+        item.put("inactivityDays", Items.n(inactivityDays));
+        item.put("computedAt", s(at.toString()));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+        written.get("summary").incrementAndGet();
+    }
+
+    private static Integer intOrNull(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? null : Integer.valueOf(v.n());
+    }
+}

@@ -1,0 +1,405 @@
+package com.saasspend.integration.domain.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.saasspend.integration.common.Json;
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.ProductInstance;
+import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
+import com.saasspend.integration.domain.sync.LicenseStore.Listing;
+import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Syncs one tenant's Atlassian organization into the license store: product instances, groups with what they grant,
+ * then every user with product access, last-active times and groups, page by page.
+ *
+ * <p>Cost: each page is compared with its digest from the last run (one small read); only items whose content hash
+ * changed are read and written. Correctness: an item is marked removed only at the end of a complete listing. Scale:
+ * after every page the checkpoint is saved, so a run that nears the invocation's time limit continues in the next
+ * invocation, and memory holds one page at a time. Concurrency: a lease lets one invocation run at a time.
+ */
+public final class AtlassianOrgSync {
+    private static final Log LOG = Log.of(AtlassianOrgSync.class);
+    private static final int MAX_CURSOR_RESTARTS = 3;
+
+    public enum Outcome {
+        /** The run finished; the store holds the org's state. */
+        COMPLETED,
+        /** Out of time: the checkpoint is saved and a continuation must be requested. */
+        CONTINUE,
+        /** Another invocation holds the lease; this one did nothing. */
+        BUSY,
+        /** Nothing to sync (not connected, or paused until the key is rotated). */
+        SKIPPED,
+        /** Atlassian failed or refused; the integration's status says why. The checkpoint is kept. */
+        FAILED
+    }
+
+    public record Result(Outcome outcome, SyncRunRecord run) {}
+
+    private final AtlassianOrgApi api;
+    private final LicenseStore store;
+    private final SyncStateStore state;
+    private final IntegrationStore integrations;
+    private final CredentialVault vault;
+    private final LongSupplier apiCallCounter;
+    private final Clock clock;
+    private final Duration lease;
+    private final int inactivityDays;
+
+    public AtlassianOrgSync(AtlassianOrgApi api, LicenseStore store, SyncStateStore state, IntegrationStore integrations,
+                            CredentialVault vault, LongSupplier apiCallCounter, Clock clock, Duration lease, int inactivityDays) {
+        this.api = api;
+        this.store = store;
+        this.state = state;
+        this.integrations = integrations;
+        this.vault = vault;
+        this.apiCallCounter = apiCallCounter;
+        this.clock = clock;
+        this.lease = lease;
+        this.inactivityDays = inactivityDays;
+    }
+
+    public Result run(String tenantId, Budget budget) {
+        Integration integration = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
+        if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
+            return new Result(Outcome.SKIPPED, null);
+        }
+        String owner = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        if (!state.acquire(tenantId, IntegrationType.ATLASSIAN, owner, now.plus(lease), now)) {
+            LOG.info("another sync of this integration is running; leaving it alone");
+            return new Result(Outcome.BUSY, null);
+        }
+        SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
+                .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
+                .nextInvocation();
+        integration = markSyncing(integration);
+        Run run = new Run(tenantId, owner, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
+                checkpoint, apiCallCounter.getAsLong());
+        try {
+            return run.execute(budget);
+        } catch (UpstreamFailure failure) {
+            return run.fail(failure);
+        } catch (RuntimeException unexpected) {
+            run.saveQuietly();
+            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            recordStatus(tenantId, IntegrationStatus.ERROR, null,
+                    "The sync stopped on an internal error; it continues at the next sync.", false);
+            throw unexpected;
+        }
+    }
+
+    private Integration markSyncing(Integration integration) {
+        if (integration.status() == IntegrationStatus.SYNCING) {
+            return integration;
+        }
+        try {
+            return integrations.save(integration.withStatus(IntegrationStatus.SYNCING, integration.lastError()), integration.version());
+        } catch (IntegrationStore.ConcurrentChangeException e) {
+            return integration;
+        }
+    }
+
+    private void recordStatus(String tenantId, IntegrationStatus status, Instant succeededAt, String error, boolean paused) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Integration current = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
+            if (current == null || current.status() == IntegrationStatus.DISCONNECTED) {
+                return;
+            }
+            try {
+                integrations.save(current.afterSync(status, succeededAt, error, paused), current.version());
+                return;
+            } catch (IntegrationStore.ConcurrentChangeException raced) {
+                // A rotation or disconnect changed the record meanwhile: read it again.
+            }
+        }
+    }
+
+    /** One invocation's share of a run. */
+    private final class Run {
+        private final String tenantId;
+        private final String owner;
+        private final String orgId;
+        private final String apiKey;
+        private final long callsAtStart;
+        /** API calls of the run's earlier invocations. */
+        private final long callsBefore;
+        private SyncCheckpoint checkpoint;
+
+        Run(String tenantId, String owner, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart) {
+            this.tenantId = tenantId;
+            this.owner = owner;
+            this.orgId = orgId;
+            this.apiKey = apiKey;
+            this.checkpoint = checkpoint;
+            this.callsAtStart = callsAtStart;
+            this.callsBefore = checkpoint.apiCalls();
+        }
+
+        private long apiCalls() {
+            return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
+        }
+
+        Result execute(Budget budget) {
+            while (true) {
+                switch (checkpoint.phase()) {
+                    case PRODUCTS -> {
+                        syncProducts();
+                        advance(checkpoint.next(Phase.GROUPS, null, 0));
+                    }
+                    case GROUPS -> pageOfGroups();
+                    case USERS -> pageOfUsers();
+                    case FINALIZE -> {
+                        return finish();
+                    }
+                }
+                if (checkpoint.phase() != Phase.FINALIZE && budget.nearlyOut()) {
+                    save();
+                    state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+                    LOG.info("sync continues in the next invocation", "phase", checkpoint.phase(), "page", checkpoint.page());
+                    return new Result(Outcome.CONTINUE, null);
+                }
+            }
+        }
+
+        private void syncProducts() {
+            List<ProductInstance> fresh = api.productInstances(orgId, apiKey);
+            Map<String, ProductInstance> stored = store.products(tenantId).stream()
+                    .collect(Collectors.toMap(ProductInstance::id, Function.identity(), (a, b) -> a));
+            List<ProductInstance> changed = fresh.stream().filter(p -> !p.equals(stored.get(p.id()))).toList();
+            if (!changed.isEmpty()) {
+                store.putProducts(tenantId, changed, clock.instant());
+            }
+            Set<String> gone = new HashSet<>(stored.keySet());
+            fresh.forEach(p -> gone.remove(p.id()));
+            if (!gone.isEmpty()) {
+                // A complete listing of a handful of instances: what is missing is gone.
+                store.deleteProducts(tenantId, gone);
+            }
+        }
+
+        private void pageOfGroups() {
+            Page<OrgGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
+            if (page == null) {
+                return;
+            }
+            List<OrgGroup> groups = new ArrayList<>();
+            for (OrgGroup group : page.items()) {
+                List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, group.id()));
+                grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
+                groups.add(group.withGrants(grants));
+            }
+            long written = compareAndWrite(Listing.GROUPS, groups, OrgGroup::id,
+                    changed -> store.putGroups(tenantId, changed, clock.instant()));
+            checkpoint = checkpoint.withProgress(checkpoint.counts(), checkpoint.apiCalls(), checkpoint.usersWritten(),
+                    checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
+            advance(page.last() ? checkpoint.next(Phase.USERS, null, 0)
+                    : checkpoint.next(Phase.GROUPS, page.nextCursor(), checkpoint.page() + 1));
+        }
+
+        private void pageOfUsers() {
+            Page<OrgUser> page = listing(() -> api.users(orgId, apiKey, checkpoint.cursor()));
+            if (page == null) {
+                return;
+            }
+            List<OrgUser> users = page.items().stream().map(AtlassianOrgSync::canonical).toList();
+            long written = compareAndWrite(Listing.USERS, users, OrgUser::accountId,
+                    changed -> store.putUsers(tenantId, changed, clock.instant()));
+            Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
+            Instant activeSince = clock.instant().minus(Duration.ofDays(inactivityDays));
+            for (OrgUser user : users) {
+                for (OrgUser.ProductAccess access : user.products()) {
+                    counts.merge(access.resourceId(), seat(access, activeSince), ProductCounts::plus);
+                }
+            }
+            checkpoint = checkpoint.withProgress(counts, checkpoint.apiCalls(), checkpoint.usersWritten() + written,
+                    checkpoint.groupsWritten(), checkpoint.usersSeen() + users.size(), checkpoint.groupsSeen());
+            advance(page.last() ? checkpoint.next(Phase.FINALIZE, null, checkpoint.page() + 1)
+                    : checkpoint.next(Phase.USERS, page.nextCursor(), checkpoint.page() + 1));
+        }
+
+        /** Fetches a page; an expired cursor restarts the listing from its first page (answers null then). */
+        private <T> Page<T> listing(java.util.function.Supplier<Page<T>> fetch) {
+            try {
+                return fetch.get();
+            } catch (UpstreamFailure failure) {
+                if (failure.kind() != UpstreamFailure.Kind.INVALID_CURSOR || checkpoint.cursor() == null
+                        || checkpoint.cursorRestarts() >= MAX_CURSOR_RESTARTS) {
+                    throw failure;
+                }
+                LOG.warn("cursor expired; restarting the listing", "phase", checkpoint.phase());
+                advance(checkpoint.restartedListing());
+                return null;
+            }
+        }
+
+        /**
+         * Compares a page with its digest and writes only the items whose content changed; answers how many were
+         * written. Ids that were on this page last time and are not now are remembered in the new digest's "left".
+         */
+        private <T> long compareAndWrite(Listing listing, List<T> items, Function<T, String> idOf,
+                                         java.util.function.Consumer<List<Hashed<T>>> write) {
+            int pageIndex = checkpoint.page();
+            List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(json(i)))).toList();
+            List<PageDigest.Entry> entries = hashed.stream().map(h -> new PageDigest.Entry(idOf.apply(h.item()), h.hash())).toList();
+            PageDigest old = store.digest(tenantId, listing, pageIndex).orElse(null);
+            boolean sameRun = old != null && checkpoint.runId().equals(old.runId());
+            if (old != null && old.entries().equals(entries) && (!sameRun || old.left().isEmpty())) {
+                return 0;
+            }
+            Map<String, String> before = old == null ? Map.of() : old.hashesById();
+            List<Hashed<T>> suspects = hashed.stream().filter(h -> !h.hash().equals(before.get(idOf.apply(h.item())))).toList();
+            List<Hashed<T>> changed = List.of();
+            if (!suspects.isEmpty()) {
+                Map<String, String> stored = store.storedHashes(tenantId, listing, suspects.stream().map(h -> idOf.apply(h.item())).toList());
+                changed = suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
+                if (!changed.isEmpty()) {
+                    write.accept(changed);
+                }
+            }
+            Set<String> left = new LinkedHashSet<>(sameRun ? old.left() : List.of());
+            Set<String> now = entries.stream().map(PageDigest.Entry::id).collect(Collectors.toSet());
+            before.keySet().stream().filter(id -> !now.contains(id)).forEach(left::add);
+            left.removeAll(now);
+            store.putDigest(tenantId, listing, pageIndex, new PageDigest(checkpoint.runId(), entries, List.copyOf(left)));
+            return changed.size();
+        }
+
+        private Result finish() {
+            Instant now = clock.instant();
+            long removedGroups = sweep(Listing.GROUPS, checkpoint.groupPages());
+            long removedUsers = sweep(Listing.USERS, checkpoint.page());
+            store.putSummary(tenantId, checkpoint.counts(), inactivityDays, now);
+            long calls = apiCalls();
+            SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
+                    now, "completed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
+                    checkpoint.groupsWritten(), removedUsers + removedGroups, calls, checkpoint.invocations(), null);
+            state.finish(tenantId, IntegrationType.ATLASSIAN, owner, record);
+            recordStatus(tenantId, IntegrationStatus.CONNECTED, now, null, false);
+            LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
+                    "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);
+            return new Result(Outcome.COMPLETED, record);
+        }
+
+        /**
+         * After a complete listing of {@code pages} pages: ids that left a page this run and appear on no page now
+         * are gone. Digests beyond the last page belonged to items that are gone or moved up. Memory holds only ids
+         * that left a page, never the whole listing.
+         */
+        private long sweep(Listing listing, int pages) {
+            Set<String> candidates = new HashSet<>();
+            List<Integer> beyond = new ArrayList<>();
+            store.forEachDigest(tenantId, listing, (index, digest) -> {
+                if (index >= pages) {
+                    digest.entries().forEach(e -> candidates.add(e.id()));
+                    beyond.add(index);
+                } else if (checkpoint.runId().equals(digest.runId())) {
+                    candidates.addAll(digest.left());
+                }
+            });
+            if (!candidates.isEmpty()) {
+                store.forEachDigest(tenantId, listing, (index, digest) -> {
+                    if (index < pages) {
+                        digest.entries().forEach(e -> candidates.remove(e.id()));
+                    }
+                });
+            }
+            beyond.forEach(index -> store.deleteDigest(tenantId, listing, index));
+            if (!candidates.isEmpty()) {
+                store.markRemoved(tenantId, listing, candidates, clock.instant());
+            }
+            return candidates.size();
+        }
+
+        Result fail(UpstreamFailure failure) {
+            saveQuietly();
+            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            boolean keyRejected = failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED;
+            String message = switch (failure.kind()) {
+                case UNAUTHORIZED -> "Atlassian rejected the organization API key (revoked or expired). Syncing is paused: "
+                        + "create a new API key in admin.atlassian.com and rotate it in Settings > Integrations.";
+                case FORBIDDEN -> "The organization API key may no longer read users or groups (HTTP 403). Rotate it for "
+                        + "an API key without scopes.";
+                case RATE_LIMITED -> "Atlassian kept rate limiting the sync; it continues where it stopped at the next sync.";
+                default -> "Atlassian failed during the sync (" + failure.getMessage() + "); it continues where it stopped at the next sync.";
+            };
+            recordStatus(tenantId, IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
+            LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
+            return new Result(Outcome.FAILED, null);
+        }
+
+        private void advance(SyncCheckpoint next) {
+            checkpoint = next;
+            save();
+        }
+
+        private void save() {
+            SyncCheckpoint withCalls = checkpoint.withProgress(checkpoint.counts(), apiCalls(), checkpoint.usersWritten(),
+                    checkpoint.groupsWritten(), checkpoint.usersSeen(), checkpoint.groupsSeen());
+            if (!state.save(tenantId, IntegrationType.ATLASSIAN, owner, withCalls, clock.instant().plus(lease))) {
+                throw new IllegalStateException("The sync lease was lost; another invocation took over.");
+            }
+        }
+
+        void saveQuietly() {
+            try {
+                save();
+            } catch (RuntimeException e) {
+                LOG.warn("checkpoint could not be saved", "error", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** The seat a user holds on one product: active, inactive or never used, as of {@code activeSince}. */
+    static ProductCounts seat(OrgUser.ProductAccess access, Instant activeSince) {
+        if (access.lastActive() == null) {
+            return new ProductCounts(1, 0, 0, 1);
+        }
+        Instant last = Instant.parse(access.lastActive());
+        return last.isBefore(activeSince) ? new ProductCounts(1, 0, 1, 0) : new ProductCounts(1, 1, 0, 0);
+    }
+
+    /** Sorted lists, so the same content always gives the same hash. */
+    static OrgUser canonical(OrgUser u) {
+        List<OrgUser.ProductAccess> products = new ArrayList<>(u.products());
+        products.sort(Comparator.comparing(OrgUser.ProductAccess::resourceId).thenComparing(p -> Objects.toString(p.key())));
+        List<OrgUser.GroupRef> groups = new ArrayList<>(u.groups());
+        groups.sort(Comparator.comparing(OrgUser.GroupRef::id));
+        return new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(), u.membershipStatus(),
+                u.claimStatus(), u.orgAdmin(), u.addedToOrg(), products, groups);
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

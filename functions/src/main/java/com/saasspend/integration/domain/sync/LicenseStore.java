@@ -1,0 +1,46 @@
+package com.saasspend.integration.domain.sync;
+
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.ProductInstance;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/** A tenant's synced license data: users, groups, product instances, seat summary, and the listing digests. */
+public interface LicenseStore {
+    enum Listing { USERS, GROUPS }
+
+    Optional<PageDigest> digest(String tenantId, Listing listing, int page);
+
+    void putDigest(String tenantId, Listing listing, int page, PageDigest digest);
+
+    void deleteDigest(String tenantId, Listing listing, int page);
+
+    /** Every stored digest of a listing, in page order, one at a time (memory stays flat). */
+    void forEachDigest(String tenantId, Listing listing, BiConsumer<Integer, PageDigest> onDigest);
+
+    /** Content hashes of the stored (not removed) items among {@code ids}; absent ids are not stored. */
+    Map<String, String> storedHashes(String tenantId, Listing listing, Collection<String> ids);
+
+    void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt);
+
+    void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt);
+
+    /** Marks items gone (they stay readable for history, out of every list and count). */
+    void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at);
+
+    List<ProductInstance> products(String tenantId);
+
+    void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt);
+
+    void deleteProducts(String tenantId, Collection<String> resourceIds);
+
+    void putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at);
+
+    /** An item with the hash of its content. */
+    record Hashed<T>(T item, String hash) {}
+}

@@ -1,0 +1,60 @@
+package com.saasspend.integration.domain.sync;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Where a sync run stands, saved after every page so that a run cut short (timeout, crash) continues from here in
+ * its next invocation. {@code counts} are the seat counts of the user pages done so far.
+ */
+public record SyncCheckpoint(
+        String runId,
+        Phase phase,
+        String cursor,
+        int page,
+        Instant startedAt,
+        Map<String, ProductCounts> counts,
+        long apiCalls,
+        long usersWritten,
+        long groupsWritten,
+        long usersSeen,
+        long groupsSeen,
+        int cursorRestarts,
+        int groupPages,
+        int invocations) {
+
+    public enum Phase { PRODUCTS, GROUPS, USERS, FINALIZE }
+
+    public SyncCheckpoint {
+        counts = Map.copyOf(counts);
+    }
+
+    public static SyncCheckpoint start(String runId, Instant now) {
+        return new SyncCheckpoint(runId, Phase.PRODUCTS, null, 0, now, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    public SyncCheckpoint next(Phase newPhase, String newCursor, int newPage) {
+        // Leaving the group listing (from its last page, index `page`): remember how many pages it had.
+        int groups = phase == Phase.GROUPS && newPhase == Phase.USERS ? page + 1 : groupPages;
+        return new SyncCheckpoint(runId, newPhase, newCursor, newPage, startedAt, counts, apiCalls, usersWritten,
+                groupsWritten, usersSeen, groupsSeen, cursorRestarts, groups, invocations);
+    }
+
+    public SyncCheckpoint withProgress(Map<String, ProductCounts> newCounts, long calls, long users, long groups,
+                                       long seenUsers, long seenGroups) {
+        return new SyncCheckpoint(runId, phase, cursor, page, startedAt, newCounts, calls, users, groups, seenUsers,
+                seenGroups, cursorRestarts, groupPages, invocations);
+    }
+
+    public SyncCheckpoint restartedListing() {
+        // The restarted listing counts its items again.
+        return new SyncCheckpoint(runId, phase, null, 0, startedAt, phase == Phase.USERS ? Map.of() : counts, apiCalls,
+                usersWritten, groupsWritten, phase == Phase.USERS ? 0 : usersSeen, phase == Phase.GROUPS ? 0 : groupsSeen,
+                cursorRestarts + 1, groupPages, invocations);
+    }
+
+    public SyncCheckpoint nextInvocation() {
+        return new SyncCheckpoint(runId, phase, cursor, page, startedAt, counts, apiCalls, usersWritten, groupsWritten,
+                usersSeen, groupsSeen, cursorRestarts, groupPages, invocations + 1);
+    }
+}

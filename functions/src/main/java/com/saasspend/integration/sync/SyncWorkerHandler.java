@@ -1,0 +1,106 @@
+package com.saasspend.integration.sync;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.saasspend.integration.atlassian.AtlassianEndpoints;
+import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.OrgAdminClient;
+import com.saasspend.integration.atlassian.RetrySettings;
+import com.saasspend.integration.aws.AwsClients;
+import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseStore;
+import com.saasspend.integration.aws.DynamoSyncStateStore;
+import com.saasspend.integration.aws.EventBridgeSyncRequester;
+import com.saasspend.integration.aws.SecretsManagerVault;
+import com.saasspend.integration.common.Env;
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.SyncRequester;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.Budget;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Runs one sync of one tenant's Atlassian organization, invoked by the bus rule for {@code IntegrationSyncRequested}
+ * events with {@code detail.integration = atlassian}. Near the invocation's time limit it saves its place and asks
+ * for a continuation event.
+ */
+public final class SyncWorkerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Log LOG = Log.of(SyncWorkerHandler.class);
+    /** Stop taking new pages when less than this is left: a page of groups with its role assignments fits in it. */
+    static final Duration SAFETY_MARGIN = Duration.ofSeconds(120);
+
+    private final AtlassianOrgSync orgSync;
+    private final SyncRequester requester;
+
+    public SyncWorkerHandler() {
+        this(Env.system(), Clock.systemUTC());
+    }
+
+    public SyncWorkerHandler(Env env, Clock clock) {
+        this(wire(env, clock), new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")));
+    }
+
+    public SyncWorkerHandler(AtlassianOrgSync orgSync, SyncRequester requester) {
+        this.orgSync = orgSync;
+        this.requester = requester;
+    }
+
+    public static AtlassianOrgSync wire(Env env, Clock clock) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
+        return new AtlassianOrgSync(
+                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
+                new DynamoLicenseStore(dynamo, table),
+                new DynamoSyncStateStore(dynamo, table),
+                new DynamoIntegrationStore(dynamo, table),
+                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
+                http::calls,
+                clock,
+                // The lease outlives the function's 15-minute timeout, so a crashed invocation frees it soon after.
+                Duration.ofMinutes(16),
+                Integer.parseInt(env.optional("INACTIVITY_DAYS", "30")));
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Optional<SyncRequest> request = SyncEvents.parse(event);
+        if (request.isEmpty()) {
+            LOG.warn("ignored an event that is not a sync request", "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
+            return Map.of("outcome", "ignored");
+        }
+        SyncRequest sync = request.get();
+        Log.context(context != null ? context.getAwsRequestId() : null, sync.tenantId());
+        try {
+            if (sync.type() != IntegrationType.ATLASSIAN) {
+                LOG.warn("no sync worker for this integration yet", "integration", sync.type().id());
+                return Map.of("outcome", "unsupported", "integration", sync.type().id());
+            }
+            Budget budget = context == null ? Budget.unlimited()
+                    : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
+            AtlassianOrgSync.Result result = orgSync.run(sync.tenantId(), budget);
+            if (result.outcome() == AtlassianOrgSync.Outcome.CONTINUE) {
+                requester.request(List.of(new SyncRequest(sync.tenantId(), sync.type(), "continuation")));
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            if (result.run() != null) {
+                answer.put("users", result.run().users());
+                answer.put("usersWritten", result.run().usersWritten());
+                answer.put("groupsWritten", result.run().groupsWritten());
+                answer.put("apiCalls", result.run().apiCalls());
+            }
+            return answer;
+        } finally {
+            Log.clearContext();
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package com.saasspend.integration.sync;
+
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.atlassian.sim.World;
+import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseStore;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.LicenseItems;
+import com.saasspend.integration.testing.SimWorlds;
+import com.saasspend.integration.testing.Stack;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The Atlassian org sync against moto and the simulator: what lands, what is written, how failures end. */
+@ExtendWith(AwsEmulator.class)
+class AtlassianSyncIT {
+    private static final String TENANT = "tenant-sync";
+
+    private static Stack connected(World world) {
+        Stack stack = new Stack(world, Clock.systemUTC());
+        var response = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"),
+                "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
+        assertEquals(201, response.getStatusCode(), response.getBody());
+        return stack;
+    }
+
+    private static AtlassianOrgSync sync(Stack stack) {
+        return SyncWorkerHandler.wire(stack.env, Clock.systemUTC());
+    }
+
+    /**
+     * The org's directory users as the simulator lists them (app and customer accounts live outside directories).
+     * Read straight over HTTP, independent of the product's client.
+     */
+    static Set<String> directoryUsers(Stack stack) {
+        Set<String> ids = new HashSet<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String cursor = null;
+        try {
+            do {
+                String body = "{\"limit\":100" + (cursor == null ? "" : ",\"cursor\":\"" + cursor + "\"") + "}";
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.sim.baseUrl()
+                                + "/admin/v2/orgs/" + ORG_ID + "/directories/-/users/search"))
+                        .header("Authorization", "Bearer " + ORG_API_KEY).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                var page = com.saasspend.integration.testing.ApiEvents.parse(response.body());
+                page.path("data").forEach(u -> ids.add(u.path("accountId").asText()));
+                cursor = page.path("links").path("next").asText(null);
+            } while (cursor != null && !cursor.isEmpty());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return ids;
+    }
+
+    /** A directory user who is in at least one group. */
+    static String memberOfSomeGroup(Stack stack, int nth) {
+        return directoryUsers(stack).stream().sorted().filter(id -> !stack.sim.world().groupsOf(id).isEmpty())
+                .skip(nth).findFirst().orElseThrow();
+    }
+
+    /** Each stored user matches the simulator: groups and product access. */
+    private static void assertStoreMatchesSimulator(Stack stack) {
+        World world = stack.sim.world();
+        Map<String, OrgUser> users = LicenseItems.users(stack.aws, TENANT);
+        assertEquals(directoryUsers(stack), users.keySet(), "the stored users are the org's directory users");
+        for (OrgUser user : users.values()) {
+            Set<String> groups = user.groups().stream().map(OrgUser.GroupRef::id).collect(Collectors.toSet());
+            assertEquals(world.groupsOf(user.accountId()), groups, "groups of " + user.accountId());
+            for (OrgUser.ProductAccess access : user.products()) {
+                assertTrue(world.hasAccess(user.accountId(), access.resourceId()), user.accountId() + " has " + access.resourceId());
+            }
+        }
+        Map<String, OrgGroup> groups = LicenseItems.groups(stack.aws, TENANT);
+        assertEquals(new HashSet<>(world.groupIds(ORG_ID)), groups.keySet(), "the stored groups are the org's groups");
+        var summary = LicenseItems.summary(stack.aws, TENANT).get("products").m();
+        for (String product : summary.keySet()) {
+            assertEquals(world.seatsUsed(ORG_ID, product), Integer.parseInt(summary.get(product).m().get("assigned").n()),
+                    "assigned seats of " + product);
+        }
+    }
+
+    @Test
+    void theFirstSyncLandsTheOrgAndAnUnchangedResyncWritesNoUserOrGroup() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtlassianOrgSync sync = sync(stack);
+            AtlassianOrgSync.Result first = sync.run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, first.outcome());
+            assertStoreMatchesSimulator(stack);
+            assertTrue(first.run().usersWritten() > 300, "the demo org has several hundred users: " + first.run());
+            Integration integration = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
+            assertEquals(IntegrationStatus.CONNECTED, integration.status());
+            assertNotNull(integration.lastSuccessfulSyncAt());
+
+            AtlassianOrgSync.Result second = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, second.outcome());
+            assertEquals(0, second.run().usersWritten(), "an unchanged org writes no user");
+            assertEquals(0, second.run().groupsWritten(), "an unchanged org writes no group");
+            assertEquals(first.run().users(), second.run().users());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConsoleSampleEventRunsTheWorkerAndAnUnknownEventIsIgnored() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            Map<String, Object> event = com.amazonaws.services.lambda.runtime.tests.EventLoader
+                    .loadEvent("events/sync-requested-atlassian.json", Map.class);
+            ((Map<String, Object>) event.get("detail")).put("tenantId", TENANT);
+            SyncWorkerHandler worker = new SyncWorkerHandler(stack.env, Clock.systemUTC());
+            Map<String, Object> answer = worker.handleRequest(event, null);
+            assertEquals("completed", answer.get("outcome"), answer.toString());
+            assertEquals("ignored", worker.handleRequest(Map.of("detail-type", "Something Else"), null).get("outcome"));
+        }
+    }
+
+    @Test
+    void changesInTheOrgAppearAfterTheNextSync() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            sync(stack).run(TENANT, Budget.unlimited());
+            World world = stack.sim.world();
+            String leaver = memberOfSomeGroup(stack, 5);
+            String suspended = memberOfSomeGroup(stack, 6);
+            String someGroup = world.groupsOf(leaver).iterator().next();
+            world.removeMembership(someGroup, leaver);
+            world.suspendUser(suspended);
+            world.addUser(ORG_ID, "712020:new-hire-0001", "Nora Newhire", "nora.newhire@acme.com", someGroup);
+
+            AtlassianOrgSync.Result result = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, result.outcome());
+            assertStoreMatchesSimulator(stack);
+            Map<String, OrgUser> users = LicenseItems.users(stack.aws, TENANT);
+            assertTrue(users.containsKey("712020:new-hire-0001"));
+            assertFalse(users.get(leaver).groups().stream().anyMatch(g -> g.id().equals(someGroup)));
+            assertTrue(result.run().usersWritten() >= 3 && result.run().usersWritten() < 20,
+                    "only changed users are written: " + result.run());
+        }
+    }
+
+    @Test
+    void aUserWhoLeftTheOrgIsMarkedRemovedOnlyAfterACompleteListing() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            sync(stack).run(TENANT, Budget.unlimited());
+            World world = stack.sim.world();
+            String leaver = memberOfSomeGroup(stack, 10);
+            world.deactivateAccount(leaver);
+            stack.sim.faults().failNext(50, 500, ".*users/search.*");
+            assertEquals(Outcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertTrue(LicenseItems.users(stack.aws, TENANT).containsKey(leaver), "a failed run removes nobody");
+            Integration failed = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
+            assertEquals(IntegrationStatus.ERROR, failed.status());
+            assertTrue(failed.lastError().contains("continues"), failed.lastError());
+
+            stack.sim.faults().clear();
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
+    void aRunCutShortContinuesAcrossInvocationsAndConvergesToTheOrg() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtomicInteger pages = new AtomicInteger();
+            Budget twoPagesAtATime = () -> pages.incrementAndGet() % 2 == 0;
+            int invocations = 0;
+            AtlassianOrgSync.Result result;
+            do {
+                result = sync(stack).run(TENANT, twoPagesAtATime);
+                invocations++;
+            } while (result.outcome() == Outcome.CONTINUE && invocations < 100);
+            assertEquals(Outcome.COMPLETED, result.outcome());
+            assertTrue(invocations > 3, "the run took several invocations: " + invocations);
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
+    void rateLimitStormsAndServerErrorBurstsStillEndInACompleteSync() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            stack.sim.faults().rateLimit(ORG_API_KEY, 40, 1).failShare(0.1, 503, ".*");
+            AtlassianOrgSync.Result result = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, result.outcome());
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
+    void anExpiredCursorRestartsTheListingAndTheSyncStillCompletes() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtomicInteger pages = new AtomicInteger();
+            AtlassianOrgSync.Result first = sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3);
+            assertEquals(Outcome.CONTINUE, first.outcome());
+            stack.sim.faults().expireCursors();
+            AtlassianOrgSync.Result rest = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, rest.outcome());
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
+    void aRevokedKeyPutsTheIntegrationInErrorAndPausesSyncUntilRotation() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            stack.sim.world().revokeKey(ORG_API_KEY);
+            assertEquals(Outcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            Integration integration = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
+            assertEquals(IntegrationStatus.ERROR, integration.status());
+            assertTrue(integration.syncPaused());
+            assertTrue(integration.lastError().contains("rotate"), integration.lastError());
+            assertEquals(Outcome.SKIPPED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "no retry until rotation");
+        }
+    }
+
+    @Test
+    void twoRunsOfOneIntegrationDoNotInterleave() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtomicInteger pages = new AtomicInteger();
+            AtlassianOrgSync sync = sync(stack);
+            // The first invocation is mid-run (its lease held) when a second one starts.
+            Budget secondStartsMidway = () -> {
+                if (pages.incrementAndGet() == 2) {
+                    assertEquals(Outcome.BUSY, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+                }
+                return false;
+            };
+            assertEquals(Outcome.COMPLETED, sync.run(TENANT, secondStartsMidway).outcome());
+            assertStoreMatchesSimulator(stack);
+            assertEquals(0, new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table).written("user"));
+        }
+    }
+}
