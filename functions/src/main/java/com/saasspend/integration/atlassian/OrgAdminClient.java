@@ -140,6 +140,32 @@ public final class OrgAdminClient implements AtlassianOrgApi {
         return grants;
     }
 
+    @Override
+    public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
+        List<OrgUser> users = new ArrayList<>();
+        for (int from = 0; from < accountIds.size(); from += 10) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("accountIds", accountIds.subList(from, Math.min(accountIds.size(), from + 10)));
+            body.put("limit", 100);
+            body.put("expand", List.of("productAccess", "groups", "platformRoles"));
+            JsonNode page = http.send("read users", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/users/search"), bearer(apiKey), body);
+            page.path("data").forEach(u -> users.add(user(u)));
+        }
+        return users;
+    }
+
+    @Override
+    public void removeMembership(String orgId, String apiKey, String groupId, String accountId) {
+        http.send("remove a group membership", "DELETE", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/" + enc(groupId)
+                + "/memberships/" + enc(accountId)), bearer(apiKey), null);
+    }
+
+    @Override
+    public void addMembership(String orgId, String apiKey, String groupId, String accountId) {
+        http.send("add a group membership", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/" + enc(groupId)
+                + "/memberships"), bearer(apiKey), Map.of("accountId", accountId));
+    }
+
     private static OrgUser user(JsonNode u) {
         List<OrgUser.ProductAccess> products = new ArrayList<>();
         u.path("productAccess").forEach(p -> products.add(new OrgUser.ProductAccess(

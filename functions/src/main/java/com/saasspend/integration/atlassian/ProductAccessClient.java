@@ -29,24 +29,24 @@ public final class ProductAccessClient implements ProductAccessCheck {
                 String site = credential.settings().get("site");
                 String base = endpoints.siteBaseUrl(site);
                 String auth = basic(credential);
-                http.send("Jira: who am I", "GET", URI.create(base + "/rest/api/3/myself"), auth, null);
+                JsonNode me = http.send("Jira: who am I", "GET", URI.create(base + "/rest/api/3/myself"), auth, null);
                 // Reading application roles needs Jira administration, as the sync does.
                 http.send("Jira: read application roles", "GET", URI.create(base + "/rest/api/3/applicationrole"), auth, null);
-                yield new VerifiedProduct(site, site, List.of());
+                yield new VerifiedProduct(site, site, List.of(), me.path("accountId").asText(null));
             }
             case CONFLUENCE -> {
                 String site = credential.settings().get("site");
                 String base = endpoints.siteBaseUrl(site);
                 String auth = basic(credential);
-                http.send("Confluence: who am I", "GET", URI.create(base + "/wiki/rest/api/user/current"), auth, null);
+                JsonNode me = http.send("Confluence: who am I", "GET", URI.create(base + "/wiki/rest/api/user/current"), auth, null);
                 http.send("Confluence: list groups", "GET", URI.create(base + "/wiki/rest/api/group?limit=1"), auth, null);
-                yield new VerifiedProduct(site, site, List.of());
+                yield new VerifiedProduct(site, site, List.of(), me.path("accountId").asText(null));
             }
             case TRELLO -> {
                 String enterprise = credential.settings().get("enterpriseId");
                 String auth = "?key=" + OrgAdminClient.enc(credential.secret().get("apiKey"))
                         + "&token=" + OrgAdminClient.enc(credential.secret().get("token"));
-                http.send("Trello: who am I", "GET", URI.create(endpoints.trelloBaseUrl() + "/1/members/me" + auth), null, null);
+                JsonNode me = http.send("Trello: who am I", "GET", URI.create(endpoints.trelloBaseUrl() + "/1/members/me" + auth), null, null);
                 JsonNode ent = http.send("Trello: read enterprise", "GET",
                         URI.create(endpoints.trelloBaseUrl() + "/1/enterprises/" + OrgAdminClient.enc(enterprise) + auth), null, null);
                 List<String> aliases = new ArrayList<>();
@@ -55,12 +55,12 @@ public final class ProductAccessClient implements ProductAccessCheck {
                         aliases.add(ent.path(field).asText());
                     }
                 }
-                yield new VerifiedProduct(enterprise, ent.path("displayName").asText(enterprise), aliases);
+                yield new VerifiedProduct(enterprise, ent.path("displayName").asText(enterprise), aliases, me.path("aaId").asText(null));
             }
             case BITBUCKET -> {
                 String workspace = credential.settings().get("workspace");
                 String auth = basic(credential);
-                http.send("Bitbucket: who am I", "GET", URI.create(endpoints.bitbucketBaseUrl() + "/2.0/user"), auth, null);
+                JsonNode me = http.send("Bitbucket: who am I", "GET", URI.create(endpoints.bitbucketBaseUrl() + "/2.0/user"), auth, null);
                 JsonNode members = http.send("Bitbucket: list workspace members", "GET", URI.create(endpoints.bitbucketBaseUrl()
                         + "/2.0/workspaces/" + OrgAdminClient.enc(workspace) + "/members?pagelen=1"), auth, null);
                 JsonNode ws = members.path("values").path(0).path("workspace");
@@ -70,7 +70,7 @@ public final class ProductAccessClient implements ProductAccessCheck {
                         aliases.add(ws.path(field).asText());
                     }
                 }
-                yield new VerifiedProduct(workspace, ws.path("name").asText(workspace), aliases);
+                yield new VerifiedProduct(workspace, ws.path("name").asText(workspace), aliases, me.path("account_id").asText(null));
             }
             case ATLASSIAN -> throw new IllegalArgumentException("The Atlassian org is checked by OrgAdminClient");
         };

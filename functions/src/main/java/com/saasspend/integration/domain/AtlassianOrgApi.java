@@ -27,4 +27,13 @@ public interface AtlassianOrgApi {
 
     /** What a group grants: its role assignments on product instances. */
     List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId);
+
+    /** The users with these account ids (at most 10 a call, as the API allows), with product access and groups. */
+    List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds);
+
+    /** Removes a user from a group (reclaim). Throws {@link UpstreamFailure} NOT_FOUND when not a member. */
+    void removeMembership(String orgId, String apiKey, String groupId, String accountId);
+
+    /** Adds a user to a group (undo of a reclaim). Throws {@link UpstreamFailure} CONFLICT when already a member. */
+    void addMembership(String orgId, String apiKey, String groupId, String accountId);
 }

@@ -212,6 +212,10 @@ public final class IntegrationService {
         if (product.displayName() != null) {
             settings.put("name", product.displayName());
         }
+        if (product.adminAccountId() != null && !product.adminAccountId().isBlank()) {
+            // The account whose token we hold: reclaim must never remove its own access.
+            settings.put("adminAccountId", product.adminAccountId());
+        }
         if (match.isPresent()) {
             settings.put("instanceId", match.get().id());
             settings.put("linkedToOrg", "true");

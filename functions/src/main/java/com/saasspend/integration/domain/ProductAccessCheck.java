@@ -11,7 +11,7 @@ public interface ProductAccessCheck {
      * {@code instanceKey}: site host, Trello enterprise id, or Bitbucket workspace slug. {@code aliases}: every other
      * name the product gives the instance (slug, display name), by which the org's product list may know it.
      */
-    record VerifiedProduct(String instanceKey, String displayName, java.util.List<String> aliases) {
+    record VerifiedProduct(String instanceKey, String displayName, java.util.List<String> aliases, String adminAccountId) {
         public VerifiedProduct {
             aliases = java.util.List.copyOf(aliases);
         }

@@ -266,6 +266,7 @@ public final class AtlassianOrgSync {
         private <T> long compareAndWrite(Listing listing, List<T> items, Function<T, String> idOf,
                                          java.util.function.Consumer<List<Hashed<T>>> write) {
             int pageIndex = checkpoint.page();
+            // Users arrive here already canonical (pageOfUsers), so this hash equals hashed(user).hash().
             List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(json(i)))).toList();
             List<PageDigest.Entry> entries = hashed.stream().map(h -> new PageDigest.Entry(idOf.apply(h.item()), h.hash())).toList();
             PageDigest old = store.digest(tenantId, listing, pageIndex).orElse(null);
@@ -383,6 +384,12 @@ public final class AtlassianOrgSync {
         }
         Instant last = Instant.parse(access.lastActive());
         return last.isBefore(activeSince) ? new ProductCounts(1, 0, 1, 0) : new ProductCounts(1, 1, 0, 0);
+    }
+
+    /** A user as the sync stores it: canonical form and content hash. Anything else that writes a user uses this. */
+    public static LicenseStore.Hashed<OrgUser> hashed(OrgUser user) {
+        OrgUser canonical = canonical(user);
+        return new LicenseStore.Hashed<>(canonical, ContentHash.of(json(canonical)));
     }
 
     /** Sorted lists, so the same content always gives the same hash. */
