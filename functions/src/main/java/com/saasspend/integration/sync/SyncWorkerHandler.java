@@ -10,6 +10,7 @@ import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseStore;
 import com.saasspend.integration.aws.DynamoSyncStateStore;
+import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
@@ -67,7 +68,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 clock,
                 // The lease outlives the function's 15-minute timeout, so a crashed invocation frees it soon after.
                 Duration.ofMinutes(16),
-                Integer.parseInt(env.optional("INACTIVITY_DAYS", "30")));
+                new DynamoTenantSettingsStore(dynamo, table));
     }
 
     @Override

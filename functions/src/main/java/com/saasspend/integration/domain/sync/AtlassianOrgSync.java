@@ -14,6 +14,7 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore.Listing;
 import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
@@ -70,10 +71,11 @@ public final class AtlassianOrgSync {
     private final LongSupplier apiCallCounter;
     private final Clock clock;
     private final Duration lease;
-    private final int inactivityDays;
+    private final TenantSettingsStore settings;
 
     public AtlassianOrgSync(AtlassianOrgApi api, LicenseStore store, SyncStateStore state, IntegrationStore integrations,
-                            CredentialVault vault, LongSupplier apiCallCounter, Clock clock, Duration lease, int inactivityDays) {
+                            CredentialVault vault, LongSupplier apiCallCounter, Clock clock, Duration lease,
+                            TenantSettingsStore settings) {
         this.api = api;
         this.store = store;
         this.state = state;
@@ -82,7 +84,7 @@ public final class AtlassianOrgSync {
         this.apiCallCounter = apiCallCounter;
         this.clock = clock;
         this.lease = lease;
-        this.inactivityDays = inactivityDays;
+        this.settings = settings;
     }
 
     public Result run(String tenantId, Budget budget) {
@@ -101,7 +103,7 @@ public final class AtlassianOrgSync {
                 .nextInvocation();
         integration = markSyncing(integration);
         Run run = new Run(tenantId, owner, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
-                checkpoint, apiCallCounter.getAsLong());
+                checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
         try {
             return run.execute(budget);
         } catch (UpstreamFailure failure) {
@@ -150,9 +152,12 @@ public final class AtlassianOrgSync {
         private final long callsAtStart;
         /** API calls of the run's earlier invocations. */
         private final long callsBefore;
+        /** The tenant's inactivity threshold, read once per invocation. */
+        private final int inactivityDays;
         private SyncCheckpoint checkpoint;
 
-        Run(String tenantId, String owner, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart) {
+        Run(String tenantId, String owner, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
+            int inactivityDays) {
             this.tenantId = tenantId;
             this.owner = owner;
             this.orgId = orgId;
@@ -160,6 +165,7 @@ public final class AtlassianOrgSync {
             this.checkpoint = checkpoint;
             this.callsAtStart = callsAtStart;
             this.callsBefore = checkpoint.apiCalls();
+            this.inactivityDays = inactivityDays;
         }
 
         private long apiCalls() {
