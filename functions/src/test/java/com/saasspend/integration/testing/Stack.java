@@ -18,6 +18,7 @@ public final class Stack implements AutoCloseable {
     public final AtlassianSimulator sim;
     public final Env env;
     public final IntegrationsApiHandler integrations;
+    public final com.saasspend.integration.api.LicensesApiHandler licenses;
 
     public Stack(World world, Clock clock) {
         sim = AtlassianSimulator.start(0, world);
@@ -30,10 +31,19 @@ public final class Stack implements AutoCloseable {
         vars.put("ATLASSIAN_RETRY_MAX_DELAY_MS", "200");
         env = new Env(vars);
         integrations = new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, clock));
+        licenses = new com.saasspend.integration.api.LicensesApiHandler(env, clock);
     }
 
     public APIGatewayV2HTTPResponse call(String tenant, String routeKey, String path, Map<String, String> params, String body) {
         return integrations.handleRequest(ApiEvents.request(routeKey, path, params, body, tenant), null);
+    }
+
+    /** A License page call: GET /licenses, /users, /users/{accountId}, /settings. */
+    public APIGatewayV2HTTPResponse licenses(String tenant, String routeKey, String path, Map<String, String> params,
+                                             Map<String, String> query, String body) {
+        var event = ApiEvents.request(routeKey, path, params, body, tenant);
+        event.setQueryStringParameters(query.isEmpty() ? null : new HashMap<>(query));
+        return licenses.handleRequest(event, null);
     }
 
     @Override

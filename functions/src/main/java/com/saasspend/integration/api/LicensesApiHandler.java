@@ -1,0 +1,118 @@
+package com.saasspend.integration.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.integration.aws.AwsClients;
+import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseReader;
+import com.saasspend.integration.aws.DynamoTenantSettingsStore;
+import com.saasspend.integration.common.Env;
+import com.saasspend.integration.domain.licenses.LicenseService;
+import com.saasspend.integration.domain.licenses.TenantSettings;
+import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The License page: GET /licenses, GET /users, GET /users/{accountId}, and the tenant's settings. */
+public final class LicensesApiHandler extends HttpApiHandler {
+    private static final Set<String> STATUSES = Set.of("active", "inactive", "never");
+
+    public LicensesApiHandler() {
+        this(Env.system(), Clock.systemUTC());
+    }
+
+    public LicensesApiHandler(Env env, Clock clock) {
+        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(env, clock));
+    }
+
+    private static Map<String, Function<ApiRequest, ApiResponse>> routes(Env env, Clock clock) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        TenantSettingsStore settings = new DynamoTenantSettingsStore(dynamo, table);
+        LicenseService licenses = new LicenseService(new DynamoLicenseReader(dynamo, table), settings,
+                new DynamoIntegrationStore(dynamo, table), clock);
+        return Map.of(
+                "GET /licenses", request -> ApiResponse.json(200, licenses.overview(request.tenantId())),
+                "GET /users", request -> users(licenses, request),
+                "GET /users/{accountId}", request -> ApiResponse.json(200, licenses.user(request.tenantId(), accountId(request))),
+                "GET /settings", request -> ApiResponse.json(200, settings.get(request.tenantId())),
+                "PUT /settings", request -> {
+                    TenantSettings updated = parseSettings(JsonBodies.object(request));
+                    settings.put(request.tenantId(), updated);
+                    return ApiResponse.json(200, updated);
+                });
+    }
+
+    private static ApiResponse users(LicenseService licenses, ApiRequest request) {
+        QueryParameters query = new QueryParameters(request, Set.of("product", "status", "inactiveForDays", "q", "cursor", "limit"));
+        String product = query.text("product", 200);
+        String status = query.oneOf("status", STATUSES);
+        Integer days = query.integer("inactiveForDays", 1, 3650, null);
+        String search = query.text("q", 200);
+        Integer limit = query.integer("limit", 1, LicenseService.MAX_LIMIT, 50);
+        String cursor = query.text("cursor", 600);
+        query.check();
+        LicenseService.UserPage page = licenses.users(request.tenantId(),
+                new LicenseService.UserQuery(product, status, days, search, PageCursors.decode(cursor), limit));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("users", page.users());
+        body.put("inactivityDays", page.inactivityDays());
+        body.put("nextCursor", PageCursors.encode(page.nextAfter()));
+        return ApiResponse.json(200, body);
+    }
+
+    private static String accountId(ApiRequest request) {
+        String id = request.path("accountId");
+        if (!id.matches("[A-Za-z0-9_:|-]{1,128}")) {
+            throw ApiProblem.badRequest("invalid_account_id", "An Atlassian account id has 1 to 128 letters, digits or _ | - : characters.");
+        }
+        return id;
+    }
+
+    private static TenantSettings parseSettings(JsonNode body) {
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!Set.of("inactivityDays", "seatPrices").contains(name)) {
+                errors.add(new ApiProblem.FieldError(name, "is not a setting; expected inactivityDays, seatPrices"));
+            }
+        });
+        int days = TenantSettings.DEFAULT_INACTIVITY_DAYS;
+        JsonNode daysNode = body.get("inactivityDays");
+        if (daysNode != null && !(daysNode.isInt() && daysNode.asInt() >= 1 && daysNode.asInt() <= 3650)) {
+            errors.add(new ApiProblem.FieldError("inactivityDays", "must be a whole number of days from 1 to 3650"));
+        } else if (daysNode != null) {
+            days = daysNode.asInt();
+        }
+        Map<String, BigDecimal> prices = new HashMap<>();
+        JsonNode pricesNode = body.get("seatPrices");
+        if (pricesNode != null && !pricesNode.isObject()) {
+            errors.add(new ApiProblem.FieldError("seatPrices", "must be an object of product key to monthly price"));
+        } else if (pricesNode != null) {
+            if (pricesNode.size() > 50) {
+                errors.add(new ApiProblem.FieldError("seatPrices", "has more than 50 products"));
+            }
+            pricesNode.fields().forEachRemaining(e -> {
+                boolean validKey = e.getKey().matches("[a-z0-9-]{1,40}");
+                boolean validPrice = e.getValue().isNumber() && e.getValue().decimalValue().signum() >= 0
+                        && e.getValue().decimalValue().compareTo(BigDecimal.valueOf(100_000)) <= 0;
+                if (!validKey || !validPrice) {
+                    errors.add(new ApiProblem.FieldError("seatPrices." + (validKey ? e.getKey() : "?"),
+                            "must map a product key (e.g. jira-software) to a monthly price from 0 to 100000"));
+                } else {
+                    prices.put(e.getKey(), e.getValue().decimalValue());
+                }
+            });
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.validation(errors);
+        }
+        return new TenantSettings(days, prices);
+    }
+}

@@ -1,0 +1,59 @@
+package com.saasspend.integration.api;
+
+import java.util.List;
+import java.util.Set;
+
+/** Query-string parameters checked one by one, collecting every problem into one 400. */
+final class QueryParameters {
+    private final ApiRequest request;
+    private final List<ApiProblem.FieldError> errors = new java.util.ArrayList<>();
+
+    QueryParameters(ApiRequest request, Set<String> allowed) {
+        this.request = request;
+        request.queryParameters().keySet().stream().filter(k -> !allowed.contains(k)).sorted()
+                .forEach(k -> errors.add(new ApiProblem.FieldError(k, "is not a parameter of this operation; expected "
+                        + String.join(", ", allowed.stream().sorted().toList()))));
+    }
+
+    String text(String name, int maxLength) {
+        String value = request.query(name).orElse(null);
+        if (value != null && value.length() > maxLength) {
+            errors.add(new ApiProblem.FieldError(name, "is longer than " + maxLength + " characters"));
+            return null;
+        }
+        return value;
+    }
+
+    String oneOf(String name, Set<String> values) {
+        String value = request.query(name).orElse(null);
+        if (value != null && !values.contains(value)) {
+            errors.add(new ApiProblem.FieldError(name, "must be one of " + String.join(", ", values.stream().sorted().toList())));
+            return null;
+        }
+        return value;
+    }
+
+    Integer integer(String name, int min, int max, Integer fallback) {
+        String value = request.query(name).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        errors.add(new ApiProblem.FieldError(name, "must be a whole number from " + min + " to " + max));
+        return fallback;
+    }
+
+    /** Throws the collected problems, if any. */
+    void check() {
+        if (!errors.isEmpty()) {
+            throw ApiProblem.validation(errors);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package com.saasspend.integration.domain.licenses;
+
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.ProductInstance;
+import com.saasspend.integration.domain.Refusal;
+import com.saasspend.integration.domain.sync.ProductCounts;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The License page: seats per product, the users behind them, one user in detail. */
+public final class LicenseService {
+    public static final int MAX_LIMIT = 200;
+    /** Users read from the store per step while filling a page. */
+    private static final int SCAN_STEP = 200;
+
+    private final LicenseReader reader;
+    private final TenantSettingsStore settings;
+    private final IntegrationStore integrations;
+    private final Clock clock;
+
+    public LicenseService(LicenseReader reader, TenantSettingsStore settings, IntegrationStore integrations, Clock clock) {
+        this.reader = reader;
+        this.settings = settings;
+        this.integrations = integrations;
+        this.clock = clock;
+    }
+
+    public record ProductSeats(String resourceId, String product, String name, String hostUrl, Integer seats,
+                               long assigned, long active, long inactive, long neverUsed) {}
+
+    public record Overview(List<ProductSeats> products, int inactivityDays, Instant countedAt, Instant lastSyncAt) {}
+
+    public Overview overview(String tenantId) {
+        Map<String, ProductInstance> products = reader.products(tenantId).stream()
+                .collect(Collectors.toMap(ProductInstance::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        Optional<LicenseReader.Summary> summary = reader.summary(tenantId);
+        Map<String, ProductCounts> counts = summary.map(LicenseReader.Summary::counts).orElse(Map.of());
+        List<ProductSeats> rows = new ArrayList<>();
+        products.values().forEach(p -> rows.add(seats(p.id(), p, counts.getOrDefault(p.id(), ProductCounts.ZERO))));
+        // Products users hold seats on that the org's product list did not name: show them too ("others present").
+        counts.forEach((resourceId, c) -> {
+            if (!products.containsKey(resourceId)) {
+                rows.add(seats(resourceId, null, c));
+            }
+        });
+        rows.sort(Comparator.comparing(ProductSeats::product, Comparator.nullsLast(String::compareTo))
+                .thenComparing(ProductSeats::resourceId));
+        Instant lastSync = integrations.find(tenantId, IntegrationType.ATLASSIAN).map(Integration::lastSuccessfulSyncAt).orElse(null);
+        return new Overview(rows, summary.map(LicenseReader.Summary::inactivityDays).orElse(settings.get(tenantId).inactivityDays()),
+                summary.map(LicenseReader.Summary::computedAt).orElse(null), lastSync);
+    }
+
+    private static ProductSeats seats(String resourceId, ProductInstance p, ProductCounts c) {
+        return new ProductSeats(resourceId, p != null ? p.type() : productKeyOf(resourceId), p != null ? p.name() : null,
+                p != null ? p.hostUrl() : null, p != null ? p.capacity() : null, c.assigned(), c.active(), c.inactive(), c.neverUsed());
+    }
+
+    /** "ari:cloud:jira-software::site/..." names its product. */
+    static String productKeyOf(String resourceId) {
+        String[] parts = resourceId.split(":");
+        return parts.length > 2 ? parts[2] : resourceId;
+    }
+
+    /** The License page's filters. {@code status}: active, inactive or never; {@code inactiveForDays} overrides the threshold. */
+    public record UserQuery(String product, String status, Integer inactiveForDays, String search, String after, int limit) {}
+
+    public record ProductUse(String product, String resourceId, Instant lastActive, String status) {}
+
+    public record UserRow(String accountId, String name, String email, String accountType, String accountStatus,
+                          String membershipStatus, List<ProductUse> products, List<OrgUser.GroupRef> groups) {}
+
+    public record UserPage(List<UserRow> users, String nextAfter, int inactivityDays) {}
+
+    public UserPage users(String tenantId, UserQuery query) {
+        int days = query.inactiveForDays() != null ? query.inactiveForDays() : settings.get(tenantId).inactivityDays();
+        Instant activeSince = clock.instant().minus(Duration.ofDays(days));
+        String needle = query.search() == null ? null : query.search().toLowerCase(Locale.ROOT);
+        List<UserRow> rows = new ArrayList<>();
+        String after = query.after();
+        while (rows.size() < query.limit()) {
+            LicenseReader.UserScan scan = reader.users(tenantId, after, SCAN_STEP);
+            for (OrgUser user : scan.users()) {
+                UserRow row = row(user, activeSince);
+                if (matches(row, query, needle)) {
+                    rows.add(row);
+                    if (rows.size() == query.limit()) {
+                        // More may follow: continue after the last row given out.
+                        boolean more = scan.lastAccountId() != null || scan.users().indexOf(user) < scan.users().size() - 1;
+                        return new UserPage(rows, more ? user.accountId() : null, days);
+                    }
+                }
+            }
+            if (scan.lastAccountId() == null) {
+                break;
+            }
+            after = scan.lastAccountId();
+        }
+        return new UserPage(rows, null, days);
+    }
+
+    public record UserDetail(UserRow user, boolean orgAdmin, String claimStatus, String addedToOrg, List<OrgGroup> groups) {}
+
+    public UserDetail user(String tenantId, String accountId) {
+        OrgUser user = reader.user(tenantId, accountId).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "user_not_found",
+                "No synced user has this account id. Users appear after the first sync of the Atlassian organization."));
+        int days = settings.get(tenantId).inactivityDays();
+        UserRow row = row(user, clock.instant().minus(Duration.ofDays(days)));
+        Map<String, OrgGroup> groups = reader.groups(tenantId, user.groups().stream().map(OrgUser.GroupRef::id).toList());
+        List<OrgGroup> details = user.groups().stream().map(g -> groups.get(g.id())).filter(g -> g != null).toList();
+        return new UserDetail(row, user.orgAdmin(), user.claimStatus(), user.addedToOrg(), details);
+    }
+
+    private static UserRow row(OrgUser user, Instant activeSince) {
+        List<ProductUse> uses = user.products().stream().map(p -> {
+            Instant last = p.lastActive() == null ? null : Instant.parse(p.lastActive());
+            String status = last == null ? "never" : last.isBefore(activeSince) ? "inactive" : "active";
+            return new ProductUse(p.key(), p.resourceId(), last, status);
+        }).toList();
+        return new UserRow(user.accountId(), user.name(), user.email(), user.accountType(), user.accountStatus(),
+                user.membershipStatus(), uses, user.groups());
+    }
+
+    private static boolean matches(UserRow row, UserQuery query, String needle) {
+        if (needle != null && !((row.name() == null ? "" : row.name().toLowerCase(Locale.ROOT)).contains(needle)
+                || (row.email() == null ? "" : row.email().toLowerCase(Locale.ROOT)).contains(needle))) {
+            return false;
+        }
+        List<ProductUse> uses = query.product() == null ? row.products() : row.products().stream()
+                .filter(u -> query.product().equalsIgnoreCase(u.product()) || query.product().equals(u.resourceId())).toList();
+        if (query.product() != null && uses.isEmpty()) {
+            return false;
+        }
+        if (query.status() == null) {
+            return true;
+        }
+        if (uses.isEmpty()) {
+            return false;
+        }
+        // Across the products considered: active if active anywhere, never if never used anywhere, else inactive.
+        boolean anyActive = uses.stream().anyMatch(u -> u.status().equals("active"));
+        boolean allNever = uses.stream().allMatch(u -> u.status().equals("never"));
+        String status = anyActive ? "active" : allNever ? "never" : "inactive";
+        return status.equals(query.status());
+    }
+}
