@@ -1,0 +1,167 @@
+package com.saasspend.integration.api;
+
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
+import static com.saasspend.atlassian.sim.DemoCredentials.SITE_ADMIN_EMAIL;
+import static com.saasspend.atlassian.sim.DemoCredentials.SITE_API_TOKEN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.sync.SyncWorkerHandler;
+import com.saasspend.integration.testing.ApiEvents;
+import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.SimWorlds;
+import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.testing.Template;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * functions/openapi.yaml is the truth the front end codes against: every route of template.yaml is documented, and
+ * every documented operation, sent through the real handlers, answers what the document says (requests and
+ * responses validated with swagger-request-validator).
+ */
+@ExtendWith(AwsEmulator.class)
+class OpenApiContractIT {
+    private static final Path DOCUMENT = Path.of("openapi.yaml");
+    private static final String TENANT = "tenant-contract";
+    private static Stack stack;
+    private static OpenApiInteractionValidator validator;
+    private static final Set<String> exercised = new TreeSet<>();
+
+    @BeforeAll
+    static void start() {
+        stack = new Stack(SimWorlds.demo(), Clock.systemUTC());
+        validator = OpenApiInteractionValidator.createForSpecificationUrl(DOCUMENT.toAbsolutePath().toUri().toString()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    /** Sends one call through the handler that serves the route, validating request and response against the document. */
+    private static APIGatewayV2HTTPResponse exchange(String routeKey, String path, Map<String, String> params,
+                                                     Map<String, String> query, String body) {
+        return exchange(routeKey, path, params, query, body, false);
+    }
+
+    private static APIGatewayV2HTTPResponse invalid(String routeKey, String path, Map<String, String> params,
+                                                    Map<String, String> query, String body) {
+        return exchange(routeKey, path, params, query, body, true);
+    }
+
+    private static APIGatewayV2HTTPResponse exchange(String routeKey, String path, Map<String, String> params,
+                                                     Map<String, String> query, String body, boolean invalidRequest) {
+        APIGatewayV2HTTPEvent event = ApiEvents.request(routeKey, path, params, body, TENANT);
+        event.setQueryStringParameters(query.isEmpty() ? null : new HashMap<>(query));
+        String route = routeKey.substring(routeKey.indexOf(' ') + 1);
+        APIGatewayV2HTTPResponse response = route.startsWith("/integrations")
+                ? stack.integrations.handleRequest(event, null)
+                : stack.licenses.handleRequest(event, null);
+        String method = routeKey.substring(0, routeKey.indexOf(' '));
+        SimpleRequest.Builder request = new SimpleRequest.Builder(Request.Method.valueOf(method), path)
+                .withHeader("Authorization", "Bearer token");
+        query.forEach(request::withQueryParam);
+        if (body != null) {
+            request.withContentType("application/json").withBody(body);
+        }
+        SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.getStatusCode());
+        if (response.getBody() != null) {
+            answer.withContentType(response.getHeaders().get("Content-Type")).withBody(response.getBody());
+        }
+        // A deliberately invalid request is not checked against the document; its answer is.
+        ValidationReport report = invalidRequest
+                ? validator.validateResponse(path, Request.Method.valueOf(method), answer.build())
+                : validator.validate(request.build(), answer.build());
+        if (report.hasErrors()) {
+            fail(routeKey + " " + path + " -> " + response.getStatusCode() + " " + response.getBody() + "\n" + report);
+        }
+        exercised.add(routeKey);
+        return response;
+    }
+
+    @Test
+    void everyRouteOfTheTemplateIsDocumentedAndEveryDocumentedOperationExists() throws Exception {
+        Set<String> documented = new TreeSet<>();
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(DOCUMENT.toFile());
+        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(method -> {
+            if (Set.of("get", "post", "put", "delete", "patch").contains(method)) {
+                documented.add(method.toUpperCase() + " " + p.getKey());
+            }
+        }));
+        Set<String> routed = new TreeSet<>();
+        Template.resourcesOfType("AWS::Serverless::Function").values().forEach(f -> f.path("Properties").path("Events").forEach(e -> {
+            if ("HttpApi".equals(e.path("Type").asText())) {
+                routed.add(e.path("Properties").path("Method").asText().toUpperCase() + " " + e.path("Properties").path("Path").asText());
+            }
+        }));
+        assertEquals(routed, documented, "template.yaml routes and openapi.yaml operations");
+    }
+
+    @Test
+    void everyDocumentedOperationAnswersAsDocumented() {
+        Map<String, String> none = Map.of();
+        exchange("GET /integrations", "/integrations", none, none, null);
+        exchange("POST /integrations/{type}", "/integrations/jira", Map.of("type", "jira"), none,
+                "{\"siteUrl\":\"https://acme.atlassian.net\",\"email\":\"" + SITE_ADMIN_EMAIL + "\",\"apiToken\":\"" + SITE_API_TOKEN + "\"}");
+        assertEquals(201, exchange("POST /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none,
+                "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\",\"apiKeyExpiresOn\":\"2027-09-30\"}").getStatusCode());
+        exchange("POST /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none,
+                "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"ATCTT3xNotAKeyAtlassianKnows000000\"}");
+        exchange("POST /integrations/{type}", "/integrations/jira", Map.of("type", "jira"), none,
+                "{\"siteUrl\":\"https://acme.atlassian.net\",\"email\":\"" + SITE_ADMIN_EMAIL + "\",\"apiToken\":\"" + SITE_API_TOKEN + "\"}");
+        exchange("PUT /integrations/{type}/credentials", "/integrations/atlassian/credentials", Map.of("type", "atlassian"), none,
+                "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
+        exchange("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"), none, null);
+        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        exchange("GET /integrations", "/integrations", none, none, null);
+
+        exchange("GET /licenses", "/licenses", none, none, null);
+        JsonNode page = ApiEvents.json(exchange("GET /users", "/users", none, Map.of("product", "jira-software", "status", "inactive", "limit", "5"), null));
+        exchange("GET /users", "/users", none, Map.of("cursor", page.path("nextCursor").asText(), "limit", "5"), null);
+        assertEquals(400, invalid("GET /users", "/users", none, Map.of("status", "sleeping"), null).getStatusCode());
+        assertEquals(400, invalid("PUT /settings", "/settings", none, none, "{\"inactivityDays\":0}").getStatusCode());
+        assertEquals(400, invalid("POST /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none, "{\"orgId\":1}").getStatusCode());
+        String accountId = page.path("users").get(0).path("accountId").asText();
+        exchange("GET /users/{accountId}", "/users/" + accountId, Map.of("accountId", accountId), none, null);
+        assertEquals(404, exchange("GET /users/{accountId}", "/users/nobody", Map.of("accountId", "nobody"), none, null).getStatusCode());
+        exchange("PUT /settings", "/settings", none, none, "{\"inactivityDays\":45,\"seatPrices\":{\"jira-software\":8.6}}");
+        exchange("GET /settings", "/settings", none, none, null);
+
+        exchange("DELETE /integrations/{type}", "/integrations/jira", Map.of("type", "jira"), none, null);
+        exchange("DELETE /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none, null);
+        exchange("DELETE /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none, null);
+
+        List<String> missing = new ArrayList<>();
+        Template.resourcesOfType("AWS::Serverless::Function").values().forEach(f -> f.path("Properties").path("Events").forEach(e -> {
+            String route = e.path("Properties").path("Method").asText().toUpperCase() + " " + e.path("Properties").path("Path").asText();
+            if ("HttpApi".equals(e.path("Type").asText()) && !exercised.contains(route)) {
+                missing.add(route);
+            }
+        }));
+        assertTrue(missing.isEmpty(), "operations this test does not exercise yet: " + missing);
+    }
+}
