@@ -7,17 +7,26 @@ REQUIREMENTS="$ROOT/infra/requirements.txt"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# Creates ./.venv on first use and reinstalls only when infra/requirements.txt changes.
-ensure_venv() {
-  local stamp="$VENV/.requirements.sha256" want
-  want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-  if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+# Creates a virtual environment from a requirements file on first use; reinstalls only when the file changes.
+ensure_venv_for() {
+  local venv="$1" requirements="$2" stamp want
+  stamp="$venv/.requirements.sha256"
+  want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     return 0
   fi
-  log "installing Python tools into .venv (first run only; about a minute)"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  log "installing $(basename "$requirements") into $(basename "$venv") (first run only; about a minute)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
   echo "$want" > "$stamp"
+}
+
+ensure_venv() {
+  ensure_venv_for "$VENV" "$REQUIREMENTS"
+}
+
+ensure_sam() {
+  ensure_venv_for "$ROOT/.venv-sam" "$ROOT/infra/requirements-sam.txt"
 }
 
 free_port() {
