@@ -1,0 +1,208 @@
+package com.saasspend.atlassian.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.InputTransformer;
+import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The template's EventBridgeRule events, as deployed: for each one a rule on the bus with the template's own pattern,
+ * so the emulator decides what matches. The emulator cannot invoke Lambda, so the rule's target is a queue that this
+ * router polls, invoking the function with the event, as Lambda's asynchronous invocation does: a failed event is
+ * retried (MaximumRetryAttempts of the function's EventInvokeConfig, default 2) and then sent to the function's
+ * failure destination or dead-letter queue when it has one.
+ */
+public final class EventRuleRouter implements AutoCloseable {
+    private static final int DEFAULT_RETRIES = 2;
+
+    /** One EventBridgeRule event, wired. */
+    public record Route(LambdaFunction function, String eventName, String busName, String pattern, String ruleName,
+                        String queueUrl, int maxRetries, String failureQueueUrl) {
+        public String id() {
+            return function.definition().logicalId() + "." + eventName;
+        }
+    }
+
+    private final SamTemplate template;
+    private final TemplateValues values;
+    private final EventBridgeClient events;
+    private final SqsClient sqs;
+    private final List<Route> routes = new ArrayList<>();
+    private final List<Thread> pollers = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public EventRuleRouter(SamTemplate template, TemplateValues values, EventBridgeClient events, SqsClient sqs) {
+        this.template = template;
+        this.values = values;
+        this.events = events;
+        this.sqs = sqs;
+    }
+
+    /** Creates a queue and a rule (the template's pattern, on the template's bus) per EventBridgeRule event. */
+    public List<Route> install(List<LambdaFunction> functions) {
+        for (LambdaFunction function : functions) {
+            for (SamFunction.Event event : function.definition().eventsOfType("EventBridgeRule", "CloudWatchEvent")) {
+                routes.add(install(function, event));
+            }
+        }
+        return List.copyOf(routes);
+    }
+
+    private Route install(LambdaFunction function, SamFunction.Event event) {
+        JsonNode props = event.properties();
+        String bus = props.has("EventBusName") ? values.resolve(props.get("EventBusName")) : "default";
+        String pattern = props.path("Pattern").toString();
+        String base = values.stackName() + "-" + function.definition().logicalId() + "-" + event.name();
+        String ruleName = LocalNames.bounded(base, 64);
+        String queueName = LocalNames.bounded(base, 80);
+        String queueUrl = sqs.createQueue(r -> r.queueName(queueName)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        events.putRule(r -> r.name(ruleName).eventBusName(bus).eventPattern(pattern)
+                .state("DISABLED".equals(props.path("State").asText()) || props.path("Enabled").asText("true").equals("false")
+                        ? "DISABLED" : "ENABLED"));
+        Target.Builder target = Target.builder().id("local-lambda").arn(queueArn);
+        if (props.has("Input")) {
+            target.input(values.resolve(props.get("Input")));
+        }
+        if (props.has("InputPath")) {
+            target.inputPath(props.path("InputPath").asText());
+        }
+        if (props.has("InputTransformer")) {
+            JsonNode transformer = props.path("InputTransformer");
+            Map<String, String> paths = new java.util.LinkedHashMap<>();
+            transformer.path("InputPathsMap").fields().forEachRemaining(e -> paths.put(e.getKey(), e.getValue().asText()));
+            target.inputTransformer(InputTransformer.builder().inputPathsMap(paths)
+                    .inputTemplate(transformer.path("InputTemplate").asText()).build());
+        }
+        events.putTargets(r -> r.rule(ruleName).eventBusName(bus).targets(target.build()));
+        JsonNode invokeConfig = template.resource(function.definition().logicalId()).path("Properties").path("EventInvokeConfig");
+        int retries = invokeConfig.path("MaximumRetryAttempts").asInt(DEFAULT_RETRIES);
+        return new Route(function, event.name(), bus, pattern, ruleName, queueUrl, retries, failureQueue(function, invokeConfig));
+    }
+
+    /** The function's OnFailure SQS destination, else its SQS DeadLetterQueue, as a local queue URL; null when neither. */
+    private String failureQueue(LambdaFunction function, JsonNode invokeConfig) {
+        JsonNode onFailure = invokeConfig.path("DestinationConfig").path("OnFailure");
+        JsonNode dlq = template.resource(function.definition().logicalId()).path("Properties").path("DeadLetterQueue");
+        String arn = null;
+        if ("SQS".equals(onFailure.path("Type").asText())) {
+            arn = values.resolve(onFailure.path("Destination"));
+        } else if ("SQS".equals(dlq.path("Type").asText())) {
+            arn = values.resolve(dlq.path("TargetArn"));
+        }
+        if (arn == null || arn.isBlank()) {
+            return null;
+        }
+        String queueName = arn.substring(arn.lastIndexOf(':') + 1);
+        return sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** One polling thread per route. */
+    public void start() {
+        running.set(true);
+        for (Route route : routes) {
+            Thread poller = new Thread(() -> poll(route), "events-" + route.id());
+            poller.setDaemon(true);
+            poller.start();
+            pollers.add(poller);
+        }
+    }
+
+    private void poll(Route route) {
+        int visibility = route.function().definition().timeoutSeconds() + 10;
+        while (running.get()) {
+            List<Message> messages;
+            try {
+                messages = sqs.receiveMessage(r -> r.queueUrl(route.queueUrl()).maxNumberOfMessages(10).waitTimeSeconds(1)
+                        .visibilityTimeout(visibility)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+            } catch (RuntimeException e) {
+                if (running.get()) {
+                    InvocationLog.info("polling " + route.ruleName() + " failed: " + e.getMessage());
+                    sleep(1000);
+                }
+                continue;
+            }
+            for (Message message : messages) {
+                deliver(route, message);
+            }
+        }
+    }
+
+    private void deliver(Route route, Message message) {
+        String requestId = UUID.randomUUID().toString();
+        String trigger = "event " + describe(message.body()) + " (rule " + route.id() + ")";
+        String function = route.function().definition().logicalId();
+        long started = System.nanoTime();
+        try {
+            String result = route.function().invoke(message.body(), requestId);
+            InvocationLog.event(trigger, function, "ok " + result, (System.nanoTime() - started) / 1_000_000);
+            sqs.deleteMessage(r -> r.queueUrl(route.queueUrl()).receiptHandle(message.receiptHandle()));
+        } catch (Exception e) {
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            int attempt = Integer.parseInt(message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+            HttpApiGateway.reportFailure(function, requestId, e);
+            if (attempt <= route.maxRetries()) {
+                int delay = Math.min(30, 1 << attempt);
+                InvocationLog.event(trigger, function, "FAILED attempt " + attempt + ", retry in " + delay + " s", ms);
+                sqs.changeMessageVisibility(r -> r.queueUrl(route.queueUrl()).receiptHandle(message.receiptHandle()).visibilityTimeout(delay));
+                return;
+            }
+            if (route.failureQueueUrl() != null) {
+                sqs.sendMessage(r -> r.queueUrl(route.failureQueueUrl()).messageBody(message.body()));
+                InvocationLog.event(trigger, function, "FAILED " + attempt + " times, sent to " + route.failureQueueUrl(), ms);
+            } else {
+                InvocationLog.event(trigger, function, "FAILED " + attempt + " times, dropped (no failure destination)", ms);
+            }
+            sqs.deleteMessage(r -> r.queueUrl(route.queueUrl()).receiptHandle(message.receiptHandle()));
+        }
+    }
+
+    /** "IntegrationSyncRequested {tenantId=...}" for the log line; the raw body when it is not an event. */
+    private static String describe(String body) {
+        try {
+            JsonNode event = ApiGatewayEvents.JSON.readTree(body);
+            String detail = event.path("detail").toString();
+            return event.path("detail-type").asText("?") + " " + (detail.length() > 120 ? detail.substring(0, 117) + "..." : detail);
+        } catch (Exception e) {
+            return body.length() > 60 ? body.substring(0, 57) + "..." : body;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops polling; an invocation under way gets a few seconds to finish (as Lambda would not be cut off mid-call). */
+    @Override
+    public void close() {
+        running.set(false);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (Thread poller : pollers) {
+            try {
+                poller.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package com.saasspend.atlassian.local;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * One function of the template, invoked as the Lambda Java runtime does: the handler class is loaded by name and
+ * built with its public no-arg constructor (so it reads its configuration from the environment), the JSON payload is
+ * deserialized to the handler method's declared input type with the runtime's own serializers, and the result
+ * serialized back to JSON. Like Lambda, an instance serves one invocation at a time; concurrent invocations get
+ * more instances (each a "cold start", logged with its init time).
+ */
+public final class LambdaFunction {
+
+    /** The function threw (or could not initialize): Lambda's error payload fields. */
+    public static final class InvocationFailure extends Exception {
+        private final String errorType;
+
+        InvocationFailure(String errorType, String message, Throwable cause) {
+            super(message, cause);
+            this.errorType = errorType;
+        }
+
+        public String errorType() {
+            return errorType;
+        }
+    }
+
+    private final SamFunction definition;
+    private final String functionName;
+    private final String functionArn;
+    private final ClassLoader loader;
+    private final Deque<Object> idleInstances = new ConcurrentLinkedDeque<>();
+    private volatile Handler handler;
+
+    private record Handler(Class<?> type, Method method, PojoSerializer<Object> input, PojoSerializer<Object> output,
+                           boolean stream, boolean takesContext) {}
+
+    public LambdaFunction(SamFunction definition, String functionName, String functionArn, ClassLoader loader) {
+        this.definition = definition;
+        this.functionName = functionName;
+        this.functionArn = functionArn;
+        this.loader = loader;
+    }
+
+    public SamFunction definition() {
+        return definition;
+    }
+
+    /** Invokes with a JSON payload; answers the JSON result ("null" for void or null). */
+    public String invoke(String payloadJson, String requestId) throws InvocationFailure {
+        Handler h = handler();
+        Object instance = Modifier.isStatic(h.method().getModifiers()) ? null : borrow(h);
+        try {
+            Context context = new LocalLambdaContext(requestId, functionName, functionArn, definition.memoryMb(),
+                    definition.timeoutSeconds());
+            if (h.stream()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                InputStream in = new ByteArrayInputStream(payloadJson.getBytes(StandardCharsets.UTF_8));
+                call(h, instance, h.takesContext() ? new Object[] {in, out, context} : new Object[] {in, out});
+                return out.toString(StandardCharsets.UTF_8);
+            }
+            Object[] args;
+            if (h.method().getParameterCount() == 0) {
+                args = new Object[0];
+            } else {
+                Object input = h.input().fromJson(payloadJson);
+                args = h.takesContext() ? new Object[] {input, context} : new Object[] {input};
+            }
+            Object result = call(h, instance, args);
+            if (result == null || h.output() == null) {
+                return "null";
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            h.output().toJson(result, out);
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            if (instance != null) {
+                idleInstances.push(instance);
+            }
+        }
+    }
+
+    private static Object call(Handler h, Object instance, Object[] args) throws InvocationFailure {
+        try {
+            return h.method().invoke(instance, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new InvocationFailure(cause.getClass().getName(), String.valueOf(cause.getMessage()), cause);
+        } catch (IllegalAccessException e) {
+            throw new InvocationFailure(e.getClass().getName(), e.getMessage(), e);
+        }
+    }
+
+    private Object borrow(Handler h) throws InvocationFailure {
+        Object idle = idleInstances.poll();
+        if (idle != null) {
+            return idle;
+        }
+        long started = System.nanoTime();
+        try {
+            Object instance = h.type().getConstructor().newInstance();
+            InvocationLog.coldStart(definition.logicalId(), (System.nanoTime() - started) / 1_000_000);
+            return instance;
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new InvocationFailure("Runtime.InitError", "init of " + h.type().getName() + " failed: " + cause, cause);
+        } catch (ReflectiveOperationException e) {
+            throw new InvocationFailure("Runtime.InitError", h.type().getName() + " has no public no-arg constructor", e);
+        }
+    }
+
+    private Handler handler() throws InvocationFailure {
+        Handler h = handler;
+        if (h == null) {
+            synchronized (this) {
+                if (handler == null) {
+                    handler = resolve();
+                }
+                h = handler;
+            }
+        }
+        return h;
+    }
+
+    /** Finds the handler method as the Lambda runtime does: by name, not a bridge, most parameters first. */
+    private Handler resolve() throws InvocationFailure {
+        Class<?> type;
+        try {
+            type = Class.forName(definition.handlerClass(), true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new InvocationFailure("Runtime.ImportModuleError", "Class not found: " + definition.handlerClass(), e);
+        }
+        Method method = Arrays.stream(type.getMethods())
+                .filter(m -> m.getName().equals(definition.handlerMethod()) && !m.isBridge() && !m.isSynthetic())
+                .filter(m -> m.getParameterCount() <= 3)
+                .max(Comparator.comparingInt(Method::getParameterCount))
+                .orElseThrow(() -> new InvocationFailure("Runtime.HandlerNotFound",
+                        "No public method " + definition.handler() + " with (input[, Context])", null));
+        Class<?>[] params = method.getParameterTypes();
+        boolean stream = params.length >= 2 && InputStream.class.isAssignableFrom(params[0]) && OutputStream.class.isAssignableFrom(params[1]);
+        boolean takesContext = params.length > 0 && Context.class.isAssignableFrom(params[params.length - 1]);
+        PojoSerializer<Object> input = stream || params.length == 0 || (params.length == 1 && takesContext) ? null
+                : serializerFor(method.getGenericParameterTypes()[0]);
+        PojoSerializer<Object> output = stream || method.getReturnType() == void.class || method.getReturnType() == Void.class ? null
+                : serializerFor(method.getGenericReturnType());
+        return new Handler(type, method, input, output, stream, takesContext);
+    }
+
+    /** The runtime's rule: aws-lambda-java-events types with mixins get their own serializer, the rest Jackson's. */
+    @SuppressWarnings("unchecked")
+    private PojoSerializer<Object> serializerFor(Type type) {
+        if (type instanceof Class<?> cls && LambdaEventSerializers.isLambdaSupportedEvent(cls.getName())) {
+            return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(cls, loader);
+        }
+        return JacksonFactory.getInstance().getSerializer(type);
+    }
+
+    /** Builds one instance ahead of the first invocation, so its init time and init errors show at start. */
+    public void prewarm() {
+        try {
+            Handler h = handler();
+            if (!Modifier.isStatic(h.method().getModifiers())) {
+                idleInstances.push(borrow(h));
+            }
+        } catch (InvocationFailure e) {
+            InvocationLog.info(definition.logicalId() + " cannot start: " + e.getMessage());
+        }
+    }
+}

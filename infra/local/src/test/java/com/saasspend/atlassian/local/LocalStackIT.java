@@ -1,0 +1,263 @@
+package com.saasspend.atlassian.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.saasspend.atlassian.local.testing.RecordingEventHandler;
+import com.saasspend.atlassian.local.testing.TestTemplates;
+import com.saasspend.atlassian.sim.AtlassianSimulator;
+import com.saasspend.atlassian.sim.DemoCredentials;
+import com.saasspend.integration.aws.EventBridgeSyncRequester;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import uk.org.webcompere.systemstubs.environment.EnvironmentVariables;
+
+/**
+ * The local stack in this JVM, as `make run` starts it: template.yaml's resources on moto (unique names), its routes on
+ * a free port behind the local JWT authorizer, the simulator on a free port; then the README walkthrough, step by step.
+ * The template gets one extra function, a recording worker on the sync bus's rule, to see that the bus routes sync
+ * requests to functions as deployed.
+ *
+ * <p>Steps run in order and build on each other (one tenant's story). Later features append their steps at the end:
+ * the first sync (lastSuccessfulSyncAt), GET /users?status=inactive, POST /reclaims/plan, POST /reclaims, undo.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackIT {
+    private static final String TENANT = LocalStack.DEMO_TENANT;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static AtlassianSimulator simulator;
+    private static EnvironmentVariables environment;
+    private static LocalStack stack;
+    private static String token;
+
+    @BeforeAll
+    static void startTheStack() throws Exception {
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        if (endpoint == null || endpoint.isBlank()) {
+            fail("AWS_ENDPOINT_URL is not set: run `make test` (it starts moto), or start moto_server and export AWS_ENDPOINT_URL");
+        }
+        SamTemplate template = withRecordingWorker(TestTemplates.real());
+        String stackName = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        simulator = AtlassianSimulator.start(0, LocalWorld.connectableDemo());
+        Path stateDir = Files.createTempDirectory("local-stack-it");
+        LocalStackOptions options = LocalStackOptions.forTests(TestTemplates.realPath(), stackName, simulator.baseUrl(), stateDir);
+        TemplateValues values = new TemplateValues(template, stackName, Objects.requireNonNullElse(System.getenv("AWS_REGION"), "us-east-1"),
+                LocalStack.ACCOUNT_ID, endpoint, Map.of());
+        // The handlers' no-arg constructors read System.getenv, as in Lambda: give them this stack's names.
+        environment = new EnvironmentVariables(LocalStack.requiredEnvironment(template, values, simulator.baseUrl()));
+        environment.setup();
+        stack = LocalStack.start(options, template);
+        token = stack.authority().mint(TENANT, "admin@acme.example", Duration.ofHours(1));
+        RecordingEventHandler.EVENTS.clear();
+    }
+
+    @AfterAll
+    static void stopTheStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (environment != null) {
+            environment.teardown();
+        }
+    }
+
+    /** template.yaml plus a function that records what the sync bus's rule delivers. */
+    private static SamTemplate withRecordingWorker(SamTemplate real) {
+        ObjectNode root = real.root().deepCopy();
+        ObjectNode worker = ((ObjectNode) root.path("Resources")).putObject("RecordingSyncWorker");
+        worker.put("Type", "AWS::Serverless::Function");
+        ObjectNode props = worker.putObject("Properties");
+        props.put("Handler", RecordingEventHandler.class.getName() + "::handleRequest");
+        ObjectNode rule = props.putObject("Events").putObject("SyncRequested");
+        rule.put("Type", "EventBridgeRule");
+        ObjectNode ruleProps = rule.putObject("Properties");
+        ruleProps.put("EventBusName", "SyncBus"); // what !Ref SyncBus leaves after parsing
+        ObjectNode pattern = ruleProps.putObject("Pattern");
+        pattern.putArray("source").add(EventBridgeSyncRequester.SOURCE);
+        pattern.putArray("detail-type").add(EventBridgeSyncRequester.DETAIL_TYPE);
+        return new SamTemplate(root);
+    }
+
+    // ------------------------------------------------------------------ the walkthrough
+
+    @Test
+    @Order(1)
+    void connectTheDemoOrgWithItsKey() throws Exception {
+        HttpResponse<String> response = api("POST", "/integrations/atlassian", token, "{\"orgId\":\"" + DemoCredentials.ORG_ID
+                + "\",\"apiKey\":\"" + DemoCredentials.ORG_API_KEY + "\",\"apiKeyExpiresOn\":\"2027-09-30\"}");
+        assertEquals(201, response.statusCode(), response.body());
+        assertTrue(List.of("connected", "syncing").contains(json(response).path("status").asText()), response.body());
+    }
+
+    @Test
+    @Order(2)
+    void connectJiraAndConfluence() throws Exception {
+        String site = "{\"siteUrl\":\"https://" + DemoCredentials.SITE_HOST + "\",\"email\":\"" + DemoCredentials.SITE_ADMIN_EMAIL
+                + "\",\"apiToken\":\"" + DemoCredentials.SITE_API_TOKEN + "\"}";
+        HttpResponse<String> jira = api("POST", "/integrations/jira", token, site);
+        assertEquals(201, jira.statusCode(), jira.body());
+        HttpResponse<String> confluence = api("POST", "/integrations/confluence", token, site);
+        assertEquals(201, confluence.statusCode(), confluence.body());
+    }
+
+    @Test
+    @Order(3)
+    void theIntegrationsPageShowsThreeConnectedAndReclaimEnabled() throws Exception {
+        HttpResponse<String> response = api("GET", "/integrations", token, null);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = json(response);
+        List<String> connected = new ArrayList<>();
+        body.path("integrations").forEach(i -> {
+            // "syncing" is connected too: connecting asks for a first sync, which may be under way
+            if (List.of("connected", "syncing").contains(i.path("status").asText())) {
+                connected.add(i.path("type").asText());
+            }
+        });
+        assertEquals(List.of("atlassian", "confluence", "jira"), connected.stream().sorted().toList(), body.toString());
+        assertTrue(body.path("reclaimEnabled").asBoolean(), body.toString());
+    }
+
+    @Test
+    @Order(4)
+    void theGatewayAnswersLikeApiGatewayWithoutTokenOrRoute() throws Exception {
+        HttpResponse<String> noToken = api("GET", "/integrations", null, null);
+        assertEquals(401, noToken.statusCode());
+        assertEquals("{\"message\":\"Unauthorized\"}", noToken.body());
+        HttpResponse<String> badToken = api("GET", "/integrations", token.substring(0, token.length() - 4) + "AAAA", null);
+        assertEquals(401, badToken.statusCode());
+        HttpResponse<String> noRoute = api("GET", "/no-such-route", token, null);
+        assertEquals(404, noRoute.statusCode());
+        assertEquals("{\"message\":\"Not Found\"}", noRoute.body());
+    }
+
+    @Test
+    @Order(5)
+    void anotherTenantsTokenSeesNothingOfThisTenant() throws Exception {
+        HttpResponse<String> minted = HTTP.send(HttpRequest.newBuilder(URI.create(stack.controlUrl() + "/tokens?tenant=tenant-other"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, minted.statusCode());
+        HttpResponse<String> response = api("GET", "/integrations", minted.body().trim(), null);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(0, json(response).path("integrations").size());
+    }
+
+    @Test
+    @Order(6)
+    void syncNowReachesTheWorkerThroughTheBusRule() throws Exception {
+        HttpResponse<String> response = api("POST", "/integrations/atlassian/sync", token, null);
+        assertEquals(202, response.statusCode(), response.body());
+        Map<String, Object> event = awaitSyncEvents(List.of("atlassian")).get(0);
+        assertEquals(EventBridgeSyncRequester.DETAIL_TYPE, event.get("detail-type"));
+        assertEquals(EventBridgeSyncRequester.SOURCE, event.get("source"));
+    }
+
+    @Test
+    @Order(7)
+    void theScheduleOnDemandDispatchesOneRequestPerConnectedIntegration() throws Exception {
+        RecordingEventHandler.EVENTS.clear();
+        HttpResponse<String> ticked = HTTP.send(HttpRequest.newBuilder(URI.create(stack.controlUrl() + "/tick"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ticked.statusCode(), ticked.body());
+        JsonNode tick = ApiGatewayEvents.JSON.readTree(ticked.body()).get(0);
+        assertTrue(tick.path("ok").asBoolean(), ticked.body());
+        JsonNode result = ApiGatewayEvents.JSON.readTree(tick.path("result").asText());
+        assertTrue(result.path("requests").asLong() >= 3, "one per connected integration of every tenant on this table: " + result);
+        awaitSyncEvents(List.of("atlassian", "jira", "confluence"));
+    }
+
+    @Test
+    @Order(8)
+    void theFirstSyncCompletesWhenTheTemplateHasASyncWorker() throws Exception {
+        Assumptions.assumeTrue(stack.router().routes().stream().anyMatch(r -> !r.function().definition().logicalId().equals("RecordingSyncWorker")),
+                "template.yaml has no sync worker (EventBridgeRule function) yet");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode atlassian = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode i : json(api("GET", "/integrations", token, null)).path("integrations")) {
+                if ("atlassian".equals(i.path("type").asText())) {
+                    atlassian = i;
+                }
+            }
+            if (atlassian != null && atlassian.hasNonNull("lastSuccessfulSyncAt")) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        fail("the atlassian integration has no lastSuccessfulSyncAt 30 s after connecting: " + atlassian);
+    }
+
+    @Test
+    @Order(9)
+    void inactiveUsersAreListedWhenTheTemplateHasTheRoute() throws Exception {
+        Assumptions.assumeTrue(TestTemplates.real().httpRoutes().stream().anyMatch(r -> r.routeKey().equals("GET /users")),
+                "template.yaml has no GET /users yet");
+        HttpResponse<String> response = api("GET", "/users?status=inactive&limit=5", token, null);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(json(response).path("users").size() > 0, "the demo org has inactive users once synced: " + response.body());
+    }
+
+    // ------------------------------------------------------------------ later features: append steps here (reclaim plan, run, undo)
+
+    // ------------------------------------------------------------------ helpers
+
+    private static HttpResponse<String> api(String method, String path, String bearer, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return ApiGatewayEvents.JSON.readTree(response.body());
+    }
+
+    /** Waits until the recording worker got this tenant's sync request for each integration (in any order); answers them. */
+    private static List<Map<String, Object>> awaitSyncEvents(List<String> integrations) throws InterruptedException {
+        Map<String, Map<String, Object>> seen = new java.util.LinkedHashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (seen.size() < integrations.size() && System.nanoTime() < deadline) {
+            Map<String, Object> event = RecordingEventHandler.EVENTS.poll(200, TimeUnit.MILLISECONDS);
+            if (event != null && event.get("detail") instanceof Map<?, ?> detail && TENANT.equals(detail.get("tenantId"))
+                    && integrations.contains(String.valueOf(detail.get("integration")))) {
+                assertNotNull(event.get("id"), "an EventBridge envelope: " + event);
+                seen.putIfAbsent(String.valueOf(detail.get("integration")), event);
+            }
+        }
+        if (seen.size() < integrations.size()) {
+            throw new AssertionError("sync requests of " + TENANT + " that reached the worker within 20 s: " + seen.keySet()
+                    + ", expected " + integrations);
+        }
+        return List.copyOf(seen.values());
+    }
+}

@@ -1,0 +1,47 @@
+package com.saasspend.atlassian.local;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.atlassian.local.testing.TestTemplates;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class WalkthroughTest {
+
+    private static String render(Set<String> routes, boolean rules) {
+        return String.join("\n", Walkthrough.render(new Walkthrough.Facts(routes, rules, true), "http://api", "http://control", "t"));
+    }
+
+    @Test
+    void stepsShowOnlyForRoutesTheTemplateHas() {
+        Set<String> routes = TestTemplates.real().httpRoutes().stream().map(HttpRoute::routeKey).collect(Collectors.toSet());
+        String text = render(routes, false);
+        assertTrue(text.contains("curl -s -X POST \"$API/integrations/atlassian\""), text);
+        assertTrue(text.contains("\"$API/integrations/jira\""), text);
+        assertTrue(text.contains("\"$API/integrations/confluence\""), text);
+        assertTrue(text.contains("curl -s \"$API/integrations\" -H \"Authorization: Bearer $TOKEN\""), text);
+        if (!routes.contains("GET /users")) {
+            assertFalse(text.contains("/users"), text);
+        }
+        if (!routes.contains("POST /reclaims")) {
+            assertFalse(text.contains("/reclaims"), text);
+        }
+    }
+
+    @Test
+    void laterFeaturesAppearWithTheirRoutes() {
+        String text = render(Set.of("GET /users", "GET /users/{accountId}/access-groups", "POST /reclaims/plan",
+                "POST /reclaims", "POST /reclaims/{id}/undo"), true);
+        assertTrue(text.contains("\"$API/users?status=inactive\""), text);
+        assertTrue(text.contains("export ACCOUNT_ID=$(curl -s \"$API/users?status=inactive&limit=1\""), text);
+        assertTrue(text.contains("\"$API/reclaims/plan\""), text);
+        assertTrue(text.contains("-H \"Idempotency-Key: "), text);
+        assertTrue(text.contains("\"$API/reclaims/$RECLAIM_ID/undo\""), text);
+        assertTrue(text.contains("\"$CONTROL/tick\""), text);
+        assertFalse(text.contains("/integrations/atlassian\""), text);
+        assertFalse(render(Set.of("POST /reclaims/plan"), false).contains("/reclaims/plan"),
+                "a step shows only when every route it calls exists");
+    }
+}
