@@ -101,9 +101,16 @@ public final class AtlassianOrgSync {
         SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
                 .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
                 .nextInvocation();
-        integration = markSyncing(integration);
-        Run run = new Run(tenantId, owner, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
-                checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
+        Run run;
+        try {
+            integration = markSyncing(integration);
+            run = new Run(tenantId, owner, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
+                    checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
+        } catch (RuntimeException beforeStart) {
+            // Nothing ran: free the lease at once rather than when it expires.
+            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            throw beforeStart;
+        }
         try {
             return run.execute(budget);
         } catch (UpstreamFailure failure) {
