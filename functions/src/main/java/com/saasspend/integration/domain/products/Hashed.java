@@ -1,0 +1,4 @@
+package com.saasspend.integration.domain.products;
+
+/** An item with the content hash of its canonical form: equal hashes mean nothing to write. */
+public record Hashed<T>(T item, String hash) {}

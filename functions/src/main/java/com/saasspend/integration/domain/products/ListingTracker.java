@@ -1,0 +1,140 @@
+package com.saasspend.integration.domain.products;
+
+import com.saasspend.integration.domain.sync.PageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps one listing of one tenant in step with the product, page by page, by the listing's page digests (what page N
+ * held at the last sync: ids and content hashes).
+ *
+ * <p>Which items to write: an item whose hash is on its page's digest is unchanged (no item read at all); any other is
+ * compared with the stored item's hash, and written only if that differs too. Which items are gone: an id that drops
+ * off a page is remembered in that page's digest ({@code left}) until a complete listing settles it: at the end of a
+ * complete listing, remembered ids (and ids of digests past the last page) that are on no page now are marked removed.
+ * Remembered ids survive failed runs, so a removal seen by a run that failed is still settled by the next complete one.
+ * Memory holds one page and the ids that left, never the whole listing.
+ */
+public final class ListingTracker {
+    private final ProductStore store;
+    private final String tenantId;
+    private final ProductListing listing;
+    private final String runId;
+    private int pages;
+
+    public ListingTracker(ProductStore store, String tenantId, ProductListing listing, String runId) {
+        this.store = store;
+        this.tenantId = tenantId;
+        this.listing = listing;
+        this.runId = runId;
+    }
+
+    public ProductListing listing() {
+        return listing;
+    }
+
+    /** Opens the next page of the listing (pages are numbered in the order they are opened). */
+    public PageCheck nextPage() {
+        return new PageCheck(pages++);
+    }
+
+    /** One page being compared with its digest; {@link #close()} records what it holds now. */
+    public final class PageCheck {
+        private final int index;
+        private final PageDigest old;
+        private final Map<String, String> before;
+        private final List<PageDigest.Entry> entries = new ArrayList<>();
+
+        private PageCheck(int index) {
+            this.index = index;
+            this.old = store.digest(tenantId, listing, index).orElse(null);
+            this.before = old == null ? Map.of() : old.hashesById();
+        }
+
+        /** Adds one item to the page; answers whether it must be written (new or changed since it was stored). */
+        public boolean changed(String id, String hash) {
+            entries.add(new PageDigest.Entry(id, hash));
+            if (hash.equals(before.get(id))) {
+                return false;
+            }
+            return !hash.equals(store.storedHashes(tenantId, listing, List.of(id)).get(id));
+        }
+
+        /** Adds a page of items; answers those that must be written, in page order (one batched read for suspects). */
+        public <T> List<Hashed<T>> changed(List<Hashed<T>> items, java.util.function.Function<T, String> idOf) {
+            List<Hashed<T>> suspects = new ArrayList<>();
+            for (Hashed<T> item : items) {
+                String id = idOf.apply(item.item());
+                entries.add(new PageDigest.Entry(id, item.hash()));
+                if (!item.hash().equals(before.get(id))) {
+                    suspects.add(item);
+                }
+            }
+            if (suspects.isEmpty()) {
+                return List.of();
+            }
+            Map<String, String> stored = store.storedHashes(tenantId, listing,
+                    suspects.stream().map(h -> idOf.apply(h.item())).toList());
+            return suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
+        }
+
+        /** Records the page's digest when it differs from the stored one; call after the page's items are written. */
+        public void close() {
+            if (old == null && entries.isEmpty()) {
+                return;
+            }
+            Set<String> now = entries.stream().map(PageDigest.Entry::id).collect(Collectors.toSet());
+            Set<String> left = new LinkedHashSet<>(old == null ? List.of() : old.left());
+            before.keySet().stream().filter(id -> !now.contains(id)).forEach(left::add);
+            left.removeAll(now);
+            PageDigest fresh = new PageDigest(runId, entries, List.copyOf(left));
+            if (old != null && old.entries().equals(fresh.entries()) && old.left().equals(fresh.left())) {
+                return;
+            }
+            store.putDigest(tenantId, listing, index, fresh);
+        }
+    }
+
+    /**
+     * Call only after the listing's last page was closed: marks removed what left a page and is on no page now, and
+     * what only digests past the last page still held. Answers how many items were marked removed.
+     */
+    public long sweep(Instant at) {
+        int count = pages;
+        Set<String> candidates = new HashSet<>();
+        List<Integer> beyond = new ArrayList<>();
+        List<Integer> settled = new ArrayList<>();
+        store.forEachDigest(tenantId, listing, (index, digest) -> {
+            if (index >= count) {
+                digest.entries().forEach(e -> candidates.add(e.id()));
+                beyond.add(index);
+            } else if (!digest.left().isEmpty()) {
+                candidates.addAll(digest.left());
+                settled.add(index);
+            }
+        });
+        if (!candidates.isEmpty()) {
+            store.forEachDigest(tenantId, listing, (index, digest) -> {
+                if (index < count) {
+                    digest.entries().forEach(e -> candidates.remove(e.id()));
+                }
+            });
+        }
+        if (!candidates.isEmpty()) {
+            store.markRemoved(tenantId, listing, candidates, at);
+        }
+        // Only now that removals are recorded may the reminders go.
+        for (int index : settled) {
+            store.digest(tenantId, listing, index).ifPresent(d ->
+                    store.putDigest(tenantId, listing, index, new PageDigest(runId, d.entries(), List.of())));
+        }
+        beyond.forEach(index -> store.deleteDigest(tenantId, listing, index));
+        return candidates.size();
+    }
+}

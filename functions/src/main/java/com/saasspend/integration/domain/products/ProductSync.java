@@ -1,0 +1,453 @@
+package com.saasspend.integration.domain.products;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.saasspend.integration.common.Json;
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.Credential;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.ContentHash;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
+import com.saasspend.integration.domain.sync.SyncStateStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * Syncs one product integration of a tenant (Jira, Confluence, Trello or Bitbucket) into the product store: Jira
+ * application roles and groups with members, Confluence groups with members, Trello Enterprise members, Bitbucket
+ * workspace members.
+ *
+ * <p>Writes only what changed (content hashes against page digests and stored items). Marks items removed only at the
+ * end of a run that listed everything; a run that fails or runs out of time keeps what it wrote (each item written is
+ * true) and removes nothing. Memory holds one page, and one group's members at a time. A lease per tenant and product
+ * keeps the schedule and a manual sync from interleaving. Every run is recorded and sets the integration's status.
+ */
+public final class ProductSync {
+    private static final Log LOG = Log.of(ProductSync.class);
+
+    public enum Outcome {
+        /** Everything was listed; the store holds the product's state. */
+        COMPLETED,
+        /** Another invocation holds the lease; this one did nothing. */
+        BUSY,
+        /** Nothing to sync: not connected, or paused until the token is rotated. */
+        SKIPPED,
+        /** The product failed or refused, or time ran out; the integration's status says why. Nothing was removed. */
+        FAILED
+    }
+
+    public record Result(Outcome outcome, SyncRunRecord run) {}
+
+    private final ProductApis apis;
+    private final ProductStore store;
+    private final SyncStateStore state;
+    private final IntegrationStore integrations;
+    private final CredentialVault vault;
+    private final LongSupplier apiCallCounter;
+    private final Clock clock;
+    private final Duration lease;
+
+    public ProductSync(ProductApis apis, ProductStore store, SyncStateStore state, IntegrationStore integrations,
+                       CredentialVault vault, LongSupplier apiCallCounter, Clock clock, Duration lease) {
+        this.apis = apis;
+        this.store = store;
+        this.state = state;
+        this.integrations = integrations;
+        this.vault = vault;
+        this.apiCallCounter = apiCallCounter;
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    public Result run(String tenantId, IntegrationType type, Budget budget) {
+        if (!type.isProduct()) {
+            throw new IllegalArgumentException("The product sync does not sync " + type.id());
+        }
+        Integration integration = integrations.find(tenantId, type).orElse(null);
+        if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
+            return new Result(Outcome.SKIPPED, null);
+        }
+        String owner = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        if (!state.acquire(tenantId, type, owner, now.plus(lease), now)) {
+            LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
+            return new Result(Outcome.BUSY, null);
+        }
+        markSyncing(integration);
+        Run run = new Run(tenantId, type, owner, budget);
+        try {
+            Credential credential = new Credential(type, integration.settings(), vault.read(integration.secretName()), null);
+            return run.execute(credential);
+        } catch (UpstreamFailure failure) {
+            return run.fail(failure);
+        } catch (OutOfTime outOfTime) {
+            return run.outOfTime();
+        } catch (RuntimeException unexpected) {
+            run.record("failed", "internal error: " + unexpected.getClass().getSimpleName());
+            recordStatus(tenantId, type, IntegrationStatus.ERROR, null,
+                    "The " + type.id() + " sync stopped on an internal error; it runs again at the next sync.", false);
+            throw unexpected;
+        }
+    }
+
+    private void markSyncing(Integration integration) {
+        if (integration.status() == IntegrationStatus.SYNCING) {
+            return;
+        }
+        try {
+            integrations.save(integration.withStatus(IntegrationStatus.SYNCING, integration.lastError()), integration.version());
+        } catch (IntegrationStore.ConcurrentChangeException raced) {
+            // A rotation or disconnect changed the record meanwhile; the status after the run is what matters.
+        }
+    }
+
+    private void recordStatus(String tenantId, IntegrationType type, IntegrationStatus status, Instant succeededAt,
+                              String error, boolean paused) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Integration current = integrations.find(tenantId, type).orElse(null);
+            if (current == null || current.status() == IntegrationStatus.DISCONNECTED) {
+                return;
+            }
+            try {
+                integrations.save(current.afterSync(status, succeededAt, error, paused), current.version());
+                return;
+            } catch (IntegrationStore.ConcurrentChangeException raced) {
+                // A rotation or disconnect changed the record meanwhile: read it again.
+            }
+        }
+    }
+
+    /** The invocation's time is nearly up: stop at a page boundary. */
+    private static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super("out of time", null, false, false);
+        }
+    }
+
+    /** One run of one product sync. */
+    private final class Run {
+        private final String tenantId;
+        private final IntegrationType type;
+        private final String owner;
+        private final Budget budget;
+        private final String runId = UUID.randomUUID().toString();
+        private final Instant startedAt = clock.instant();
+        private final long callsAtStart = apiCallCounter.getAsLong();
+        private final List<ListingTracker> trackers = new ArrayList<>();
+        private long members;
+        private long groups;
+        private long membersWritten;
+        private long groupsWritten;
+        private long removed;
+
+        Run(String tenantId, IntegrationType type, String owner, Budget budget) {
+            this.tenantId = tenantId;
+            this.type = type;
+            this.owner = owner;
+            this.budget = budget;
+        }
+
+        Result execute(Credential credential) {
+            ProductSummary summary = switch (type) {
+                case JIRA -> jira(apis.jira(credential), credential);
+                case CONFLUENCE -> siteGroups(apis.confluence(credential), ProductListing.CONFLUENCE_GROUPS, credential, Map.of());
+                case TRELLO -> trello(apis.trello(credential), credential);
+                case BITBUCKET -> bitbucket(apis.bitbucket(credential), credential);
+                case ATLASSIAN -> throw new IllegalStateException("not a product");
+            };
+            // Every listing was complete: now, and only now, what is gone may be marked so.
+            Instant now = clock.instant();
+            for (ListingTracker tracker : trackers) {
+                removed += tracker.sweep(now);
+            }
+            Hashed<ProductSummary> hashed = hashed(summary);
+            if (!store.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
+                store.putSummary(tenantId, type, hashed, now);
+            }
+            SyncRunRecord record = record("completed", null);
+            recordStatus(tenantId, type, IntegrationStatus.CONNECTED, now, null, false);
+            LOG.info("product sync completed", "integration", type.id(), "members", members, "membersWritten", membersWritten,
+                    "groups", groups, "groupsWritten", groupsWritten, "removed", removed, "apiCalls", record.apiCalls());
+            return new Result(Outcome.COMPLETED, record);
+        }
+
+        private ListingTracker tracker(ProductListing listing) {
+            ListingTracker tracker = new ListingTracker(store, tenantId, listing, runId);
+            trackers.add(tracker);
+            return tracker;
+        }
+
+        private void checkTime() {
+            if (budget.nearlyOut()) {
+                throw new OutOfTime();
+            }
+        }
+
+        private ProductSummary jira(JiraApi api, Credential credential) {
+            List<JiraRole> roles = api.applicationRoles();
+            ListingTracker.PageCheck page = tracker(ProductListing.JIRA_ROLES).nextPage();
+            List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(ProductSync::hashed).toList(), JiraRole::key);
+            if (!changed.isEmpty()) {
+                store.putRoles(tenantId, changed, clock.instant());
+            }
+            page.close();
+            groups += roles.size();
+            groupsWritten += changed.size();
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("roles", (long) roles.size());
+            for (JiraRole role : roles) {
+                counts.put("userCount:" + role.key(), (long) role.userCount());
+            }
+            checkTime();
+            return siteGroups(api, ProductListing.JIRA_GROUPS, credential, counts);
+        }
+
+        /** Every group of the site, each with all its members; one group's members in memory at a time. */
+        private ProductSummary siteGroups(SiteGroupsApi api, ProductListing listing, Credential credential,
+                                          Map<String, Long> countsSoFar) {
+            ListingTracker tracker = tracker(listing);
+            long groupCount = 0;
+            long memberships = 0;
+            String cursor = null;
+            Page<GroupRef> page;
+            do {
+                page = api.groups(cursor);
+                ListingTracker.PageCheck check = tracker.nextPage();
+                for (GroupRef ref : page.items()) {
+                    ProductGroup group = withMembers(api, ref);
+                    if (group == null) {
+                        continue;
+                    }
+                    Hashed<ProductGroup> hashed = hashed(group);
+                    if (check.changed(group.id(), hashed.hash())) {
+                        store.putGroup(tenantId, listing, hashed, clock.instant());
+                        groupsWritten++;
+                    }
+                    groupCount++;
+                    memberships += group.memberIds().size();
+                }
+                check.close();
+                cursor = page.nextCursor();
+                checkTime();
+            } while (!page.last());
+            groups += groupCount;
+            members += memberships;
+            Map<String, Long> counts = new LinkedHashMap<>(countsSoFar);
+            counts.put("groups", groupCount);
+            counts.put("memberships", memberships);
+            String site = credential.settings().get("site");
+            return new ProductSummary(site, credential.settings().getOrDefault("name", site), linked(credential), counts);
+        }
+
+        /** The group with all its members; null when it was deleted after it was listed (it is then not on the listing). */
+        private ProductGroup withMembers(SiteGroupsApi api, GroupRef ref) {
+            List<String> ids = new ArrayList<>();
+            List<String> inactiveIds = new ArrayList<>();
+            String cursor = null;
+            Page<SiteGroupsApi.GroupMember> page;
+            do {
+                try {
+                    page = api.members(ref.id(), cursor);
+                } catch (UpstreamFailure failure) {
+                    if (failure.kind() != UpstreamFailure.Kind.NOT_FOUND) {
+                        throw failure;
+                    }
+                    LOG.info("a group was deleted while the sync listed it", "integration", type.id(), "groupId", ref.id());
+                    return null;
+                }
+                for (SiteGroupsApi.GroupMember member : page.items()) {
+                    ids.add(member.accountId());
+                    if (Boolean.FALSE.equals(member.active())) {
+                        inactiveIds.add(member.accountId());
+                    }
+                }
+                cursor = page.nextCursor();
+                checkTime();
+            } while (!page.last());
+            return new ProductGroup(ref.id(), ref.name(), ids, inactiveIds);
+        }
+
+        private ProductSummary trello(TrelloEnterpriseApi api, Credential credential) {
+            ListingTracker tracker = tracker(ProductListing.TRELLO_MEMBERS);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String name : List.of("members", "licensed", "deactivated", "collaborators", "managed", "admins")) {
+                counts.put(name, 0L);
+            }
+            String cursor = null;
+            Page<TrelloMember> page;
+            do {
+                page = api.members(cursor);
+                ListingTracker.PageCheck check = tracker.nextPage();
+                List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(ProductSync::hashed).toList(), TrelloMember::id);
+                if (!changed.isEmpty()) {
+                    store.putTrelloMembers(tenantId, changed, clock.instant());
+                }
+                check.close();
+                for (TrelloMember m : page.items()) {
+                    counts.merge("members", 1L, Long::sum);
+                    counts.merge("licensed", m.licensed() ? 1L : 0L, Long::sum);
+                    counts.merge("deactivated", m.deactivated() ? 1L : 0L, Long::sum);
+                    counts.merge("collaborators", m.collaborator() ? 1L : 0L, Long::sum);
+                    counts.merge("managed", m.managed() ? 1L : 0L, Long::sum);
+                    counts.merge("admins", m.admin() ? 1L : 0L, Long::sum);
+                }
+                members += page.items().size();
+                membersWritten += changed.size();
+                cursor = page.nextCursor();
+                checkTime();
+            } while (!page.last());
+            String enterprise = credential.settings().get("enterpriseId");
+            return new ProductSummary(enterprise, credential.settings().getOrDefault("name", enterprise), linked(credential), counts);
+        }
+
+        private ProductSummary bitbucket(BitbucketWorkspaceApi api, Credential credential) {
+            // Owners and collaborators are few; everyone else listed is a plain member.
+            Set<String> owners = allUuids(api, "owner");
+            Set<String> collaborators = allUuids(api, "collaborator");
+            ListingTracker tracker = tracker(ProductListing.BITBUCKET_MEMBERS);
+            long count = 0;
+            String cursor = null;
+            Page<BitbucketMember> page;
+            do {
+                page = api.members(cursor);
+                List<Hashed<BitbucketMember>> hashed = page.items().stream()
+                        .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
+                        .map(ProductSync::hashed).toList();
+                ListingTracker.PageCheck check = tracker.nextPage();
+                List<Hashed<BitbucketMember>> changed = check.changed(hashed, BitbucketMember::uuid);
+                if (!changed.isEmpty()) {
+                    store.putBitbucketMembers(tenantId, changed, clock.instant());
+                }
+                check.close();
+                count += page.items().size();
+                membersWritten += changed.size();
+                cursor = page.nextCursor();
+                checkTime();
+            } while (!page.last());
+            members += count;
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("members", count);
+            counts.put("owners", (long) owners.size());
+            counts.put("collaborators", (long) collaborators.size());
+            String workspace = credential.settings().get("workspace");
+            return new ProductSummary(workspace, credential.settings().getOrDefault("name", workspace), linked(credential), counts);
+        }
+
+        private Set<String> allUuids(BitbucketWorkspaceApi api, String permission) {
+            Set<String> uuids = new HashSet<>();
+            String cursor = null;
+            Page<String> page;
+            do {
+                page = api.memberUuidsWithPermission(permission, cursor);
+                uuids.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (!page.last());
+            return uuids;
+        }
+
+        private boolean linked(Credential credential) {
+            return Boolean.parseBoolean(credential.settings().get("linkedToOrg"));
+        }
+
+        Result fail(UpstreamFailure failure) {
+            String product = label(type);
+            boolean tokenRejected = failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED;
+            String message = switch (failure.kind()) {
+                case UNAUTHORIZED -> product + " rejected the " + credentialName(type) + ". Syncing is paused "
+                        + "until you rotate the token: create a new one and enter it in Settings > Integrations > " + product + ".";
+                case FORBIDDEN -> product + " refused to list " + whatIsRead(type) + " (HTTP 403): the connected account "
+                        + "needs " + neededAccess(type) + ". Give it that access, or rotate the token for an account that has it.";
+                case NOT_FOUND -> product + " no longer knows the " + instanceName(type) + " this integration reads (HTTP 404). "
+                        + "If it was renamed or deleted, disconnect " + product + " and connect it again.";
+                case RATE_LIMITED -> product + " kept rate limiting the sync; it runs again at the next sync.";
+                default -> product + " failed during the sync (" + failure.getMessage() + "); it runs again at the next sync.";
+            };
+            record("failed", message);
+            recordStatus(tenantId, type, IntegrationStatus.ERROR, null, message, tokenRejected);
+            LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
+            return new Result(Outcome.FAILED, null);
+        }
+
+        Result outOfTime() {
+            String message = "The " + label(type) + " sync ran out of time before it listed everything; what it read is "
+                    + "stored, nothing was marked removed, and it runs again at the next sync.";
+            record("timed-out", message);
+            recordStatus(tenantId, type, IntegrationStatus.ERROR, null, message, false);
+            LOG.warn("product sync ran out of time", "integration", type.id());
+            return new Result(Outcome.FAILED, null);
+        }
+
+        /** Records the run and frees the lease. */
+        SyncRunRecord record(String outcome, String error) {
+            SyncRunRecord record = new SyncRunRecord(runId, type, startedAt, clock.instant(), outcome, members, groups,
+                    membersWritten, groupsWritten, removed, apiCallCounter.getAsLong() - callsAtStart, 1, error);
+            state.finish(tenantId, type, owner, record);
+            return record;
+        }
+    }
+
+    static String label(IntegrationType type) {
+        return switch (type) {
+            case JIRA -> "Jira";
+            case CONFLUENCE -> "Confluence";
+            case TRELLO -> "Trello";
+            case BITBUCKET -> "Bitbucket";
+            case ATLASSIAN -> "Atlassian";
+        };
+    }
+
+    private static String credentialName(IntegrationType type) {
+        return type == IntegrationType.TRELLO ? "token (revoked or expired, or its member is no longer an enterprise admin)"
+                : "API token (revoked or expired)";
+    }
+
+    private static String whatIsRead(IntegrationType type) {
+        return switch (type) {
+            case JIRA -> "application roles, groups or group members";
+            case CONFLUENCE -> "groups or group members";
+            case TRELLO -> "the enterprise's members";
+            default -> "the workspace's members";
+        };
+    }
+
+    private static String neededAccess(IntegrationType type) {
+        return switch (type) {
+            case JIRA -> "Jira administration (Browse users and groups, application access)";
+            case CONFLUENCE -> "Confluence administration";
+            case TRELLO -> "enterprise admin rights";
+            default -> "membership of the workspace";
+        };
+    }
+
+    private static String instanceName(IntegrationType type) {
+        return switch (type) {
+            case JIRA, CONFLUENCE -> "site";
+            case TRELLO -> "enterprise";
+            default -> "workspace";
+        };
+    }
+
+    /** The item with the hash of its JSON form (records serialize their components in a fixed order). */
+    static <T> Hashed<T> hashed(T item) {
+        try {
+            return new Hashed<>(item, ContentHash.of(Json.MAPPER.writeValueAsString(item)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package com.saasspend.integration.sync;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.saasspend.integration.atlassian.AtlassianEndpoints;
+import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.HttpProductApis;
+import com.saasspend.integration.atlassian.RetrySettings;
+import com.saasspend.integration.aws.AwsClients;
+import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoProductStore;
+import com.saasspend.integration.aws.DynamoSyncStateStore;
+import com.saasspend.integration.aws.SecretsManagerVault;
+import com.saasspend.integration.common.Env;
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.products.ProductSync;
+import com.saasspend.integration.domain.sync.Budget;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Runs one sync of one tenant's Jira, Confluence, Trello or Bitbucket integration, invoked by the bus rules for
+ * {@code IntegrationSyncRequested} events whose {@code detail.integration} names that product.
+ */
+public final class ProductSyncHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Log LOG = Log.of(ProductSyncHandler.class);
+    /** Stop listing when less than this is left: one more page, or one big group's members, fits in it. */
+    static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
+
+    private final ProductSync sync;
+
+    public ProductSyncHandler() {
+        this(Env.system(), Clock.systemUTC());
+    }
+
+    public ProductSyncHandler(Env env, Clock clock) {
+        this(wire(env, clock));
+    }
+
+    public ProductSyncHandler(ProductSync sync) {
+        this.sync = sync;
+    }
+
+    public static ProductSync wire(Env env, Clock clock) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
+        return new ProductSync(
+                new HttpProductApis(http, AtlassianEndpoints.from(env)),
+                new DynamoProductStore(dynamo, table),
+                new DynamoSyncStateStore(dynamo, table),
+                new DynamoIntegrationStore(dynamo, table),
+                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
+                http::calls,
+                clock,
+                // Outlives the function's 15-minute timeout, so a crashed invocation frees the lease soon after.
+                Duration.ofMinutes(16));
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Optional<SyncRequest> request = ProductSyncEvents.parse(event);
+        if (request.isEmpty()) {
+            LOG.warn("ignored an event that is not a product sync request",
+                    "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
+            return Map.of("outcome", "ignored");
+        }
+        SyncRequest product = request.get();
+        Log.context(context != null ? context.getAwsRequestId() : null, product.tenantId());
+        try {
+            Budget budget = context == null ? Budget.unlimited()
+                    : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
+            ProductSync.Result result = sync.run(product.tenantId(), product.type(), budget);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
+            answer.put("integration", product.type().id());
+            if (result.run() != null) {
+                answer.put("members", result.run().users());
+                answer.put("membersWritten", result.run().usersWritten());
+                answer.put("groups", result.run().groups());
+                answer.put("groupsWritten", result.run().groupsWritten());
+                answer.put("removed", result.run().removed());
+                answer.put("apiCalls", result.run().apiCalls());
+            }
+            return answer;
+        } finally {
+            Log.clearContext();
+        }
+    }
+}

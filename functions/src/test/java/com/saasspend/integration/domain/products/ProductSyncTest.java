@@ -1,0 +1,248 @@
+package com.saasspend.integration.domain.products;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.integration.domain.Credential;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.SyncCheckpoint;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
+import com.saasspend.integration.domain.sync.SyncStateStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The product sync's decisions, with the product and the stores faked: what is written, removed, recorded and shown. */
+class ProductSyncTest {
+    private static final String TENANT = "t";
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+
+    /** A Confluence site: group id -> member ids, listed two groups a page; a group may vanish before its members are read. */
+    private static final class FakeSite implements SiteGroupsApi {
+        final Map<String, List<String>> groups = new LinkedHashMap<>();
+        String vanishing;
+        UpstreamFailure failure;
+
+        @Override
+        public Page<GroupRef> groups(String cursor) {
+            if (failure != null) {
+                throw failure;
+            }
+            List<String> ids = new ArrayList<>(groups.keySet());
+            int from = cursor == null ? 0 : Integer.parseInt(cursor);
+            List<GroupRef> page = ids.subList(from, Math.min(ids.size(), from + 2)).stream().map(id -> new GroupRef(id, "name-" + id)).toList();
+            return new Page<>(page, from + 2 < ids.size() ? Integer.toString(from + 2) : null);
+        }
+
+        @Override
+        public Page<GroupMember> members(String groupId, String cursor) {
+            if (groupId.equals(vanishing)) {
+                throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "gone", null);
+            }
+            return new Page<>(groups.get(groupId).stream().map(id -> new GroupMember(id, null)).toList(), null);
+        }
+    }
+
+    private static final class FakeIntegrations implements IntegrationStore {
+        Integration record;
+
+        @Override
+        public Optional<Integration> find(String tenantId, IntegrationType type) {
+            return Optional.ofNullable(record).filter(i -> i.type() == type);
+        }
+
+        @Override
+        public List<Integration> list(String tenantId) {
+            return record == null ? List.of() : List.of(record);
+        }
+
+        @Override
+        public Integration save(Integration integration, long expectedVersion) {
+            record = new Integration(integration.tenantId(), integration.type(), integration.status(), integration.settings(),
+                    integration.secretName(), integration.credentialExpiresOn(), integration.connectedAt(), integration.connectedBy(),
+                    integration.lastSuccessfulSyncAt(), integration.lastError(), integration.syncPaused(), expectedVersion + 1);
+            return record;
+        }
+
+        @Override
+        public void delete(String tenantId, IntegrationType type) {
+            record = null;
+        }
+    }
+
+    private static final class FakeState implements SyncStateStore {
+        String leaseOwner;
+        final List<SyncRunRecord> runs = new ArrayList<>();
+
+        @Override
+        public Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean acquire(String tenantId, IntegrationType type, String owner, Instant until, Instant now) {
+            if (leaseOwner != null && !leaseOwner.equals(owner)) {
+                return false;
+            }
+            leaseOwner = owner;
+            return true;
+        }
+
+        @Override
+        public boolean save(String tenantId, IntegrationType type, String owner, SyncCheckpoint checkpoint, Instant leaseUntil) {
+            return owner.equals(leaseOwner);
+        }
+
+        @Override
+        public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
+            runs.add(run);
+            leaseOwner = null;
+        }
+
+        @Override
+        public void release(String tenantId, IntegrationType type, String owner) {
+            leaseOwner = null;
+        }
+    }
+
+    private static final class FakeVault implements CredentialVault {
+        @Override
+        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
+            return "secret";
+        }
+
+        @Override
+        public void replace(String secretName, Map<String, String> secret) {}
+
+        @Override
+        public Map<String, String> read(String secretName) {
+            return Map.of("email", "admin@acme.com", "apiToken", "token");
+        }
+
+        @Override
+        public void delete(String secretName) {}
+    }
+
+    private final FakeSite site = new FakeSite();
+    private final InMemoryProductStore store = new InMemoryProductStore();
+    private final FakeIntegrations integrations = new FakeIntegrations();
+    private final FakeState state = new FakeState();
+    private final ProductSync sync = new ProductSync(new ProductApis() {
+        @Override
+        public JiraApi jira(Credential credential) {
+            throw new UnsupportedOperationException("only Confluence here");
+        }
+
+        @Override
+        public SiteGroupsApi confluence(Credential credential) {
+            return site;
+        }
+
+        @Override
+        public TrelloEnterpriseApi trello(Credential credential) {
+            throw new UnsupportedOperationException("only Confluence here");
+        }
+
+        @Override
+        public BitbucketWorkspaceApi bitbucket(Credential credential) {
+            throw new UnsupportedOperationException("only Confluence here");
+        }
+    }, store, state, integrations, new FakeVault(), () -> 0, CLOCK, Duration.ofMinutes(16));
+
+    ProductSyncTest() {
+        site.groups.put("g1", List.of("a", "b"));
+        site.groups.put("g2", List.of("b"));
+        site.groups.put("g3", List.of("c"));
+        integrations.record = new Integration(TENANT, IntegrationType.CONFLUENCE, IntegrationStatus.CONNECTED,
+                Map.of("site", "acme.atlassian.net", "linkedToOrg", "true"), "secret", null, CLOCK.instant(), "admin",
+                null, null, false, 1);
+    }
+
+    private ProductSync.Result run() {
+        return sync.run(TENANT, IntegrationType.CONFLUENCE, Budget.unlimited());
+    }
+
+    @Test
+    void aCompleteRunStoresGroupsAndSummaryAndAnUnchangedOneWritesNothing() {
+        ProductSync.Result first = run();
+        assertEquals(ProductSync.Outcome.COMPLETED, first.outcome());
+        assertEquals(3, first.run().groupsWritten());
+        assertEquals(4, first.run().users(), "memberships");
+        assertTrue(store.summaries.containsKey(IntegrationType.CONFLUENCE));
+        assertEquals(IntegrationStatus.CONNECTED, integrations.record.status());
+        assertEquals(CLOCK.instant(), integrations.record.lastSuccessfulSyncAt());
+
+        int items = store.itemWrites;
+        int digests = store.digestWrites;
+        String summary = store.summaries.get(IntegrationType.CONFLUENCE);
+        assertEquals(ProductSync.Outcome.COMPLETED, run().outcome());
+        assertEquals(items, store.itemWrites);
+        assertEquals(digests, store.digestWrites);
+        assertEquals(summary, store.summaries.get(IntegrationType.CONFLUENCE));
+        assertEquals(2, state.runs.size(), "both runs recorded");
+    }
+
+    @Test
+    void aGroupDeletedWhileTheSyncListsItIsMarkedRemovedNotAFailure() {
+        run();
+        site.vanishing = "g2";
+        ProductSync.Result result = run();
+        assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+        assertEquals(Set.of("g2"), store.removed(ProductListing.CONFLUENCE_GROUPS));
+        assertEquals(1, result.run().removed());
+    }
+
+    @Test
+    void aRejectedTokenPausesTheSyncWithWhatToDoAndOtherFailuresDoNot() {
+        site.failure = new UpstreamFailure(UpstreamFailure.Kind.FORBIDDEN, 403, "no", null);
+        assertEquals(ProductSync.Outcome.FAILED, run().outcome());
+        assertEquals(IntegrationStatus.ERROR, integrations.record.status());
+        assertFalse(integrations.record.syncPaused(), "a missing permission is retried: an admin may grant it back");
+        assertTrue(integrations.record.lastError().contains("Confluence administration"), integrations.record.lastError());
+
+        site.failure = new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "Atlassian answered with HTTP 503.", null);
+        run();
+        assertFalse(integrations.record.syncPaused());
+        assertTrue(integrations.record.lastError().contains("next sync"), integrations.record.lastError());
+
+        site.failure = new UpstreamFailure(UpstreamFailure.Kind.UNAUTHORIZED, 401, "no", null);
+        run();
+        assertTrue(integrations.record.syncPaused());
+        assertTrue(integrations.record.lastError().contains("rotate the token"), integrations.record.lastError());
+        assertEquals(ProductSync.Outcome.SKIPPED, run().outcome());
+        assertEquals(List.of("failed", "failed", "failed"), state.runs.stream().map(SyncRunRecord::outcome).toList());
+        assertEquals(0, store.itemWrites);
+        assertTrue(store.removed.values().stream().allMatch(Set::isEmpty));
+    }
+
+    @Test
+    void aRunFindingTheLeaseTakenDoesNothing() {
+        state.leaseOwner = "another invocation";
+        assertEquals(ProductSync.Outcome.BUSY, run().outcome());
+        assertEquals(0, store.itemWrites);
+        assertEquals(IntegrationStatus.CONNECTED, integrations.record.status());
+        assertTrue(state.runs.isEmpty());
+    }
+
+    @Test
+    void theOrgIsNotAProductSync() {
+        assertThrows(IllegalArgumentException.class, () -> sync.run(TENANT, IntegrationType.ATLASSIAN, Budget.unlimited()));
+    }
+}
