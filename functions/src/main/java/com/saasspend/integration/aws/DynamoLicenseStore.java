@@ -227,6 +227,90 @@ public final class DynamoLicenseStore implements LicenseStore {
         written.get("summary").incrementAndGet();
     }
 
+    @Override
+    public Optional<Hashed<OrgUser>> user(String tenantId, String accountId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, "USER#" + accountId))).item();
+        if (item == null || item.isEmpty() || isRemoved(item)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Hashed<>(UserItems.fromItem(item), str(item, "contentHash")));
+    }
+
+    @Override
+    public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
+        Map<String, OrgGroup> groups = new HashMap<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
+                    .map(id -> key(tenantId, "GROUP#" + id)).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> current = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
+                response.responses().getOrDefault(table, List.of()).stream().filter(item -> !isRemoved(item))
+                        .map(GroupItems::fromItem).forEach(g -> groups.put(g.id(), g));
+                request = response.unprocessedKeys();
+                if (attempt > 8 && request != null && !request.isEmpty()) {
+                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
+                }
+            }
+        }
+        return groups;
+    }
+
+    @Override
+    public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(UserItems.toItem(tenantId, user.item(), user.hash(), at))
+                    .conditionExpression("contentHash = :expected AND attribute_not_exists(removed)")
+                    .expressionAttributeValues(Map.of(":expected", s(expectedHash))));
+            written.get("user").incrementAndGet();
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException raced) {
+            return false;
+        }
+    }
+
+    /**
+     * One UpdateItem per product: SET with arithmetic on the nested counters (ADD only reaches top-level attributes).
+     * A product the summary has no entry for gets one, counted from zero.
+     */
+    @Override
+    public void adjustSummary(String tenantId, Map<String, ProductCounts> delta, Instant at) {
+        for (Map.Entry<String, ProductCounts> entry : delta.entrySet()) {
+            ProductCounts d = entry.getValue();
+            Map<String, String> names = Map.of("#p", "products", "#r", entry.getKey());
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))
+                        .updateExpression("SET #p.#r.assigned = #p.#r.assigned + :a, #p.#r.active = #p.#r.active + :c, "
+                                + "#p.#r.inactive = #p.#r.inactive + :i, #p.#r.neverUsed = #p.#r.neverUsed + :n, adjustedAt = :at")
+                        .conditionExpression("attribute_exists(#p.#r)")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(Map.of(":a", Items.n(d.assigned()), ":c", Items.n(d.active()),
+                                ":i", Items.n(d.inactive()), ":n", Items.n(d.neverUsed()), ":at", s(at.toString()))));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException noEntry) {
+                try {
+                    dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))
+                            .updateExpression("SET #p.#r = :counts, adjustedAt = :at")
+                            .conditionExpression("attribute_exists(#p) AND attribute_not_exists(#p.#r)")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(Map.of(":counts", AttributeValue.fromM(Map.of(
+                                    "assigned", Items.n(Math.max(0, d.assigned())), "active", Items.n(Math.max(0, d.active())),
+                                    "inactive", Items.n(Math.max(0, d.inactive())), "neverUsed", Items.n(Math.max(0, d.neverUsed())))),
+                                    ":at", s(at.toString()))));
+                } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException noSummary) {
+                    // No summary yet (first sync still running) or the entry appeared meanwhile: the sync's count stands.
+                }
+            }
+            written.get("summary").incrementAndGet();
+        }
+    }
+
+    private static boolean isRemoved(Map<String, AttributeValue> item) {
+        return item.containsKey("removed") && Boolean.TRUE.equals(item.get("removed").bool());
+    }
+
     private static Integer intOrNull(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.n() == null ? null : Integer.valueOf(v.n());

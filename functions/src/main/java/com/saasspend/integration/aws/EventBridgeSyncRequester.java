@@ -66,10 +66,13 @@ public final class EventBridgeSyncRequester implements SyncRequester {
     }
 
     private PutEventsRequestEntry entry(SyncRequest request) {
-        Map<String, String> detail = new LinkedHashMap<>();
+        Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("tenantId", request.tenantId());
         detail.put("integration", request.type().id());
         detail.put("reason", request.reason());
+        if (!request.accountIds().isEmpty()) {
+            detail.put("accountIds", request.accountIds());
+        }
         try {
             return PutEventsRequestEntry.builder()
                     .eventBusName(busName)

@@ -29,4 +29,19 @@ final class TableKeys {
     static String integration(String typeId) {
         return "INTEGRATION#" + typeId;
     }
+
+    /** Tenant settings (seat prices), in the tenant partition. */
+    static final String SETTINGS = "SETTINGS";
+
+    /** A reclaim's audit item, in the tenant partition: sorts by time, so a reverse query lists newest first. */
+    static String reclaim(String createdAtFixedWidth, String reclaimId) {
+        return RECLAIM_PREFIX + createdAtFixedWidth + "#" + reclaimId;
+    }
+
+    static final String RECLAIM_PREFIX = "RECLAIM#";
+
+    /** What an Idempotency-Key of the tenant was used for and answered; expires by TTL (expiresAt). */
+    static String idempotency(String key) {
+        return "IDEMPOTENCY#" + key;
+    }
 }

@@ -21,6 +21,15 @@ final class SyncEvents {
         if (!(tenant instanceof String t) || t.isBlank() || !(integration instanceof String i)) {
             return Optional.empty();
         }
-        return IntegrationType.fromId(i).map(type -> new SyncRequest(t, type, reason instanceof String r ? r : "unknown"));
+        return IntegrationType.fromId(i).map(type -> new SyncRequest(t, type, reason instanceof String r ? r : "unknown",
+                accountIds(detail.get("accountIds"))));
+    }
+
+    /** The optional {@code accountIds} of a targeted re-sync: the text entries of a list, anything else ignored. */
+    private static java.util.List<String> accountIds(Object value) {
+        if (!(value instanceof java.util.List<?> list)) {
+            return java.util.List.of();
+        }
+        return list.stream().filter(v -> v instanceof String s && !s.isBlank()).map(String.class::cast).distinct().toList();
     }
 }

@@ -19,6 +19,7 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.Budget;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,8 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(120);
 
     private final AtlassianOrgSync orgSync;
+    /** Null: a targeted request runs a full sync instead (same result, more calls). */
+    private final AtlassianUserRefresh userRefresh;
     private final SyncRequester requester;
 
     public SyncWorkerHandler() {
@@ -46,12 +49,32 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     }
 
     public SyncWorkerHandler(Env env, Clock clock) {
-        this(wire(env, clock), new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")));
+        this(wire(env, clock), wireUserRefresh(env, clock),
+                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")));
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, SyncRequester requester) {
+        this(orgSync, null, requester);
+    }
+
+    public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester) {
         this.orgSync = orgSync;
+        this.userRefresh = userRefresh;
         this.requester = requester;
+    }
+
+    /** The targeted re-sync of the few users a reclaim or its undo changed. */
+    public static AtlassianUserRefresh wireUserRefresh(Env env, Clock clock) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
+        return new AtlassianUserRefresh(
+                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
+                new DynamoLicenseStore(dynamo, table),
+                new DynamoIntegrationStore(dynamo, table),
+                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
+                clock,
+                Integer.parseInt(env.optional("INACTIVITY_DAYS", "30")));
     }
 
     public static AtlassianOrgSync wire(Env env, Clock clock) {
@@ -84,6 +107,10 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
             if (sync.type() != IntegrationType.ATLASSIAN) {
                 LOG.warn("no sync worker for this integration yet", "integration", sync.type().id());
                 return Map.of("outcome", "unsupported", "integration", sync.type().id());
+            }
+            if (!sync.accountIds().isEmpty() && userRefresh != null) {
+                int written = userRefresh.refresh(sync.tenantId(), sync.accountIds());
+                return Map.of("outcome", "users_refreshed", "usersWritten", written);
             }
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();

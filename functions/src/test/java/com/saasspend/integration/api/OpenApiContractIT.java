@@ -80,6 +80,7 @@ class OpenApiContractIT {
         String route = routeKey.substring(routeKey.indexOf(' ') + 1);
         APIGatewayV2HTTPResponse response = route.startsWith("/integrations")
                 ? stack.integrations.handleRequest(event, null)
+                : isReclaimRoute(route) ? reclaim.handleRequest(event, null)
                 : stack.licenses.handleRequest(event, null);
         String method = routeKey.substring(0, routeKey.indexOf(' '));
         SimpleRequest.Builder request = new SimpleRequest.Builder(Request.Method.valueOf(method), path)
@@ -151,6 +152,8 @@ class OpenApiContractIT {
         exchange("PUT /settings", "/settings", none, none, "{\"inactivityDays\":45,\"seatPrices\":{\"jira-software\":8.6}}");
         exchange("GET /settings", "/settings", none, none, null);
 
+        exerciseReclaimRoutes(accountId);
+
         exchange("DELETE /integrations/{type}", "/integrations/jira", Map.of("type", "jira"), none, null);
         exchange("DELETE /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none, null);
         exchange("DELETE /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none, null);
@@ -163,5 +166,27 @@ class OpenApiContractIT {
             }
         }));
         assertTrue(missing.isEmpty(), "operations this test does not exercise yet: " + missing);
+    }
+
+    // ---- Reclaim routes (added by the Reclaim feature; success shapes are validated in ReclaimIT too)
+
+    private static ReclaimApiHandler reclaim;
+
+    private static boolean isReclaimRoute(String route) {
+        return route.startsWith("/reclaims") || route.endsWith("/access-groups");
+    }
+
+    /** Jira without Confluence: the reclaim gate answers 409, which the document promises too. */
+    private static void exerciseReclaimRoutes(String accountId) {
+        reclaim = new ReclaimApiHandler(stack.env, ReclaimApiHandler.wire(stack.env, Clock.systemUTC()));
+        Map<String, String> none = Map.of();
+        String body = "{\"accountId\":\"" + accountId + "\",\"groupIds\":[\"g-1\"]}";
+        exchange("GET /users/{accountId}/access-groups", "/users/" + accountId + "/access-groups", Map.of("accountId", accountId), none, null);
+        assertEquals(409, exchange("POST /reclaims/plan", "/reclaims/plan", none, none, body).getStatusCode());
+        assertEquals(400, invalid("POST /reclaims", "/reclaims", none, none, body).getStatusCode(), "no Idempotency-Key");
+        exchange("GET /reclaims", "/reclaims", none, Map.of("limit", "10"), null);
+        String id = "20261128T120000000Z-abcdefghij";
+        assertEquals(404, exchange("GET /reclaims/{id}", "/reclaims/" + id, Map.of("id", id), none, null).getStatusCode());
+        assertEquals(404, exchange("POST /reclaims/{id}/undo", "/reclaims/" + id + "/undo", Map.of("id", id), none, null).getStatusCode());
     }
 }

@@ -41,6 +41,26 @@ public interface LicenseStore {
 
     void putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at);
 
+    // ---- single-user reads and writes (reclaim and the targeted re-sync of a user)
+
+    /** The stored user with its content hash; empty when absent or marked removed. */
+    Optional<Hashed<OrgUser>> user(String tenantId, String accountId);
+
+    /** The stored groups among {@code ids} (not removed), by id; absent ids are not stored. */
+    Map<String, OrgGroup> groups(String tenantId, Collection<String> ids);
+
+    /**
+     * Writes the user only while its stored content hash is still {@code expectedHash}: answers false when another
+     * writer changed it first (the caller re-reads and recomputes).
+     */
+    boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at);
+
+    /**
+     * Adds {@code delta} to the SUMMARY's per-product counts at once (negative to free seats), so the License page
+     * shows a change before the next full sync recounts. No-op when there is no summary yet.
+     */
+    void adjustSummary(String tenantId, Map<String, ProductCounts> delta, Instant at);
+
     /** An item with the hash of its content. */
     record Hashed<T>(T item, String hash) {}
 }

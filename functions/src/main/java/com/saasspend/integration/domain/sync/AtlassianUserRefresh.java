@@ -1,0 +1,80 @@
+package com.saasspend.integration.domain.sync;
+
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.OrgUser;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The targeted re-sync of a few users (after a reclaim or its undo): reads them from Atlassian by id and writes each
+ * one that changed, conditionally on what was stored, adjusting the seat summary by the difference. Users Atlassian
+ * no longer returns, or that were never stored, are left to the next full sync.
+ */
+public final class AtlassianUserRefresh {
+    private static final Log LOG = Log.of(AtlassianUserRefresh.class);
+    private static final int ATTEMPTS = 3;
+
+    private final AtlassianOrgApi api;
+    private final LicenseStore store;
+    private final IntegrationStore integrations;
+    private final CredentialVault vault;
+    private final Clock clock;
+    private final int inactivityDays;
+
+    public AtlassianUserRefresh(AtlassianOrgApi api, LicenseStore store, IntegrationStore integrations, CredentialVault vault,
+                                Clock clock, int inactivityDays) {
+        this.api = api;
+        this.store = store;
+        this.integrations = integrations;
+        this.vault = vault;
+        this.clock = clock;
+        this.inactivityDays = inactivityDays;
+    }
+
+    /** Answers how many users were written (0 when nothing changed or Atlassian is not connected). */
+    public int refresh(String tenantId, List<String> accountIds) {
+        Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
+                .filter(i -> i.status() != IntegrationStatus.DISCONNECTED && !i.syncPaused());
+        if (atlassian.isEmpty() || accountIds.isEmpty()) {
+            return 0;
+        }
+        String apiKey = vault.read(atlassian.get().secretName()).get("apiKey");
+        Set<String> wanted = new HashSet<>(accountIds);
+        int written = 0;
+        for (OrgUser fresh : api.usersById(atlassian.get().setting("orgId"), apiKey, List.copyOf(wanted))) {
+            if (wanted.contains(fresh.accountId()) && write(tenantId, AtlassianOrgSync.hashed(fresh))) {
+                written++;
+            }
+        }
+        LOG.info("users refreshed", "requested", accountIds.size(), "written", written);
+        return written;
+    }
+
+    private boolean write(String tenantId, LicenseStore.Hashed<OrgUser> fresh) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<LicenseStore.Hashed<OrgUser>> stored = store.user(tenantId, fresh.item().accountId());
+            if (stored.isEmpty() || stored.get().hash().equals(fresh.hash())) {
+                return false;
+            }
+            Instant now = clock.instant();
+            if (store.replaceUser(tenantId, fresh, stored.get().hash(), now)) {
+                store.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), fresh.item(),
+                        now.minus(Duration.ofDays(inactivityDays))), now);
+                return true;
+            }
+        }
+        LOG.warn("user kept changing while being refreshed; the next sync settles it");
+        return false;
+    }
+}
