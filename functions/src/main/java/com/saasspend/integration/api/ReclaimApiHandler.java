@@ -52,8 +52,7 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                 new DynamoIdempotencyKeys(dynamo, table),
                 new DynamoTenantSettingsStore(dynamo, table),
                 new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")),
-                clock,
-                Integer.parseInt(env.optional("INACTIVITY_DAYS", "30")));
+                clock);
     }
 
     private static Map<String, Function<ApiRequest, ApiResponse>> routes(ReclaimService service) {

@@ -74,7 +74,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 new DynamoIntegrationStore(dynamo, table),
                 new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
                 clock,
-                Integer.parseInt(env.optional("INACTIVITY_DAYS", "30")));
+                new DynamoTenantSettingsStore(dynamo, table));
     }
 
     public static AtlassianOrgSync wire(Env env, Clock clock) {

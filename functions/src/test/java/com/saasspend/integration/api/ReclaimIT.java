@@ -77,7 +77,8 @@ class ReclaimIT {
 
     /** A clock the tests move forward (the undo window). */
     static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-28T12:00:00Z");
+        // Sub-millisecond, as a real clock reads: ids and keys must not depend on a round instant.
+        private volatile Instant now = Instant.parse("2026-11-28T12:00:00.123456789Z");
 
         void advance(Duration by) {
             now = now.plus(by);

@@ -62,11 +62,10 @@ public final class ReclaimService {
     private final TenantSettingsStore settings;
     private final SyncRequester syncRequester;
     private final Clock clock;
-    private final int inactivityDays;
 
     public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                           ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
-                          Clock clock, int inactivityDays) {
+                          Clock clock) {
         this.integrations = integrations;
         this.vault = vault;
         this.orgApi = orgApi;
@@ -76,7 +75,6 @@ public final class ReclaimService {
         this.settings = settings;
         this.syncRequester = syncRequester;
         this.clock = clock;
-        this.inactivityDays = inactivityDays;
     }
 
     /** The answer to a reclaim, and whether it is the stored answer of an earlier request with the same key. */
@@ -372,7 +370,8 @@ public final class ReclaimService {
             Instant now = clock.instant();
             if (licenses.replaceUser(tenantId, after, stored.get().hash(), now)) {
                 licenses.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), after.item(),
-                        now.minus(Duration.ofDays(inactivityDays))), now);
+                        // The tenant's own threshold, as the sync counts seats.
+                        now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
                 return after.item().products().size() - stored.get().item().products().size();
             }
         }

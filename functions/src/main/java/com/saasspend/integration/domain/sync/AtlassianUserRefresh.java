@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
+import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.CredentialVault;
@@ -30,16 +31,16 @@ public final class AtlassianUserRefresh {
     private final IntegrationStore integrations;
     private final CredentialVault vault;
     private final Clock clock;
-    private final int inactivityDays;
+    private final TenantSettingsStore settings;
 
     public AtlassianUserRefresh(AtlassianOrgApi api, LicenseStore store, IntegrationStore integrations, CredentialVault vault,
-                                Clock clock, int inactivityDays) {
+                                Clock clock, TenantSettingsStore settings) {
         this.api = api;
         this.store = store;
         this.integrations = integrations;
         this.vault = vault;
         this.clock = clock;
-        this.inactivityDays = inactivityDays;
+        this.settings = settings;
     }
 
     /** Answers how many users were written (0 when nothing changed or Atlassian is not connected). */
@@ -70,7 +71,8 @@ public final class AtlassianUserRefresh {
             Instant now = clock.instant();
             if (store.replaceUser(tenantId, fresh, stored.get().hash(), now)) {
                 store.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), fresh.item(),
-                        now.minus(Duration.ofDays(inactivityDays))), now);
+                        // The tenant's own threshold, as the sync counts seats.
+                        now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
                 return true;
             }
         }
