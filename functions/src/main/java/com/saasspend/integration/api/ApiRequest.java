@@ -26,8 +26,9 @@ public record ApiRequest(
         return value;
     }
 
+    /** A query parameter as sent, empty value included ({@code ?limit=} is a wrong limit, not a missing one). */
     public Optional<String> query(String name) {
-        return Optional.ofNullable(queryParameters.get(name)).filter(v -> !v.isBlank());
+        return Optional.ofNullable(queryParameters.get(name));
     }
 
     /** Header names arrive lower-cased from API Gateway HTTP APIs; look up case-insensitively all the same. */

@@ -15,8 +15,9 @@ final class QueryParameters {
                         + String.join(", ", allowed.stream().sorted().toList()))));
     }
 
+    /** A free-text parameter; an empty one filters nothing, so it counts as absent. */
     String text(String name, int maxLength) {
-        String value = request.query(name).orElse(null);
+        String value = request.query(name).filter(v -> !v.isEmpty()).orElse(null);
         if (value != null && value.length() > maxLength) {
             errors.add(new ApiProblem.FieldError(name, "is longer than " + maxLength + " characters"));
             return null;

@@ -75,8 +75,11 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                 "POST /reclaims/{id}/undo", request -> ApiResponse.json(200,
                         service.undo(request.tenantId(), request.actor(), request.path("id"))),
                 "GET /reclaims", request -> {
-                    Page<ReclaimRecord> page = service.list(request.tenantId(), ReclaimRequests.cursor(request),
-                            ReclaimRequests.limit(request));
+                    QueryParameters query = new QueryParameters(request, java.util.Set.of("cursor", "limit"));
+                    String cursor = query.text("cursor", 2048);
+                    Integer limit = query.integer("limit", 1, ReclaimRequests.MAX_LIMIT, ReclaimRequests.DEFAULT_LIMIT);
+                    query.check();
+                    Page<ReclaimRecord> page = service.list(request.tenantId(), cursor, limit);
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("reclaims", page.items());
                     body.put("nextCursor", page.nextCursor());

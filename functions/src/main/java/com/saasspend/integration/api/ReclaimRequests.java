@@ -86,27 +86,4 @@ final class ReclaimRequests {
         return accountId;
     }
 
-    static int limit(ApiRequest request) {
-        String text = request.query("limit").orElse(null);
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // Falls through to the refusal.
-        }
-        throw ApiProblem.validation(List.of(new ApiProblem.FieldError("limit", "must be a number from 1 to " + MAX_LIMIT)));
-    }
-
-    static String cursor(ApiRequest request) {
-        String cursor = request.query("cursor").orElse(null);
-        if (cursor != null && cursor.length() > 2048) {
-            throw ApiProblem.validation(List.of(new ApiProblem.FieldError("cursor", "is not valid")));
-        }
-        return cursor;
-    }
 }

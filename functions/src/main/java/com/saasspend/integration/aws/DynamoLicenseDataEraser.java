@@ -2,6 +2,7 @@ package com.saasspend.integration.aws;
 
 import static com.saasspend.integration.aws.Items.s;
 
+import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.LicenseDataEraser;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +27,30 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
 
     @Override
     public void eraseSyncedData(String tenantId) {
+        deleteWhere(tenantId, null);
+        // The sync's checkpoint describes data that no longer exists.
+        deleteSyncState(tenantId, "atlassian");
+    }
+
+    @Override
+    public void eraseProductData(String tenantId, IntegrationType product) {
+        deleteWhere(tenantId, "PRODUCTSYNC#" + product.id() + "#");
+        deleteSyncState(tenantId, product.id());
+    }
+
+    private void deleteSyncState(String tenantId, String typeId) {
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)),
+                TableKeys.SK, s(TableKeys.syncState(typeId)))));
+    }
+
+    /** Deletes the license partition's items, all of them or those whose sort key starts with {@code prefix}. */
+    private void deleteWhere(String tenantId, String prefix) {
         List<WriteRequest> deletes = new ArrayList<>();
         dynamo.queryPaginator(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk")
+                        .keyConditionExpression(prefix == null ? "pk = :pk" : "pk = :pk AND begins_with(sk, :p)")
                         .projectionExpression("pk, sk")
-                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)))))
+                        .expressionAttributeValues(prefix == null ? Map.of(":pk", s(TableKeys.licenses(tenantId)))
+                                : Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(prefix))))
                 .items()
                 .forEach(key -> {
                     deletes.add(BatchWriter.delete(key));
@@ -40,8 +60,5 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
                     }
                 });
         writer.write(deletes);
-        // The sync's checkpoint describes data that no longer exists.
-        dynamo.deleteItem(r -> r.tableName(table).key(Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)),
-                TableKeys.SK, s(TableKeys.syncState("atlassian")))));
     }
 }

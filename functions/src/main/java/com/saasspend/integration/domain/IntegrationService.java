@@ -104,6 +104,9 @@ public final class IntegrationService {
                 vault.delete(marked.secretName());
             }
             store.delete(tenantId, marked.type());
+            if (marked.type().isProduct() && type != IntegrationType.ATLASSIAN) {
+                eraser.eraseProductData(tenantId, marked.type());
+            }
             removed.add(marked.type());
         }
         if (type == IntegrationType.ATLASSIAN) {

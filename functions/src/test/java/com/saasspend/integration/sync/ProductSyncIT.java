@@ -268,6 +268,22 @@ class ProductSyncIT {
     }
 
     @Test
+    void disconnectingJiraErasesWhatItsSyncStoredAndLeavesTheOthers() {
+        try (Stack stack = connected(SimWorlds.demo(), "jira", "confluence")) {
+            DynamoProductStore store = store(stack);
+            completed(sync(stack, store).run(TENANT, IntegrationType.JIRA, Budget.unlimited()));
+            completed(sync(stack, store).run(TENANT, IntegrationType.CONFLUENCE, Budget.unlimited()));
+            assertTrue(stack.aws.dumpTable().contains("PRODUCTSYNC#jira#"));
+
+            var response = stack.call(TENANT, "DELETE /integrations/{type}", "/integrations/jira", java.util.Map.of("type", "jira"), null);
+            assertEquals(200, response.getStatusCode(), response.getBody());
+            String table = stack.aws.dumpTable();
+            assertFalse(table.contains("PRODUCTSYNC#jira#"), "Jira's synced data is gone with it");
+            assertTrue(table.contains("PRODUCTSYNC#confluence#"), "Confluence's stays");
+        }
+    }
+
+    @Test
     void aJiraMembershipChangeAppearsAfterTheNextSyncAndARunFailingMidwayChangesNothingWrongly() {
         try (Stack stack = connected(SimWorlds.demo(), "jira")) {
             DynamoProductStore store = store(stack);
