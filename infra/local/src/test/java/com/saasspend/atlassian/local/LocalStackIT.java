@@ -222,13 +222,67 @@ class LocalStackIT {
         assertTrue(json(response).path("users").size() > 0, "the demo org has inactive users once synced: " + response.body());
     }
 
-    // ------------------------------------------------------------------ later features: append steps here (reclaim plan, run, undo)
+    @Test
+    @Order(10)
+    void anInactiveUsersJiraSeatIsPlannedReclaimedShownFreedAndUndone() throws Exception {
+        Assumptions.assumeTrue(TestTemplates.real().httpRoutes().stream().anyMatch(r -> r.routeKey().equals("POST /reclaims")),
+                "template.yaml has no POST /reclaims yet");
+        // The walkthrough's steps: an inactive Jira user, the access groups that grant the seat, plan, reclaim, undo.
+        String accountId = null;
+        String body = null;
+        for (JsonNode user : json(api("GET", "/users?status=inactive&product=jira-software&limit=20", token, null)).path("users")) {
+            List<String> groupIds = new ArrayList<>();
+            for (JsonNode group : json(api("GET", "/users/" + user.path("accountId").asText() + "/access-groups", token, null)).path("groups")) {
+                if (group.path("grants").size() > 0 && !group.path("externallyManaged").asBoolean()) {
+                    groupIds.add("\"" + group.path("id").asText() + "\"");
+                }
+            }
+            String candidate = "{\"accountId\":\"" + user.path("accountId").asText() + "\",\"groupIds\":" + groupIds + "}";
+            HttpResponse<String> plan = api("POST", "/reclaims/plan", token, candidate);
+            assertEquals(200, plan.statusCode(), plan.body());
+            if (!groupIds.isEmpty() && json(plan).path("seatsFreed").asInt() > 0) {
+                accountId = user.path("accountId").asText();
+                body = candidate;
+                break;
+            }
+        }
+        assertTrue(accountId != null, "the demo org has an inactive Jira user whose seat a reclaim frees");
+        long assignedBefore = jiraAssigned();
+
+        HttpResponse<String> reclaim = apiWith("POST", "/reclaims", token, body, "Idempotency-Key", UUID.randomUUID().toString());
+        assertEquals(201, reclaim.statusCode(), reclaim.body());
+        assertEquals("completed", json(reclaim).path("status").asText(), reclaim.body());
+        assertTrue(jiraAssigned() < assignedBefore, "GET /licenses shows the freed seat at once");
+
+        HttpResponse<String> undo = api("POST", "/reclaims/" + json(reclaim).path("id").asText() + "/undo", token, null);
+        assertEquals(200, undo.statusCode(), undo.body());
+        assertEquals(assignedBefore, jiraAssigned(), "undo gives the seat back");
+    }
+
+    private static long jiraAssigned() throws Exception {
+        for (JsonNode product : json(api("GET", "/licenses", token, null)).path("products")) {
+            if ("jira-software".equals(product.path("product").asText())) {
+                return product.path("assigned").asLong();
+            }
+        }
+        throw new AssertionError("no jira-software row in GET /licenses");
+    }
+
+    // ------------------------------------------------------------------ later features: append steps here
 
     // ------------------------------------------------------------------ helpers
 
     private static HttpResponse<String> api(String method, String path, String bearer, String body) throws Exception {
+        return apiWith(method, path, bearer, body, null, null);
+    }
+
+    private static HttpResponse<String> apiWith(String method, String path, String bearer, String body,
+                                                String headerName, String headerValue) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headerName != null) {
+            request.header(headerName, headerValue);
+        }
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
