@@ -234,6 +234,26 @@ class AtlassianSyncIT {
     }
 
     @Test
+    void aKeyRevokedInTheMiddleOfARunStopsItRemovesNobodyAndPausesUntilRotation() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            sync(stack).run(TENANT, Budget.unlimited());
+            int usersBefore = LicenseItems.users(stack.aws, TENANT).size();
+            AtomicInteger pages = new AtomicInteger();
+            Budget revokeAfterThreePages = () -> {
+                if (pages.incrementAndGet() == 3) {
+                    stack.sim.world().revokeKey(ORG_API_KEY);
+                }
+                return false;
+            };
+            assertEquals(Outcome.FAILED, sync(stack).run(TENANT, revokeAfterThreePages).outcome());
+            assertEquals(usersBefore, LicenseItems.users(stack.aws, TENANT).size(), "a run stopped midway removes nobody");
+            Integration integration = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
+            assertEquals(IntegrationStatus.ERROR, integration.status());
+            assertTrue(integration.syncPaused());
+        }
+    }
+
+    @Test
     void twoRunsOfOneIntegrationDoNotInterleave() {
         try (Stack stack = connected(SimWorlds.demo())) {
             AtomicInteger pages = new AtomicInteger();
