@@ -19,12 +19,21 @@ import java.util.List;
  * Pages through every user (POST users/search, limit 100, expand productAccess+groups) and every
  * group (POST groups/search, limit 100) of a generated 100,000-user / 2,000-group org over HTTP with
  * the JDK HttpClient, several times, and prints per-run times with median and spread.
- * Args: [runs=5] [users=100000] [groups=2000].
+ * Args: [runs=5] [users=100000] [groups=2000]. {@link Benchmarks} runs {@link #measure} on the org it generated
+ * for figure 4, so the whole command generates the large org once.
  */
 public final class SimulatorPagingBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Pass(int pages, int rows, long millis) {}
+    /** One listing paged through: pages, rows, time. */
+    public record Pass(int pages, int rows, long millis) {}
+
+    /** One run: every user, then every group. */
+    public record Run(Pass users, Pass groups) {
+        public long millis() {
+            return users.millis() + groups.millis();
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -39,23 +48,27 @@ public final class SimulatorPagingBenchmark {
         long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
         System.out.printf("generated %,d users / %,d groups in %,d ms (heap in use after GC ~%,d MB)%n", users, groups, genMillis, heapMb);
 
-        HttpClient http = HttpClient.newHttpClient();
         try (AtlassianSimulator sim = AtlassianSimulator.start(0, world)) {
-            String base = sim.baseUrl() + "/admin/v2/orgs/" + DemoCredentials.ORG_ID + "/directories/-/";
-            page(http, base + "users/search", "{\"limit\":100}"); // warm-up (JIT, connection)
-            List<Long> userTimes = new ArrayList<>();
-            List<Long> groupTimes = new ArrayList<>();
-            for (int run = 1; run <= runs; run++) {
-                Pass u = page(http, base + "users/search", "{\"limit\":100,\"expand\":[\"productAccess\",\"groups\"]}");
-                Pass g = page(http, base + "groups/search", "{\"limit\":100,\"expand\":[\"counts.users\"]}");
-                userTimes.add(u.millis());
-                groupTimes.add(g.millis());
-                System.out.printf("run %d: users %,d rows / %,d pages in %,d ms; groups %,d rows / %,d pages in %,d ms%n",
-                        run, u.rows(), u.pages(), u.millis(), g.rows(), g.pages(), g.millis());
-            }
-            System.out.println("users/search  " + summary(userTimes));
-            System.out.println("groups/search " + summary(groupTimes));
+            List<Run> results = measure(sim.baseUrl(), runs);
+            System.out.println("users/search  " + summary(results.stream().map(r -> r.users().millis()).toList()));
+            System.out.println("groups/search " + summary(results.stream().map(r -> r.groups().millis()).toList()));
         }
+    }
+
+    /** Pages through every user and every group of the demo org at {@code baseUrl}, {@code runs} times after a warm-up page. */
+    public static List<Run> measure(String baseUrl, int runs) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = baseUrl + "/admin/v2/orgs/" + DemoCredentials.ORG_ID + "/directories/-/";
+        page(http, base + "users/search", "{\"limit\":100}"); // warm-up (JIT, connection)
+        List<Run> results = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            Pass u = page(http, base + "users/search", "{\"limit\":100,\"expand\":[\"productAccess\",\"groups\"]}");
+            Pass g = page(http, base + "groups/search", "{\"limit\":100,\"expand\":[\"counts.users\"]}");
+            results.add(new Run(u, g));
+            System.out.printf("[sim-paging] run %d: users %,d rows / %,d pages in %,d ms; groups %,d rows / %,d pages in %,d ms%n",
+                    run, u.rows(), u.pages(), u.millis(), g.rows(), g.pages(), g.millis());
+        }
+        return results;
     }
 
     private static Pass page(HttpClient http, String url, String firstBody) throws Exception {

@@ -1,0 +1,119 @@
+package com.saasspend.atlassian.bench;
+
+import com.saasspend.atlassian.sim.WorldSeed;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.Budget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Figure 5, the cold-start stand-in: fresh JVMs on functions.jar (plus the probe class) doing init and the first
+ * invocation of the connect handler (a real connect of a new tenant against the simulator and moto), of GET /licenses
+ * (a tenant whose demo org was synced beforehand) and of a do-nothing handler, interleaved in each round so that the
+ * ratio's two sides share the machine's conditions. Time is from launching the JVM to the probe's result line.
+ */
+public final class ColdStartBenchmark {
+    /** What the JVM picks by itself below 2 GB of memory, as on Lambda's 512 MB-1 GB functions. */
+    static final List<String> PROBE_JVM = List.of("-XX:+UseSerialGC");
+    static final List<String> KINDS = List.of("nothing", "connect", "licenses");
+
+    public record Sample(String kind, long launchToResultMillis, long initMillis, long invokeMillis, long uptimeMillis,
+                        int loadedClasses, int status) {}
+
+    /** Where loaded classes come from, for one run of each handler with -verbose:class (not timed). */
+    static final Map<String, String> ORIGINS = originPrefixes();
+
+    public record Result(Map<String, List<Sample>> byKind, long jarBytes, Map<String, Map<String, Integer>> classOrigins) {
+        Stats stat(String kind, java.util.function.ToLongFunction<Sample> field) {
+            return Stats.of(byKind.get(kind).stream().map(s -> field.applyAsLong(s)).toList());
+        }
+
+        /** Per round, handler over do-nothing: both sides from the same round. */
+        Stats ratio(String kind) {
+            List<Double> ratios = new ArrayList<>();
+            List<Sample> baseline = byKind.get("nothing");
+            List<Sample> measured = byKind.get(kind);
+            for (int i = 0; i < measured.size(); i++) {
+                ratios.add((double) measured.get(i).launchToResultMillis() / baseline.get(i).launchToResultMillis());
+            }
+            return Stats.of(ratios);
+        }
+    }
+
+    private static Map<String, String> originPrefixes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("software.amazon.awssdk.", "AWS SDK");
+        m.put("com.fasterxml.jackson.", "Jackson");
+        m.put("com.saasspend.", "product (and probe)");
+        m.put("com.amazonaws.services.lambda.", "Lambda events and core");
+        m.put("dev.failsafe.", "Failsafe");
+        for (String jdk : List.of("java.", "javax.", "jdk.", "sun.", "com.sun.")) {
+            m.put(jdk, "JDK");
+        }
+        return m;
+    }
+
+    /** Counts "[class,load] name source: ..." lines by origin. */
+    static Map<String, Integer> classOrigins(List<String> lines) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        ORIGINS.values().forEach(o -> counts.put(o, 0));
+        counts.put("other", 0);
+        for (String line : lines) {
+            int at = line.indexOf("[class,load] ");
+            if (at < 0) {
+                continue;
+            }
+            String name = line.substring(at + "[class,load] ".length()).split(" ", 2)[0];
+            String origin = ORIGINS.entrySet().stream().filter(e -> name.startsWith(e.getKey())).map(Map.Entry::getValue)
+                    .findFirst().orElse("other");
+            counts.merge(origin, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    public static Result measure(Path functionsJar, String probeClasspath, int rounds) {
+        try (OrgUnderTest org = new OrgUnderTest(WorldSeed.demo(), false)) {
+            String licensesTenant = "bench-cold-licenses";
+            org.connect(licensesTenant);
+            AtlassianOrgSync.Result synced = org.meteredSync().run(licensesTenant, Budget.unlimited());
+            if (synced.outcome() != AtlassianOrgSync.Outcome.COMPLETED) {
+                throw new IllegalStateException("the licenses tenant's sync ended " + synced.outcome());
+            }
+            Map<String, String> env = org.aws.env(org.sim.baseUrl());
+            Map<String, List<Sample>> byKind = new LinkedHashMap<>();
+            KINDS.forEach(k -> byKind.put(k, new ArrayList<>()));
+            for (int round = 1; round <= rounds; round++) {
+                for (String kind : KINDS) {
+                    String tenant = kind.equals("connect") ? "bench-cold-connect-" + round : licensesTenant;
+                    ChildJvm.Outcome outcome = ChildJvm.run(PROBE_JVM, probeClasspath, ColdStartProbe.class.getName(),
+                            List.of(kind, tenant), env, 300);
+                    String[] f = outcome.result().trim().split(" ");
+                    Sample s = new Sample(kind, outcome.millisToResult(), Long.parseLong(f[0]), Long.parseLong(f[1]),
+                            Long.parseLong(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]));
+                    int expected = kind.equals("connect") ? 201 : 200;
+                    if (s.status() != expected) {
+                        throw new IllegalStateException(kind + " answered " + s.status() + ": " + outcome.output());
+                    }
+                    byKind.get(kind).add(s);
+                    System.out.printf("[cold-start] round %d %-8s: %,d ms to the answer (init %,d ms, first invocation %,d ms), %,d classes%n",
+                            round, kind, s.launchToResultMillis(), s.initMillis(), s.invokeMillis(), s.loadedClasses());
+                }
+            }
+            Map<String, Map<String, Integer>> origins = new LinkedHashMap<>();
+            for (String kind : KINDS) {
+                List<String> jvm = new ArrayList<>(PROBE_JVM);
+                jvm.add("-verbose:class");
+                String tenant = kind.equals("connect") ? "bench-cold-connect-classes" : licensesTenant;
+                ChildJvm.Outcome outcome = ChildJvm.run(jvm, probeClasspath, ColdStartProbe.class.getName(), List.of(kind, tenant), env, 300);
+                origins.put(kind, classOrigins(outcome.output()));
+            }
+            return new Result(byKind, Files.size(functionsJar), origins);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package com.saasspend.atlassian.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.saasspend.atlassian.sim.AtlassianSimulator;
+import com.saasspend.atlassian.sim.DemoCredentials;
+import com.saasspend.atlassian.sim.RecordedRequest;
+import com.saasspend.atlassian.sim.World;
+import com.saasspend.integration.api.IntegrationsApiHandler;
+import com.saasspend.integration.atlassian.AtlassianEndpoints;
+import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.OrgAdminClient;
+import com.saasspend.integration.atlassian.RetrySettings;
+import com.saasspend.integration.aws.AwsClients;
+import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseStore;
+import com.saasspend.integration.aws.DynamoSyncStateStore;
+import com.saasspend.integration.aws.DynamoTenantSettingsStore;
+import com.saasspend.integration.aws.SecretsManagerVault;
+import com.saasspend.integration.common.Env;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A generated org on an in-process simulator, the emulator's table/bus/secrets, and the product's sync wired to them
+ * with a metered DynamoDB client. Tenants are connected through the real connect handler.
+ */
+public final class OrgUnderTest implements AutoCloseable {
+    public final World world;
+    public final AtlassianSimulator sim;
+    public final EmulatedAws aws = new EmulatedAws();
+    public final Env env;
+    public final CapacityMeter meter;
+    public final DynamoDbClient meteredDynamo;
+    private final IntegrationsApiHandler integrations;
+
+    /** {@code exactSizes}: the meter reads stored items to size writes exactly (slower; off where time is measured). */
+    public OrgUnderTest(World world, boolean exactSizes) {
+        this.world = world;
+        this.sim = AtlassianSimulator.start(0, world);
+        this.env = new Env(aws.env(sim.baseUrl()));
+        this.meter = new CapacityMeter(exactSizes ? aws.plainDynamo : null);
+        this.meteredDynamo = EmulatedAws.meteredDynamo(meter);
+        this.integrations = new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, Clock.systemUTC()));
+    }
+
+    /** POST /integrations/atlassian through the connect handler, as an admin would. */
+    public void connect(String tenantId) {
+        APIGatewayV2HTTPResponse response = integrations.handleRequest(
+                HttpApiEvents.connectAtlassian(tenantId, DemoCredentials.ORG_ID, DemoCredentials.ORG_API_KEY), null);
+        if (response.getStatusCode() != 201) {
+            throw new IllegalStateException("connect answered " + response.getStatusCode() + ": " + response.getBody());
+        }
+    }
+
+    /**
+     * The org sync as {@code SyncWorkerHandler.wire} builds it, except that DynamoDB goes through the metered client.
+     * Keep in step with that method: a new constructor argument there fails this build, on purpose.
+     */
+    public AtlassianOrgSync meteredSync() {
+        String table = env.required("TABLE_NAME");
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
+        Clock clock = Clock.systemUTC();
+        return new AtlassianOrgSync(
+                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
+                new DynamoLicenseStore(meteredDynamo, table),
+                new DynamoSyncStateStore(meteredDynamo, table),
+                new DynamoIntegrationStore(meteredDynamo, table),
+                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
+                http::calls,
+                clock,
+                Duration.ofMinutes(16),
+                new DynamoTenantSettingsStore(meteredDynamo, table));
+    }
+
+    /** Atlassian calls by what they fetch, from the simulator's request log. */
+    public static Map<String, Long> callsByPurpose(List<RecordedRequest> requests) {
+        Map<String, Long> calls = new TreeMap<>();
+        for (RecordedRequest r : requests) {
+            calls.merge(purpose(r), 1L, Long::sum);
+        }
+        return calls;
+    }
+
+    static String purpose(RecordedRequest r) {
+        if (r.status() == 429) {
+            return "rate-limited (429)";
+        }
+        String p = r.path();
+        if (p.endsWith("/users/search")) return "user pages";
+        if (p.endsWith("/groups/search")) return "group pages";
+        if (p.endsWith("/role-assignments")) return "role assignments";
+        if (p.endsWith("/workspaces")) return "workspace pages";
+        return r.method() + " " + p.replaceAll("/orgs/[^/]+", "/orgs/{org}");
+    }
+
+    @Override
+    public void close() {
+        sim.close();
+    }
+}

@@ -1,0 +1,65 @@
+package com.saasspend.atlassian.bench;
+
+import com.saasspend.atlassian.sim.Faults;
+import com.saasspend.atlassian.sim.RecordedRequest;
+import com.saasspend.atlassian.sim.WorldGenerator;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.Budget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Figure 2 for one org size: wall time of a full sync (fresh tenant each run) with the simulator adding 100 ms to
+ * every call and limiting each key to 600 calls a minute, against the critical path measured in the same run:
+ * max(user pages x 100 ms, calls / 10 per second), from the calls the run actually needed (429s excluded).
+ * DynamoDB time is taken from the meter (timing only: no sizing reads, so it adds no calls).
+ */
+public final class SyncWallTimeBenchmark {
+    static final long LATENCY_MS = 100;
+    static final int RATE_CALLS = 600;
+    static final int RATE_WINDOW_SECONDS = 60;
+
+    public record Run(long wallMillis, long userPages, long calls, long rateLimited, long dynamoMillis, long dynamoCalls) {
+        long criticalPathMillis() {
+            return Math.max(userPages * LATENCY_MS, calls * 1000L * RATE_WINDOW_SECONDS / RATE_CALLS);
+        }
+
+        double ratio() {
+            return (double) wallMillis / criticalPathMillis();
+        }
+    }
+
+    public static List<Run> measure(int users, int runs) {
+        List<Run> results = new ArrayList<>();
+        try (OrgUnderTest org = new OrgUnderTest(WorldGenerator.generate(users, users / 50, 42), false)) {
+            for (int run = 1; run <= runs; run++) {
+                String tenant = "bench-wall-" + users + "-" + run;
+                org.sim.faults().clear();
+                org.connect(tenant);
+                // A fresh window per run: clear() also forgets the calls counted so far.
+                org.sim.faults().clear().latencyMillis(LATENCY_MS).rateLimit(Faults.ANY_KEY, RATE_CALLS, RATE_WINDOW_SECONDS);
+                org.sim.clearRequests();
+                CapacityMeter.Snapshot before = org.meter.snapshot();
+                long t0 = System.nanoTime();
+                AtlassianOrgSync.Result result = org.meteredSync().run(tenant, Budget.unlimited());
+                long wall = (System.nanoTime() - t0) / 1_000_000;
+                org.sim.faults().clear();
+                if (result.outcome() != AtlassianOrgSync.Outcome.COMPLETED) {
+                    throw new IllegalStateException("sync ended " + result.outcome());
+                }
+                CapacityMeter.Snapshot dynamo = org.meter.snapshot().minus(before);
+                List<RecordedRequest> requests = org.sim.requests();
+                Map<String, Long> calls = OrgUnderTest.callsByPurpose(requests);
+                long limited = calls.getOrDefault("rate-limited (429)", 0L);
+                Run r = new Run(wall, calls.getOrDefault("user pages", 0L), requests.size() - limited, limited,
+                        dynamo.dynamoNanos() / 1_000_000, dynamo.calls());
+                results.add(r);
+                System.out.printf("[wall-time] N=%,d run %d: %,d ms against a critical path of %,d ms (x%.2f); %,d calls, %d rate-limited; "
+                                + "DynamoDB %,d ms in %,d calls%n", users, run, wall, r.criticalPathMillis(), r.ratio(), r.calls(), limited,
+                        r.dynamoMillis(), r.dynamoCalls());
+            }
+        }
+        return results;
+    }
+}
