@@ -66,20 +66,12 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public Optional<PageDigest> digest(String tenantId, Listing listing, int page) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, digestKey(listing, page)))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(digestOf(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DigestItems.read(item));
     }
 
     @Override
     public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
-        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, digestKey(listing, page)));
-        item.put("runId", s(digest.runId()));
-        // Compact: "id hash" lines keep a page of 100 users near 4 KB, one read unit.
-        StringBuilder entries = new StringBuilder();
-        digest.entries().forEach(e -> entries.append(e.id()).append(' ').append(e.hash()).append('\n'));
-        item.put("entries", s(entries.toString()));
-        if (!digest.left().isEmpty()) {
-            item.put("left", s(String.join("\n", digest.left())));
-        }
+        Map<String, AttributeValue> item = DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest);
         dynamo.putItem(r -> r.tableName(table).item(item));
         written.get("digest").incrementAndGet();
     }
@@ -91,27 +83,7 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void forEachDigest(String tenantId, Listing listing, BiConsumer<Integer, PageDigest> onDigest) {
-        String begins = "DIGEST#" + listing.name() + "#";
-        dynamo.queryPaginator(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(begins))))
-                .items()
-                .forEach(item -> onDigest.accept(Integer.parseInt(str(item, TableKeys.SK).substring(begins.length())), digestOf(item)));
-    }
-
-    private static PageDigest digestOf(Map<String, AttributeValue> item) {
-        List<PageDigest.Entry> entries = new ArrayList<>();
-        String text = str(item, "entries");
-        if (text != null) {
-            for (String line : text.split("\n")) {
-                int space = line.lastIndexOf(' ');
-                if (space > 0) {
-                    entries.add(new PageDigest.Entry(line.substring(0, space), line.substring(space + 1)));
-                }
-            }
-        }
-        String left = str(item, "left");
-        return new PageDigest(str(item, "runId"), entries, left == null || left.isEmpty() ? List.of() : List.of(left.split("\n")));
+        DigestItems.forEach(dynamo, table, TableKeys.licenses(tenantId), "DIGEST#" + listing.name() + "#", onDigest);
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class DynamoProductStore implements ProductStore {
     public Optional<PageDigest> digest(String tenantId, ProductListing listing, int page) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
                 .key(key(tenantId, digestPrefix(listing) + pageNumber(page)))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(digestOf(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DigestItems.read(item));
     }
 
     private static String pageNumber(int page) {
@@ -135,14 +135,7 @@ public final class DynamoProductStore implements ProductStore {
     public void putDigest(String tenantId, ProductListing listing, int page, PageDigest digest) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, digestPrefix(listing) + pageNumber(page)));
         item.put("kind", s("productDigest"));
-        item.put("runId", s(digest.runId()));
-        // Compact "id hash" lines: a page of 100 members stays near 4 KB, one read unit.
-        StringBuilder entries = new StringBuilder();
-        digest.entries().forEach(e -> entries.append(e.id()).append(' ').append(e.hash()).append('\n'));
-        item.put("entries", s(entries.toString()));
-        if (!digest.left().isEmpty()) {
-            item.put("left", s(String.join("\n", digest.left())));
-        }
+        DigestItems.write(item, digest);
         dynamo.putItem(r -> r.tableName(table).item(item));
         count("digest", 1);
     }
@@ -155,27 +148,7 @@ public final class DynamoProductStore implements ProductStore {
 
     @Override
     public void forEachDigest(String tenantId, ProductListing listing, BiConsumer<Integer, PageDigest> onDigest) {
-        String begins = digestPrefix(listing);
-        dynamo.queryPaginator(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(begins))))
-                .items()
-                .forEach(item -> onDigest.accept(Integer.parseInt(str(item, TableKeys.SK).substring(begins.length())), digestOf(item)));
-    }
-
-    private static PageDigest digestOf(Map<String, AttributeValue> item) {
-        List<PageDigest.Entry> entries = new ArrayList<>();
-        String text = str(item, "entries");
-        if (text != null) {
-            for (String line : text.split("\n")) {
-                int space = line.lastIndexOf(' ');
-                if (space > 0) {
-                    entries.add(new PageDigest.Entry(line.substring(0, space), line.substring(space + 1)));
-                }
-            }
-        }
-        String left = str(item, "left");
-        return new PageDigest(str(item, "runId"), entries, left == null || left.isEmpty() ? List.of() : List.of(left.split("\n")));
+        DigestItems.forEach(dynamo, table, TableKeys.licenses(tenantId), digestPrefix(listing), onDigest);
     }
 
     // ------------------------------------------------------------------ items
