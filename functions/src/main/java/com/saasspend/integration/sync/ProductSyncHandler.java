@@ -16,6 +16,7 @@ import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.products.ProductSync;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,8 +60,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
                 new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
                 http::calls,
                 clock,
-                // Outlives the function's 15-minute timeout, so a crashed invocation frees the lease soon after.
-                Duration.ofMinutes(16));
+                SyncStateStore.LEASE);
     }
 
     @Override

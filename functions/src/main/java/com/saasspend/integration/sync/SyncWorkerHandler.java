@@ -21,6 +21,7 @@ import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -89,8 +90,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
                 http::calls,
                 clock,
-                // The lease outlives the function's 15-minute timeout, so a crashed invocation frees it soon after.
-                Duration.ofMinutes(16),
+                SyncStateStore.LEASE,
                 new DynamoTenantSettingsStore(dynamo, table));
     }
 

@@ -9,6 +9,9 @@ import java.util.Optional;
  * the holder of an unexpired lease may advance the checkpoint.
  */
 public interface SyncStateStore {
+    /** How long a lease lasts: longer than a sync function's 15-minute timeout, so a crashed invocation frees it soon after. */
+    java.time.Duration LEASE = java.time.Duration.ofMinutes(16);
+
     Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type);
 
     /** Takes the lease for {@code owner} if it is free, expired, or already {@code owner}'s. */

@@ -288,19 +288,18 @@ public final class World {
 
     /** Suspends the user in its directory: memberships stay, access goes (and returns on restore). */
     public boolean suspendUser(String accountId) {
-        return write(() -> {
-            User u = findUser(accountId);
-            if (u == null || u.directoryId == null) return false;
-            u.suspended = true;
-            return true;
-        });
+        return setSuspended(accountId, true);
     }
 
     public boolean restoreUser(String accountId) {
+        return setSuspended(accountId, false);
+    }
+
+    private boolean setSuspended(String accountId, boolean suspended) {
         return write(() -> {
             User u = findUser(accountId);
             if (u == null || u.directoryId == null) return false;
-            u.suspended = false;
+            u.suspended = suspended;
             return true;
         });
     }

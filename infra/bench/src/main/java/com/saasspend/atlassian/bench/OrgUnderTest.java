@@ -73,7 +73,7 @@ public final class OrgUnderTest implements AutoCloseable {
                 new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
                 http::calls,
                 clock,
-                Duration.ofMinutes(16),
+                com.saasspend.integration.domain.sync.SyncStateStore.LEASE,
                 new DynamoTenantSettingsStore(meteredDynamo, table));
     }
 
