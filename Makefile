@@ -1,5 +1,5 @@
 # Entry points; the scripts under infra/scripts do the work so CI and people run the same thing.
-.PHONY: run test bench build lint clean
+.PHONY: run test bench mutation build lint clean
 
 run:            ## the product locally: AWS emulator, Atlassian simulator, local API gateway on :3000
 	./infra/scripts/run
@@ -9,6 +9,9 @@ test:           ## the whole test suite (installs the Python tools and starts/st
 
 bench:          ## benchmarks; writes BENCHMARKS.md (not part of `make test`)
 	./infra/scripts/bench
+
+mutation:       ## mutation score of the domain under the unit tier alone (pitest; report in functions/target/pit-reports)
+	mvn -B -ntp -pl functions -am -Pmutation test
 
 build:          ## the Lambda jar only: functions/target/functions.jar
 	mvn -B -ntp -pl functions -am package -DskipTests
