@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.HttpProductApis;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
@@ -65,6 +66,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        InvocationDeadline.enter(context);
         Optional<SyncRequest> request = ProductSyncEvents.parse(event);
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a product sync request",

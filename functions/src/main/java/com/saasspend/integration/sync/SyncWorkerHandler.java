@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
@@ -96,6 +97,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        InvocationDeadline.enter(context);
         Optional<SyncRequest> request = SyncEvents.parse(event);
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a sync request", "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
