@@ -69,6 +69,7 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
             response = ProblemResponses.internalError(requestId);
         } finally {
             Log.clearContext();
+            InvocationDeadline.clear();
         }
         return toEvent(response);
     }

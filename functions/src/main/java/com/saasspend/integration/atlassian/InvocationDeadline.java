@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
  * instance and shared by every invocation, while a deadline belongs to one invocation. Lambda runs one invocation per
  * instance at a time, but tests run invocations of one handler instance concurrently on different threads, and every
  * Atlassian call of an invocation runs on the invocation's own thread (no executor), so the thread is exactly the
- * invocation's scope. {@link #enter} replaces whatever an earlier invocation on the same thread left (a null Context
- * clears it), so a forgotten {@link #clear()} cannot leak an old deadline into the next invocation of that handler.
+ * invocation's scope. Handlers {@link #clear()} it when the invocation ends (a test calling clients directly on the
+ * same thread must not inherit an expired deadline), and {@link #enter} replaces whatever is left anyway (a null
+ * Context clears it).
  */
 public final class InvocationDeadline {
     private static final ThreadLocal<LongSupplier> REMAINING_MILLIS = new ThreadLocal<>();

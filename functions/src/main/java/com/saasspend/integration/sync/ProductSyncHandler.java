@@ -66,7 +66,6 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        InvocationDeadline.enter(context);
         Optional<SyncRequest> request = ProductSyncEvents.parse(event);
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a product sync request",
@@ -75,6 +74,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
         }
         SyncRequest product = request.get();
         Log.context(context != null ? context.getAwsRequestId() : null, product.tenantId());
+        InvocationDeadline.enter(context);
         try {
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
@@ -93,6 +93,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
             return answer;
         } finally {
             Log.clearContext();
+            InvocationDeadline.clear();
         }
     }
 }

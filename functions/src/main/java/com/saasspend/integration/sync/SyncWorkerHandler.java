@@ -97,7 +97,6 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        InvocationDeadline.enter(context);
         Optional<SyncRequest> request = SyncEvents.parse(event);
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a sync request", "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
@@ -105,6 +104,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
         }
         SyncRequest sync = request.get();
         Log.context(context != null ? context.getAwsRequestId() : null, sync.tenantId());
+        InvocationDeadline.enter(context);
         try {
             if (sync.type() != IntegrationType.ATLASSIAN) {
                 LOG.warn("no sync worker for this integration yet", "integration", sync.type().id());
@@ -131,6 +131,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
             return answer;
         } finally {
             Log.clearContext();
+            InvocationDeadline.clear();
         }
     }
 }
