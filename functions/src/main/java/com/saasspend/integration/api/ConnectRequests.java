@@ -22,7 +22,8 @@ final class ConnectRequests {
     private static final Pattern ORG_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{8,1024}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{2,63}");
-    private static final Pattern TRELLO_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
+    /** Trello's spec types every id, the enterprise's included, as TrelloID: ^[0-9a-fA-F]{24}$. */
+    private static final Pattern TRELLO_ID = Pattern.compile("[0-9a-fA-F]{24}");
     private static final Pattern WORKSPACE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,61}");
 
     private enum Kind { SECRET, SETTING, DATE, SITE }
@@ -39,7 +40,7 @@ final class ConnectRequests {
             IntegrationType.TRELLO, fields(
                     "apiKey", new Rule(Kind.SECRET, true, TOKEN, "the Trello Power-Up API key"),
                     "token", new Rule(Kind.SECRET, true, TOKEN, "a Trello token of an enterprise admin"),
-                    "enterpriseId", new Rule(Kind.SETTING, true, TRELLO_ID, "the Trello enterprise id"),
+                    "enterpriseId", new Rule(Kind.SETTING, true, TRELLO_ID, "the Trello enterprise id: 24 hexadecimal characters, e.g. 5abbe4b7ddc1b351ef961414"),
                     "expiresOn", new Rule(Kind.DATE, false, null, "the token's expiry date, YYYY-MM-DD")),
             IntegrationType.BITBUCKET, fields(
                     "workspace", new Rule(Kind.SETTING, true, WORKSPACE, "the Bitbucket workspace slug"),

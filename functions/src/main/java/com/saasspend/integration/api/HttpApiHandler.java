@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.UpstreamFailure;
@@ -36,6 +37,7 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String requestId = context != null ? context.getAwsRequestId() : null;
+        InvocationDeadline.enter(context);
         ApiResponse response;
         try {
             ApiRequest request = toRequest(event, requestId);
@@ -52,7 +54,11 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
             }
         } catch (UpstreamFailure failure) {
             LOG.warn("Atlassian failed", "kind", failure.kind(), "status", failure.status());
-            response = ProblemResponses.of(Refusals.toProblem(Refusal.fromUnavailable(failure, "handled the request")), requestId);
+            Refusal refusal = Refusal.fromUnavailable(failure, "handled the request");
+            response = ProblemResponses.of(Refusals.toProblem(refusal), requestId);
+            if (refusal.retryAfterSeconds() != null) {
+                response = response.withHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+            }
         } catch (ApiProblem problem) {
             if (problem.status() >= 500) {
                 LOG.warn("request failed upstream", "code", problem.code(), "detail", problem.detail());
@@ -63,6 +69,7 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
             response = ProblemResponses.internalError(requestId);
         } finally {
             Log.clearContext();
+            InvocationDeadline.clear();
         }
         return toEvent(response);
     }

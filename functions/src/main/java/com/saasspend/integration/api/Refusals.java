@@ -13,7 +13,7 @@ final class Refusals {
             case CONFLICT -> 409;
             case REJECTED -> 422;
             case UPSTREAM_UNAVAILABLE -> 502;
-            case UPSTREAM_RATE_LIMITED -> 503;
+            case UPSTREAM_RATE_LIMITED, UPSTREAM_OUT_OF_TIME -> 503;
         };
         String title = switch (refusal.kind()) {
             case INVALID -> "The request is not valid";
@@ -22,6 +22,7 @@ final class Refusals {
             case REJECTED -> "Refused";
             case UPSTREAM_UNAVAILABLE -> "Atlassian unavailable";
             case UPSTREAM_RATE_LIMITED -> "Atlassian rate limit";
+            case UPSTREAM_OUT_OF_TIME -> "Atlassian too slow";
         };
         return new ApiProblem(status, refusal.code(), title, refusal.getMessage(),
                 refusal.fields().stream().map(f -> new ApiProblem.FieldError(f.name(), f.message())).toList());

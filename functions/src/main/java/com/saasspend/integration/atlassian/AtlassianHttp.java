@@ -6,11 +6,7 @@ import com.saasspend.integration.common.Json;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.UpstreamFailure.Kind;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,14 +28,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AtlassianHttp {
     private static final Log LOG = Log.of(AtlassianHttp.class);
+    /** Below this, an attempt cannot get a useful answer: the call is not sent at all (OUT_OF_TIME). */
+    static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
+
+    /** Waits between attempts; tests pass one that advances a fake clock instead of sleeping. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration delay) throws InterruptedException;
+    }
 
     private final HttpClient client;
     private final RetrySettings settings;
+    private final Sleeper sleeper;
     private final AtomicLong calls = new AtomicLong();
 
     public AtlassianHttp(HttpClient client, RetrySettings settings) {
+        this(client, settings, delay -> Thread.sleep(delay.toMillis()));
+    }
+
+    AtlassianHttp(HttpClient client, RetrySettings settings, Sleeper sleeper) {
         this.client = client;
         this.settings = settings;
+        this.sleeper = sleeper;
     }
 
     public static AtlassianHttp create(RetrySettings settings) {
@@ -57,7 +68,6 @@ public final class AtlassianHttp {
     /** A GET/POST/PUT/DELETE with an optional JSON body; answers the parsed body (or a missing node for 204). */
     public JsonNode send(String operation, String method, URI uri, String authorization, Object jsonBody) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(settings.requestTimeout())
                 .header("Accept", "application/json");
         if (authorization != null) {
             builder.header("Authorization", authorization);
@@ -67,37 +77,85 @@ public final class AtlassianHttp {
         } else {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpRequest request = builder.build();
-        HttpResponse<String> response = withRetries(operation, request);
+        HttpResponse<String> response = withRetries(operation, builder);
         return parse(operation, response);
     }
 
-    private HttpResponse<String> withRetries(String operation, HttpRequest request) {
-        RetryPolicy<HttpResponse<String>> policy = RetryPolicy.<HttpResponse<String>>builder()
-                .handle(IOException.class, UncheckedIOException.class)
-                .handleResultIf(r -> r.statusCode() == 429 || r.statusCode() >= 500)
-                .withMaxAttempts(settings.maxAttempts())
-                .withDelayFn(ctx -> delayFor(ctx.getLastResult(), ctx.getAttemptCount()))
-                .onRetry(e -> LOG.warn("retrying Atlassian call", "operation", operation,
-                        "status", e.getLastResult() != null ? e.getLastResult().statusCode() : "io-error",
-                        "attempt", e.getAttemptCount()))
-                .build();
-        try {
-            return Failsafe.with(policy).get(() -> {
-                calls.incrementAndGet();
-                try {
-                    return client.send(request, HttpResponse.BodyHandlers.ofString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
+    /**
+     * Attempts until an answer that is not worth retrying, the attempts are used up, or the invocation's deadline
+     * does not leave room for the wait plus a whole request: then the last answer stands (its failure is the
+     * caller's), so a retry wait never outlives the invocation.
+     */
+    private HttpResponse<String> withRetries(String operation, HttpRequest.Builder builder) {
+        HttpResponse<String> last = null;
+        IOException lastError = null;
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest request = builder.timeout(timeoutForAttempt(operation)).build();
+            calls.incrementAndGet();
+            try {
+                last = client.send(request, HttpResponse.BodyHandlers.ofString());
+                lastError = null;
+                if (!retryable(last)) {
+                    return last;
                 }
-            });
-        } catch (FailsafeException e) {
-            throw new UpstreamFailure(Kind.UNAVAILABLE, 0,
-                    "Atlassian did not answer " + operation + " (" + e.getCause().getClass().getSimpleName() + ").", null);
-        } catch (UncheckedIOException e) {
-            throw new UpstreamFailure(Kind.UNAVAILABLE, 0, "Atlassian did not answer " + operation + ".", null);
+            } catch (IOException e) {
+                last = null;
+                lastError = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamFailure(Kind.UNAVAILABLE, 0, "Atlassian did not answer " + operation + " (interrupted).", null);
+            }
+            if (attempt >= settings.maxAttempts()) {
+                break;
+            }
+            Duration delay = delayFor(last, attempt);
+            if (!fits(delay.plus(settings.requestTimeout()))) {
+                LOG.warn("not retrying Atlassian call: the invocation ends before another attempt could", "operation", operation,
+                        "status", last != null ? last.statusCode() : "io-error", "attempt", attempt, "delayMs", delay.toMillis());
+                break;
+            }
+            LOG.warn("retrying Atlassian call", "operation", operation,
+                    "status", last != null ? last.statusCode() : "io-error", "attempt", attempt, "delayMs", delay.toMillis());
+            try {
+                sleeper.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamFailure(Kind.UNAVAILABLE, 0, "Atlassian did not answer " + operation + " (interrupted).", null);
+            }
         }
+        if (last != null) {
+            return last;
+        }
+        throw new UpstreamFailure(Kind.UNAVAILABLE, 0,
+                "Atlassian did not answer " + operation + " (" + lastError.getClass().getSimpleName() + ").", null);
+    }
+
+    private static boolean retryable(HttpResponse<String> response) {
+        return response.statusCode() == 429 || response.statusCode() >= 500;
+    }
+
+    /** Time this invocation still gives Atlassian calls (after the margin), or null without a deadline. */
+    private Duration available() {
+        OptionalLong remaining = InvocationDeadline.remainingMillis();
+        return remaining.isPresent() ? Duration.ofMillis(remaining.getAsLong()).minus(settings.deadlineMargin()) : null;
+    }
+
+    private boolean fits(Duration needed) {
+        Duration available = available();
+        return available == null || needed.compareTo(available) <= 0;
+    }
+
+    /** The request timeout, capped at what the invocation has left; none left: nothing is sent (OUT_OF_TIME). */
+    private Duration timeoutForAttempt(String operation) {
+        Duration available = available();
+        if (available == null) {
+            return settings.requestTimeout();
+        }
+        if (available.compareTo(MIN_ATTEMPT) < 0) {
+            throw new UpstreamFailure(Kind.OUT_OF_TIME, 0, "There was no time left in this run for the Atlassian call '"
+                    + operation + "'; it was not sent.", null);
+        }
+        return available.compareTo(settings.requestTimeout()) < 0 ? available : settings.requestTimeout();
     }
 
     /** Delay before the next attempt: what a 429 asks for, else exponential backoff with full jitter. */
@@ -165,8 +223,10 @@ public final class AtlassianHttp {
             }
         }
         Long retryAfter = retryAfter(response).map(Duration::toSeconds).orElse(null);
+        JsonNode body = errorBody(response.body());
+        String code = errorCode(body);
         Kind kind = switch (status) {
-            case 400 -> isInvalidCursor(response.body()) ? Kind.INVALID_CURSOR : Kind.BAD_REQUEST;
+            case 400 -> INVALID_CURSOR.equals(code) ? Kind.INVALID_CURSOR : Kind.BAD_REQUEST;
             case 401 -> Kind.UNAUTHORIZED;
             case 403 -> Kind.FORBIDDEN;
             case 404 -> Kind.NOT_FOUND;
@@ -175,32 +235,51 @@ public final class AtlassianHttp {
             default -> status >= 500 ? Kind.UNAVAILABLE : Kind.BAD_REQUEST;
         };
         return failWith(new UpstreamFailure(kind, status,
-                "Atlassian answered " + operation + " with HTTP " + status + summary(response.body()), retryAfter));
+                "Atlassian answered " + operation + " with HTTP " + status + summary(body), retryAfter, code));
     }
 
     private static JsonNode failWith(UpstreamFailure failure) {
         throw failure;
     }
 
-    /** ADMIN-400-1 is the Organizations API's "invalid page cursor" (expired or unknown). */
-    private static boolean isInvalidCursor(String body) {
-        return body != null && (body.contains("ADMIN-400-1") || body.toLowerCase(java.util.Locale.ROOT).contains("cursor"));
+    /** The Organizations API's "invalid page cursor" (expired or unknown): the listing restarts. */
+    static final String INVALID_CURSOR = "ADMIN-400-1";
+
+    /** An error body as JSON, or a missing node when it is empty or not JSON. */
+    private static JsonNode errorBody(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.MAPPER.missingNode();
+        }
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Json.MAPPER.missingNode();
+        }
+    }
+
+    /**
+     * Atlassian's error code in any of its error shapes: v1/v2 {@code errors[].code} (ADMIN-404-2), the workspaces
+     * ApplicationError's and Trello's top-level {@code code}, {@code errorCode}, {@code error.code}, the gateway's
+     * {@code key} (unauthorized), Trello's 429 {@code error} (API_TOKEN_LIMIT_EXCEEDED). The gateway's numeric
+     * ProxyError {@code code} is only the HTTP status again, so it is not taken. Null when there is none.
+     */
+    static String errorCode(JsonNode body) {
+        for (JsonNode error : body.path("errors")) {
+            String code = firstText(error.path("code"));
+            if (code != null) {
+                return code;
+            }
+        }
+        return firstText(body.path("code"), body.path("errorCode"), body.path("error").path("code"), body.path("key"),
+                body.path("error"));
     }
 
     /** The first error message Atlassian gave, in any of its error shapes, so the admin sees Atlassian's words. */
-    private static String summary(String body) {
-        if (body == null || body.isBlank()) {
-            return ".";
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            String text = firstText(node.path("errors").path(0).path("detail"), node.path("errors").path(0).path("title"),
-                    node.path("message"), node.path("errorMessages").path(0), node.path("error").path("message"),
-                    node.path("error"));
-            return text == null ? "." : ": " + text.substring(0, Math.min(300, text.length()));
-        } catch (JsonProcessingException e) {
-            return ".";
-        }
+    private static String summary(JsonNode node) {
+        String text = firstText(node.path("errors").path(0).path("detail"), node.path("errors").path(0).path("title"),
+                node.path("message"), node.path("errorMessages").path(0), node.path("error").path("message"),
+                node.path("error"));
+        return text == null ? "." : ": " + text.substring(0, Math.min(300, text.length()));
     }
 
     private static String firstText(JsonNode... candidates) {

@@ -1,6 +1,7 @@
 package com.saasspend.integration.atlassian;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.products.BitbucketMember;
@@ -15,6 +16,7 @@ import java.util.List;
  * Authorization header must never go elsewhere). Basic email:API-token.
  */
 public final class BitbucketClient implements BitbucketWorkspaceApi {
+    private static final Log LOG = Log.of(BitbucketClient.class);
     static final int PAGELEN = 100;
 
     private final AtlassianHttp http;
@@ -42,11 +44,28 @@ public final class BitbucketClient implements BitbucketWorkspaceApi {
         return new Page<>(members, next(page, members.size()));
     }
 
+    /**
+     * Bitbucket documents the {@code collaborator} permission as "being removed from the Bitbucket Cloud API". Once
+     * it is gone, a filter on it may be refused (400): then nobody is a collaborator any more, and the listing is
+     * answered as empty and complete instead of failing the whole sync. Any other permission's 400 is a real error.
+     */
+    static final String DEPRECATED_PERMISSION = "collaborator";
+
     @Override
     public Page<String> memberUuidsWithPermission(String permission, String cursor) {
-        JsonNode page = get("Bitbucket: list workspace permissions", cursor != null ? cursor
-                : apiBase + "workspaces/" + OrgAdminClient.enc(workspace) + "/permissions?q="
-                        + OrgAdminClient.enc("permission=\"" + permission + "\"") + "&pagelen=" + PAGELEN);
+        JsonNode page;
+        try {
+            page = get("Bitbucket: list workspace permissions", cursor != null ? cursor
+                    : apiBase + "workspaces/" + OrgAdminClient.enc(workspace) + "/permissions?q="
+                            + OrgAdminClient.enc("permission=\"" + permission + "\"") + "&pagelen=" + PAGELEN);
+        } catch (UpstreamFailure failure) {
+            if (DEPRECATED_PERMISSION.equals(permission) && failure.kind() == UpstreamFailure.Kind.BAD_REQUEST) {
+                LOG.warn("Bitbucket refused the deprecated collaborator permission filter; counting no collaborators",
+                        "status", failure.status());
+                return new Page<>(List.of(), null);
+            }
+            throw failure;
+        }
         List<String> uuids = new ArrayList<>();
         page.path("values").forEach(v -> uuids.add(v.path("user").path("uuid").asText()));
         return new Page<>(uuids, next(page, uuids.size()));

@@ -6,6 +6,7 @@ import com.saasspend.integration.domain.OrgDomain;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.ProductInstance;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -30,7 +31,7 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     @Override
     public List<String> orgIdsOfKey(String apiKey) {
         List<String> ids = new ArrayList<>();
-        followV1Pages("list organizations", "/v1/orgs", apiKey, page -> page.path("data").forEach(o -> ids.add(o.path("id").asText())));
+        followV1Pages("list organizations", "organizations", "/v1/orgs", apiKey, page -> page.path("data").forEach(o -> ids.add(o.path("id").asText())));
         return ids;
     }
 
@@ -43,7 +44,7 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     @Override
     public List<OrgDomain> domains(String orgId, String apiKey) {
         List<OrgDomain> domains = new ArrayList<>();
-        followV1Pages("list domains", "/v1/orgs/" + enc(orgId) + "/domains", apiKey, page -> page.path("data").forEach(d ->
+        followV1Pages("list domains", "domains", "/v1/orgs/" + enc(orgId) + "/domains", apiKey, page -> page.path("data").forEach(d ->
                 domains.add(new OrgDomain(d.path("attributes").path("name").asText(),
                         d.path("attributes").path("claim").path("status").asText("unverified")))));
         return domains;
@@ -52,13 +53,14 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     @Override
     public int directoryCount(String orgId, String apiKey) {
         int count = 0;
+        PagingGuard guard = PagingGuard.of("directories");
         String cursor = null;
         do {
             String query = "?limit=100" + (cursor == null ? "" : "&cursor=" + enc(cursor));
             JsonNode page = http.send("list directories", "GET", uri("/v2/orgs/" + enc(orgId) + "/directories" + query), bearer(apiKey), null);
             count += page.path("data").size();
-            cursor = page.path("links").path("next").asText(null);
-        } while (cursor != null && !cursor.isBlank());
+            cursor = guard.next(nextCursor(page), page.path("data").size());
+        } while (cursor != null);
         return count;
     }
 
@@ -67,6 +69,7 @@ public final class OrgAdminClient implements AtlassianOrgApi {
         List<ProductInstance> instances = new ArrayList<>();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("limit", 1000);
+        PagingGuard guard = PagingGuard.of("product instances (workspaces)");
         while (true) {
             JsonNode page = http.send("list product instances", "POST", uri("/v2/orgs/" + enc(orgId) + "/workspaces"), bearer(apiKey), body);
             page.path("data").forEach(w -> {
@@ -76,12 +79,12 @@ public final class OrgAdminClient implements AtlassianOrgApi {
                         a.hasNonNull("capacity") ? a.path("capacity").asInt() : null,
                         a.hasNonNull("usage") ? a.path("usage").asInt() : null));
             });
-            String next = page.path("links").path("next").asText(null);
-            if (next == null || next.isBlank()) {
+            String cursor = guard.next(nextCursor(page), page.path("data").size());
+            if (cursor == null) {
                 return instances;
             }
             // The next link is a URL carrying the cursor; a cursor request must carry nothing else.
-            body = Map.of("cursor", cursorOf(next));
+            body = Map.of("cursor", cursor);
         }
     }
 
@@ -124,6 +127,7 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     @Override
     public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) {
         List<OrgGroup.Grant> grants = new ArrayList<>();
+        PagingGuard guard = PagingGuard.of("role assignments of group " + groupId);
         String cursor = null;
         do {
             String query = "?limit=100" + (cursor == null ? "" : "&cursor=" + enc(cursor));
@@ -135,7 +139,7 @@ public final class OrgAdminClient implements AtlassianOrgApi {
                 grants.add(new OrgGroup.Grant(a.path("resourceId").asText(), a.path("resourceOwner").asText(null), roles,
                         a.hasNonNull("defaultRole")));
             });
-            cursor = nextCursor(page);
+            cursor = guard.next(nextCursor(page), page.path("data").size());
         } while (cursor != null);
         return grants;
     }
@@ -190,21 +194,21 @@ public final class OrgAdminClient implements AtlassianOrgApi {
         return idOrAri.startsWith("ari:") && slash >= 0 ? idOrAri.substring(slash + 1) : idOrAri;
     }
 
-    /** v2 pages end when links.next is absent or empty; it holds an opaque cursor. */
+    /** Pages end when links.next is absent or empty; it holds an opaque cursor (v2) or a URL carrying one (v1, workspaces). */
     private static String nextCursor(JsonNode page) {
         String next = page.path("links").path("next").asText(null);
         return next == null || next.isBlank() ? null : cursorOf(next);
     }
 
     /** v1 lists link to the next page with a full URL; we take only its cursor, so the key never leaves our host. */
-    private void followV1Pages(String operation, String path, String apiKey, Consumer<JsonNode> onPage) {
+    private void followV1Pages(String operation, String listing, String path, String apiKey, Consumer<JsonNode> onPage) {
+        PagingGuard guard = PagingGuard.of(listing);
         String cursor = null;
         do {
             String query = cursor == null ? "" : "?cursor=" + enc(cursor);
             JsonNode page = http.send(operation, "GET", uri(path + query), bearer(apiKey), null);
             onPage.accept(page);
-            String next = page.path("links").path("next").asText(null);
-            cursor = next == null || next.isBlank() ? null : cursorOf(next);
+            cursor = guard.next(nextCursor(page), page.path("data").size());
         } while (cursor != null);
     }
 

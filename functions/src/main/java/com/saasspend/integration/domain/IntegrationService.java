@@ -181,7 +181,7 @@ public final class IntegrationService {
                     : verifyProduct(tenantId, credential);
         } catch (UpstreamFailure failure) {
             throw switch (failure.kind()) {
-                case RATE_LIMITED, UNAVAILABLE -> Refusal.fromUnavailable(failure, "checked the " + credential.type().id() + " credential");
+                case RATE_LIMITED, UNAVAILABLE, BROKEN_PAGING, OUT_OF_TIME -> Refusal.fromUnavailable(failure, "checked the " + credential.type().id() + " credential");
                 default -> new Refusal(Kind.REJECTED, "upstream_refused",
                         "Atlassian refused a check of the " + credential.type().id() + " credential: " + failure.getMessage());
             };

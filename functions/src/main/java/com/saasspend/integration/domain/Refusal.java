@@ -18,7 +18,9 @@ public class Refusal extends RuntimeException {
         /** Atlassian is failing; try again later. */
         UPSTREAM_UNAVAILABLE,
         /** Atlassian is rate limiting us; try again after retryAfterSeconds. */
-        UPSTREAM_RATE_LIMITED
+        UPSTREAM_RATE_LIMITED,
+        /** Atlassian answered too slowly for this request's time limit; try again after retryAfterSeconds. */
+        UPSTREAM_OUT_OF_TIME
     }
 
     public record Field(String name, String message) {}
@@ -45,8 +47,26 @@ public class Refusal extends RuntimeException {
     public List<Field> fields() { return fields; }
     public Long retryAfterSeconds() { return retryAfterSeconds; }
 
-    /** Atlassian failing or rate limiting, said in words; anything else from upstream is for the caller to word. */
+    /** How long an admin should wait after a request ran out of time waiting for Atlassian. */
+    public static final long OUT_OF_TIME_RETRY_AFTER_SECONDS = 30;
+
+    /**
+     * Atlassian failing, rate limiting, sending a listing that never ends, or too slow for the request's time limit,
+     * said in words; anything else from upstream is for the caller to word.
+     */
     public static Refusal fromUnavailable(UpstreamFailure failure, String what) {
+        if (failure.kind() == UpstreamFailure.Kind.BROKEN_PAGING) {
+            return new Refusal(Kind.UPSTREAM_UNAVAILABLE, "atlassian_listing_broken",
+                    "Atlassian sent a listing that does not end while we " + what + ": " + failure.getMessage()
+                            + " This is a fault on Atlassian's side; we stopped instead of reading the same page forever. "
+                            + "Try again later; if it keeps happening, contact Atlassian support and quote this listing.");
+        }
+        if (failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME) {
+            return new Refusal(Kind.UPSTREAM_OUT_OF_TIME, "atlassian_too_slow",
+                    "Atlassian answered too slowly for us to finish within this request's time limit while we " + what
+                            + "; we stopped before the limit. Try again in " + OUT_OF_TIME_RETRY_AFTER_SECONDS + " seconds.",
+                    List.of(), OUT_OF_TIME_RETRY_AFTER_SECONDS);
+        }
         if (failure.kind() == UpstreamFailure.Kind.RATE_LIMITED) {
             return new Refusal(Kind.UPSTREAM_RATE_LIMITED, "atlassian_rate_limited",
                     "Atlassian is rate limiting requests while we " + what + ". Try again in "

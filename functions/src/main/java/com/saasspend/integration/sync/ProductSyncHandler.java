@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.HttpProductApis;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
@@ -73,6 +74,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
         }
         SyncRequest product = request.get();
         Log.context(context != null ? context.getAwsRequestId() : null, product.tenantId());
+        InvocationDeadline.enter(context);
         try {
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
@@ -91,6 +93,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
             return answer;
         } finally {
             Log.clearContext();
+            InvocationDeadline.clear();
         }
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
@@ -103,6 +104,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
         }
         SyncRequest sync = request.get();
         Log.context(context != null ? context.getAwsRequestId() : null, sync.tenantId());
+        InvocationDeadline.enter(context);
         try {
             if (sync.type() != IntegrationType.ATLASSIAN) {
                 LOG.warn("no sync worker for this integration yet", "integration", sync.type().id());
@@ -129,6 +131,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
             return answer;
         } finally {
             Log.clearContext();
+            InvocationDeadline.clear();
         }
     }
 }

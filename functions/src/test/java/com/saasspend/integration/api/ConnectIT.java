@@ -22,10 +22,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.saasspend.atlassian.sim.World;
+import com.saasspend.integration.atlassian.RetrySettings;
+import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.DeadlineContext;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -269,6 +273,59 @@ class ConnectIT {
             stack.sim.faults().rateLimit(ORG_API_KEY, 0, 60);
             APIGatewayV2HTTPResponse limited = connect(stack, "t", "atlassian", atlassianBody(ORG_ID, ORG_API_KEY));
             assertProblem(limited, 503, "atlassian_rate_limited");
+        }
+    }
+
+    /** The connect listings, each with the words its problem names it by. */
+    private static final Map<String, String> LISTINGS = Map.of(
+            "/admin/v1/orgs$", "organizations",
+            "/admin/v2/orgs/[^/]+/directories$", "directories",
+            "/admin/v1/orgs/[^/]+/domains$", "domains",
+            "/admin/v2/orgs/[^/]+/workspaces$", "product instances");
+
+    @Test
+    void aListingWhoseCursorNeverAdvancesIsA502WithinSecondsAndSavesNothing() {
+        try (Stack stack = stack()) {
+            LISTINGS.forEach((pathRegex, listing) -> {
+                stack.sim.faults().clear();
+                stack.sim.clearRequests();
+                stack.sim.faults().stuckCursor(pathRegex);
+
+                long started = System.nanoTime();
+                APIGatewayV2HTTPResponse response = connect(stack, "t", "atlassian", atlassianBody(ORG_ID, ORG_API_KEY));
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                assertProblem(response, 502, "atlassian_listing_broken");
+                assertTrue(json(response).path("detail").asText().contains(listing), response.getBody());
+                assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered in " + took);
+                long pagesAsked = stack.sim.requests().stream().filter(r -> java.util.regex.Pattern.compile(pathRegex).matcher(r.path()).find()).count();
+                assertEquals(2, pagesAsked, "stopped at the first repeated cursor of " + listing);
+            });
+            assertEquals(List.of(), stack.aws.secretNames(), "nothing saved");
+            assertFalse(stack.aws.dumpTable().contains("INTEGRATION#"), "nothing saved");
+            assertEquals(List.of(), stack.aws.drainSyncEvents());
+        }
+    }
+
+    @Test
+    void anAtlassianTooSlowForTheTimeLeftIsA503WithRetryAfterBeforeTheFunctionEnds() {
+        try (Stack stack = stack()) {
+            stack.sim.faults().latencyMillis(2_500);
+            // After the API margin, the 2.5 s first call plus just under one second (the least an attempt gets): the
+            // first call fits whatever our own overhead, and after it less than one attempt's time is left.
+            Duration remaining = RetrySettings.forApiRequests().deadlineMargin().plusMillis(2_500 + 990);
+            long started = System.nanoTime();
+            APIGatewayV2HTTPResponse response = stack.integrations.handleRequest(
+                    ApiEvents.request(CONNECT, "/integrations/atlassian", Map.of("type", "atlassian"), atlassianBody(ORG_ID, ORG_API_KEY), "t"),
+                    DeadlineContext.endingIn(remaining));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertProblem(response, 503, "atlassian_too_slow");
+            assertEquals("30", response.getHeaders().get("Retry-After"));
+            assertTrue(took.compareTo(remaining) < 0, "answered before the function's end: " + took);
+            assertEquals(1, stack.sim.requests().size(), "the call that could not fit was not sent");
+            assertEquals(List.of(), stack.aws.secretNames(), "nothing saved");
+            assertFalse(stack.aws.dumpTable().contains("INTEGRATION#"), "nothing saved");
         }
     }
 }

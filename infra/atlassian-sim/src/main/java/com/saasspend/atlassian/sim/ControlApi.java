@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * POST   /_sim/faults                        {"rateLimit":{"key":"*","calls":10,"windowSeconds":60},
  *                                             "latencyMillis":50, "failNext":{"count":3,"status":503,"pathRegex":"/users/search"},
  *                                             "failShare":{"share":0.1,"status":500,"pathRegex":"."},
- *                                             "expireCursors":true, "cursorTtlSeconds":60, "adminRetryAfter":true}  (any subset)
+ *                                             "expireCursors":true, "cursorTtlSeconds":60, "adminRetryAfter":true,
+ *                                             "stuckCursor":{"pathRegex":"/admin/v1/orgs$"}}  (any subset)
  * DELETE /_sim/faults                        clear all faults
  * POST   /_sim/reset                         clear faults and the request log
  * POST   /_sim/world/memberships/remove      {"groupId","accountId"}   (also .../add)
@@ -130,6 +131,7 @@ final class ControlApi {
         if (b.path("expireCursors").asBoolean(false)) f.expireCursors();
         if (b.has("cursorTtlSeconds")) f.cursorTtl(Duration.ofSeconds(b.get("cursorTtlSeconds").asLong()));
         if (b.has("adminRetryAfter")) f.adminRetryAfter(b.get("adminRetryAfter").asBoolean());
+        if (b.has("stuckCursor")) f.stuckCursor(b.get("stuckCursor").path("pathRegex").asText("."));
         ctx.json(f.describe());
     }
 }

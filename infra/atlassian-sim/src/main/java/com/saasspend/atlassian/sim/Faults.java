@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Faults injected on demand: rate limits per credential, added latency, forced 5xx (next N calls or a
- * share of calls matching a path pattern) and cursor expiry. Configured from tests through
+ * share of calls matching a path pattern), cursor expiry and listings whose cursor never advances. Configured from tests through
  * {@link AtlassianSimulator#faults()}, over HTTP at {@code /_sim/faults}, or at start-up from options.
  * All methods are thread-safe.
  */
@@ -59,6 +59,9 @@ public final class Faults {
     private Duration cursorTtl = DEFAULT_CURSOR_TTL;
     private Instant cursorsValidFrom = Instant.EPOCH;
     private Clock clock = Clock.systemUTC();
+    private final List<Pattern> stuckCursorPaths = new ArrayList<>();
+    /** "METHOD path" -> the page a stuck listing answers again and again. */
+    private final Map<String, String> stuckPages = new HashMap<>();
 
     Faults() {}
 
@@ -114,6 +117,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Listings whose path matches {@code pathRegex} (find, not full match) answer with a next cursor or link that never
+     * advances: the same page, with the same next, again and again (see {@link StuckCursor}).
+     */
+    public synchronized Faults stuckCursor(String pathRegex) {
+        stuckCursorPaths.add(Pattern.compile(pathRegex));
+        return this;
+    }
+
     /** Removes every fault and rate limit, resets cursor TTL; issued cursors stay valid. */
     public synchronized Faults clear() {
         rateRules.clear();
@@ -122,6 +134,8 @@ public final class Faults {
         latencyMillis = 0;
         adminRetryAfter = false;
         cursorTtl = DEFAULT_CURSOR_TTL;
+        stuckCursorPaths.clear();
+        stuckPages.clear();
         return this;
     }
 
@@ -175,6 +189,19 @@ public final class Faults {
         return strictest;
     }
 
+    synchronized boolean isStuck(String path) {
+        for (Pattern p : stuckCursorPaths) if (p.matcher(path).find()) return true;
+        return false;
+    }
+
+    synchronized String stuckPage(String key) {
+        return stuckPages.get(key);
+    }
+
+    synchronized void rememberStuckPage(String key, String body) {
+        stuckPages.putIfAbsent(key, body);
+    }
+
     synchronized boolean cursorValid(Instant issuedAt) {
         Instant now = clock.instant();
         return !issuedAt.isBefore(cursorsValidFrom) && !now.isAfter(issuedAt.plus(cursorTtl));
@@ -199,6 +226,7 @@ public final class Faults {
         m.put("adminRetryAfter", adminRetryAfter);
         m.put("cursorTtlSeconds", cursorTtl.toSeconds());
         m.put("cursorsValidFrom", cursorsValidFrom.toString());
+        m.put("stuckCursor", stuckCursorPaths.stream().map(Pattern::pattern).toList());
         return m;
     }
 }

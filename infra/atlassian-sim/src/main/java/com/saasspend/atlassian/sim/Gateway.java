@@ -70,7 +70,8 @@ final class Gateway {
                         return;
                     }
                 }
-                handler.handle(ctx);
+                if (faults.isStuck(ctx.path())) StuckCursor.serve(family, ctx, handler, faults);
+                else handler.handle(ctx);
             } catch (ApiError e) {
                 ctx.status(e.status);
                 ctx.json(dialect.body(e.status, e.code, e.getMessage(), ctx));
