@@ -50,7 +50,6 @@ public final class ColdStartBenchmark {
         m.put("com.fasterxml.jackson.", "Jackson");
         m.put("com.saasspend.", "product (and probe)");
         m.put("com.amazonaws.services.lambda.", "Lambda events and core");
-        m.put("dev.failsafe.", "Failsafe");
         for (String jdk : List.of("java.", "javax.", "jdk.", "sun.", "com.sun.")) {
             m.put(jdk, "JDK");
         }
