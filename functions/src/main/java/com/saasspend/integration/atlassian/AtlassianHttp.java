@@ -175,7 +175,8 @@ public final class AtlassianHttp {
             default -> status >= 500 ? Kind.UNAVAILABLE : Kind.BAD_REQUEST;
         };
         return failWith(new UpstreamFailure(kind, status,
-                "Atlassian answered " + operation + " with HTTP " + status + summary(response.body()), retryAfter));
+                "Atlassian answered " + operation + " with HTTP " + status + summary(response.body()), retryAfter,
+                errorCode(response.body())));
     }
 
     private static JsonNode failWith(UpstreamFailure failure) {
@@ -200,6 +201,19 @@ public final class AtlassianHttp {
             return text == null ? "." : ": " + text.substring(0, Math.min(300, text.length()));
         } catch (JsonProcessingException e) {
             return ".";
+        }
+    }
+
+    /** Atlassian's error code: {@code errors[0].code} (admin v1/v2) or a textual top-level {@code code}; null if none. */
+    static String errorCode(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            return firstText(node.path("errors").path(0).path("code"), node.path("code"));
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 
