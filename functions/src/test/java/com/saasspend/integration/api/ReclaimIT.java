@@ -506,7 +506,7 @@ class ReclaimIT {
             String running = "running-key";
             new DynamoIdempotencyKeys(f.stack.aws.dynamo, f.stack.aws.table).claim(TENANT, running,
                     ContentHash.of(new ReclaimRequest(IVAN, List.of(f.group("confluence-users"))).fingerprintSource()),
-                    f.clock.instant(), f.clock.instant().plus(Duration.ofHours(24)));
+                    com.saasspend.integration.domain.reclaim.ReclaimRecord.newId(f.clock.instant()), f.clock.instant(), f.clock.instant().plus(Duration.ofHours(24)));
             problem(f.reclaim(running, IVAN, f.group("confluence-users")), 409, "idempotency_key_in_progress");
             assertEquals(1, f.membershipDeletes());
             // Its holder crashed: after a while a retry takes over and does the work.
