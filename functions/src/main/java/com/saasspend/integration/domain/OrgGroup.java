@@ -30,6 +30,12 @@ public record OrgGroup(
         grants = grants == null ? List.of() : List.copyOf(grants);
     }
 
+    /** A group whose directory is not known (stored before directory ids were kept). */
+    public OrgGroup(String id, String name, String description, String managedBy, boolean externallyManaged, Integer memberCount,
+                    List<Grant> grants) {
+        this(id, name, description, managedBy, externallyManaged, memberCount, grants, null);
+    }
+
     /** A role on a product instance granted to every member; {@code defaultGroup}: new users land in this group. */
     public record Grant(String resourceId, String productKey, List<String> roles, boolean defaultGroup) {
         public Grant {

@@ -762,6 +762,9 @@ class ReclaimIT {
             assertFinishedCompletely(f, ok(f.get(TENANT, id), 200), groups, jira, confluence, jsm);
             assertEquals(Map.of("outcome", "swept", "settled", 0), sweep.handleRequest(tick, null), "nothing left");
             assertEquals("ignored", sweep.handleRequest(Map.of("detail-type", "Something Else"), null).get("outcome"));
+            // A targeted re-sync comes from a live run that settles its own reclaim: not a tick.
+            ((Map<String, Object>) tick.get("detail")).put("accountIds", List.of(QUINN));
+            assertEquals("ignored", sweep.handleRequest(tick, null).get("outcome"));
 
             // An undo killed after its first add: the next read finishes it.
             org.junit.jupiter.api.Assertions.assertThrows(Killed.class, () -> undoWith(killingAfter(f, 1), id));
