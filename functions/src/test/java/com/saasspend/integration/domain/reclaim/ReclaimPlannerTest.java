@@ -22,7 +22,7 @@ class ReclaimPlannerTest {
 
     private static OrgGroup group(String id, boolean idp, String resource, String key, String... roles) {
         return new OrgGroup(id, id + "-name", null, idp ? "external" : "admins", idp, 3,
-                List.of(new OrgGroup.Grant(resource, key, List.of(roles), false)), "dir-1");
+                List.of(new OrgGroup.Grant(resource, key, List.of(roles), false)));
     }
 
     private static final Map<String, OrgGroup> GROUPS = Map.of(
