@@ -269,7 +269,12 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- undo
 
     public ReclaimRecord undo(String tenantId, String actor, String reclaimId) {
+        boolean undoWasInterrupted = audit.find(tenantId, reclaimId).map(ReclaimRecord::undoInProgress).orElse(false);
         ReclaimRecord record = find(tenantId, reclaimId);
+        if (undoWasInterrupted && !record.undoInProgress()) {
+            // An interrupted undo that this call just finished: its outcome is the answer (retry again if partial).
+            return record;
+        }
         if (record.inProgress()) {
             throw new Refusal(Kind.CONFLICT, "reclaim_in_progress", "This reclaim has not finished; undo it once it has.");
         }

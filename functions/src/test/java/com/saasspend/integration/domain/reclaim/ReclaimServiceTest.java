@@ -165,6 +165,19 @@ class ReclaimServiceTest {
     }
 
     @Test
+    void anUndoKilledMidwayIsFinishedByTheNextUndoWhichAnswersItsOutcome() {
+        String id = reclaim("k1", "g3", "g4").id();
+        atlassian.killAfterChanges = 1;
+        assertThrows(Killed.class, () -> service.undo(TENANT, "admin", id));
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimRecord done = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.COMPLETED, done.undo().status());
+        assertEquals(List.of("restored", "restored"), results(done.undo().groups()));
+        assertEquals(Set.of("g1", "g2", "g3", "g4"), atlassian.memberships.get(USER));
+        assertEquals("reclaim_already_undone", assertThrows(Refusal.class, () -> service.undo(TENANT, "admin", id)).code());
+    }
+
+    @Test
     void anUndoThatGets503IsPartialAndARetryRestoresTheRest() {
         String id = reclaim("k1", "g3", "g4").id();
         UpstreamFailure unavailable = new UpstreamFailure(Kind.UNAVAILABLE, 503, "Atlassian answered add a group membership with HTTP 503.", null);
