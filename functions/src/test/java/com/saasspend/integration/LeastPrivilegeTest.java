@@ -27,6 +27,7 @@ class LeastPrivilegeTest {
             "LicensesApiFunction", Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"),
             "ReclaimApiFunction", Set.of("DynamoDBCrudPolicy", "EventBridgePutEventsPolicy", "AWSSecretsManagerGetSecretValuePolicy"),
             "SyncDispatchFunction", Set.of("dynamodb:Query", "EventBridgePutEventsPolicy"),
+            "ReclaimSweepFunction", Set.of("DynamoDBCrudPolicy", "EventBridgePutEventsPolicy", "AWSSecretsManagerGetSecretValuePolicy"),
             "AtlassianSyncFunction", Set.of("DynamoDBCrudPolicy", "EventBridgePutEventsPolicy", "AWSSecretsManagerGetSecretValuePolicy"),
             "ProductSyncFunction", Set.of("DynamoDBCrudPolicy", "AWSSecretsManagerGetSecretValuePolicy"));
 

@@ -13,6 +13,7 @@ import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
+import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Reclaim: the HttpApi routes under /reclaims and a user's access groups. Parsing here, decisions in the service. */
@@ -40,13 +42,18 @@ public final class ReclaimApiHandler extends HttpApiHandler {
 
     /** The production wiring, also used by the local stack and the integration tests with their own Env. */
     public static ReclaimService wire(Env env, Clock clock) {
+        return wire(env, clock, UnaryOperator.identity());
+    }
+
+    /** The production wiring with the Atlassian client wrapped (tests: a run killed between two calls). */
+    public static ReclaimService wire(Env env, Clock clock, UnaryOperator<AtlassianOrgApi> orgApi) {
         DynamoDbClient dynamo = AwsClients.dynamoDb();
         String table = env.required("TABLE_NAME");
         AtlassianHttp http = AtlassianHttp.create(RetrySettings.forApiRequests().withOverrides(env));
         return new ReclaimService(
                 new DynamoIntegrationStore(dynamo, table),
                 new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
+                orgApi.apply(new OrgAdminClient(http, AtlassianEndpoints.from(env))),
                 new DynamoLicenseStore(dynamo, table),
                 new DynamoReclaimAudit(dynamo, table),
                 new DynamoIdempotencyKeys(dynamo, table),

@@ -120,7 +120,9 @@ public final class OrgAdminClient implements AtlassianOrgApi {
                 g.path("managedBy").asText(null),
                 g.path("externalSynced").asBoolean(false) || "external".equals(g.path("managedBy").asText()),
                 g.path("counts").hasNonNull("users") ? g.path("counts").path("users").asInt() : null,
-                List.of())));
+                List.of(),
+                // Membership calls take the group's own directory (groups search documents directoryId per group).
+                g.hasNonNull("directoryId") ? g.path("directoryId").asText() : null)));
         return new Page<>(groups, nextCursor(page));
     }
 
@@ -159,14 +161,14 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     }
 
     @Override
-    public void removeMembership(String orgId, String apiKey, String groupId, String accountId) {
-        http.send("remove a group membership", "DELETE", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/" + enc(groupId)
+    public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+        http.send("remove a group membership", "DELETE", uri("/v2/orgs/" + enc(orgId) + "/directories/" + enc(directoryId) + "/groups/" + enc(groupId)
                 + "/memberships/" + enc(accountId)), bearer(apiKey), null);
     }
 
     @Override
-    public void addMembership(String orgId, String apiKey, String groupId, String accountId) {
-        http.send("add a group membership", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/" + enc(groupId)
+    public void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+        http.send("add a group membership", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/" + enc(directoryId) + "/groups/" + enc(groupId)
                 + "/memberships"), bearer(apiKey), Map.of("accountId", accountId));
     }
 

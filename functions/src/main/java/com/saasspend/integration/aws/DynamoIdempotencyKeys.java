@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Idempotency keys as items {@code TENANT#t / IDEMPOTENCY#key}: the request's fingerprint, when it started, and once
- * done the answer (the reclaim record as JSON). {@code expiresAt} (epoch seconds) is the table's TTL attribute.
+ * Idempotency keys as items {@code TENANT#t / IDEMPOTENCY#key}: the request's fingerprint, when it started, the id of
+ * the reclaim it started (so a retry after a crash finishes that one), and once done the answer (the reclaim record as JSON). {@code expiresAt} (epoch seconds) is the table's TTL attribute.
  */
 public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     private final DynamoDbClient dynamo;
@@ -30,11 +30,12 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     }
 
     @Override
-    public Optional<Held> claim(String tenantId, String key, String fingerprint, Instant now, Instant expiresAt) {
+    public Optional<Held> claim(String tenantId, String key, String fingerprint, String reclaimId, Instant now, Instant expiresAt) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, key));
         item.put("kind", s("idempotency"));
         item.put("fingerprint", s(fingerprint));
         item.put("startedAt", s(now.toString()));
+        item.put("reclaimId", s(reclaimId));
         item.put("expiresAt", Items.n(expiresAt.getEpochSecond()));
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
@@ -49,7 +50,7 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
                 if (existing != null && !existing.isEmpty()) {
                     String answer = str(existing, "answer");
                     return Optional.of(new Held(str(existing, "fingerprint"), Instant.parse(str(existing, "startedAt")),
-                            answer == null ? null : DynamoReclaimAudit.fromJson(answer)));
+                            str(existing, "reclaimId"), answer == null ? null : DynamoReclaimAudit.fromJson(answer)));
                 }
                 // Released between our put and our read: try again.
             }

@@ -10,6 +10,7 @@ import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.reclaim.ReclaimAudit;
+import com.saasspend.integration.domain.reclaim.ReclaimBaseline;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,12 +24,16 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Reclaim audit items in the tenant partition: {@code TENANT#t / RECLAIM#<createdAt>#<id>}, the record as JSON
- * plus the few attributes an operator filters on. createdAt is written fixed-width so key order is time order.
+ * plus the few attributes an operator filters on, the run's baseline and its lease ({@code leaseUntil}). createdAt is
+ * written fixed-width so key order is time order. A record with work left is also listed as
+ * {@code TENANT#t / RECLAIMOPEN#<id>}, written and deleted in the same transaction as the lease.
  * List cursors are base64url of the last key, accepted only for the caller's own partition.
  */
 public final class DynamoReclaimAudit implements ReclaimAudit {
@@ -46,9 +51,27 @@ public final class DynamoReclaimAudit implements ReclaimAudit {
         return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.reclaim(FIXED.format(createdAt), id)));
     }
 
-    @Override
-    public void put(String tenantId, ReclaimRecord record) {
-        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, record.id(), record.createdAt()));
+    private static Map<String, AttributeValue> key(String tenantId, String id) {
+        return key(tenantId, id, ReclaimRecord.createdAtOf(id).orElseThrow(() -> new IllegalArgumentException("not a reclaim id")));
+    }
+
+    /** The open listing: one small item per record with work left, so the sweep reads only those. Ids sort by time. */
+    private static Map<String, AttributeValue> openKey(String tenantId, String id) {
+        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(OPEN_PREFIX + id));
+    }
+
+    private static final String OPEN_PREFIX = "RECLAIMOPEN#";
+
+    private static Map<String, AttributeValue> openItem(String tenantId, String id) {
+        Map<String, AttributeValue> item = new HashMap<>(openKey(tenantId, id));
+        item.put("kind", s("reclaim-open"));
+        item.put("reclaimId", s(id));
+        return item;
+    }
+
+    /** The record's attributes (everything but its key, baseline and lease). */
+    private static Map<String, AttributeValue> attributes(ReclaimRecord record) {
+        Map<String, AttributeValue> item = new HashMap<>();
         item.put("kind", s("reclaim"));
         item.put("reclaimId", s(record.id()));
         item.put("accountId", s(record.accountId()));
@@ -60,7 +83,92 @@ public final class DynamoReclaimAudit implements ReclaimAudit {
             item.put("undoneAt", s(record.undo().undoneAt().toString()));
         }
         item.put("record", s(toJson(record)));
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        return item;
+    }
+
+    @Override
+    public void start(String tenantId, ReclaimRecord record, ReclaimBaseline baseline, Instant leaseUntil) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, record.id(), record.createdAt()));
+        item.putAll(attributes(record));
+        item.put("baseline", s(toJson(baseline)));
+        item.put("leaseUntil", s(FIXED.format(leaseUntil)));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(openItem(tenantId, record.id()))).build()));
+    }
+
+    @Override
+    public void put(String tenantId, ReclaimRecord record) {
+        dynamo.updateItem(update(tenantId, record, false));
+    }
+
+    @Override
+    public void settle(String tenantId, ReclaimRecord record) {
+        UpdateItemRequest update = update(tenantId, record, true);
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().update(u -> u.tableName(table).key(update.key()).updateExpression(update.updateExpression())
+                        .expressionAttributeNames(update.expressionAttributeNames())
+                        .expressionAttributeValues(update.expressionAttributeValues())).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table).key(openKey(tenantId, record.id()))).build()));
+    }
+
+    /** SET of the record's attributes, so the baseline and the lease written beside them stay (REMOVEs the lease on settle). */
+    private UpdateItemRequest update(String tenantId, ReclaimRecord record, boolean freeLease) {
+        Map<String, AttributeValue> attributes = attributes(record);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : new java.util.TreeMap<>(attributes).entrySet()) {
+            names.put("#a" + i, e.getKey());
+            values.put(":v" + i, e.getValue());
+            sets.add("#a" + i + " = :v" + i);
+            i++;
+        }
+        String expression = "SET " + String.join(", ", sets) + (freeLease ? " REMOVE leaseUntil" : "");
+        return UpdateItemRequest.builder().tableName(table).key(key(tenantId, record.id(), record.createdAt()))
+                .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values).build();
+    }
+
+    @Override
+    public boolean lease(String tenantId, String id, Instant now, Instant leaseUntil) {
+        if (ReclaimRecord.createdAtOf(id).isEmpty()) {
+            return false;
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, id))
+                            .updateExpression("SET leaseUntil = :until")
+                            .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)")
+                            .expressionAttributeValues(Map.of(":until", s(FIXED.format(leaseUntil)), ":now", s(FIXED.format(now))))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(openItem(tenantId, id))).build()));
+            return true;
+        } catch (TransactionCanceledException held) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ReclaimBaseline> baseline(String tenantId, String id) {
+        if (ReclaimRecord.createdAtOf(id).isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, id))
+                .projectionExpression("baseline")).item();
+        String json = item == null ? null : str(item, "baseline");
+        try {
+            return json == null ? Optional.empty() : Optional.of(Json.MAPPER.readValue(json, ReclaimBaseline.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored reclaim baseline could not be read", e);
+        }
+    }
+
+    @Override
+    public List<String> open(String tenantId, int limit) {
+        QueryResponse response = dynamo.query(r -> r.tableName(table).limit(limit).consistentRead(true)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+                .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":p", s(OPEN_PREFIX))));
+        return response.items().stream().map(item -> str(item, "reclaimId")).toList();
     }
 
     @Override
@@ -90,25 +198,6 @@ public final class DynamoReclaimAudit implements ReclaimAudit {
         response.items().forEach(item -> records.add(fromJson(str(item, "record"))));
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
         return new Page<>(records, last == null || last.isEmpty() ? null : encodeCursor(last));
-    }
-
-    @Override
-    public boolean claimUndo(String tenantId, String id, Instant now, Instant staleBefore) {
-        Optional<Instant> createdAt = ReclaimRecord.createdAtOf(id);
-        if (createdAt.isEmpty()) {
-            return false;
-        }
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, id, createdAt.get()))
-                    .updateExpression("SET undoStatus = :running, undoStartedAt = :now")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(undoStatus) "
-                            + "OR (undoStatus = :running AND undoStartedAt < :stale))")
-                    .expressionAttributeValues(Map.of(":running", s(ReclaimRecord.IN_PROGRESS), ":now", s(FIXED.format(now)),
-                            ":stale", s(FIXED.format(staleBefore)))));
-            return true;
-        } catch (ConditionalCheckFailedException taken) {
-            return false;
-        }
     }
 
     private static String encodeCursor(Map<String, AttributeValue> last) {

@@ -25,6 +25,7 @@ public final class GroupItems {
         putIfPresent(item, "name", g.name());
         putIfPresent(item, "description", g.description());
         putIfPresent(item, "managedBy", g.managedBy());
+        putIfPresent(item, "directoryId", g.directoryId());
         item.put("externallyManaged", AttributeValue.fromBool(g.externallyManaged()));
         if (g.memberCount() != null) {
             item.put("memberCount", Items.n(g.memberCount()));
@@ -56,6 +57,6 @@ public final class GroupItems {
         AttributeValue members = item.get("memberCount");
         return new OrgGroup(str(item, "groupId"), str(item, "name"), str(item, "description"), str(item, "managedBy"),
                 external != null && Boolean.TRUE.equals(external.bool()),
-                members == null ? null : Integer.valueOf(members.n()), grants);
+                members == null ? null : Integer.valueOf(members.n()), grants, str(item, "directoryId"));
     }
 }

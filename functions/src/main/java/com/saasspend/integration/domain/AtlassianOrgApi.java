@@ -31,9 +31,15 @@ public interface AtlassianOrgApi {
     /** The users with these account ids (at most 10 a call, as the API allows), with product access and groups. */
     List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds);
 
-    /** Removes a user from a group (reclaim). Throws {@link UpstreamFailure} NOT_FOUND when not a member. */
-    void removeMembership(String orgId, String apiKey, String groupId, String accountId);
+    /**
+     * Removes a user from a group (reclaim), in the group's directory ({@link OrgGroup#membershipDirectory()}).
+     * Throws {@link UpstreamFailure} NOT_FOUND when Atlassian says the user is not a member (confirm before trusting it).
+     */
+    void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId);
 
-    /** Adds a user to a group (undo of a reclaim). Throws {@link UpstreamFailure} CONFLICT when already a member. */
-    void addMembership(String orgId, String apiKey, String groupId, String accountId);
+    /**
+     * Adds a user to a group (undo of a reclaim). Throws {@link UpstreamFailure} CONFLICT when already a member, or when
+     * a product the group grants is at its user limit (error code ADMIN-409-3 / ADMIN-UAM-409-3).
+     */
+    void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId);
 }

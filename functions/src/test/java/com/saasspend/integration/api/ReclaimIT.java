@@ -74,6 +74,8 @@ class ReclaimIT {
     private static final String DORA = "712020:d7b992b5-ee72-5d53-a2be-4d386306c5cd";
     /** Added by the tests' seed: an org admin who is not the account whose tokens we hold. */
     private static final String OLIVIA = "712020:0f0e0d0c-0b0a-4090-8070-605040302010";
+    /** Added by the tests' seed: four removable groups (Jira twice, Confluence, JSM), for runs killed midway. */
+    private static final String QUINN = "712020:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
     /** A clock the tests move forward (the undo window). */
     static final class MovableClock extends Clock {
@@ -108,6 +110,12 @@ class ReclaimIT {
                 olivia.putArray("platformRoles").add("atlassian/org-admin");
                 olivia.putArray("groups").add("org-admins").add("jira-software-users");
                 olivia.putObject("lastActive").put("jira-software", "-2d");
+                ObjectNode quinn = ((ArrayNode) acme.path("users")).addObject();
+                quinn.put("accountId", QUINN).put("name", "Quinn Quadgroups").put("email", "quinn.quadgroups@acme.com")
+                        .put("addedToOrg", "-100d");
+                quinn.putArray("groups").add("jira-software-users").add("jira-platform-team").add("confluence-users")
+                        .add("jira-servicemanagement-users");
+                quinn.putObject("lastActive").put("jira-software", "-1d").put("confluence", "-3d");
             }), clock);
             world = stack.sim.world();
             reclaim = new ReclaimApiHandler(stack.env, ReclaimApiHandler.wire(stack.env, clock));
@@ -506,7 +514,7 @@ class ReclaimIT {
             String running = "running-key";
             new DynamoIdempotencyKeys(f.stack.aws.dynamo, f.stack.aws.table).claim(TENANT, running,
                     ContentHash.of(new ReclaimRequest(IVAN, List.of(f.group("confluence-users"))).fingerprintSource()),
-                    f.clock.instant(), f.clock.instant().plus(Duration.ofHours(24)));
+                    com.saasspend.integration.domain.reclaim.ReclaimRecord.newId(f.clock.instant()), f.clock.instant(), f.clock.instant().plus(Duration.ofHours(24)));
             problem(f.reclaim(running, IVAN, f.group("confluence-users")), 409, "idempotency_key_in_progress");
             assertEquals(1, f.membershipDeletes());
             // Its holder crashed: after a while a retry takes over and does the work.
@@ -559,7 +567,8 @@ class ReclaimIT {
             JsonNode record = ok(f.reclaim("p-1", TARA, users, platform, confluence), 201);
             f.stack.sim.faults().clear();
 
-            assertEquals(List.of("removed", "failed", "failed"), results(record));
+            assertEquals(List.of("removed", "failed", "not_attempted"), results(record));
+            assertEquals("partial", record.path("status").asText());
             assertTrue(record.path("groups").get(1).path("reason").asText().contains("503"), record.toString());
             assertTrue(record.path("groups").get(2).path("reason").asText().contains("Not attempted"), record.toString());
             Set<String> now = f.world.groupsOf(TARA);
@@ -613,6 +622,272 @@ class ReclaimIT {
                                 .withContentType(response.getHeaders().get("Content-Type")).withBody(response.getBody()).build());
                 assertFalse(report.hasErrors(), call[0] + " " + call[1] + " -> " + response.getStatusCode() + " " + response.getBody() + "\n" + report);
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- interrupted runs, undo retries, Atlassian's codes
+
+    /** The process dying between two lines: an Error no handler path catches, as a Lambda killed at that moment. */
+    static final class Killed extends Error {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    /** The reclaim handler whose Atlassian client kills the process right after {@code changes} membership changes. */
+    static ReclaimApiHandler killingAfter(Fixture f, int changes) {
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(changes);
+        return new ReclaimApiHandler(f.stack.env, ReclaimApiHandler.wire(f.stack.env, f.clock, real ->
+                (com.saasspend.integration.domain.AtlassianOrgApi) java.lang.reflect.Proxy.newProxyInstance(
+                        ReclaimIT.class.getClassLoader(), new Class<?>[] {com.saasspend.integration.domain.AtlassianOrgApi.class},
+                        (proxy, method, args) -> {
+                            Object result;
+                            try {
+                                result = method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                            if (method.getName().endsWith("Membership") && left.decrementAndGet() == 0) {
+                                throw new Killed();
+                            }
+                            return result;
+                        })));
+    }
+
+    static APIGatewayV2HTTPResponse reclaimWith(ReclaimApiHandler handler, String key, String accountId, String... groupIds) {
+        APIGatewayV2HTTPEvent event = ApiEvents.request("POST /reclaims", "/reclaims", Map.of(), body(accountId, groupIds), TENANT);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("idempotency-key", key);
+        event.setHeaders(headers);
+        return handler.handleRequest(event, null);
+    }
+
+    static APIGatewayV2HTTPResponse undoWith(ReclaimApiHandler handler, String id) {
+        return handler.handleRequest(ApiEvents.request("POST /reclaims/{id}/undo", "/reclaims/" + id + "/undo", Map.of("id", id), null, TENANT), null);
+    }
+
+    /** Quinn's four groups reclaimed by a run killed right after the second removal took effect at Atlassian. */
+    static String killedAfterTwoOfFour(Fixture f, String key, String[] groups) {
+        org.junit.jupiter.api.Assertions.assertThrows(Killed.class, () -> reclaimWith(killingAfter(f, 2), key, QUINN, groups));
+        JsonNode stuck = ok(f.list(TENANT, Map.of()), 200).path("reclaims").get(0);
+        assertEquals("in_progress", stuck.path("status").asText());
+        assertEquals(List.of("removed", "removing", "pending", "pending"), results(stuck));
+        assertEquals(Set.of(groups[2], groups[3]), f.world.groupsOf(QUINN).stream().filter(Set.of(groups)::contains)
+                .collect(Collectors.toSet()), "two memberships are gone at Atlassian");
+        return stuck.path("id").asText();
+    }
+
+    static String[] quinnsGroups(Fixture f) {
+        return new String[] {f.group("jira-software-users"), f.group("jira-platform-team"), f.group("confluence-users"),
+                f.group("jira-servicemanagement-users")};
+    }
+
+    static void assertFinishedCompletely(Fixture f, JsonNode record, String[] groups, long jira, long confluence, long jsm) {
+        assertEquals("completed", record.path("status").asText(), record.toString());
+        assertEquals(List.of("removed", "removed", "removed", "removed"), results(record));
+        assertTrue(f.world.groupsOf(QUINN).stream().noneMatch(Set.of(groups)::contains), "Atlassian has none of the four");
+        assertEquals(Set.of("jira-software", "confluence", "jira-servicedesk"), keys(record.path("seatsFreed")));
+        assertEquals(jira - 1, f.assigned("jira-software"));
+        assertEquals(confluence - 1, f.assigned("confluence"));
+        assertEquals(jsm - 1, f.assigned("jira-servicedesk"));
+        long deletesOfSecond = f.stack.sim.requests().stream().filter(r -> r.method().equals("DELETE")
+                && r.path().contains("/groups/" + groups[1] + "/memberships/")).count();
+        assertEquals(1, deletesOfSecond, "the removal the killed run sent is not sent again");
+        assertEquals(Set.of(), f.stored(QUINN).groups().stream().map(OrgUser.GroupRef::id).filter(Set.of(groups)::contains)
+                .collect(Collectors.toSet()), "the stored user follows");
+    }
+
+    static void assertUndoneCompletely(Fixture f, String id, String[] groups, long jira, long confluence, long jsm) {
+        JsonNode undone = ok(f.undo(TENANT, id), 200);
+        assertEquals("completed", undone.path("undo").path("status").asText(), undone.toString());
+        List<String> restored = new ArrayList<>();
+        undone.path("undo").path("groups").forEach(g -> restored.add(g.path("result").asText()));
+        assertEquals(List.of("restored", "restored", "restored", "restored"), restored);
+        assertEquals(3, undone.path("undo").path("seatsRestored").asInt());
+        assertTrue(f.world.groupsOf(QUINN).containsAll(Set.of(groups)), "every membership any run removed is back");
+        assertEquals(jira, f.assigned("jira-software"));
+        assertEquals(confluence, f.assigned("confluence"));
+        assertEquals(jsm, f.assigned("jira-servicedesk"));
+    }
+
+    static Set<String> keys(JsonNode seats) {
+        Set<String> keys = new HashSet<>();
+        seats.forEach(s -> keys.add(s.path("productKey").asText()));
+        return keys;
+    }
+
+    @Test
+    void aReclaimKilledAfterTwoOfFourRemovalsIsFinishedByARetryWithTheSameKeyAndUndoneCompletely() {
+        try (Fixture f = new Fixture("jira", "confluence")) {
+            long jira = f.assigned("jira-software");
+            long confluence = f.assigned("confluence");
+            long jsm = f.assigned("jira-servicedesk");
+            String[] groups = quinnsGroups(f);
+            String id = killedAfterTwoOfFour(f, "kill-1", groups);
+            assertEquals("in_progress", ok(f.get(TENANT, id), 200).path("status").asText(), "its lease is still live");
+            problem(f.reclaim("kill-1", QUINN, groups), 409, "idempotency_key_in_progress");
+            problem(f.undo(TENANT, id), 409, "reclaim_in_progress");
+
+            f.clock.advance(Duration.ofMinutes(3));
+            JsonNode finished = ok(f.reclaim("kill-1", QUINN, groups), 201);
+            assertEquals(id, finished.path("id").asText(), "the same reclaim finished, not a new one");
+            assertEquals(1, ok(f.list(TENANT, Map.of()), 200).path("reclaims").size());
+            assertFinishedCompletely(f, finished, groups, jira, confluence, jsm);
+            assertEquals(finished, ok(f.reclaim("kill-1", QUINN, groups), 201), "the key now answers the finished reclaim");
+            assertTrue(f.stack.sim.requests().stream().filter(r -> r.path().contains("/memberships"))
+                    .allMatch(r -> r.path().contains("/directories/" + com.saasspend.atlassian.sim.DemoCredentials.DIRECTORY_ID + "/groups/")),
+                    "membership calls name the group's directory, not -");
+
+            assertUndoneCompletely(f, id, groups, jira, confluence, jsm);
+        }
+    }
+
+    @Test
+    void aReclaimKilledMidwayIsFinishedByTheScheduledSweepAndByTheNextRead() throws Exception {
+        try (Fixture f = new Fixture("jira", "confluence")) {
+            long jira = f.assigned("jira-software");
+            long confluence = f.assigned("confluence");
+            long jsm = f.assigned("jira-servicedesk");
+            String[] groups = quinnsGroups(f);
+            String id = killedAfterTwoOfFour(f, "kill-2", groups);
+            f.clock.advance(Duration.ofMinutes(3));
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tick = com.amazonaws.services.lambda.runtime.tests.EventLoader
+                    .loadEvent("events/sync-requested-atlassian.json", Map.class);
+            ((Map<String, Object>) tick.get("detail")).put("tenantId", TENANT);
+            com.saasspend.integration.sync.ReclaimSweepHandler sweep = new com.saasspend.integration.sync.ReclaimSweepHandler(
+                    ReclaimApiHandler.wire(f.stack.env, f.clock));
+            assertEquals(Map.of("outcome", "swept", "settled", 1), sweep.handleRequest(tick, null));
+            assertFinishedCompletely(f, ok(f.get(TENANT, id), 200), groups, jira, confluence, jsm);
+            assertEquals(Map.of("outcome", "swept", "settled", 0), sweep.handleRequest(tick, null), "nothing left");
+            assertEquals("ignored", sweep.handleRequest(Map.of("detail-type", "Something Else"), null).get("outcome"));
+            // A targeted re-sync comes from a live run that settles its own reclaim: not a tick.
+            ((Map<String, Object>) tick.get("detail")).put("accountIds", List.of(QUINN));
+            assertEquals("ignored", sweep.handleRequest(tick, null).get("outcome"));
+
+            // An undo killed after its first add: the next read finishes it.
+            org.junit.jupiter.api.Assertions.assertThrows(Killed.class, () -> undoWith(killingAfter(f, 1), id));
+            assertEquals("in_progress", ok(f.get(TENANT, id), 200).path("undo").path("status").asText());
+            problem(f.undo(TENANT, id), 409, "undo_in_progress");
+            f.clock.advance(Duration.ofMinutes(3));
+            JsonNode read = ok(f.get(TENANT, id), 200);
+            assertEquals("completed", read.path("undo").path("status").asText(), read.toString());
+            assertTrue(f.world.groupsOf(QUINN).containsAll(Set.of(groups)));
+            assertEquals(jira, f.assigned("jira-software"));
+            assertEquals(jsm, f.assigned("jira-servicedesk"));
+        }
+    }
+
+    @Test
+    void anUndoFailingWith503IsPartialAndARetrySucceeds() {
+        try (Fixture f = new Fixture("jira", "confluence")) {
+            String users = f.group("jira-software-users");
+            String confluence = f.group("confluence-users");
+            String id = ok(f.reclaim("u-503", TARA, users, confluence), 201).path("id").asText();
+            f.stack.sim.faults().failNext(50, 503, ".*/groups/" + confluence + "/memberships$");
+            JsonNode first = ok(f.undo(TENANT, id), 200);
+            f.stack.sim.faults().clear();
+            assertEquals("partial", first.path("undo").path("status").asText(), first.toString());
+            assertEquals("restored", first.path("undo").path("groups").get(0).path("result").asText());
+            assertEquals("failed", first.path("undo").path("groups").get(1).path("result").asText());
+            assertFalse(f.world.groupsOf(TARA).contains(confluence));
+
+            JsonNode second = ok(f.undo(TENANT, id), 200);
+            assertEquals("completed", second.path("undo").path("status").asText(), second.toString());
+            assertEquals("restored", second.path("undo").path("groups").get(1).path("result").asText());
+            assertTrue(f.world.groupsOf(TARA).containsAll(Set.of(users, confluence)));
+            assertTrue(f.world.hasAccess(TARA, "confluence"));
+            assertEquals(second, ok(f.get(TENANT, id), 200));
+            problem(f.undo(TENANT, id), 409, "reclaim_already_undone");
+        }
+    }
+
+    @Test
+    void anUndoAfterTheLicenseLimit409ReportsSeatLimitReachedAndTheUserIsNotCountedBack() {
+        try (Fixture f = new Fixture("jira", "confluence")) {
+            String users = f.group("jira-software-users");
+            long assignedBefore = f.assigned("jira-software");
+            String id = ok(f.reclaim("u-409", IVAN, users), 201).path("id").asText();
+            f.stack.sim.faults().licenseLimitOnAdd(1, users);
+            JsonNode refused = ok(f.undo(TENANT, id), 200);
+            JsonNode group = refused.path("undo").path("groups").get(0);
+            assertEquals("seat_limit_reached", group.path("result").asText(), refused.toString());
+            assertTrue(group.path("reason").asText().contains("user limit"), group.toString());
+            assertEquals("failed", refused.path("undo").path("status").asText());
+            assertEquals(0, refused.path("undo").path("seatsRestored").asInt());
+            assertFalse(f.world.hasAccess(IVAN, "jira-software"));
+            assertEquals(assignedBefore - 1, f.assigned("jira-software"), "not counted back");
+
+            JsonNode retried = ok(f.undo(TENANT, id), 200);
+            assertEquals("completed", retried.path("undo").path("status").asText(), retried.toString());
+            assertTrue(f.world.hasAccess(IVAN, "jira-software"));
+            assertEquals(assignedBefore, f.assigned("jira-software"));
+        }
+    }
+
+    @Test
+    void aRemoval404WhileTheUserIsStillAMemberIsNotCountedFreed() {
+        try (Fixture f = new Fixture("jira", "confluence")) {
+            String users = f.group("jira-software-users");
+            long assignedBefore = f.assigned("jira-software");
+            f.stack.sim.faults().notFoundOnRemove(1, users);
+            JsonNode record = ok(f.reclaim("r-404", IVAN, users), 201);
+            assertEquals(List.of("failed"), results(record));
+            assertTrue(record.path("groups").get(0).path("reason").asText().contains("still lists"), record.toString());
+            assertEquals("failed", record.path("status").asText());
+            assertEquals(0, record.path("seatsFreed").size());
+            assertFalse(record.has("monthlyCostFreed"));
+            assertTrue(f.world.groupsOf(IVAN).contains(users), "Atlassian still has the membership");
+            assertEquals(assignedBefore, f.assigned("jira-software"));
+            assertTrue(f.stored(IVAN).groups().stream().anyMatch(g -> g.id().equals(users)));
+        }
+    }
+
+    @Test
+    void fiveReclaimsOfOneMembershipWithDifferentKeysCountTheSeatAndTheCostOnce() throws Exception {
+        try (Fixture f = new Fixture("jira", "confluence")) {
+            new DynamoTenantSettingsStore(f.stack.aws.dynamo, f.stack.aws.table)
+                    .put(TENANT, new TenantSettings(30, Map.of("jira-software", new BigDecimal("7.75"))));
+            String users = f.group("jira-software-users");
+            long assignedBefore = f.assigned("jira-software");
+            // Slow answers so the five plan from the same stored user, as requests that arrive together do.
+            f.stack.sim.faults().latencyMillis(400);
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<APIGatewayV2HTTPResponse>> answers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    String key = "five-" + i;
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return f.reclaim(key, IVAN, users);
+                    }));
+                }
+                start.countDown();
+                List<String> outcomes = new ArrayList<>();
+                for (Future<APIGatewayV2HTTPResponse> answer : answers) {
+                    APIGatewayV2HTTPResponse response = answer.get();
+                    // One that planned after the first settled is refused up front: the stored user left the group.
+                    outcomes.add(response.getStatusCode() == 400 ? "refused_400" : results(ok(response, 201)).get(0));
+                }
+                assertEquals(1, outcomes.stream().filter("removed"::equals).count(), outcomes.toString());
+                assertTrue(outcomes.contains("not_a_member"), "the case at stake: reclaims that reached Atlassian too late " + outcomes);
+                assertTrue(outcomes.stream().allMatch(o -> o.equals("removed") || o.equals("not_a_member") || o.equals("refused_400")),
+                        outcomes.toString());
+            } finally {
+                pool.shutdownNow();
+                f.stack.sim.faults().clear();
+            }
+            int seats = 0;
+            BigDecimal cost = BigDecimal.ZERO;
+            for (JsonNode r : ok(f.list(TENANT, Map.of()), 200).path("reclaims")) {
+                seats += r.path("seatsFreed").size();
+                cost = cost.add(r.path("monthlyCostFreed").decimalValue());
+            }
+            assertEquals(1, seats, "the audit trail counts the seat once");
+            assertEquals(0, new BigDecimal("7.75").compareTo(cost), "and the cost once");
+            assertEquals(assignedBefore - 1, f.assigned("jira-software"));
         }
     }
 }

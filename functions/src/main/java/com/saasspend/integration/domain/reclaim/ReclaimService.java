@@ -14,19 +14,15 @@ import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.ReclaimGate;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.Refusal.Kind;
-import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.reclaim.IdempotencyKeys.Held;
-import com.saasspend.integration.domain.reclaim.ReclaimRecord.FreedSeat;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord.GroupResult;
-import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.ContentHash;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
-import com.saasspend.integration.domain.sync.SeatDelta;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,43 +34,43 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * Reclaim: the access groups of a user, the dry run, the removal itself with its audit item, the undo, and the
  * audit trail. Memberships change only through the Organizations API; the stored user and the seat summary follow at
  * once (so the License page shows it), and a targeted re-sync of the user settles them against Atlassian.
+ * The removal and the undo are resumable ({@link ReclaimRun}, {@link UndoRun}): an interrupted one is finished by a
+ * retry with the same key, by the next call on the reclaim, or by {@link #sweep}.
  */
 public final class ReclaimService {
     private static final Log LOG = Log.of(ReclaimService.class);
-    /** An idempotency key (or undo) held longer than this without an answer belongs to a crashed invocation. */
-    static final Duration STALE_AFTER = Duration.ofMinutes(2);
+    /** An idempotency key held longer than this without an answer belongs to a crashed invocation. */
+    static final Duration STALE_AFTER = ReclaimCore.LEASE;
     static final Duration KEY_LIFETIME = Duration.ofHours(24);
-    private static final int WRITE_ATTEMPTS = 5;
 
     private final IntegrationStore integrations;
-    private final CredentialVault vault;
-    private final AtlassianOrgApi orgApi;
     private final LicenseStore licenses;
     private final ReclaimAudit audit;
     private final IdempotencyKeys keys;
     private final TenantSettingsStore settings;
-    private final SyncRequester syncRequester;
     private final Clock clock;
+    private final ReclaimCore core;
+    private final ReclaimRun reclaimRun;
+    private final UndoRun undoRun;
 
     public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                           ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
                           Clock clock) {
         this.integrations = integrations;
-        this.vault = vault;
-        this.orgApi = orgApi;
         this.licenses = licenses;
         this.audit = audit;
         this.keys = keys;
         this.settings = settings;
-        this.syncRequester = syncRequester;
         this.clock = clock;
+        this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester, clock);
+        this.reclaimRun = new ReclaimRun(core);
+        this.undoRun = new UndoRun(core);
     }
 
     /** The answer to a reclaim, and whether it is the stored answer of an earlier request with the same key. */
@@ -144,7 +140,8 @@ public final class ReclaimService {
     public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request) {
         String fingerprint = ContentHash.of(request.fingerprintSource());
         Instant now = clock.instant();
-        Optional<Held> held = keys.claim(tenantId, idempotencyKey, fingerprint, now, now.plus(KEY_LIFETIME));
+        String reclaimId = ReclaimRecord.newId(now);
+        Optional<Held> held = keys.claim(tenantId, idempotencyKey, fingerprint, reclaimId, now, now.plus(KEY_LIFETIME));
         if (held.isPresent()) {
             Held h = held.get();
             if (!h.fingerprint().equals(fingerprint)) {
@@ -157,189 +154,184 @@ public final class ReclaimService {
             }
             boolean stale = h.startedAt().isBefore(now.minus(STALE_AFTER));
             if (!stale || !keys.takeOver(tenantId, idempotencyKey, h.startedAt(), now, now.plus(KEY_LIFETIME))) {
-                throw new Refusal(Kind.CONFLICT, "idempotency_key_in_progress",
-                        "A reclaim with this Idempotency-Key is still running. Ask again in a few seconds for its answer.");
+                throw keyInProgress();
+            }
+            if (h.reclaimId() != null) {
+                Optional<ReclaimRecord> started = audit.find(tenantId, h.reclaimId());
+                if (started.isPresent()) {
+                    // The holder died after writing its record: finish that reclaim, never start another.
+                    ReclaimRecord record = settleOrFinish(tenantId, started.get()).orElseThrow(ReclaimService::keyInProgress);
+                    keys.complete(tenantId, idempotencyKey, record);
+                    return new Answer(record, false);
+                }
+                // The holder died before its record existed: it changed nothing at Atlassian.
+                reclaimId = h.reclaimId();
             }
         }
         Prepared prepared;
-        String apiKey;
+        ReclaimCore.Connection connection;
         try {
             prepared = prepare(tenantId, request);
-            apiKey = orgApiKey(tenantId);
+            connection = core.connection(tenantId).orElseThrow();
         } catch (RuntimeException refused) {
             // Nothing changed: the key is free for a corrected request.
             keys.release(tenantId, idempotencyKey);
             throw refused;
         }
-        ReclaimRecord record = execute(tenantId, actor, prepared, apiKey, now);
+        ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared), baseline(prepared), connection,
+                Budget.unlimited());
         keys.complete(tenantId, idempotencyKey, record);
         return new Answer(record, false);
     }
 
-    private ReclaimRecord execute(String tenantId, String actor, Prepared prepared, String apiKey, Instant startedAt) {
-        ReclaimPlan plan = prepared.plan();
-        OrgUser user = prepared.user();
-        List<GroupResult> pending = plan.groups().stream()
-                .map(g -> new GroupResult(g.groupId(), g.name(), "pending", null)).toList();
-        ReclaimRecord record = new ReclaimRecord(ReclaimRecord.newId(startedAt), user.accountId(), user.name(), actor, startedAt,
-                ReclaimRecord.IN_PROGRESS, pending, List.of(), null, plan.notices(), startedAt.plus(ReclaimRecord.UNDO_WINDOW), null);
-        // Written first, so a crash midway still leaves a trace of what was attempted.
-        audit.put(tenantId, record);
+    private static Refusal keyInProgress() {
+        return new Refusal(Kind.CONFLICT, "idempotency_key_in_progress",
+                "A reclaim with this Idempotency-Key is still running. Ask again in a few seconds for its answer.");
+    }
 
-        List<GroupResult> results = new ArrayList<>();
-        String stoppedBecause = null;
-        boolean attempted = false;
-        for (ReclaimPlan.GroupStep step : plan.groups()) {
-            if (!step.removable()) {
-                results.add(new GroupResult(step.groupId(), step.name(), "refused", step.reason()));
+    /** The record as a reclaim starts: removable groups pending, the others refused with the plan's reason. */
+    private static ReclaimRecord fresh(String id, String actor, Prepared prepared) {
+        Instant createdAt = ReclaimRecord.createdAtOf(id).orElseThrow();
+        List<GroupResult> groups = prepared.plan().groups().stream()
+                .map(g -> new GroupResult(g.groupId(), g.name(), g.removable() ? ReclaimRecord.PENDING : ReclaimRecord.REFUSED,
+                        g.removable() ? null : g.reason())).toList();
+        return new ReclaimRecord(id, prepared.user().accountId(), prepared.user().name(), actor, createdAt, ReclaimRecord.IN_PROGRESS,
+                groups, List.of(), null, prepared.plan().notices(), createdAt.plus(ReclaimRecord.UNDO_WINDOW), null);
+    }
+
+    private static ReclaimBaseline baseline(Prepared prepared) {
+        return new ReclaimBaseline(prepared.user().products(), prepared.user().groups(), prepared.groups(), prepared.plan().products());
+    }
+
+    // ---------------------------------------------------------------- finishing interrupted runs
+
+    /**
+     * A settled record as it is; an unsettled one finished by this caller if no live run holds it (else empty). A
+     * failure to reach Atlassian leaves it for the next finisher.
+     */
+    private Optional<ReclaimRecord> settleOrFinish(String tenantId, ReclaimRecord record) {
+        return record.unsettled() ? finish(tenantId, record, Budget.unlimited()) : Optional.of(record);
+    }
+
+    private Optional<ReclaimRecord> finish(String tenantId, ReclaimRecord record, Budget budget) {
+        if (!audit.lease(tenantId, record.id(), clock.instant(), core.leaseUntil())) {
+            return Optional.empty();
+        }
+        // Read again under the lease: the run we waited for may have settled it meanwhile.
+        ReclaimRecord current = audit.find(tenantId, record.id()).orElse(record);
+        if (current.inProgress()) {
+            return Optional.of(reclaimRun.finish(tenantId, current, budget));
+        }
+        if (current.undoInProgress()) {
+            Optional<ReclaimCore.Connection> connection = core.connection(tenantId);
+            if (connection.isEmpty()) {
+                // Nothing can be asked of Atlassian: settled as it stands, retried by an undo once connected.
+                ReclaimRecord settled = current.withUndo(current.undo().withGroups(current.undo().groups().stream()
+                        .map(g -> g.is(ReclaimRecord.RESTORED, ReclaimRecord.ALREADY_MEMBER) ? g
+                                : g.as(ReclaimRecord.NOT_ATTEMPTED, "Not attempted: the Atlassian integration is not connected."))
+                        .toList()).settled(ReclaimRecord.undoOutcome(current.undo().groups()), current.undo().seatsRestored()));
+                audit.settle(tenantId, settled);
+                return Optional.of(settled);
+            }
+            return Optional.of(undoRun.run(tenantId, current.undo().undoneBy(), current, connection.get(), budget));
+        }
+        // Settled already (the holder died between its last write and dropping the open listing).
+        audit.settle(tenantId, current);
+        return Optional.of(current);
+    }
+
+    /**
+     * Finishes this tenant's interrupted reclaims and undos (a bounded batch; the scheduled sweep calls it once per
+     * tenant every 15 minutes). Answers how many it settled.
+     */
+    public int sweep(String tenantId, int limit, Budget budget) {
+        int settled = 0;
+        for (String id : audit.open(tenantId, limit)) {
+            if (budget.nearlyOut()) {
+                break;
+            }
+            Optional<ReclaimRecord> record = audit.find(tenantId, id);
+            if (record.isEmpty()) {
                 continue;
             }
-            if (stoppedBecause != null) {
-                results.add(new GroupResult(step.groupId(), step.name(), "failed",
-                        "Not attempted, because Atlassian failed on an earlier group (" + stoppedBecause + "). The user is still a member."));
-                continue;
-            }
-            attempted = true;
             try {
-                orgApi.removeMembership(prepared.orgId(), apiKey, step.groupId(), user.accountId());
-                results.add(new GroupResult(step.groupId(), step.name(), "removed", null));
-            } catch (UpstreamFailure failure) {
-                GroupResult result = removalFailure(step, failure);
-                results.add(result);
-                if (stopsTheRest(failure)) {
-                    stoppedBecause = failure.getMessage();
+                if (finish(tenantId, record.get(), budget).isPresent()) {
+                    settled++;
                 }
+            } catch (UpstreamFailure | Refusal notNow) {
+                // Atlassian could not be asked: the record stays open for the next sweep.
+                LOG.warn("an interrupted reclaim could not be finished yet", "reclaimId", id, "error", notNow.getMessage());
             }
         }
-
-        Set<String> gone = results.stream().filter(r -> r.result().equals("removed") || r.result().equals("not_a_member"))
-                .map(GroupResult::groupId).collect(Collectors.toCollection(LinkedHashSet::new));
-        List<FreedSeat> freed = List.of();
-        if (!gone.isEmpty()) {
-            OrgUser after = ReclaimPlanner.withoutGroups(user, gone, prepared.groups());
-            Set<String> kept = after.products().stream().map(OrgUser.ProductAccess::resourceId).collect(Collectors.toSet());
-            Map<String, ReclaimPlan.ProductOutcome> outcomes = plan.products().stream()
-                    .collect(Collectors.toMap(ReclaimPlan.ProductOutcome::resourceId, p -> p, (a, b) -> a));
-            freed = user.products().stream().filter(p -> !kept.contains(p.resourceId())).map(p -> {
-                ReclaimPlan.ProductOutcome outcome = outcomes.get(p.resourceId());
-                return new FreedSeat(p.resourceId(), p.key(), outcome == null ? p.key() : outcome.productName(), p.lastActive(),
-                        outcome == null ? null : outcome.monthlyPrice());
-            }).toList();
-            updateStoredUser(tenantId, user.accountId(), prepared.groups(), u -> ReclaimPlanner.withoutGroups(u, gone, prepared.groups()));
-        }
-        BigDecimal cost = freed.stream().map(FreedSeat::monthlyPrice).filter(Objects::nonNull).reduce(BigDecimal::add).orElse(null);
-        ReclaimRecord done = record.completed(results, freed, cost);
-        audit.put(tenantId, done);
-        if (attempted) {
-            requestResync(tenantId, user.accountId(), "reclaim");
-        }
-        LOG.info("reclaim done", "reclaimId", done.id(), "removed", gone.size(), "seatsFreed", freed.size());
-        return done;
-    }
-
-    private static GroupResult removalFailure(ReclaimPlan.GroupStep step, UpstreamFailure failure) {
-        return switch (failure.kind()) {
-            // Atlassian's 404 on DELETE membership: the user already is not a member.
-            case NOT_FOUND -> new GroupResult(step.groupId(), step.name(), "not_a_member",
-                    "Atlassian says the user was already not a member of this group.");
-            case FORBIDDEN -> new GroupResult(step.groupId(), step.name(), "refused",
-                    "Atlassian refused the change (HTTP 403): " + failure.getMessage()
-                            + " A group synced from an identity provider is changed there; an API key with scopes cannot change groups.");
-            case UNAUTHORIZED -> new GroupResult(step.groupId(), step.name(), "failed",
-                    "Atlassian rejected the organization API key (HTTP 401). Rotate it in Settings > Integrations. The user is still a member.");
-            case RATE_LIMITED -> new GroupResult(step.groupId(), step.name(), "failed",
-                    "Atlassian kept rate limiting the request" + (failure.retryAfterSeconds() == null ? "" : " (retry after "
-                            + failure.retryAfterSeconds() + " s)") + ". The user is still a member; try again later.");
-            default -> new GroupResult(step.groupId(), step.name(), "failed",
-                    failure.getMessage() + " The user is still a member as far as we know; try again later.");
-        };
-    }
-
-    /** After these, the next call would fail the same way: stop instead of spending the request's time. */
-    private static boolean stopsTheRest(UpstreamFailure failure) {
-        return switch (failure.kind()) {
-            case UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE -> true;
-            default -> false;
-        };
+        return settled;
     }
 
     // ---------------------------------------------------------------- undo
 
     public ReclaimRecord undo(String tenantId, String actor, String reclaimId) {
+        boolean undoWasInterrupted = audit.find(tenantId, reclaimId).map(ReclaimRecord::undoInProgress).orElse(false);
         ReclaimRecord record = find(tenantId, reclaimId);
+        if (undoWasInterrupted && !record.undoInProgress()) {
+            // An interrupted undo that this call just finished: its outcome is the answer (retry again if partial).
+            return record;
+        }
+        if (record.inProgress()) {
+            throw new Refusal(Kind.CONFLICT, "reclaim_in_progress", "This reclaim has not finished; undo it once it has.");
+        }
         Instant now = clock.instant();
         if (record.undo() != null && ReclaimRecord.COMPLETED.equals(record.undo().status())) {
             throw new Refusal(Kind.CONFLICT, "reclaim_already_undone",
                     "This reclaim was already undone at " + record.undo().undoneAt() + " by " + record.undo().undoneBy() + ".");
         }
-        if (!ReclaimRecord.COMPLETED.equals(record.status())) {
-            throw new Refusal(Kind.CONFLICT, "reclaim_in_progress", "This reclaim has not finished; undo it once it has.");
+        if (record.undoInProgress()) {
+            throw undoInProgress();
         }
         if (now.isAfter(record.undoableUntil())) {
             throw new Refusal(Kind.CONFLICT, "undo_window_passed", "A reclaim can be undone for "
                     + ReclaimRecord.UNDO_WINDOW.toDays() + " days; this one's window ended at " + record.undoableUntil()
                     + ". Add the user to the groups again in admin.atlassian.com.");
         }
-        List<GroupResult> toRestore = record.groups().stream().filter(g -> g.result().equals("removed")).toList();
-        if (toRestore.isEmpty()) {
+        if (UndoRun.targets(record).isEmpty()) {
             throw new Refusal(Kind.CONFLICT, "nothing_to_undo", "This reclaim removed no membership, so there is nothing to undo.");
         }
         requireReclaimOpen(integrations.list(tenantId));
-        String orgId = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElseThrow().setting("orgId");
-        String apiKey = orgApiKey(tenantId);
-        if (!audit.claimUndo(tenantId, reclaimId, now, now.minus(STALE_AFTER))) {
-            throw new Refusal(Kind.CONFLICT, "undo_in_progress", "An undo of this reclaim is already running or done; "
-                    + "read the reclaim for its outcome.");
+        ReclaimCore.Connection connection = core.connection(tenantId).orElseThrow();
+        if (!audit.lease(tenantId, reclaimId, now, core.leaseUntil())) {
+            throw undoInProgress();
         }
-        List<GroupResult> results = new ArrayList<>();
-        String stoppedBecause = null;
-        for (GroupResult group : toRestore) {
-            if (stoppedBecause != null) {
-                results.add(new GroupResult(group.groupId(), group.name(), "failed",
-                        "Not attempted, because Atlassian failed on an earlier group (" + stoppedBecause + ")."));
-                continue;
-            }
-            try {
-                orgApi.addMembership(orgId, apiKey, group.groupId(), record.accountId());
-                results.add(new GroupResult(group.groupId(), group.name(), "restored", null));
-            } catch (UpstreamFailure failure) {
-                results.add(switch (failure.kind()) {
-                    case CONFLICT -> new GroupResult(group.groupId(), group.name(), "already_member",
-                            "Atlassian says the user is already a member of this group again.");
-                    case NOT_FOUND -> new GroupResult(group.groupId(), group.name(), "failed",
-                            "The group or the user no longer exists in the organization (HTTP 404).");
-                    case FORBIDDEN -> new GroupResult(group.groupId(), group.name(), "refused",
-                            "Atlassian refused the change (HTTP 403): " + failure.getMessage());
-                    default -> new GroupResult(group.groupId(), group.name(), "failed", failure.getMessage());
-                });
-                if (stopsTheRest(failure)) {
-                    stoppedBecause = failure.getMessage();
-                }
-            }
+        // Read again under the lease: another undo may have settled it between our read and the lease.
+        ReclaimRecord current = audit.find(tenantId, reclaimId).orElse(record);
+        if (current.undo() != null && ReclaimRecord.COMPLETED.equals(current.undo().status())) {
+            audit.settle(tenantId, current);
+            throw new Refusal(Kind.CONFLICT, "reclaim_already_undone", "This reclaim was already undone at "
+                    + current.undo().undoneAt() + " by " + current.undo().undoneBy() + ".");
         }
-        Set<String> back = results.stream().filter(r -> r.result().equals("restored") || r.result().equals("already_member"))
-                .map(GroupResult::groupId).collect(Collectors.toSet());
-        List<OrgUser.GroupRef> refs = toRestore.stream().filter(g -> back.contains(g.groupId()))
-                .map(g -> new OrgUser.GroupRef(g.groupId(), g.name())).toList();
-        List<OrgUser.ProductAccess> seats = record.seatsFreed().stream()
-                .map(s -> new OrgUser.ProductAccess(s.productKey(), s.resourceId(), s.lastActive())).toList();
-        int restoredSeats = 0;
-        if (!refs.isEmpty()) {
-            Map<String, OrgGroup> groups = licenses.groups(tenantId, back);
-            restoredSeats = updateStoredUser(tenantId, record.accountId(), groups,
-                    u -> ReclaimPlanner.withGroupsRestored(u, refs, seats, groups));
-        }
-        ReclaimRecord undone = record.withUndo(new ReclaimRecord.Undo(actor, now, ReclaimRecord.COMPLETED, results, restoredSeats));
-        audit.put(tenantId, undone);
-        requestResync(tenantId, record.accountId(), "reclaim-undo");
-        return undone;
+        return undoRun.run(tenantId, actor, current, connection, Budget.unlimited());
+    }
+
+    private static Refusal undoInProgress() {
+        return new Refusal(Kind.CONFLICT, "undo_in_progress", "An undo of this reclaim is running; read the reclaim "
+                + "in a few seconds for its outcome.");
     }
 
     // ---------------------------------------------------------------- audit trail
 
+    /**
+     * The reclaim; an interrupted one (no live run holds it) is finished first, from Atlassian's truth, so a reader
+     * never sees a stuck {@code in_progress}. If Atlassian cannot be reached it is answered as it stands.
+     */
     public ReclaimRecord find(String tenantId, String reclaimId) {
-        return audit.find(tenantId, reclaimId).orElseThrow(() -> new Refusal(Kind.NOT_FOUND, "reclaim_not_found",
+        ReclaimRecord record = audit.find(tenantId, reclaimId).orElseThrow(() -> new Refusal(Kind.NOT_FOUND, "reclaim_not_found",
                 "There is no reclaim with this id."));
+        if (!record.unsettled()) {
+            return record;
+        }
+        try {
+            return finish(tenantId, record, Budget.unlimited()).orElse(record);
+        } catch (UpstreamFailure notNow) {
+            LOG.warn("an interrupted reclaim could not be finished yet", "reclaimId", reclaimId, "error", notNow.getMessage());
+            return audit.find(tenantId, reclaimId).orElse(record);
+        }
     }
 
     public Page<ReclaimRecord> list(String tenantId, String cursor, int limit) {
@@ -347,46 +339,6 @@ public final class ReclaimService {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * Applies {@code change} to the stored user, conditionally on the hash it read; on a lost race reads the user
-     * again and recomputes. Adjusts the seat summary by what actually changed; answers the seats gained (negative: freed).
-     */
-    private int updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change) {
-        Map<String, OrgGroup> groups = new HashMap<>(knownGroups);
-        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            Optional<Hashed<OrgUser>> stored = licenses.user(tenantId, accountId);
-            if (stored.isEmpty()) {
-                return 0;
-            }
-            Set<String> unknown = groupIds(stored.get().item()).stream().filter(id -> !groups.containsKey(id)).collect(Collectors.toSet());
-            if (!unknown.isEmpty()) {
-                groups.putAll(licenses.groups(tenantId, unknown));
-            }
-            Hashed<OrgUser> after = AtlassianOrgSync.hashed(change.apply(stored.get().item()));
-            if (after.hash().equals(stored.get().hash())) {
-                return 0;
-            }
-            Instant now = clock.instant();
-            if (licenses.replaceUser(tenantId, after, stored.get().hash(), now)) {
-                licenses.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), after.item(),
-                        // The tenant's own threshold, as the sync counts seats.
-                        now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
-                return after.item().products().size() - stored.get().item().products().size();
-            }
-        }
-        LOG.warn("the stored user kept changing; the targeted re-sync settles it");
-        return 0;
-    }
-
-    private void requestResync(String tenantId, String accountId, String reason) {
-        try {
-            syncRequester.request(List.of(new SyncRequest(tenantId, IntegrationType.ATLASSIAN, reason, List.of(accountId))));
-        } catch (RuntimeException e) {
-            // The change is done and stored; the next scheduled sync confirms it instead.
-            LOG.warn("targeted re-sync could not be requested", "error", e.getClass().getSimpleName());
-        }
-    }
 
     private Hashed<OrgUser> storedUser(String tenantId, String accountId) {
         return licenses.user(tenantId, accountId).orElseThrow(() -> new Refusal(Kind.NOT_FOUND, "user_not_found",
@@ -399,11 +351,6 @@ public final class ReclaimService {
 
     private Map<String, ProductInstance> productsById(String tenantId) {
         return licenses.products(tenantId).stream().collect(Collectors.toMap(ProductInstance::id, p -> p, (a, b) -> a));
-    }
-
-    private String orgApiKey(String tenantId) {
-        Integration atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElseThrow();
-        return vault.read(atlassian.secretName()).get("apiKey");
     }
 
     /** The product's promise: reclaim opens once Atlassian, Jira and Confluence are connected. */

@@ -583,6 +583,9 @@ final class AdminApi {
             if (u == null || !g.directoryId.equals(u.directoryId)) throw ApiError.notFound("ADMIN-404-8", "User not found");
             return g.id;
         });
+        if (gw.faults.takeLicenseLimitOnAdd(groupId)) {
+            throw new ApiError(409, "ADMIN-409-3", "License limit exceeded: an app this group grants access to has reached its user limit");
+        }
         applyChange(world.addMembership(groupId, accountId));
         ctx.status(204);
     }
@@ -591,6 +594,9 @@ final class AdminApi {
         Org org = requireOrg(ctx, "write:groups:admin", true);
         String accountId = ctx.pathParam("accountId");
         String groupId = world.read(() -> requireGroup(org, ctx.pathParam("directoryId"), ctx.pathParam("groupId")).id);
+        if (gw.faults.takeNotFoundOnRemove(groupId)) {
+            throw ApiError.notFound("ADMIN-404-8", "The user is not a member of the group");
+        }
         applyChange(world.removeMembership(groupId, accountId));
         ctx.status(204);
     }

@@ -21,7 +21,9 @@ import java.util.TreeMap;
  *                                             "latencyMillis":50, "failNext":{"count":3,"status":503,"pathRegex":"/users/search"},
  *                                             "failShare":{"share":0.1,"status":500,"pathRegex":"."},
  *                                             "expireCursors":true, "cursorTtlSeconds":60, "adminRetryAfter":true,
- *                                             "stuckCursor":{"pathRegex":"/admin/v1/orgs$"}}  (any subset)
+ *                                             "stuckCursor":{"pathRegex":"/admin/v1/orgs$"},
+ *                                             "licenseLimitOnAdd":{"count":1,"groupId":"..."},
+ *                                             "notFoundOnRemove":{"count":1,"groupId":"..."}}  (any subset; groupId optional)
  * DELETE /_sim/faults                        clear all faults
  * POST   /_sim/reset                         clear faults and the request log
  * POST   /_sim/world/memberships/remove      {"groupId","accountId"}   (also .../add)
@@ -132,6 +134,14 @@ final class ControlApi {
         if (b.has("cursorTtlSeconds")) f.cursorTtl(Duration.ofSeconds(b.get("cursorTtlSeconds").asLong()));
         if (b.has("adminRetryAfter")) f.adminRetryAfter(b.get("adminRetryAfter").asBoolean());
         if (b.has("stuckCursor")) f.stuckCursor(b.get("stuckCursor").path("pathRegex").asText("."));
+        if (b.has("licenseLimitOnAdd")) {
+            JsonNode r = b.get("licenseLimitOnAdd");
+            f.licenseLimitOnAdd(r.path("count").asInt(1), r.path("groupId").asText(null));
+        }
+        if (b.has("notFoundOnRemove")) {
+            JsonNode r = b.get("notFoundOnRemove");
+            f.notFoundOnRemove(r.path("count").asInt(1), r.path("groupId").asText(null));
+        }
         ctx.json(f.describe());
     }
 }

@@ -126,8 +126,68 @@ public final class Faults {
         return this;
     }
 
+    // ------------------------------------------------------------------ membership faults (reclaim and undo)
+
+    /** A membership fault for the next {@code remaining} calls on one group ({@code groupId}) or on any (null). */
+    private static final class MembershipRule {
+        final String groupId;
+        int remaining;
+
+        MembershipRule(String groupId, int remaining) {
+            this.groupId = groupId;
+            this.remaining = remaining;
+        }
+    }
+
+    private final List<MembershipRule> licenseLimitOnAdd = new ArrayList<>();
+    private final List<MembershipRule> notFoundOnRemove = new ArrayList<>();
+
+    /**
+     * The next {@code count} membership adds (on {@code groupIdOrNull}, or any group when null) answer 409 ADMIN-409-3,
+     * "license limit exceeded", as Atlassian does when an app the group grants is at its user limit; nothing changes.
+     */
+    public synchronized Faults licenseLimitOnAdd(int count, String groupIdOrNull) {
+        licenseLimitOnAdd.add(new MembershipRule(groupIdOrNull, count));
+        return this;
+    }
+
+    /**
+     * The next {@code count} membership removals (on {@code groupIdOrNull}, or any group) answer 404 ADMIN-404-8 and
+     * remove nothing: the user stays a member, as an answer Atlassian got wrong (or from a stale replica) would leave it.
+     */
+    public synchronized Faults notFoundOnRemove(int count, String groupIdOrNull) {
+        notFoundOnRemove.add(new MembershipRule(groupIdOrNull, count));
+        return this;
+    }
+
+    synchronized boolean takeLicenseLimitOnAdd(String groupId) {
+        return take(licenseLimitOnAdd, groupId);
+    }
+
+    synchronized boolean takeNotFoundOnRemove(String groupId) {
+        return take(notFoundOnRemove, groupId);
+    }
+
+    private static boolean take(List<MembershipRule> rules, String groupId) {
+        for (Iterator<MembershipRule> it = rules.iterator(); it.hasNext(); ) {
+            MembershipRule r = it.next();
+            if (r.groupId != null && !r.groupId.equals(groupId)) continue;
+            if (--r.remaining <= 0) it.remove();
+            return true;
+        }
+        return false;
+    }
+
+    private static List<Object> describeMembership(List<MembershipRule> rules) {
+        List<Object> out = new ArrayList<>();
+        for (MembershipRule r : rules) out.add(Json.obj("groupId", r.groupId, "remaining", r.remaining));
+        return out;
+    }
+
     /** Removes every fault and rate limit, resets cursor TTL; issued cursors stay valid. */
     public synchronized Faults clear() {
+        licenseLimitOnAdd.clear();
+        notFoundOnRemove.clear();
         rateRules.clear();
         windows.clear();
         failRules.clear();
@@ -227,6 +287,8 @@ public final class Faults {
         m.put("cursorTtlSeconds", cursorTtl.toSeconds());
         m.put("cursorsValidFrom", cursorsValidFrom.toString());
         m.put("stuckCursor", stuckCursorPaths.stream().map(Pattern::pattern).toList());
+        m.put("licenseLimitOnAdd", describeMembership(licenseLimitOnAdd));
+        m.put("notFoundOnRemove", describeMembership(notFoundOnRemove));
         return m;
     }
 }

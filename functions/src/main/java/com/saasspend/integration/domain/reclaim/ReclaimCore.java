@@ -1,0 +1,123 @@
+package com.saasspend.integration.domain.reclaim;
+
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationStore;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.SyncRequester;
+import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.LicenseStore;
+import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
+import com.saasspend.integration.domain.sync.SeatDelta;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/** What reclaim and undo runs share: the ports, Atlassian's truth about a user's groups, the stored user's update. */
+final class ReclaimCore {
+    private static final Log LOG = Log.of(ReclaimCore.class);
+    /**
+     * A run holds its record this long. Longer than any invocation that runs one (API 29 s, sweep 60 s), so a lease
+     * that expired belongs to a run that died; a finisher then takes over.
+     */
+    static final Duration LEASE = Duration.ofMinutes(2);
+    private static final int WRITE_ATTEMPTS = 5;
+
+    final IntegrationStore integrations;
+    final CredentialVault vault;
+    final AtlassianOrgApi orgApi;
+    final LicenseStore licenses;
+    final ReclaimAudit audit;
+    final TenantSettingsStore settings;
+    final SyncRequester syncRequester;
+    final Clock clock;
+
+    ReclaimCore(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
+                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, Clock clock) {
+        this.integrations = integrations;
+        this.vault = vault;
+        this.orgApi = orgApi;
+        this.licenses = licenses;
+        this.audit = audit;
+        this.settings = settings;
+        this.syncRequester = syncRequester;
+        this.clock = clock;
+    }
+
+    /** The org and its API key, as membership calls need them. */
+    record Connection(String orgId, String apiKey) {}
+
+    /** The Atlassian connection, or empty when the tenant has none (disconnected since). */
+    Optional<Connection> connection(String tenantId) {
+        Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
+                .filter(i -> i.status() != IntegrationStatus.DISCONNECTED);
+        return atlassian.map(i -> new Connection(i.setting("orgId"), vault.read(i.secretName()).get("apiKey")));
+    }
+
+    /** Atlassian's truth: the ids of the groups the user is in now (empty when the user is no longer in the org). */
+    Set<String> memberGroups(Connection connection, String accountId) {
+        List<OrgUser> found = orgApi.usersById(connection.orgId(), connection.apiKey(), List.of(accountId));
+        return found.stream().filter(u -> accountId.equals(u.accountId())).findFirst()
+                .map(u -> u.groups().stream().map(OrgUser.GroupRef::id).collect(Collectors.toSet()))
+                .orElse(Set.of());
+    }
+
+    Instant leaseUntil() {
+        return clock.instant().plus(LEASE);
+    }
+
+    /**
+     * Applies {@code change} to the stored user, conditionally on the hash it read; on a lost race reads the user
+     * again and recomputes. Adjusts the seat summary by what actually changed. Idempotent: a finisher that applies the
+     * same change again writes nothing.
+     */
+    void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change) {
+        Map<String, OrgGroup> groups = new HashMap<>(knownGroups);
+        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            Optional<Hashed<OrgUser>> stored = licenses.user(tenantId, accountId);
+            if (stored.isEmpty()) {
+                return;
+            }
+            Set<String> unknown = stored.get().item().groups().stream().map(OrgUser.GroupRef::id)
+                    .filter(id -> !groups.containsKey(id)).collect(Collectors.toSet());
+            if (!unknown.isEmpty()) {
+                groups.putAll(licenses.groups(tenantId, unknown));
+            }
+            Hashed<OrgUser> after = AtlassianOrgSync.hashed(change.apply(stored.get().item()));
+            if (after.hash().equals(stored.get().hash())) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (licenses.replaceUser(tenantId, after, stored.get().hash(), now)) {
+                licenses.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), after.item(),
+                        // The tenant's own threshold, as the sync counts seats.
+                        now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
+                return;
+            }
+        }
+        LOG.warn("the stored user kept changing; the targeted re-sync settles it");
+    }
+
+    void requestResync(String tenantId, String accountId, String reason) {
+        try {
+            syncRequester.request(List.of(new SyncRequest(tenantId, IntegrationType.ATLASSIAN, reason, List.of(accountId))));
+        } catch (RuntimeException e) {
+            // The change is done and stored; the next scheduled sync confirms it instead.
+            LOG.warn("targeted re-sync could not be requested", "error", e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package com.saasspend.integration.domain.reclaim;
+
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.CONFLUENCE;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.JIRA;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.JSM;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.TENANT;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.USER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.Refusal;
+import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.UpstreamFailure.Kind;
+import com.saasspend.integration.domain.reclaim.ReclaimFakes.Killed;
+import com.saasspend.integration.domain.reclaim.ReclaimRecord.FreedSeat;
+import com.saasspend.integration.domain.reclaim.ReclaimRecord.GroupResult;
+import com.saasspend.integration.domain.sync.Budget;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reclaim and undo state machines against in-memory ports: runs killed between two lines and finished by each
+ * finisher, undo retries, Atlassian's error codes, 404s confirmed, seats counted only for real removals.
+ */
+class ReclaimServiceTest {
+    final ReclaimFakes.MovableClock clock = new ReclaimFakes.MovableClock();
+    final ReclaimFakes.FakeAtlassian atlassian = new ReclaimFakes.FakeAtlassian();
+    final ReclaimFakes.Audit audit = new ReclaimFakes.Audit();
+    final ReclaimFakes.Keys keys = new ReclaimFakes.Keys();
+    final ReclaimFakes.Licenses licenses = new ReclaimFakes.Licenses();
+    final ReclaimFakes.Integrations integrations = new ReclaimFakes.Integrations();
+    final ReclaimFakes.Requests resyncs = new ReclaimFakes.Requests();
+    ReclaimService service;
+    OrgUser original;
+
+    @BeforeEach
+    void world() {
+        licenses.groups.put("g1", ReclaimFakes.group("g1", JIRA, "jira-software", "dir-1"));
+        licenses.groups.put("g2", ReclaimFakes.group("g2", JIRA, "jira-software", "dir-1"));
+        licenses.groups.put("g3", ReclaimFakes.group("g3", CONFLUENCE, "confluence", "dir-1"));
+        // Synced before directory ids were kept: membership calls fall back to "-".
+        licenses.groups.put("g4", ReclaimFakes.group("g4", JSM, "jira-servicedesk", null));
+        original = new OrgUser(USER, "Uma User", "uma@example.com", "atlassian", "active", "active", null, false, null,
+                List.of(new OrgUser.ProductAccess("jira-software", JIRA, "2026-01-01T00:00:00Z"), new OrgUser.ProductAccess("confluence", CONFLUENCE, null),
+                        new OrgUser.ProductAccess("jira-servicedesk", JSM, null)),
+                List.of(new OrgUser.GroupRef("g1", "g1-name"), new OrgUser.GroupRef("g2", "g2-name"), new OrgUser.GroupRef("g3", "g3-name"),
+                        new OrgUser.GroupRef("g4", "g4-name")));
+        licenses.users.put(USER, original);
+        atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g2", "g3", "g4")));
+        service = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit, keys,
+                new ReclaimFakes.Settings(), resyncs, clock);
+    }
+
+    private ReclaimRecord reclaim(String key, String... groups) {
+        return service.reclaim(TENANT, "admin", key, new ReclaimRequest(USER, List.of(groups))).record();
+    }
+
+    /** Reclaims all four groups with the process killed right after the second removal took effect at Atlassian. */
+    private String killedAfterTwoOfFour(String key) {
+        atlassian.killAfterChanges = 2;
+        assertThrows(Killed.class, () -> reclaim(key, "g1", "g2", "g3", "g4"));
+        ReclaimRecord stuck = audit.records.values().iterator().next();
+        assertEquals(ReclaimRecord.IN_PROGRESS, stuck.status());
+        assertEquals(List.of("removed", "removing", "pending", "pending"), results(stuck.groups()));
+        assertEquals(Set.of("g3", "g4"), atlassian.memberships.get(USER), "two memberships are gone at Atlassian");
+        return stuck.id();
+    }
+
+    private static List<String> results(List<GroupResult> groups) {
+        return groups.stream().map(GroupResult::result).toList();
+    }
+
+    private void assertFinishedCompletely(ReclaimRecord done) {
+        assertEquals(ReclaimRecord.COMPLETED, done.status());
+        assertEquals(List.of("removed", "removed", "removed", "removed"), results(done.groups()));
+        assertEquals(Set.of(), atlassian.memberships.get(USER));
+        assertEquals(1, atlassian.count("remove dir-1/g2"), "the removal the killed run sent is not sent again");
+        assertEquals(Set.of(JIRA, CONFLUENCE, JSM), done.seatsFreed().stream().map(FreedSeat::resourceId).collect(Collectors.toSet()));
+        assertEquals(0, new BigDecimal("35").compareTo(done.monthlyCostFreed()));
+        assertEquals(List.of(), licenses.users.get(USER).groups(), "the stored user follows");
+        assertEquals(List.of(), audit.open(TENANT, 10), "nothing left open");
+    }
+
+    private void assertUndoneCompletely(String id) {
+        ReclaimRecord undone = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.COMPLETED, undone.undo().status());
+        assertEquals(List.of("restored", "restored", "restored", "restored"), results(undone.undo().groups()));
+        assertEquals(3, undone.undo().seatsRestored());
+        assertEquals(Set.of("g1", "g2", "g3", "g4"), atlassian.memberships.get(USER), "every membership any run removed is back");
+        assertEquals(3, licenses.users.get(USER).products().size());
+    }
+
+    @Test
+    void aReclaimKilledAfterTwoOfFourRemovalsIsFinishedByARetryWithTheSameKeyThenUndoneCompletely() {
+        String id = killedAfterTwoOfFour("k1");
+        Refusal running = assertThrows(Refusal.class, () -> reclaim("k1", "g1", "g2", "g3", "g4"));
+        assertEquals("idempotency_key_in_progress", running.code(), "a retry while the run could still be alive waits");
+
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimService.Answer retried = service.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1", "g2", "g3", "g4")));
+        assertEquals(id, retried.record().id(), "the same reclaim is finished, no second one started");
+        assertEquals(1, audit.records.size());
+        assertFinishedCompletely(retried.record());
+        assertEquals(List.of("removed", "removed", "removed", "removed"), results(keys.held.get("k1").answer().groups()),
+                "the key now answers the finished reclaim");
+        assertUndoneCompletely(id);
+    }
+
+    @Test
+    void aReclaimKilledMidwayIsFinishedByTheNextReadOfItOnceNoRunHoldsIt() {
+        String id = killedAfterTwoOfFour("k1");
+        assertEquals(ReclaimRecord.IN_PROGRESS, service.find(TENANT, id).status(), "the killed run's lease is still live");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertFinishedCompletely(service.find(TENANT, id));
+        assertUndoneCompletely(id);
+    }
+
+    @Test
+    void aReclaimKilledMidwayIsFinishedByTheSweepAndAnUndoMeanwhileWaits() {
+        String id = killedAfterTwoOfFour("k1");
+        assertEquals("reclaim_in_progress", assertThrows(Refusal.class, () -> service.undo(TENANT, "admin", id)).code());
+        assertEquals(0, service.sweep(TENANT, 10, Budget.unlimited()), "a live lease is left alone");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(1, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertFinishedCompletely(audit.records.get(id));
+        assertEquals(0, service.sweep(TENANT, 10, Budget.unlimited()), "nothing left for the next tick");
+    }
+
+    @Test
+    void aSweepThatCannotReadAtlassianLeavesTheReclaimOpenForTheNextTick() {
+        String id = killedAfterTwoOfFour("k1");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        atlassian.usersUnreadable = true;
+        assertEquals(0, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertEquals(List.of(id), audit.open(TENANT, 10));
+        atlassian.usersUnreadable = false;
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(1, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertFinishedCompletely(audit.records.get(id));
+    }
+
+    @Test
+    void anUndoKilledMidwayIsFinishedFromAtlassiansTruthByTheNextRead() {
+        String id = reclaim("k1", "g1", "g2", "g3", "g4").id();
+        atlassian.killAfterChanges = 2;
+        assertThrows(Killed.class, () -> service.undo(TENANT, "admin", id));
+        assertEquals(ReclaimRecord.IN_PROGRESS, audit.records.get(id).undo().status());
+        assertEquals("undo_in_progress", assertThrows(Refusal.class, () -> service.undo(TENANT, "admin", id)).code());
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimRecord done = service.find(TENANT, id);
+        assertEquals(ReclaimRecord.COMPLETED, done.undo().status());
+        assertEquals(Set.of("g1", "g2", "g3", "g4"), atlassian.memberships.get(USER));
+        assertEquals(1, atlassian.count("add dir-1/g2"), "the add the killed run sent is not sent again");
+        assertEquals(3, done.undo().seatsRestored());
+    }
+
+    @Test
+    void anUndoKilledMidwayIsFinishedByTheNextUndoWhichAnswersItsOutcome() {
+        String id = reclaim("k1", "g3", "g4").id();
+        atlassian.killAfterChanges = 1;
+        assertThrows(Killed.class, () -> service.undo(TENANT, "admin", id));
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimRecord done = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.COMPLETED, done.undo().status());
+        assertEquals(List.of("restored", "restored"), results(done.undo().groups()));
+        assertEquals(Set.of("g1", "g2", "g3", "g4"), atlassian.memberships.get(USER));
+        assertEquals("reclaim_already_undone", assertThrows(Refusal.class, () -> service.undo(TENANT, "admin", id)).code());
+    }
+
+    @Test
+    void anUndoThatGets503IsPartialAndARetryRestoresTheRest() {
+        String id = reclaim("k1", "g3", "g4").id();
+        UpstreamFailure unavailable = new UpstreamFailure(Kind.UNAVAILABLE, 503, "Atlassian answered add a group membership with HTTP 503.", null);
+        atlassian.failAdd("g3", unavailable);
+        ReclaimRecord first = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.FAILED, first.undo().status(), "nothing came back");
+        assertEquals(List.of("failed", "not_attempted"), results(first.undo().groups()));
+        assertEquals(0, first.undo().seatsRestored());
+
+        atlassian.failAdd("g4", unavailable);
+        ReclaimRecord second = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.PARTIAL, second.undo().status());
+        assertEquals(List.of("restored", "failed"), results(second.undo().groups()));
+        assertEquals(1, second.undo().seatsRestored());
+
+        ReclaimRecord third = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.COMPLETED, third.undo().status());
+        assertEquals(List.of("restored", "restored"), results(third.undo().groups()));
+        assertEquals(2, third.undo().seatsRestored());
+        assertEquals(2, atlassian.count("add dir-1/g3"), "g3: the 503 and the add that restored it, none once back");
+        assertEquals("reclaim_already_undone", assertThrows(Refusal.class, () -> service.undo(TENANT, "admin", id)).code());
+    }
+
+    @Test
+    void anUndoRefusedForTheLicenseLimitIsSeatLimitReachedNotRestoredAndCanBeRetried() {
+        String id = reclaim("k1", "g3").id();
+        atlassian.failAdd("g3", new UpstreamFailure(Kind.CONFLICT, 409, "Atlassian answered add a group membership with HTTP 409.",
+                null, "ADMIN-409-3"));
+        ReclaimRecord refused = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.FAILED, refused.undo().status());
+        GroupResult group = refused.undo().groups().get(0);
+        assertEquals("seat_limit_reached", group.result());
+        assertTrue(group.reason().contains("user limit") && group.reason().contains("undo again"), group.reason());
+        assertEquals(0, refused.undo().seatsRestored(), "the user is not counted restored");
+        assertFalse(licenses.users.get(USER).products().stream().anyMatch(p -> p.resourceId().equals(CONFLUENCE)));
+
+        ReclaimRecord retried = service.undo(TENANT, "admin", id);
+        assertEquals(ReclaimRecord.COMPLETED, retried.undo().status());
+        assertEquals(1, retried.undo().seatsRestored());
+    }
+
+    @Test
+    void anUndo409WithoutTheLicenseCodeIsAlreadyMemberOnlyWhenAtlassianListsTheUserInTheGroup() {
+        String id = reclaim("k1", "g3", "g4").id();
+        atlassian.memberships.get(USER).add("g3");
+        atlassian.failAdd("g4", new UpstreamFailure(Kind.CONFLICT, 409, "Atlassian answered with HTTP 409.", null, null));
+        ReclaimRecord undone = service.undo(TENANT, "admin", id);
+        assertEquals(List.of("already_member", "failed"), results(undone.undo().groups()),
+                "g3: the truth says member; g4: a 409 while not a member is not a success");
+        assertEquals(ReclaimRecord.PARTIAL, undone.undo().status());
+        assertEquals(0, atlassian.count("add dir-1/g3"), "no add for a group the user is already in");
+    }
+
+    @Test
+    void aRemoval404WhileTheUserIsStillAMemberIsFailedAndFreesNothing() {
+        atlassian.lyingNotFound.add("g3");
+        ReclaimRecord record = reclaim("k1", "g3");
+        assertEquals(List.of("failed"), results(record.groups()));
+        assertTrue(record.groups().get(0).reason().contains("still lists"), record.groups().get(0).reason());
+        assertEquals(ReclaimRecord.FAILED, record.status());
+        assertEquals(List.of(), record.seatsFreed());
+        assertNull(record.monthlyCostFreed());
+        assertEquals(original, licenses.users.get(USER), "the stored user keeps the group");
+        assertTrue(licenses.summary.isEmpty(), "no seat counted freed");
+    }
+
+    @Test
+    void fiveReclaimsOfOneMembershipWithDifferentKeysFreeTheSeatOnce() {
+        BigDecimal cost = BigDecimal.ZERO;
+        int seats = 0;
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            // Each planned from the same stored user, as five requests that arrive together do.
+            licenses.users.put(USER, original);
+            ReclaimRecord record = reclaim("key-" + i, "g3");
+            outcomes.add(record.groups().get(0).result());
+            seats += record.seatsFreed().size();
+            cost = cost.add(record.monthlyCostFreed() == null ? BigDecimal.ZERO : record.monthlyCostFreed());
+            if (i > 1) {
+                assertEquals(ReclaimRecord.COMPLETED, record.status(), "already not a member is a final answer, not a failure");
+            }
+        }
+        assertEquals(List.of("removed", "not_a_member", "not_a_member", "not_a_member", "not_a_member"), outcomes);
+        assertEquals(1, seats);
+        assertEquals(0, new BigDecimal("5").compareTo(cost));
+        assertEquals(4, atlassian.count("read"), "each 404 confirmed against the user's groups");
+    }
+
+    @Test
+    void aReclaimOutOfTimeRecordsTheGroupsNotAttemptedAndEndsPartial() {
+        atlassian.failRemove("g2", new UpstreamFailure(Kind.OUT_OF_TIME, 0, "No time left to remove a group membership.", null));
+        ReclaimRecord record = reclaim("k1", "g1", "g2", "g3");
+        assertEquals(List.of("removed", "not_attempted", "not_attempted"), results(record.groups()));
+        assertTrue(record.groups().get(2).reason().contains("ran out of time"), record.groups().get(2).reason());
+        assertEquals(ReclaimRecord.PARTIAL, record.status());
+        assertEquals(List.of(), record.seatsFreed(), "Jira still comes from g2");
+        assertEquals(Set.of("g2", "g3", "g4"), atlassian.memberships.get(USER));
+        assertEquals(List.of(), audit.open(TENANT, 10), "settled, nothing in progress");
+    }
+
+    @Test
+    void theSweepStopsTakingReclaimsWhenItsBudgetIsOut() {
+        killedAfterTwoOfFour("k1");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(0, service.sweep(TENANT, 10, () -> true));
+        assertEquals(1, audit.open(TENANT, 10).size());
+    }
+
+    @Test
+    void membershipCallsGoToTheGroupsDirectoryAndOnlyGroupsWithoutOneUseTheDash() {
+        String id = reclaim("k1", "g3", "g4").id();
+        service.undo(TENANT, "admin", id);
+        assertEquals(List.of("remove dir-1/g3", "remove -/g4", "read [" + USER + "]", "add dir-1/g3", "add -/g4"), atlassian.calls);
+    }
+
+    @Test
+    void aReclaimInterruptedAfterTheIntegrationWasDisconnectedSettlesSayingWhatIsUnknown() {
+        String id = killedAfterTwoOfFour("k1");
+        integrations.byType.remove(com.saasspend.integration.domain.IntegrationType.ATLASSIAN);
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimRecord settled = service.find(TENANT, id);
+        assertEquals(List.of("removed", "failed", "not_attempted", "not_attempted"), results(settled.groups()));
+        assertEquals(ReclaimRecord.PARTIAL, settled.status());
+        assertTrue(settled.groups().get(1).reason().contains("admin.atlassian.com"));
+    }
+}
