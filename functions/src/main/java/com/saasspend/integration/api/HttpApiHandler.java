@@ -7,7 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Refusal;
+import com.saasspend.integration.domain.TenantIds;
 import com.saasspend.integration.domain.UpstreamFailure;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -80,6 +84,12 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
             throw new ApiProblem(401, "unauthenticated", "Unauthenticated",
                     "The request carries no tenant: sign in again (the token lacks the '" + tenantClaim + "' claim).");
         }
+        if (!TenantIds.isValid(tenant)) {
+            // The tenant id becomes part of table keys and secret names: refused here, before any of them is built.
+            // The value is not echoed (it is not a tenant id, so it may be anything).
+            throw new ApiProblem(401, "tenant_claim_invalid", "Unauthenticated",
+                    "The token's '" + tenantClaim + "' claim is not a valid tenant id: it must be " + TenantIds.RULE + ".");
+        }
         Map<String, String> claims = claims(event).orElse(Map.of());
         String actor = Optional.ofNullable(claims.get("email")).orElse(claims.getOrDefault("sub", "unknown"));
         String routeKey = event.getRouteKey() != null ? event.getRouteKey() : "";
@@ -105,12 +115,25 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
         if (raw == null) {
             return null;
         }
-        byte[] bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes;
+        try {
+            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw ApiProblem.badRequest("body_not_readable", "The request body could not be decoded.");
+        }
         if (bytes.length > MAX_BODY_BYTES) {
             throw new ApiProblem(413, "body_too_large", "Request body too large",
                     "The request body is " + bytes.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted.");
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        try {
+            // Strict: a body that is not UTF-8 is refused rather than read with replacement characters.
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            throw ApiProblem.badRequest("body_not_utf8", "The request body is not valid UTF-8 text.");
+        }
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

@@ -76,7 +76,7 @@ public final class LicensesApiHandler extends HttpApiHandler {
         return id;
     }
 
-    private static TenantSettings parseSettings(JsonNode body) {
+    static TenantSettings parseSettings(JsonNode body) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!Set.of("inactivityDays", "seatPrices").contains(name)) {
@@ -100,11 +100,13 @@ public final class LicensesApiHandler extends HttpApiHandler {
             }
             pricesNode.fields().forEachRemaining(e -> {
                 boolean validKey = e.getKey().matches("[a-z0-9-]{1,40}");
+                // At most 4 decimals: what a price needs, and what DynamoDB can store exactly (1e-400 is refused).
                 boolean validPrice = e.getValue().isNumber() && e.getValue().decimalValue().signum() >= 0
-                        && e.getValue().decimalValue().compareTo(BigDecimal.valueOf(100_000)) <= 0;
+                        && e.getValue().decimalValue().compareTo(BigDecimal.valueOf(100_000)) <= 0
+                        && e.getValue().decimalValue().stripTrailingZeros().scale() <= 4;
                 if (!validKey || !validPrice) {
                     errors.add(new ApiProblem.FieldError("seatPrices." + (validKey ? e.getKey() : "?"),
-                            "must map a product key (e.g. jira-software) to a monthly price from 0 to 100000"));
+                            "must map a product key (e.g. jira-software) to a monthly price from 0 to 100000, at most 4 decimals"));
                 } else {
                     prices.put(e.getKey(), e.getValue().decimalValue());
                 }

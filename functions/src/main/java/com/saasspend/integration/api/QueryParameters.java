@@ -2,9 +2,13 @@ package com.saasspend.integration.api;
 
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Query-string parameters checked one by one, collecting every problem into one 400. */
 final class QueryParameters {
+    /** Up to 18 ASCII digits, so the value always fits a long before the range check. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,18}");
+
     private final ApiRequest request;
     private final List<ApiProblem.FieldError> errors = new java.util.ArrayList<>();
 
@@ -39,13 +43,12 @@ final class QueryParameters {
         if (value == null) {
             return fallback;
         }
-        try {
-            int parsed = Integer.parseInt(value);
+        // ASCII digits only: Integer.parseInt also reads other scripts' digits ("\u0665") and a leading '+'.
+        if (WHOLE_NUMBER.matcher(value).matches()) {
+            long parsed = Long.parseLong(value);
             if (parsed >= min && parsed <= max) {
-                return parsed;
+                return (int) parsed;
             }
-        } catch (NumberFormatException ignored) {
-            // reported below
         }
         errors.add(new ApiProblem.FieldError(name, "must be a whole number from " + min + " to " + max));
         return fallback;

@@ -46,7 +46,7 @@ public final class DynamoIntegrationStore implements IntegrationStore {
         List<Integration> result = new ArrayList<>();
         QueryRequest query = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":prefix", s("INTEGRATION#")))
+                .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":prefix", s(TableKeys.INTEGRATION_PREFIX)))
                 .build();
         dynamo.queryPaginator(query).items().forEach(item -> result.add(fromItem(item)));
         return result;
@@ -101,7 +101,7 @@ public final class DynamoIntegrationStore implements IntegrationStore {
         // Only integrations the schedule should sync are in the dispatcher's sparse index.
         if (i.status() != IntegrationStatus.DISCONNECTED && !i.syncPaused()) {
             item.put(TableKeys.CONNECTED_PK, s(TableKeys.CONNECTED_PARTITION));
-            item.put(TableKeys.CONNECTED_SK, s(i.tenantId() + "#" + i.type().id()));
+            item.put(TableKeys.CONNECTED_SK, s(TableKeys.connected(i.tenantId(), i.type().id())));
         }
         return item;
     }

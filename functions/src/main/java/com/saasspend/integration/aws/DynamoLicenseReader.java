@@ -44,7 +44,7 @@ public final class DynamoLicenseReader implements LicenseReader {
 
     @Override
     public Optional<Summary> summary(String tenantId) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, TableKeys.SUMMARY))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -58,13 +58,13 @@ public final class DynamoLicenseReader implements LicenseReader {
 
     @Override
     public UserScan users(String tenantId, String afterAccountId, int max) {
-        Map<String, AttributeValue> values = Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s("USER#"));
+        Map<String, AttributeValue> values = Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(TableKeys.USER_PREFIX));
         QueryResponse response = dynamo.query(r -> {
             r.tableName(table).limit(max)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
                     .expressionAttributeValues(values);
             if (afterAccountId != null) {
-                r.exclusiveStartKey(key(tenantId, "USER#" + afterAccountId));
+                r.exclusiveStartKey(key(tenantId, TableKeys.user(afterAccountId)));
             }
         });
         List<OrgUser> users = new ArrayList<>();
@@ -74,13 +74,13 @@ public final class DynamoLicenseReader implements LicenseReader {
             }
         });
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
-        String lastId = last == null || last.isEmpty() ? null : str(last, TableKeys.SK).substring("USER#".length());
+        String lastId = last == null || last.isEmpty() ? null : str(last, TableKeys.SK).substring(TableKeys.USER_PREFIX.length());
         return new UserScan(users, lastId);
     }
 
     @Override
     public Optional<OrgUser> user(String tenantId, String accountId) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, "USER#" + accountId))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, TableKeys.user(accountId)))).item();
         return item == null || item.isEmpty() || removed(item) ? Optional.empty() : Optional.of(UserItems.fromItem(item));
     }
 
@@ -90,7 +90,7 @@ public final class DynamoLicenseReader implements LicenseReader {
         List<String> ids = List.copyOf(new LinkedHashSet<>(groupIds));
         for (int from = 0; from < ids.size(); from += 100) {
             List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, "GROUP#" + id)).toList();
+                    .map(id -> key(tenantId, TableKeys.group(id))).toList();
             Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).build());
             while (request != null && !request.isEmpty()) {
                 Map<String, KeysAndAttributes> current = request;

@@ -22,7 +22,7 @@ public final class DynamoTenantSettingsStore implements TenantSettingsStore {
     }
 
     private Map<String, AttributeValue> key(String tenantId) {
-        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s("SETTINGS"));
+        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.SETTINGS));
     }
 
     @Override

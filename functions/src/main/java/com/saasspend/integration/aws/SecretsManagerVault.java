@@ -6,6 +6,7 @@ import com.saasspend.integration.common.Json;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.TenantIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,9 +90,12 @@ public final class SecretsManagerVault implements CredentialVault {
         cache.put(name, new Cached(Map.copyOf(value), clock.instant().plus(CACHE_TTL)));
     }
 
-    /** Secret names allow [A-Za-z0-9/_+=.@-]; anything else in a tenant id becomes '_' (the name is stored, not derived). */
+    /**
+     * Secret names allow [A-Za-z0-9/_+=.@-] and '/' separates the name's parts: a valid tenant id ({@link TenantIds})
+     * uses only [A-Za-z0-9._-], so it is one part, unchanged, and no tenant's name can fall under another's.
+     */
     static String safe(String tenantId) {
-        return tenantId.replaceAll("[^A-Za-z0-9_+=.@-]", "_");
+        return TenantIds.require(tenantId);
     }
 
     private static String toJson(Map<String, String> secret) {

@@ -1,6 +1,13 @@
 package com.saasspend.integration.aws;
 
-/** The single table's key layout, in one place (see README "Data model"). */
+import com.saasspend.integration.domain.TenantIds;
+import java.util.Locale;
+
+/**
+ * The single table's key layout, in one place (see README "Data model"). Parts of a key are separated by {@code #};
+ * a tenant id can never hold {@code #} ({@link TenantIds}), so {@code TENANT#<id>} and {@code TENANT#<id>#LICENSES}
+ * name exactly one tenant and no id can produce another tenant's partition.
+ */
 final class TableKeys {
     static final String PK = "pk";
     static final String SK = "sk";
@@ -10,15 +17,25 @@ final class TableKeys {
     static final String CONNECTED_SK = "connectedSk";
     static final String CONNECTED_PARTITION = "CONNECTED";
 
+    static final String SEPARATOR = "#";
+    private static final String TENANT_PREFIX = "TENANT#";
+    private static final String LICENSES_SUFFIX = "#LICENSES";
+
     private TableKeys() {}
 
+    /** The tenant's own partition: integrations, sync state and history, settings, reclaims, idempotency keys. */
     static String tenant(String tenantId) {
-        return "TENANT#" + tenantId;
+        return TENANT_PREFIX + TenantIds.require(tenantId);
     }
 
     /** The partition of a tenant's synced license data (users, groups, seats): erased as one on disconnect. */
     static String licenses(String tenantId) {
-        return "TENANT#" + tenantId + "#LICENSES";
+        return tenant(tenantId) + LICENSES_SUFFIX;
+    }
+
+    /** The connected index's sort key of an integration record: one tenant and type, {@code <tenant>#<type>}. */
+    static String connected(String tenantId, String typeId) {
+        return TenantIds.require(tenantId) + SEPARATOR + typeId;
     }
 
     /** Checkpoint and lease of an integration's running sync, in the tenant partition. */
@@ -26,8 +43,19 @@ final class TableKeys {
         return "SYNCSTATE#" + typeId;
     }
 
+    static final String INTEGRATION_PREFIX = "INTEGRATION#";
+
     static String integration(String typeId) {
-        return "INTEGRATION#" + typeId;
+        return INTEGRATION_PREFIX + typeId;
+    }
+
+    /** Every sync run of one integration (TTL 90 days), in the tenant partition; sorts by start time. */
+    static String syncRunPrefix(String typeId) {
+        return "SYNCRUN#" + typeId + SEPARATOR;
+    }
+
+    static String syncRun(String typeId, String startedAt, String runId) {
+        return syncRunPrefix(typeId) + startedAt + SEPARATOR + runId;
     }
 
     /** Tenant settings (seat prices), in the tenant partition. */
@@ -35,7 +63,7 @@ final class TableKeys {
 
     /** A reclaim's audit item, in the tenant partition: sorts by time, so a reverse query lists newest first. */
     static String reclaim(String createdAtFixedWidth, String reclaimId) {
-        return RECLAIM_PREFIX + createdAtFixedWidth + "#" + reclaimId;
+        return RECLAIM_PREFIX + createdAtFixedWidth + SEPARATOR + reclaimId;
     }
 
     static final String RECLAIM_PREFIX = "RECLAIM#";
@@ -43,5 +71,43 @@ final class TableKeys {
     /** What an Idempotency-Key of the tenant was used for and answered; expires by TTL (expiresAt). */
     static String idempotency(String key) {
         return "IDEMPOTENCY#" + key;
+    }
+
+    // The license partition's items.
+
+    static final String USER_PREFIX = "USER#";
+    static final String GROUP_PREFIX = "GROUP#";
+    static final String PRODUCT_PREFIX = "PRODUCT#";
+    /** Seat counts per product. */
+    static final String SUMMARY = "SUMMARY";
+
+    static String user(String accountId) {
+        return USER_PREFIX + accountId;
+    }
+
+    static String group(String groupId) {
+        return GROUP_PREFIX + groupId;
+    }
+
+    static String product(String resourceId) {
+        return PRODUCT_PREFIX + resourceId;
+    }
+
+    /** Every page digest of one org listing ({@code USERS}, {@code GROUPS}). */
+    static String digestPrefix(String listing) {
+        return "DIGEST#" + listing + SEPARATOR;
+    }
+
+    static String digest(String listing, int page) {
+        return digestPrefix(listing) + String.format(Locale.ROOT, "%06d", page);
+    }
+
+    /** Everything a product sync stored for one product ({@code jira}, {@code trello}, ...). */
+    static String productSyncPrefix(String productId) {
+        return "PRODUCTSYNC#" + productId + SEPARATOR;
+    }
+
+    static String productSyncSummary(String productId) {
+        return productSyncPrefix(productId) + SUMMARY;
     }
 }

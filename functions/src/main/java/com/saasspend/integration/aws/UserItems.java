@@ -20,7 +20,7 @@ public final class UserItems {
     static Map<String, AttributeValue> toItem(String tenantId, OrgUser u, String hash, Instant syncedAt) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
-        item.put(TableKeys.SK, s("USER#" + u.accountId()));
+        item.put(TableKeys.SK, s(TableKeys.user(u.accountId())));
         item.put("kind", s("user"));
         item.put("accountId", s(u.accountId()));
         putIfPresent(item, "name", u.name());

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  * event API Gateway would build, behind the API's JWT authorizer and CORS configuration. What API Gateway answers
  * itself is answered the same way here: 404 {"message":"Not Found"} without a route, 401 {"message":"Unauthorized"}
  * when the authorizer refuses, 500 {"message":"Internal Server Error"} when the function fails, 503 {"message":
- * "Service Unavailable"} past the 30-second integration timeout.
+ * "Service Unavailable"} when the function ran into its timeout (and was stopped there) or past the 30-second
+ * integration timeout.
  */
 public final class HttpApiGateway implements AutoCloseable {
     /** API Gateway's limit on an HTTP API integration. */
@@ -126,14 +127,18 @@ public final class HttpApiGateway implements AutoCloseable {
             return ApiGatewayEvents.HttpResponse.message(500, "Internal Server Error");
         }
         String event = ApiGatewayEvents.request(request, match, claims, scopes, requestId, clock.instant(), api).toString();
-        int timeout = Math.min(function.definition().timeoutSeconds(), INTEGRATION_TIMEOUT_SECONDS);
+        // The function stops itself at its template timeout (LambdaFunction); API Gateway's own limit is separate:
+        // past it the client gets 503 while a function with a longer timeout keeps running, as in AWS.
         Future<String> result = invocations.submit(() -> function.invoke(event, requestId));
         try {
-            return ApiGatewayEvents.response(result.get(timeout, TimeUnit.SECONDS));
+            return ApiGatewayEvents.response(result.get(INTEGRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (TimeoutException e) {
-            InvocationLog.info(route.functionLogicalId() + " did not answer within " + timeout + " s (request " + requestId + ")");
+            InvocationLog.info(route.functionLogicalId() + " did not answer within " + INTEGRATION_TIMEOUT_SECONDS + " s (request " + requestId + ")");
             return ApiGatewayEvents.HttpResponse.message(503, "Service Unavailable");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof LambdaFunction.TimedOut) {
+                return ApiGatewayEvents.HttpResponse.message(503, "Service Unavailable");
+            }
             reportFailure(route.functionLogicalId(), requestId, e.getCause());
             return ApiGatewayEvents.HttpResponse.message(500, "Internal Server Error");
         } catch (InterruptedException e) {

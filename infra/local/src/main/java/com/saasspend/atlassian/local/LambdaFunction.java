@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class LambdaFunction {
 
     /** The function threw (or could not initialize): Lambda's error payload fields. */
-    public static final class InvocationFailure extends Exception {
+    public static class InvocationFailure extends Exception {
         private final String errorType;
 
         InvocationFailure(String errorType, String message, Throwable cause) {
@@ -40,6 +40,19 @@ public final class LambdaFunction {
             return errorType;
         }
     }
+
+    /**
+     * The function ran past its template timeout and was stopped there, as Lambda stops it: what it did until then
+     * stays done, nothing after runs, and its instance is never used again (Lambda resets the execution environment).
+     */
+    public static final class TimedOut extends InvocationFailure {
+        TimedOut(int timeoutSeconds) {
+            super("Sandbox.Timedout", "Task timed out after " + timeoutSeconds + ".00 seconds", null);
+        }
+    }
+
+    /** How long a stopped invocation may take to unwind before it is reported as still running. */
+    private static final long UNWIND_MILLIS = 2_000;
 
     private final SamFunction definition;
     private final String functionName;
@@ -62,10 +75,88 @@ public final class LambdaFunction {
         return definition;
     }
 
-    /** Invokes with a JSON payload; answers the JSON result ("null" for void or null). */
+    /**
+     * Invokes with a JSON payload; answers the JSON result ("null" for void or null). The handler runs on a thread of
+     * its own and is stopped at the template's timeout ({@link TimedOut}), so a local run cannot do what Lambda would
+     * have cut off.
+     */
     public String invoke(String payloadJson, String requestId) throws InvocationFailure {
         Handler h = handler();
+        long timeoutMillis = definition.timeoutSeconds() * 1000L;
+        Invocation invocation = new Invocation();
+        Thread thread = new Thread(() -> invocation.run(h, payloadJson, requestId), "lambda-" + definition.logicalId() + "-" + requestId);
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            // The caller gave up (the stack is stopping): the invocation is stopped with it.
+            stop(thread, invocation);
+            Thread.currentThread().interrupt();
+            throw new InvocationFailure("Runtime.Interrupted", "the local stack stopped the invocation", e);
+        }
+        if (thread.isAlive()) {
+            stop(thread, invocation);
+            InvocationLog.info(definition.logicalId() + " stopped at its " + definition.timeoutSeconds() + " s timeout (request " + requestId + ")");
+            throw new TimedOut(definition.timeoutSeconds());
+        }
+        if (invocation.failure != null) {
+            throw invocation.failure;
+        }
+        return invocation.result;
+    }
+
+    /** One invocation's outcome, written by its thread and read after that thread ended. */
+    @SuppressWarnings({"deprecation", "removal"})
+    private final class Invocation {
+        private volatile boolean stopped;
+        private volatile Object instance;
+        private volatile String result;
+        private volatile InvocationFailure failure;
+
+        void run(Handler h, String payloadJson, String requestId) {
+            try {
+                result = call(h, payloadJson, requestId, this);
+            } catch (InvocationFailure e) {
+                failure = e;
+            } catch (ThreadDeath stoppedAtTimeout) {
+                throw stoppedAtTimeout;
+            } catch (RuntimeException | Error e) {
+                failure = new InvocationFailure(e.getClass().getName(), String.valueOf(e.getMessage()), e);
+            }
+        }
+    }
+
+    /**
+     * Stops a timed-out invocation as Lambda does: at once, wherever it is. The thread is interrupted and stopped
+     * (Thread.stop still works on Java 17, the runtime of template.yaml; where it does not, the interrupt alone stops
+     * blocking calls and the AWS SDK's next request). Its instance is dropped, never reused.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    private void stop(Thread thread, Invocation invocation) {
+        invocation.stopped = true;
+        thread.interrupt();
+        try {
+            thread.stop();
+        } catch (UnsupportedOperationException newerJava) {
+            // Java 20+: only the interrupt applies.
+        }
+        try {
+            thread.join(UNWIND_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (invocation.instance != null) {
+            idleInstances.remove(invocation.instance);
+        }
+        if (thread.isAlive()) {
+            InvocationLog.info(definition.logicalId() + ": the stopped invocation " + thread.getName() + " is still unwinding");
+        }
+    }
+
+    private String call(Handler h, String payloadJson, String requestId, Invocation invocation) throws InvocationFailure {
         Object instance = Modifier.isStatic(h.method().getModifiers()) ? null : borrow(h);
+        invocation.instance = instance;
         try {
             Context context = new LocalLambdaContext(requestId, functionName, functionArn, definition.memoryMb(),
                     definition.timeoutSeconds());
@@ -90,7 +181,7 @@ public final class LambdaFunction {
             h.output().toJson(result, out);
             return out.toString(StandardCharsets.UTF_8);
         } finally {
-            if (instance != null) {
+            if (instance != null && !invocation.stopped) {
                 idleInstances.push(instance);
             }
         }

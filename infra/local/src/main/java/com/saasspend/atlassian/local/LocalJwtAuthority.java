@@ -9,11 +9,12 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +33,8 @@ import java.util.UUID;
 
 /**
  * The local identity provider and API Gateway JWT authorizer in one: an RS256 key pair that signs tokens for any
- * tenant, and the verification API Gateway does before a route runs (signature by a known key, issuer, audience,
- * expiry). The key can be kept in a file so tokens stay valid across restarts of the local stack.
+ * tenant, and the verification API Gateway documents for HTTP API JWT authorizers before a route runs (an RSA
+ * signature by the key its kid names, issuer, audience or client_id, exp, nbf, iat; no clock skew). The key can be kept in a file so tokens stay valid across restarts of the local stack.
  */
 public final class LocalJwtAuthority {
     public static final String DEFAULT_ISSUER = "https://auth.saasspend.local/";
@@ -51,15 +52,45 @@ public final class LocalJwtAuthority {
         this.issuer = issuer;
         this.audience = audience;
         this.clock = clock;
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
-                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp")) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant());
-            }
-        });
+        JWSKeySelector<SecurityContext> byKid = new JWSVerificationKeySelector<>(
+                Set.copyOf(JWSAlgorithm.Family.RSA), new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())));
+        // API Gateway: "kid - The token must have a header claim that matches the key in the jwks_uri that signed the
+        // token". Without a kid, Nimbus would try every key of the set; API Gateway refuses the token.
+        processor.setJWSKeySelector((header, context) ->
+                header.getKeyID() == null ? List.of() : byKid.selectJWSKeys(header, context));
+        processor.setJWTClaimsSetVerifier(this::verifyClaims);
+    }
+
+    /**
+     * The claims API Gateway evaluates, as documented for HTTP API JWT authorizers, with no clock skew allowed: iss
+     * equals the issuer; aud (or client_id, only when aud is absent) is one of the audiences; exp is after now; nbf
+     * and iat, when present, are not after now.
+     */
+    private void verifyClaims(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new BadJWTException("iss does not match the authorizer's issuer");
+        }
+        List<String> audiences = claims.getAudience();
+        boolean audienceMatches;
+        if (audiences != null && !audiences.isEmpty()) {
+            audienceMatches = audiences.contains(audience);
+        } else {
+            Object clientId = claims.getClaim("client_id");
+            audienceMatches = audience.equals(clientId);
+        }
+        if (!audienceMatches) {
+            throw new BadJWTException("neither aud nor client_id matches the authorizer's audience");
+        }
+        Date now = Date.from(clock.instant());
+        if (claims.getExpirationTime() == null || !claims.getExpirationTime().after(now)) {
+            throw new BadJWTException("exp is missing or not after the current time");
+        }
+        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().after(now)) {
+            throw new BadJWTException("nbf is after the current time");
+        }
+        if (claims.getIssueTime() != null && claims.getIssueTime().after(now)) {
+            throw new BadJWTException("iat is after the current time");
+        }
     }
 
     /** A fresh key pair for this run only (tests). */

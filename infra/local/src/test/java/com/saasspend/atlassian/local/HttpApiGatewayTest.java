@@ -13,6 +13,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.saasspend.atlassian.local.testing.EchoHttpHandler;
+import com.saasspend.atlassian.local.testing.SlowHandler;
 import com.saasspend.atlassian.local.testing.TestTemplates;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -253,5 +254,59 @@ class HttpApiGatewayTest {
             functions.put(f.logicalId(), new LambdaFunction(f, f.logicalId(), "arn", HttpApiGatewayTest.class.getClassLoader()));
         }
         return functions;
+    }
+
+    @Test
+    void aFunctionPastItsTimeoutIsStoppedAndTheClientGets503() throws Exception {
+        SlowHandler.FINISHED.set(false);
+        ApiGatewayEvents.HttpResponse response = gateway.handle(request("GET", "/slow", null, null, "Authorization", bearer()));
+        assertEquals(503, response.status());
+        assertEquals("{\"message\":\"Service Unavailable\"}", response.bodyText());
+        Thread invocation = SlowHandler.THREAD.get();
+        invocation.join(5_000);
+        assertFalse(invocation.isAlive(), "the function kept running after the gateway answered");
+        assertFalse(SlowHandler.FINISHED.get());
+    }
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+
+    /** A token signed by the gateway's key with the given header and claims, checked at NOW. */
+    private static boolean acceptedAtNow(JWSHeader header, JWTClaimsSet claims) throws Exception {
+        var key = keyOf(authority);
+        SignedJWT jwt = new SignedJWT(header, claims);
+        jwt.sign(new RSASSASigner(key));
+        LocalJwtAuthority atNow = new LocalJwtAuthority(key, ISSUER, AUDIENCE, Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+        return atNow.verify(jwt.serialize()).isPresent();
+    }
+
+    private static JWTClaimsSet.Builder validClaims() {
+        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("s")
+                .expirationTime(Date.from(NOW.plusSeconds(300))).claim("tenant_id", "t");
+    }
+
+    /** What API Gateway documents for JWT authorizers of HTTP APIs: kid required, exp/nbf/iat against now, no skew. */
+    @Test
+    void jwtChecksFollowApiGatewaysDocumentedRules() throws Exception {
+        var key = keyOf(authority);
+        JWSHeader withKid = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build();
+        assertTrue(acceptedAtNow(withKid, validClaims().build()));
+        // kid: must name the key that signed the token.
+        assertFalse(acceptedAtNow(new JWSHeader.Builder(JWSAlgorithm.RS256).build(), validClaims().build()), "no kid");
+        assertFalse(acceptedAtNow(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("other").build(), validClaims().build()), "unknown kid");
+        // exp after now, nbf and iat not after now: one second either way, no skew.
+        assertFalse(acceptedAtNow(withKid, validClaims().expirationTime(Date.from(NOW.minusSeconds(1))).build()), "expired 1 s ago");
+        assertFalse(acceptedAtNow(withKid, validClaims().expirationTime(Date.from(NOW)).build()), "expires now");
+        assertFalse(acceptedAtNow(withKid, validClaims().expirationTime(null).build()), "no exp");
+        assertFalse(acceptedAtNow(withKid, validClaims().notBeforeTime(Date.from(NOW.plusSeconds(1))).build()), "nbf in 1 s");
+        assertTrue(acceptedAtNow(withKid, validClaims().notBeforeTime(Date.from(NOW)).build()), "nbf now");
+        assertFalse(acceptedAtNow(withKid, validClaims().issueTime(Date.from(NOW.plusSeconds(1))).build()), "iat in 1 s");
+        assertTrue(acceptedAtNow(withKid, validClaims().issueTime(Date.from(NOW.minusSeconds(1))).build()), "iat 1 s ago");
+        // aud, or client_id only when aud is absent.
+        assertTrue(acceptedAtNow(withKid, validClaims().audience((String) null).claim("client_id", AUDIENCE).build()), "client_id");
+        assertFalse(acceptedAtNow(withKid, validClaims().audience((String) null).claim("client_id", "other").build()), "other client_id");
+        assertFalse(acceptedAtNow(withKid, validClaims().audience("other").claim("client_id", AUDIENCE).build()), "aud wins over client_id");
+        assertFalse(acceptedAtNow(withKid, validClaims().audience((String) null).build()), "neither aud nor client_id");
+        // Only RSA algorithms are supported: RS384 passes, the signature still has to be the key's.
+        assertTrue(acceptedAtNow(new JWSHeader.Builder(JWSAlgorithm.RS384).keyID(key.getKeyID()).build(), validClaims().build()), "RS384");
     }
 }

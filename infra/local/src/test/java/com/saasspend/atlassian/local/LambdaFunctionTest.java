@@ -1,11 +1,14 @@
 package com.saasspend.atlassian.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.saasspend.atlassian.local.testing.RecordingEventHandler;
 import com.saasspend.atlassian.local.testing.ScheduledEventHandler;
+import com.saasspend.atlassian.local.testing.SlowHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,6 +35,11 @@ class LambdaFunctionTest {
                 Type: AWS::Serverless::Function
                 Properties:
                   Handler: com.example.DoesNotExist::handleRequest
+              Slow:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: com.saasspend.atlassian.local.testing.SlowHandler::handleRequest
+                  Timeout: 1
             """;
 
     private static LambdaFunction function(SamTemplate template, String id) {
@@ -78,5 +86,27 @@ class LambdaFunctionTest {
                 () -> function(SamTemplate.parse(TEMPLATE), "Missing").invoke("{}", "r3"));
         assertEquals("Runtime.ImportModuleError", missing.errorType());
         RecordingEventHandler.EVENTS.clear();
+    }
+
+    @Test
+    void aFunctionIsStoppedAtItsTemplateTimeoutAndItsInstanceNeverServesAgain() throws Exception {
+        LambdaFunction slow = function(SamTemplate.parse(TEMPLATE), "Slow");
+        int constructedBefore = SlowHandler.CONSTRUCTED.get();
+        SlowHandler.FINISHED.set(false);
+        LambdaFunction.InvocationFailure timedOut = assertThrows(LambdaFunction.TimedOut.class,
+                () -> slow.invoke("{\"mode\":\"spin\"}", "r4"));
+        assertEquals("Sandbox.Timedout", timedOut.errorType());
+        assertEquals("Task timed out after 1.00 seconds", timedOut.getMessage());
+        // Stopped where it was, as a Lambda killed at its timeout: the thread is gone and the rest never ran.
+        Thread invocation = SlowHandler.THREAD.get();
+        assertNotNull(invocation);
+        invocation.join(5_000);
+        assertFalse(invocation.isAlive(), "the invocation still runs after its timeout");
+        int steps = SlowHandler.STEPS.get();
+        assertEquals(steps, SlowHandler.STEPS.get());
+        assertFalse(SlowHandler.FINISHED.get(), "the handler ran past its timeout");
+        // The next invocation gets a fresh instance (Lambda resets the environment after a timeout).
+        assertEquals("\"quick\"", slow.invoke("{\"mode\":\"quick\"}", "r5"));
+        assertEquals(constructedBefore + 2, SlowHandler.CONSTRUCTED.get());
     }
 }

@@ -15,7 +15,8 @@ public final class TestTemplates {
         return SamTemplate.locate();
     }
 
-    /** A template with an HttpApi behind a JWT authorizer and CORS, routed to {@link EchoHttpHandler}. */
+    /** A template with an HttpApi behind a JWT authorizer and CORS, routed to {@link EchoHttpHandler}, and
+     * GET /slow to {@link SlowHandler} (1 s timeout). */
     public static SamTemplate echoApi() {
         return SamTemplate.parse("""
                 Transform: AWS::Serverless-2016-10-31
@@ -50,6 +51,13 @@ public final class TestTemplates {
                         One: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: '/things/{id}', Method: GET}}
                         Boom: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /boom, Method: GET}}
                         Open: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /open, Method: GET, Auth: {Authorizer: NONE}}}
+                  Slow:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: com.saasspend.atlassian.local.testing.SlowHandler::handleRequest
+                      Timeout: 1
+                      Events:
+                        Slow: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /slow, Method: GET}}
                 """);
     }
 }

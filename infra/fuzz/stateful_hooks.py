@@ -1,0 +1,32 @@
+"""Hooks of the stateful run (infra/scripts/fuzz): every check of hooks.py, plus the link bodies and one mapping.
+
+A scenario's first GET /users asks for one user without filters: a random filter usually matches nobody (no account
+id to follow) and makes the handler read the whole partition, which on moto costs seconds a call. The per-operation
+phases fuzz GET /users' filters in full; here it only has to hand a real account id to the links (users/0).
+"""
+import schemathesis
+
+from hooks import no_stack_trace_or_secret  # noqa: F401  (registers the check for this run too)
+
+
+@schemathesis.hook
+def map_query(ctx, query):
+    if ctx.operation is not None and ctx.operation.label == "GET /users":
+        return {"limit": 1}
+    return query
+
+
+LINK_BODY = "x-fuzz-request-body"
+
+
+@schemathesis.hook
+def before_load_schema(ctx, raw_schema):
+    """A link's body is written as x-fuzz-request-body (swagger-parser refuses an object requestBody): use it."""
+    for item in (raw_schema.get("paths") or {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in (operation.get("responses") or {}).values():
+                for link in ((response or {}).get("links") or {}).values():
+                    if LINK_BODY in link:
+                        link["requestBody"] = link.pop(LINK_BODY)
