@@ -60,6 +60,7 @@ final class Gateway {
     }
 
     void route(HandlerType method, String path, Family family, ErrorDialect dialect, Handler handler) {
+        SpecDocuments.of(family).serves(RequestValidation.documentTemplate(family, path));
         app.addHttpHandler(method, path, ctx -> {
             try {
                 SpecViolation violation = RequestValidation.check(family, ctx);

@@ -57,6 +57,13 @@ final class RequestValidation {
         return b.build();
     }
 
+    /** A route's path in its document's form: mount point and the document's base path removed. */
+    static String documentTemplate(Gateway.Family family, String routePath) {
+        String path = documentPath(family, routePath);
+        String base = SpecDocuments.of(family).basePath;
+        return base.equals("/") || !path.startsWith(base) ? path : path.substring(base.length());
+    }
+
     static String documentPath(Gateway.Family family, String path) {
         return switch (family) {
             case ADMIN -> path; // the document's basePath /admin is our mount point too

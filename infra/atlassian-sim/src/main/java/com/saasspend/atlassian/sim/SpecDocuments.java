@@ -5,6 +5,9 @@ import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.whitelist.StatusType;
 import com.atlassian.oai.validator.whitelist.ValidationErrorsWhitelist;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -15,8 +18,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +58,20 @@ enum SpecDocuments {
     }
 
     private static final Map<SpecDocuments, OpenApiInteractionValidator> VALIDATORS = new ConcurrentHashMap<>();
+    /** Per document, the path templates (document form, e.g. {@code /v2/orgs/{orgId}/workspaces}) the simulator serves. */
+    private static final Map<SpecDocuments, Set<String>> SERVED = new ConcurrentHashMap<>();
+
+    /**
+     * Declares that the simulator serves {@code template} (a route path in the document's form) from this
+     * document. Only the document's paths that could match a served route are kept: the validator finds a
+     * request's operation by trying every path of the document with freshly compiled patterns, which costs
+     * milliseconds per request on Jira's 417 paths; on the few kept it costs microseconds, with the same answer
+     * (a request reaching a route can only match a path overlapping that route). Routes are registered by
+     * every simulator before it loads the documents, so the set is complete when a validator is built.
+     */
+    void serves(String template) {
+        SERVED.computeIfAbsent(this, d -> ConcurrentHashMap.newKeySet()).add(template);
+    }
 
     static SpecDocuments of(Gateway.Family family) {
         return switch (family) {
@@ -107,11 +128,23 @@ enum SpecDocuments {
             CONFLUENCE, List.of());
 
     OpenAPI parse() {
+        String content = servedPathsOnly(read());
         ParseOptions options = new ParseOptions();
         // The validator's own loading options: resolve every $ref (responses included), keep allOf/anyOf as written.
         options.setResolve(true);
         options.setResolveFully(true);
         options.setResolveCombinators(false);
+        SwaggerParseResult result = new OpenAPIV3Parser().readContents(content, null, options);
+        List<String> unexpected = new ArrayList<>();
+        for (String m : result.getMessages() == null ? List.<String>of() : result.getMessages())
+            if (KNOWN_PARSE_MESSAGES.get(this).stream().noneMatch(m::matches)) unexpected.add(m);
+        if (result.getOpenAPI() == null || !unexpected.isEmpty())
+            throw new IllegalStateException("Spec " + file + " did not parse cleanly: " + unexpected);
+        return result.getOpenAPI();
+    }
+
+    /** The document as published, with the one repair it needs to load at all. */
+    private String read() {
         String content;
         try {
             content = Files.readString(Specs.file(file));
@@ -128,13 +161,49 @@ enum SpecDocuments {
             if (!content.contains(broken)) throw new IllegalStateException("Bitbucket spec changed: discriminator defect not found");
             content = content.replace(broken, "");
         }
-        SwaggerParseResult result = new OpenAPIV3Parser().readContents(content, null, options);
-        List<String> unexpected = new ArrayList<>();
-        for (String m : result.getMessages() == null ? List.<String>of() : result.getMessages())
-            if (KNOWN_PARSE_MESSAGES.get(this).stream().noneMatch(m::matches)) unexpected.add(m);
-        if (result.getOpenAPI() == null || !unexpected.isEmpty())
-            throw new IllegalStateException("Spec " + file + " did not parse cleanly: " + unexpected);
-        return result.getOpenAPI();
+        return content;
+    }
+
+    /**
+     * The document reduced to the paths overlapping a served route (see {@link #serves}); everything else
+     * (components, security, servers) stays. Fails when a served route has no path in the document: every
+     * simulator route must be an operation Atlassian documents.
+     */
+    private String servedPathsOnly(String content) {
+        Set<String> served = SERVED.getOrDefault(this, Set.of());
+        try {
+            ObjectMapper mapper = file.endsWith(".yaml") ? new YAMLMapper() : new ObjectMapper();
+            ObjectNode root = (ObjectNode) mapper.readTree(content);
+            ObjectNode paths = (ObjectNode) root.path("paths");
+            Set<String> matched = new HashSet<>();
+            for (Iterator<String> it = paths.fieldNames(); it.hasNext(); ) {
+                String path = it.next();
+                boolean keep = false;
+                for (String t : served) if (overlap(t, path)) { keep = true; matched.add(t); }
+                if (!keep) it.remove();
+            }
+            Set<String> undocumented = new TreeSet<>(served);
+            undocumented.removeAll(matched);
+            if (!undocumented.isEmpty())
+                throw new IllegalStateException("Simulator routes with no path in " + file + ": " + undocumented);
+            return new ObjectMapper().writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether some concrete path could match both templates: same segments, where a {parameter} matches anything. */
+    static boolean overlap(String a, String b) {
+        String[] x = a.split("/", -1);
+        String[] y = b.split("/", -1);
+        if (x.length != y.length) return false;
+        for (int i = 0; i < x.length; i++)
+            if (!x[i].equals(y[i]) && !isParameter(x[i]) && !isParameter(y[i])) return false;
+        return true;
+    }
+
+    private static boolean isParameter(String segment) {
+        return segment.startsWith("{") && segment.endsWith("}");
     }
 
     /**
