@@ -128,7 +128,7 @@ enum SpecDocuments {
             CONFLUENCE, List.of());
 
     OpenAPI parse() {
-        String content = servedPathsOnly(read());
+        String content = servedPathsOnly(read(), SERVED.getOrDefault(this, Set.of()));
         ParseOptions options = new ParseOptions();
         // The validator's own loading options: resolve every $ref (responses included), keep allOf/anyOf as written.
         options.setResolve(true);
@@ -144,7 +144,7 @@ enum SpecDocuments {
     }
 
     /** The document as published, with the one repair it needs to load at all. */
-    private String read() {
+    String read() {
         String content;
         try {
             content = Files.readString(Specs.file(file));
@@ -169,8 +169,7 @@ enum SpecDocuments {
      * (components, security, servers) stays. Fails when a served route has no path in the document: every
      * simulator route must be an operation Atlassian documents.
      */
-    private String servedPathsOnly(String content) {
-        Set<String> served = SERVED.getOrDefault(this, Set.of());
+    String servedPathsOnly(String content, Set<String> served) {
         try {
             ObjectMapper mapper = file.endsWith(".yaml") ? new YAMLMapper() : new ObjectMapper();
             ObjectNode root = (ObjectNode) mapper.readTree(content);

@@ -8,11 +8,14 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 import java.util.List;
+import java.util.Set;
 
 import static com.saasspend.atlassian.sim.DemoCredentials.*;
 import static com.saasspend.atlassian.sim.SimHttp.basic;
 import static com.saasspend.atlassian.sim.SimHttp.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
@@ -102,6 +105,21 @@ class RequestValidationTest {
             assertEquals(401, SimHttp.get(another.baseUrl() + "/admin/v1/orgs", null).status());
         }
         assertSame(before, SpecDocuments.JIRA.validator());
+    }
+
+    @Test
+    void aSimulatorRouteThatIsNoDocumentedPathStopsTheSimulatorFromLoading() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SpecDocuments.ADMIN.servedPathsOnly(
+                SpecDocuments.ADMIN.read(), Set.of("/v2/orgs/{orgId}/workspaces", "/v2/orgs/{orgId}/made-up")));
+        assertTrue(e.getMessage().contains("/v2/orgs/{orgId}/made-up") && !e.getMessage().contains("workspaces"), e.getMessage());
+    }
+
+    @Test
+    void onlyPathsARouteCouldReachAreKept() {
+        assertTrue(SpecDocuments.overlap("/rest/api/3/group/member", "/rest/api/3/group/{groupname}"));
+        assertTrue(SpecDocuments.overlap("/members/{id}", "/members/me"));
+        assertFalse(SpecDocuments.overlap("/rest/api/3/group/member", "/rest/api/3/group/bulk"));
+        assertFalse(SpecDocuments.overlap("/rest/api/3/group/member", "/rest/api/3/group/member/extra"));
     }
 
     @Test
