@@ -87,6 +87,14 @@ class RequestValidationTest {
     }
 
     @Test
+    void aTrelloEnterpriseIdOutsideItsDocumentedPatternIsAViolation() {
+        SimHttp.Res res = SimHttp.get(sim.baseUrl() + "/trello/1/enterprises/acme-enterprise?key=" + TRELLO_API_KEY + "&token=" + TRELLO_TOKEN, null);
+        assertEquals(400, res.status());
+        SpecViolation v = onlyViolation("[path parameter 'id']");
+        assertEquals("GET /trello/1/enterprises/acme-enterprise?key=REDACTED&token=REDACTED", v.request(), "credentials never reach a log");
+    }
+
+    @Test
     void requestsInsideTheDocumentsAreServedAndNotRecorded() {
         assertEquals(200, SimHttp.post(sim.baseUrl() + V2 + "/directories/-/users/search", bearer(ORG_API_KEY), "{\"limit\":100}").status());
         assertEquals(200, SimHttp.get(sim.baseUrl() + "/trello/1/members/me?key=" + TRELLO_API_KEY + "&token=" + TRELLO_TOKEN, null).status());
