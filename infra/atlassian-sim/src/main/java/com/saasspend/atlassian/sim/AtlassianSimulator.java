@@ -17,7 +17,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@code /bitbucket/2.0/...} — Bitbucket (api.bitbucket.org/2.0)</li>
  *   <li>{@code /_sim/...} — control: faults, request log, world mutations</li>
  * </ul>
- * Thread-safe; close it to free the port.
+ * Every request to a product route is checked against Atlassian's official OpenAPI document of its API
+ * ({@link SpecDocuments}); one outside it is answered 400, logged, and recorded both here
+ * ({@link #specViolations()}) and JVM-wide for {@link SpecViolationsExtension}, which fails the test
+ * that sent it even when the product swallowed the 400. Thread-safe; close it to free the port.
  */
 public final class AtlassianSimulator implements AutoCloseable {
 
@@ -25,6 +28,7 @@ public final class AtlassianSimulator implements AutoCloseable {
     private final World world;
     private final Faults faults;
     private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SpecViolation> violations = new ConcurrentLinkedQueue<>();
 
     private AtlassianSimulator(World world, Faults faults) {
         this.world = world;
@@ -36,12 +40,15 @@ public final class AtlassianSimulator implements AutoCloseable {
             cfg.router.ignoreTrailingSlashes = true;
         });
         CursorStore cursors = new CursorStore(faults);
-        Gateway gateway = new Gateway(app, world, faults, cursors);
+        Gateway gateway = new Gateway(app, world, faults, cursors, this::recordViolation);
         new AdminApi(gateway).register();
         new SiteApi(gateway).register();
         new TrelloApi(gateway).register();
         new BitbucketApi(gateway).register();
         new ControlApi(app, this).register();
+        // Parsing the documents takes seconds, once per JVM (after the routes: they say which paths to keep):
+        // pay it here, not inside the first timed request.
+        SpecDocuments.preload();
         // The request log is what tests assert on ("3 calls, 1 retried 429"); control calls are not part of it.
         app.after(ctx -> {
             if (!ctx.path().startsWith("/_sim")) requests.add(new RecordedRequest(ctx.method().name(), ctx.path(), ctx.statusCode(), world.now()));
@@ -84,6 +91,29 @@ public final class AtlassianSimulator implements AutoCloseable {
 
     public void clearRequests() {
         requests.clear();
+    }
+
+    private void recordViolation(SpecViolation v) {
+        // Bounded like the JVM-wide list: the local stack runs for hours.
+        if (violations.size() >= SpecViolations.MAX_KEPT) violations.poll();
+        violations.add(v);
+        SpecViolations.record(v);
+    }
+
+    /** Every request this simulator answered 400 because the official document does not allow it, oldest first (the last 1,000). */
+    public List<SpecViolation> specViolations() {
+        return new ArrayList<>(violations);
+    }
+
+    /**
+     * For a test that sends a request outside the documents on purpose: returns this simulator's violations
+     * not yet reported to a test, and marks them answered for, so they fail no test. Every other violation
+     * fails the test that sent it.
+     */
+    public List<SpecViolation> takeSpecViolations() {
+        List<SpecViolation> taken = new ArrayList<>();
+        for (SpecViolation v : violations) if (SpecViolations.acknowledge(v)) taken.add(v);
+        return taken;
     }
 
     @Override

@@ -17,11 +17,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * What sits in front of every product route, in the order Atlassian's edge would apply it: added
- * latency, injected failures, authentication, per-credential rate limiting; then the handler, whose
- * {@link ApiError}s are rendered in the family's documented error body.
+ * What sits in front of every product route: first the check of the request against the official
+ * document of its API (a violation is recorded and answered 400: the request is wrong whatever
+ * Atlassian's edge would have done with it); then, in the order Atlassian's edge would apply them,
+ * added latency, injected failures, authentication, per-credential rate limiting; then the handler,
+ * whose {@link ApiError}s are rendered in the family's documented error body.
  */
 final class Gateway {
 
@@ -46,17 +49,26 @@ final class Gateway {
     final World world;
     final Faults faults;
     final CursorStore cursors;
+    private final Consumer<SpecViolation> violations;
 
-    Gateway(Javalin app, World world, Faults faults, CursorStore cursors) {
+    Gateway(Javalin app, World world, Faults faults, CursorStore cursors, Consumer<SpecViolation> violations) {
         this.app = app;
         this.world = world;
         this.faults = faults;
         this.cursors = cursors;
+        this.violations = violations;
     }
 
     void route(HandlerType method, String path, Family family, ErrorDialect dialect, Handler handler) {
+        SpecDocuments.of(family).serves(RequestValidation.documentTemplate(family, path));
         app.addHttpHandler(method, path, ctx -> {
             try {
+                SpecViolation violation = RequestValidation.check(family, ctx);
+                if (violation != null) {
+                    violations.accept(violation);
+                    throw new ApiError(400, null, "Request outside Atlassian's official OpenAPI document " + violation.document()
+                            + " (Atlassian simulator): " + String.join("; ", violation.messages()));
+                }
                 long latency = faults.latency();
                 if (latency > 0) Thread.sleep(latency);
                 Integer injected = faults.injectedFailure(ctx.path());

@@ -5,23 +5,14 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
-import com.atlassian.oai.validator.whitelist.StatusType;
-import com.atlassian.oai.validator.whitelist.ValidationErrorsWhitelist;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.ParseOptions;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,14 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.allOf;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isRequest;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isResponse;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.messageHasKey;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.pathContainsRegexp;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.responseStatusTypeIs;
 import static com.saasspend.atlassian.sim.DemoCredentials.*;
 import static com.saasspend.atlassian.sim.SimHttp.basic;
 import static com.saasspend.atlassian.sim.SimHttp.bearer;
@@ -48,147 +32,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Walks every operation the simulator serves, with realistic inputs and the error cases (401, 403,
  * 404, 400 bad cursor, 409, 429), and validates each request and response against the official
  * OpenAPI document of its API with swagger-request-validator. Relaxations are narrow named
- * whitelist rules, each explaining the spec defect it works around.
+ * whitelist rules ({@link SpecDocuments#whitelist()}), each explaining the spec defect it works around.
  */
 class SpecConformanceTest {
 
-    /** One API family: its spec file, the local prefix our URL layout adds, and the spec's base path. */
+    /** One API family: its official document and the local prefix our URL layout adds to the document's paths. */
     enum Api {
-        ADMIN("admin-organization.openapi.json", "", "/admin"),
-        JIRA("jira-platform-v3.swagger-v3.v3.json", "/site/" + SITE_HOST, "/"),
-        CONFLUENCE("confluence-v1.swagger.v3.json", "/site/" + SITE_HOST, "/"),
-        TRELLO("trello.swagger.v3.json", "/trello", "/1"),
-        BITBUCKET("bitbucket-2.0.codegen-normalized.openapi.yaml", "/bitbucket", "/2.0");
+        ADMIN(SpecDocuments.ADMIN, ""),
+        JIRA(SpecDocuments.JIRA, "/site/" + SITE_HOST),
+        CONFLUENCE(SpecDocuments.CONFLUENCE, "/site/" + SITE_HOST),
+        TRELLO(SpecDocuments.TRELLO, "/trello"),
+        BITBUCKET(SpecDocuments.BITBUCKET, "/bitbucket");
 
-        final String file;
+        final SpecDocuments document;
         final String localPrefix;
-        final String basePath;
 
-        Api(String file, String localPrefix, String basePath) {
-            this.file = file;
+        Api(SpecDocuments document, String localPrefix) {
+            this.document = document;
             this.localPrefix = localPrefix;
-            this.basePath = basePath;
         }
     }
 
-    private static final Map<Api, OpenApiInteractionValidator> VALIDATORS = new ConcurrentHashMap<>();
     private static AtlassianSimulator sim;
     private final List<String> failures = new ArrayList<>();
     private final Set<String> covered = new LinkedHashSet<>();
 
+    /** The simulator's own validator of this document (one per JVM), whitelist in {@link SpecDocuments#whitelist()}. */
     static OpenApiInteractionValidator validator(Api api) {
-        return VALIDATORS.computeIfAbsent(api, a -> OpenApiInteractionValidator
-                .createFor(parse(a))
-                .withBasePathOverride(a.basePath)
-                .withWhitelist(whitelist(a))
-                .build());
-    }
-
-    /**
-     * Parser complaints each spec document is known to produce, by document. The validator refuses
-     * to load a document with any parser message, so we parse it ourselves and accept exactly these
-     * (anything else fails the test):
-     * <ul>
-     *   <li>admin: the copy carries a top-level {@code _meta} provenance key added by the snapshot tool.</li>
-     *   <li>Trello: upstream defects — an array schema without {@code items}, a path parameter declared
-     *       only in the path, and two repeated operationIds on notification-channel settings.</li>
-     *   <li>Bitbucket: swagger-codegen kept titles with spaces as schema names (e.g. "A pull request task").</li>
-     * </ul>
-     */
-    static final Map<Api, List<String>> KNOWN_PARSE_MESSAGES = Map.of(
-            Api.ADMIN, List.of("attribute _meta is unexpected"),
-            Api.TRELLO, List.of("attribute components\\.schemas\\.Notification\\.items is missing",
-                    "paths\\.'/cards/\\{idCard\\}/customFields'\\. Declared path parameter idCard needs to be defined as a path parameter in path or operation level",
-                    "attribute paths\\.'/members/\\{id\\}/notificationsChannelSettings/\\{channel\\}(/\\{blockedKeys\\})?'\\(put\\)\\.operationId is repeated"),
-            Api.BITBUCKET, List.of("components\\.schemas\\.Schema name [A-Za-z ]+ doesn't adhere to regular expression .*"),
-            Api.JIRA, List.of(),
-            Api.CONFLUENCE, List.of());
-
-    static OpenAPI parse(Api api) {
-        ParseOptions options = new ParseOptions();
-        // The validator's own loading options: resolve every $ref (responses included), keep allOf/anyOf as written.
-        options.setResolve(true);
-        options.setResolveFully(true);
-        options.setResolveCombinators(false);
-        String content;
-        try {
-            content = Files.readString(Specs.file(api.file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (api == Api.BITBUCKET) {
-            // Repair of a conversion defect: swagger-codegen turned the Swagger 2 discriminator of the base
-            // "object" schema into propertyName "Type_", a property no schema has, which makes every Bitbucket
-            // schema invalid ("discriminator.propertyName must be the name of a defined property"). Restoring
-            // "type" sends the validator into endless allOf/discriminator recursion (the subtypes allOf "object"),
-            // so the discriminator is dropped; "object" still requires "type", which every body carries.
-            String broken = "      discriminator:\n        propertyName: Type_\n";
-            if (!content.contains(broken)) throw new AssertionError("Bitbucket spec changed: discriminator defect not found");
-            content = content.replace(broken, "");
-        }
-        SwaggerParseResult result = new OpenAPIV3Parser().readContents(content, null, options);
-        List<String> unexpected = new ArrayList<>();
-        for (String m : result.getMessages() == null ? List.<String>of() : result.getMessages())
-            if (KNOWN_PARSE_MESSAGES.get(api).stream().noneMatch(m::matches)) unexpected.add(m);
-        if (result.getOpenAPI() == null || !unexpected.isEmpty())
-            throw new AssertionError("Spec " + api.file + " did not parse cleanly: " + unexpected);
-        return result.getOpenAPI();
-    }
-
-    /**
-     * Narrow exceptions, each for a defect of a spec document (not of the simulator):
-     * <ul>
-     *   <li>The Trello document declares no error responses for any operation, yet Trello answers
-     *       401/404/400/429 — so only "status unknown" on 4xx Trello responses is tolerated.</li>
-     *   <li>The Bitbucket document was normalized by swagger-codegen, which emptied the {@code error}
-     *       object's properties (upstream has message/detail) but kept {@code additionalProperties: false};
-     *       so the documented {@code {"type":"error","error":{"message":...}}} body is only tolerated
-     *       for that additionalProperties complaint on 4xx Bitbucket responses.</li>
-     *   <li>The Jira and Confluence documents declare their 4xx statuses with no body; the bodies
-     *       ({@code {"errorMessages":[],"errors":{}}} and {@code {"statusCode",...,"message"}}) are only
-     *       described in each document's narrative, so "no body expected" on their 4xx is tolerated.</li>
-     *   <li>The admin document's v1 {@code User} schema declares {@code discriminator: account_type} but
-     *       defines no schemas named atlassian/customer/app for it to select, so every managed account
-     *       fails the discriminator lookup; only that discriminator complaint on GET /v1/orgs/{orgId}/users is tolerated.</li>
-     *   <li>The admin document declares the v2 membership/suspend/restore error statuses without any
-     *       body; the simulator sends the v2 {@code Errors} body there, so "no body expected" on 4xx
-     *       of those operations is tolerated.</li>
-     *   <li>Validator limitation: v1 admin errors are {@code allOf[ApplicationError, {code: enum}]}; the
-     *       validator checks each allOf part with additionalProperties:false injected, so the second part
-     *       rejects id/status/title/detail. Tolerated only for that allOf complaint on 4xx of the v1 org,
-     *       users and domains operations; {@link OrganizationsBehaviourTest} asserts the error codes itself.</li>
-     *   <li>Validator limitation: Trello declares {@code id}/{@code idMember} path parameters as
-     *       {@code oneOf[TrelloID, string]} and the validator then tries to parse the value as JSON.</li>
-     *   <li>Trello documents PUT .../deactivated as 200 without a body; Trello answers with the JSON of
-     *       the changed object, and so does the simulator.</li>
-     * </ul>
-     */
-    static ValidationErrorsWhitelist whitelist(Api api) {
-        ValidationErrorsWhitelist w = ValidationErrorsWhitelist.create();
-        return switch (api) {
-            case TRELLO -> w
-                    .withRule("trello-spec-declares-no-error-responses", allOf(isResponse(), responseStatusTypeIs(StatusType.CLIENT_ERROR),
-                            messageHasKey("validation.response.status.unknown")))
-                    .withRule("validator-parses-oneOf-path-parameters-as-json", allOf(isRequest(),
-                            messageHasKey("validation.request.parameter.schema.invalidJson"),
-                            pathContainsRegexp("^/(members/\\{id\\}|organizations/\\{id\\}/members/\\{idMember\\}/deactivated)$")))
-                    .withRule("trello-deactivated-200-declared-without-body", allOf(isResponse(), responseStatusTypeIs(StatusType.SUCCESS),
-                            messageHasKey("validation.response.body.unexpected"),
-                            pathContainsRegexp("^/organizations/\\{id\\}/members/\\{idMember\\}/deactivated$")));
-            case BITBUCKET -> w.withRule("bitbucket-codegen-emptied-error-schema", allOf(isResponse(), responseStatusTypeIs(StatusType.CLIENT_ERROR),
-                    messageHasKey("validation.response.body.schema.additionalProperties")));
-            case JIRA, CONFLUENCE -> w.withRule("jira-confluence-error-statuses-declared-without-body", allOf(isResponse(),
-                    responseStatusTypeIs(StatusType.CLIENT_ERROR), messageHasKey("validation.response.body.unexpected")));
-            case ADMIN -> w
-                    .withRule("validator-injects-additionalProperties-into-allOf-error-parts", allOf(isResponse(),
-                            responseStatusTypeIs(StatusType.CLIENT_ERROR), messageHasKey("validation.response.body.schema.allOf"),
-                            pathContainsRegexp("^/v1/orgs(/\\{orgId\\}(/users|/domains)?)?$")))
-                    .withRule("admin-v1-user-discriminator-names-no-subschemas", allOf(isResponse(),
-                            messageHasKey("validation.response.body.schema.discriminator"), pathContainsRegexp("^/v1/orgs/\\{orgId\\}/users$")))
-                    .withRule("admin-v2-write-errors-declared-without-body", allOf(isResponse(), responseStatusTypeIs(StatusType.CLIENT_ERROR),
-                            messageHasKey("validation.response.body.unexpected"),
-                            pathContainsRegexp("^/v2/orgs/\\{orgId\\}/directories/\\{directoryId\\}/(groups/\\{groupId\\}/memberships|users/\\{accountId\\}/(suspend|restore))")));
-        };
+        return api.document.validator();
     }
 
     @BeforeAll

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Where the official OpenAPI documents are: system property {@code atlassian.specs.dir} (set by the
- * parent pom for surefire), else env {@code ATLASSIAN_SPECS_DIR}, else {@code ../shared/specs/atlassian}
+ * parent pom for surefire and failsafe), else env {@code ATLASSIAN_SPECS_DIR}, else {@code ../shared/specs/atlassian}
  * next to the repository root. They are read in place, never copied into the repository.
  */
 final class Specs {
@@ -36,13 +36,13 @@ final class Specs {
                 break;
             }
         }
-        throw new AssertionError("Atlassian OpenAPI specs not found. Looked in: " + String.join("; ", looked)
+        throw new IllegalStateException("Atlassian OpenAPI specs not found. Looked in: " + String.join("; ", looked)
                 + ". Set -Datlassian.specs.dir=... or ATLASSIAN_SPECS_DIR.");
     }
 
     static Path file(String name) {
         Path p = dir().resolve(name);
-        if (!Files.isRegularFile(p)) throw new AssertionError("Spec file missing: " + p);
+        if (!Files.isRegularFile(p)) throw new IllegalStateException("Spec file missing: " + p);
         return p;
     }
 }
