@@ -215,6 +215,29 @@ class TemplateContractTest {
         assertTrue(Template.resource(group).path("Properties").has("RetentionInDays"), group + " keeps logs forever");
     }
 
+    @Test
+    void theDashboardIsValidJsonOverTheStacksOwnResources() throws Exception {
+        String body = Template.resource("Dashboard").path("Properties").path("DashboardBody").asText();
+        // Every ${...} of the !Sub names a parameter, a pseudo parameter, or a resource (attribute) of this template.
+        java.util.regex.Matcher reference = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(body);
+        List<String> unknown = new ArrayList<>();
+        while (reference.find()) {
+            String name = reference.group(1).split("\\.")[0];
+            if (!name.startsWith("AWS::") && !Template.root().path("Parameters").has(name) && !Template.root().path("Resources").has(name)) {
+                unknown.add(reference.group(1));
+            }
+        }
+        assertEquals(List.of(), unknown, "dashboard references outside the template");
+        JsonNode dashboard = com.saasspend.integration.common.Json.MAPPER.readTree(body.replaceAll("\\$\\{[^}]+}", "x"));
+        assertTrue(dashboard.path("widgets").size() >= 10, "dashboard widgets");
+        String widgets = dashboard.toString();
+        for (String metric : List.of("SyncsCompleted", "SyncsFailed", "CredentialDaysLeft", "ApproximateNumberOfMessagesVisible", "5xx")) {
+            assertTrue(widgets.contains(metric), "dashboard shows " + metric);
+        }
+        Template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(function ->
+                assertTrue(body.contains("${" + function + "}"), "dashboard shows " + function));
+    }
+
     private static final java.util.Set<String> ASYNC_SOURCES = java.util.Set.of("EventBridgeRule", "Schedule", "ScheduleV2", "S3", "SNS",
             "CloudWatchEvent", "CloudWatchLogs", "IoTRule");
 
