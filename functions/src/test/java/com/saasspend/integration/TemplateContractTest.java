@@ -197,6 +197,9 @@ class TemplateContractTest {
                     .forEach(d -> integrations.add(d.path("Value").asText())));
             assertEquals(List.of("atlassian", "jira", "confluence", "trello", "bitbucket"), integrations, metric + " by every integration");
         });
+        assertEquals(com.saasspend.integration.domain.IntegrationOverview.EXPIRY_WARNING_DAYS,
+                Template.resource("CredentialsExpiringAlarm").path("Properties").path("Threshold").asInt(),
+                "the alarm fires when Settings > Integrations starts warning the admin");
         assertEquals("MetricsNamespace", Template.root().path("Globals").path("Function").path("Environment").path("Variables")
                 .path("METRICS_NAMESPACE").asText(), "the functions learn the namespace the alarms read");
     }
