@@ -35,8 +35,20 @@ public final class AwsCallGraph {
     }
 
     public Set<String> actionsReachableFrom(String handlerClassName) {
-        JavaClass handler = classes.get(handlerClassName);
         Set<String> actions = new TreeSet<>();
+        walk(handlerClassName, actions);
+        return actions;
+    }
+
+    /** The production classes whose code the handler can run (to tell, e.g., whether it reaches an index reader). */
+    public Set<String> classesReachableFrom(String handlerClassName) {
+        Set<String> owners = new TreeSet<>();
+        walk(handlerClassName, new TreeSet<>()).forEach(unit -> owners.add(unit.getOwner().getName()));
+        return owners;
+    }
+
+    private Set<JavaCodeUnit> walk(String handlerClassName, Set<String> actions) {
+        JavaClass handler = classes.get(handlerClassName);
         Set<JavaCodeUnit> visited = new HashSet<>();
         Deque<JavaCodeUnit> queue = new ArrayDeque<>(handler.getCodeUnits());
         handler.getStaticInitializer().ifPresent(queue::add);
@@ -49,7 +61,7 @@ public final class AwsCallGraph {
             unit.getMethodReferencesFromSelf().forEach(ref -> follow(ref.getTarget(), actions, queue));
             unit.getConstructorReferencesFromSelf().forEach(ref -> follow(ref.getTarget(), actions, queue));
         }
-        return actions;
+        return visited;
     }
 
     private void follow(AccessTarget.CodeUnitAccessTarget target, Set<String> actions, Deque<JavaCodeUnit> queue) {
