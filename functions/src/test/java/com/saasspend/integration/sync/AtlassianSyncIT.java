@@ -383,6 +383,71 @@ class AtlassianSyncIT {
         }
     }
 
+    private static long digestItems(Stack stack, String listing) {
+        return leftovers(stack).stream().filter(k -> k.contains(" DIGEST#" + listing + "#")).count();
+    }
+
+    private static Integration integration(Stack stack) {
+        return new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
+    }
+
+    @Test
+    void aUsersListingThatStopsAdvancingEndsInErrorAndNoTickStoresMoreDigestsThanPagesListed() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            long digests = digestItems(stack, "USERS");
+            int usersBefore = LicenseItems.users(stack.aws, TENANT).size();
+            // From its third page on, the listing answers the cursor it was sent (what stuckCursor simulates).
+            java.util.function.UnaryOperator<AtlassianOrgApi> stuck = api -> new DelegatingOrgApi(api) {
+                private int pages;
+
+                @Override
+                public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+                    Page<OrgUser> page = super.users(orgId, apiKey, cursor);
+                    return ++pages >= 3 ? new Page<>(page.items(), cursor) : page;
+                }
+            };
+            for (int tick = 1; tick <= 2; tick++) {
+                AtlassianOrgSync.Result result = sync(stack, stuck).run(TENANT, Budget.unlimited());
+                assertEquals(Outcome.FAILED, result.outcome(), "tick " + tick);
+                Integration failed = integration(stack);
+                assertEquals(IntegrationStatus.ERROR, failed.status());
+                assertTrue(failed.lastError().contains("organization users"), failed.lastError());
+                assertEquals(digests, digestItems(stack, "USERS"), "tick " + tick + ": no digest beyond the pages listed");
+                assertTrue(leftovers(stack).stream().noneMatch(k -> k.contains(" SYNCSTATE#")), "lease freed, checkpoint discarded");
+                assertEquals(usersBefore, LicenseItems.users(stack.aws, TENANT).size(), "nobody removed");
+            }
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy listing recovers");
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
+    void aCrashedRunShowsStalledInTheIntegrationsOverviewThenTheNextTickResumesIt() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtomicInteger pages = new AtomicInteger();
+            assertEquals(Outcome.CONTINUE, sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3).outcome());
+            // The continuation's invocation took the lease and was killed: its lease has just run out.
+            Instant expired = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            assertTrue(new DynamoSyncStateStore(stack.aws.dynamo, stack.aws.table)
+                    .acquire(TENANT, IntegrationType.ATLASSIAN, "killed-invocation", expired, expired.minusSeconds(300)));
+            var overview = com.saasspend.integration.testing.ApiEvents.parse(
+                    stack.call(TENANT, "GET /integrations", "/integrations", Map.of(), null).getBody());
+            var entry = overview.path("integrations").get(0);
+            assertEquals("stalled", entry.path("status").asText(), overview.toString());
+            assertEquals(expired.plus(com.saasspend.integration.domain.IntegrationOverview.SCHEDULE_EVERY),
+                    Instant.parse(entry.path("syncResumesBy").asText()));
+
+            AtlassianOrgSync.Result resumed = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, resumed.outcome());
+            assertEquals(2, resumed.run().invocations(), "resumed the run from its checkpoint, not from the start");
+            assertStoreMatchesSimulator(stack);
+            var after = com.saasspend.integration.testing.ApiEvents.parse(
+                    stack.call(TENANT, "GET /integrations", "/integrations", Map.of(), null).getBody());
+            assertEquals("connected", after.path("integrations").get(0).path("status").asText());
+        }
+    }
+
     /** An AtlassianOrgApi that forwards every call; tests override the one they act on. */
     private static class DelegatingOrgApi implements AtlassianOrgApi {
         private final AtlassianOrgApi api;
