@@ -5,6 +5,7 @@ import static com.saasspend.integration.aws.Items.s;
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 final class LeaseFencedWriter {
     /** TransactWriteItems takes 100 actions; one is the lease check. */
     private static final int CHUNK = 99;
+    /** TransactWriteItems takes 4 MB; big product groups are written in ~90 KB buckets, so split by size too. */
+    private static final long MAX_BYTES = 3_500_000;
     /** A transaction also cancels on a conflict with a concurrent write to one of its items (a reclaim): try again. */
     private static final int ATTEMPTS = 5;
 
@@ -48,25 +51,68 @@ final class LeaseFencedWriter {
      * ConditionalCheckFailedException as a plain conditional put would.
      */
     void put(List<Map<String, AttributeValue>> items, String condition, Map<String, AttributeValue> values) {
-        for (int from = 0; from < items.size(); from += CHUNK) {
-            List<TransactWriteItem> actions = new ArrayList<>();
-            actions.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                    .key(Map.of(TableKeys.PK, s(TableKeys.tenant(fence.tenantId())),
-                            TableKeys.SK, s(TableKeys.syncState(fence.type().id()))))
-                    .conditionExpression("leaseOwner = :o")
-                    .expressionAttributeValues(Map.of(":o", s(fence.owner()))).build()).build());
-            items.subList(from, Math.min(items.size(), from + CHUNK)).forEach(item -> {
-                Put.Builder put = Put.builder().tableName(table).item(item);
-                if (condition != null) {
-                    put.conditionExpression(condition).expressionAttributeValues(values);
-                }
-                actions.add(TransactWriteItem.builder().put(put.build()).build());
-            });
+        // One transaction may not touch an item twice: the last write of a key wins, as in a sequence of puts.
+        Map<String, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
+        items.forEach(item -> byKey.put(item.get(TableKeys.PK).s() + "\n" + item.get(TableKeys.SK).s(), item));
+        List<TransactWriteItem> actions = new ArrayList<>();
+        long bytes = 0;
+        for (Map<String, AttributeValue> item : byKey.values()) {
+            long size = size(item);
+            if (!actions.isEmpty() && (actions.size() == CHUNK || bytes + size > MAX_BYTES)) {
+                send(actions);
+                actions = new ArrayList<>();
+                bytes = 0;
+            }
+            Put.Builder put = Put.builder().tableName(table).item(item);
+            if (condition != null) {
+                put.conditionExpression(condition).expressionAttributeValues(values);
+            }
+            actions.add(TransactWriteItem.builder().put(put.build()).build());
+            bytes += size;
+        }
+        if (!actions.isEmpty()) {
             send(actions);
         }
     }
 
-    private void send(List<TransactWriteItem> actions) {
+    /** Roughly what DynamoDB counts: names and values, strings by their UTF-16 length (close enough below the limit). */
+    private static long size(Map<String, AttributeValue> item) {
+        long total = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            total += e.getKey().length() + size(e.getValue());
+        }
+        return total;
+    }
+
+    private static long size(AttributeValue value) {
+        if (value.s() != null) {
+            return value.s().length() * 2L;
+        }
+        if (value.n() != null) {
+            return value.n().length();
+        }
+        if (value.hasM()) {
+            return 3 + size(value.m());
+        }
+        if (value.hasL()) {
+            return 3 + value.l().stream().mapToLong(LeaseFencedWriter::size).sum();
+        }
+        return 1;
+    }
+
+    private TransactWriteItem leaseCheck() {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                .key(Map.of(TableKeys.PK, s(TableKeys.tenant(fence.tenantId())),
+                        TableKeys.SK, s(TableKeys.syncState(fence.type().id()))))
+                .conditionExpression("leaseOwner = :o")
+                .expressionAttributeValues(Map.of(":o", s(fence.owner()))).build()).build();
+    }
+
+    /** Sends the puts behind the lease check, all or nothing; answers once they are stored. */
+    private void send(List<TransactWriteItem> puts) {
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(leaseCheck());
+        actions.addAll(puts);
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(actions));
