@@ -14,7 +14,7 @@ import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.ContentHash;
-import com.saasspend.integration.domain.sync.SyncFence;
+import com.saasspend.integration.domain.sync.SyncLease;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.domain.sync.SyncStateStore;
@@ -87,24 +87,22 @@ public final class ProductSync {
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
         }
-        String owner = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        if (!state.acquire(tenantId, type, owner, now.plus(lease), now)) {
-            LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
-            return new Result(Outcome.BUSY, null);
-        }
-        Run run = new Run(tenantId, type, owner, budget);
-        try {
-            // A disconnect between the first read and the lease revoked the lease before this acquire took it anew.
-            Integration leased = integrations.find(tenantId, type).orElse(null);
-            if (leased == null || leased.status() == IntegrationStatus.DISCONNECTED
-                    || !java.util.Objects.equals(leased.connectedAt(), integration.connectedAt())) {
-                state.release(tenantId, type, owner);
+        SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, type);
+        switch (held.take(integration)) {
+            case BUSY -> {
+                LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
+                return new Result(Outcome.BUSY, null);
+            }
+            case GONE -> {
                 return new Result(Outcome.SKIPPED, null);
             }
+            case HELD -> integration = held.integration();
+        }
+        Run run = new Run(tenantId, type, held, budget);
+        try {
             // Inside the try: a failure here must free the lease too (it would otherwise hold until it expires).
-            markSyncing(leased);
-            Credential credential = new Credential(type, leased.settings(), vault.read(leased.secretName()), null);
+            held.markSyncing();
+            Credential credential = new Credential(type, integration.settings(), vault.read(integration.secretName()), null);
             return run.execute(credential);
         } catch (SyncFencedOut fenced) {
             LOG.warn("product sync lost its lease and stopped", "integration", type.id());
@@ -115,36 +113,9 @@ public final class ProductSync {
             return run.outOfTime();
         } catch (RuntimeException unexpected) {
             run.record("failed", "internal error: " + unexpected.getClass().getSimpleName());
-            recordStatus(tenantId, type, IntegrationStatus.ERROR, null,
+            held.recordStatus(IntegrationStatus.ERROR, null,
                     "The " + type.id() + " sync stopped on an internal error; it runs again at the next sync.", false);
             throw unexpected;
-        }
-    }
-
-    private void markSyncing(Integration integration) {
-        if (integration.status() == IntegrationStatus.SYNCING) {
-            return;
-        }
-        try {
-            integrations.save(integration.withStatus(IntegrationStatus.SYNCING, integration.lastError()), integration.version());
-        } catch (IntegrationStore.ConcurrentChangeException raced) {
-            // A rotation or disconnect changed the record meanwhile; the status after the run is what matters.
-        }
-    }
-
-    private void recordStatus(String tenantId, IntegrationType type, IntegrationStatus status, Instant succeededAt,
-                              String error, boolean paused) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Integration current = integrations.find(tenantId, type).orElse(null);
-            if (current == null || current.status() == IntegrationStatus.DISCONNECTED) {
-                return;
-            }
-            try {
-                integrations.save(current.afterSync(status, succeededAt, error, paused), current.version());
-                return;
-            } catch (IntegrationStore.ConcurrentChangeException raced) {
-                // A rotation or disconnect changed the record meanwhile: read it again.
-            }
         }
     }
 
@@ -159,7 +130,7 @@ public final class ProductSync {
     private final class Run {
         private final String tenantId;
         private final IntegrationType type;
-        private final String owner;
+        private final SyncLease held;
         private final Budget budget;
         private final String runId = UUID.randomUUID().toString();
         private final Instant startedAt = clock.instant();
@@ -173,12 +144,12 @@ public final class ProductSync {
         private long groupsWritten;
         private long removed;
 
-        Run(String tenantId, IntegrationType type, String owner, Budget budget) {
+        Run(String tenantId, IntegrationType type, SyncLease held, Budget budget) {
             this.tenantId = tenantId;
             this.type = type;
-            this.owner = owner;
+            this.held = held;
             this.budget = budget;
-            this.licenses = store.fencedBy(new SyncFence(tenantId, type, owner));
+            this.licenses = store.fencedBy(held.fence());
         }
 
         Result execute(Credential credential) {
@@ -199,7 +170,7 @@ public final class ProductSync {
                 licenses.putSummary(tenantId, type, hashed, now);
             }
             SyncRunRecord record = record("completed", null);
-            recordStatus(tenantId, type, IntegrationStatus.CONNECTED, now, null, false);
+            held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
             LOG.info("product sync completed", "integration", type.id(), "members", members, "membersWritten", membersWritten,
                     "groups", groups, "groupsWritten", groupsWritten, "removed", removed, "apiCalls", record.apiCalls());
             return new Result(Outcome.COMPLETED, record);
@@ -211,20 +182,12 @@ public final class ProductSync {
             return tracker;
         }
 
-        private Instant leaseRenewedAt = clock.instant();
-
         /** Between pages and inside long ones: stop when time is nearly out, and keep the lease alive. */
         private void checkTime() {
             if (budget.nearlyOut()) {
                 throw new OutOfTime();
             }
-            Instant now = clock.instant();
-            if (!now.isBefore(leaseRenewedAt.plus(SyncStateStore.RENEW_EVERY))) {
-                if (!state.renew(tenantId, type, owner, now.plus(lease))) {
-                    throw new SyncFencedOut("The product sync lost its lease.");
-                }
-                leaseRenewedAt = now;
-            }
+            held.renewIfDue();
         }
 
         /** One listing's guard, named for the admin: "Jira groups", "Bitbucket workspace members". */
@@ -417,7 +380,7 @@ public final class ProductSync {
                 default -> product + " failed during the sync (" + failure.getMessage() + "); it runs again at the next sync.";
             };
             record("failed", message);
-            recordStatus(tenantId, type, IntegrationStatus.ERROR, null, message, tokenRejected);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, tokenRejected);
             LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
             return new Result(Outcome.FAILED, null);
         }
@@ -426,7 +389,7 @@ public final class ProductSync {
             String message = "The " + label(type) + " sync ran out of time before it listed everything; what it read is "
                     + "stored, nothing was marked removed, and it runs again at the next sync.";
             record("timed-out", message);
-            recordStatus(tenantId, type, IntegrationStatus.ERROR, null, message, false);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("product sync ran out of time", "integration", type.id());
             return new Result(Outcome.FAILED, null);
         }
@@ -435,7 +398,7 @@ public final class ProductSync {
         SyncRunRecord record(String outcome, String error) {
             SyncRunRecord record = new SyncRunRecord(runId, type, startedAt, clock.instant(), outcome, members, groups,
                     membersWritten, groupsWritten, removed, apiCallCounter.getAsLong() - callsAtStart, 1, error);
-            state.finish(tenantId, type, owner, record);
+            held.finish(record);
             return record;
         }
     }

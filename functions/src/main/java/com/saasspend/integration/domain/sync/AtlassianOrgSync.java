@@ -105,32 +105,28 @@ public final class AtlassianOrgSync {
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
         }
-        String owner = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        if (!state.acquire(tenantId, IntegrationType.ATLASSIAN, owner, now.plus(lease), now)) {
-            LOG.info("another sync of this integration is running; leaving it alone");
-            return new Result(Outcome.BUSY, null);
+        SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, IntegrationType.ATLASSIAN);
+        switch (held.take(integration)) {
+            case BUSY -> {
+                LOG.info("another sync of this integration is running; leaving it alone");
+                return new Result(Outcome.BUSY, null);
+            }
+            case GONE -> {
+                return new Result(Outcome.SKIPPED, null);
+            }
+            case HELD -> integration = held.integration();
         }
-        // A disconnect (or a disconnect and a new connect) between the read above and the lease: the disconnect
-        // revoked the lease before this acquire took it anew, so only this second read can tell.
-        Integration leased = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
-        if (leased == null || leased.status() == IntegrationStatus.DISCONNECTED
-                || !Objects.equals(leased.connectedAt(), integration.connectedAt())) {
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
-            return new Result(Outcome.SKIPPED, null);
-        }
-        integration = leased;
-        SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
-                .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
-                .nextInvocation();
         Run run;
         try {
-            integration = markSyncing(integration);
-            run = new Run(tenantId, owner, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
+            SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
+                    .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
+                    .nextInvocation();
+            held.markSyncing();
+            run = new Run(tenantId, held, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
                     checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
         } catch (RuntimeException beforeStart) {
             // Nothing ran: free the lease at once rather than when it expires.
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            held.release();
             throw beforeStart;
         }
         try {
@@ -143,36 +139,10 @@ public final class AtlassianOrgSync {
             return run.fail(failure);
         } catch (RuntimeException unexpected) {
             run.saveQuietly();
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
-            recordStatus(tenantId, IntegrationStatus.ERROR, null,
+            held.release();
+            held.recordStatus(IntegrationStatus.ERROR, null,
                     "The sync stopped on an internal error; it continues at the next sync.", false);
             throw unexpected;
-        }
-    }
-
-    private Integration markSyncing(Integration integration) {
-        if (integration.status() == IntegrationStatus.SYNCING) {
-            return integration;
-        }
-        try {
-            return integrations.save(integration.withStatus(IntegrationStatus.SYNCING, integration.lastError()), integration.version());
-        } catch (IntegrationStore.ConcurrentChangeException e) {
-            return integration;
-        }
-    }
-
-    private void recordStatus(String tenantId, IntegrationStatus status, Instant succeededAt, String error, boolean paused) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Integration current = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
-            if (current == null || current.status() == IntegrationStatus.DISCONNECTED) {
-                return;
-            }
-            try {
-                integrations.save(current.afterSync(status, succeededAt, error, paused), current.version());
-                return;
-            } catch (IntegrationStore.ConcurrentChangeException raced) {
-                // A rotation or disconnect changed the record meanwhile: read it again.
-            }
         }
     }
 
@@ -186,7 +156,7 @@ public final class AtlassianOrgSync {
     /** One invocation's share of a run. */
     private final class Run {
         private final String tenantId;
-        private final String owner;
+        private final SyncLease held;
         private final String orgId;
         private final String apiKey;
         private final long callsAtStart;
@@ -199,22 +169,21 @@ public final class AtlassianOrgSync {
         private final LicenseStore licenses;
         /** The guard of the listing being paged (groups or users), seeded from the checkpoint; null before the first page. */
         private PagingGuard guard;
-        private Instant leaseRenewedAt = clock.instant();
         private Budget budget = Budget.unlimited();
         /** Checkpoints advanced by this invocation. */
         private int advanced;
 
-        Run(String tenantId, String owner, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
+        Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
             int inactivityDays) {
             this.tenantId = tenantId;
-            this.owner = owner;
+            this.held = held;
             this.orgId = orgId;
             this.apiKey = apiKey;
             this.checkpoint = checkpoint;
             this.callsAtStart = callsAtStart;
             this.callsBefore = checkpoint.apiCalls();
             this.inactivityDays = inactivityDays;
-            this.licenses = store.fencedBy(new SyncFence(tenantId, IntegrationType.ATLASSIAN, owner));
+            this.licenses = store.fencedBy(held.fence());
         }
 
         private long apiCalls() {
@@ -252,7 +221,7 @@ public final class AtlassianOrgSync {
                         + "again from the beginning at the next sync.");
             }
             save();
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            held.release();
             LOG.info("sync continues in the next invocation", "phase", checkpoint.phase(), "page", checkpoint.page());
             return new Result(Outcome.CONTINUE, null);
         }
@@ -272,13 +241,7 @@ public final class AtlassianOrgSync {
             if (advanced > 0 && budget.nearlyOut()) {
                 throw new OutOfTime();
             }
-            Instant now = clock.instant();
-            if (!now.isBefore(leaseRenewedAt.plus(SyncStateStore.RENEW_EVERY))) {
-                if (!state.renew(tenantId, IntegrationType.ATLASSIAN, owner, now.plus(lease))) {
-                    throw new SyncFencedOut("The sync lost its lease.");
-                }
-                leaseRenewedAt = now;
-            }
+            held.renewIfDue();
         }
 
         private void syncProducts() {
@@ -402,8 +365,8 @@ public final class AtlassianOrgSync {
             SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
                     now, "completed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten(), removedUsers + removedGroups, calls, checkpoint.invocations(), null);
-            state.finish(tenantId, IntegrationType.ATLASSIAN, owner, record);
-            recordStatus(tenantId, IntegrationStatus.CONNECTED, now, null, false);
+            held.finish(record);
+            held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
             LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
                     "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);
             return new Result(Outcome.COMPLETED, record);
@@ -491,7 +454,7 @@ public final class AtlassianOrgSync {
                         + " Nothing was removed; the sync starts again from the beginning at the next sync.");
             }
             saveQuietly();
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            held.release();
             boolean keyRejected = failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED;
             String message = switch (failure.kind()) {
                 case UNAUTHORIZED -> "Atlassian rejected the organization API key (revoked or expired). Syncing is paused: "
@@ -501,7 +464,7 @@ public final class AtlassianOrgSync {
                 case RATE_LIMITED -> "Atlassian kept rate limiting the sync; it continues where it stopped at the next sync.";
                 default -> "Atlassian failed during the sync (" + failure.getMessage() + "); it continues where it stopped at the next sync.";
             };
-            recordStatus(tenantId, IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
             LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
             return new Result(Outcome.FAILED, null);
         }
@@ -515,8 +478,8 @@ public final class AtlassianOrgSync {
             SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
                     now, "failed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten(), 0, apiCalls(), checkpoint.invocations(), message);
-            state.finish(tenantId, IntegrationType.ATLASSIAN, owner, record);
-            recordStatus(tenantId, IntegrationStatus.ERROR, null, message, false);
+            held.finish(record);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("sync ended in error", "phase", checkpoint.phase(), "page", checkpoint.page());
             return new Result(Outcome.FAILED, record);
         }
@@ -536,11 +499,7 @@ public final class AtlassianOrgSync {
         private void save() {
             SyncCheckpoint withCalls = checkpoint.withProgress(checkpoint.counts(), apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten(), checkpoint.usersSeen(), checkpoint.groupsSeen());
-            Instant now = clock.instant();
-            if (!state.save(tenantId, IntegrationType.ATLASSIAN, owner, withCalls, now.plus(lease))) {
-                throw new SyncFencedOut("The sync lease was lost: the integration was disconnected or another invocation took over.");
-            }
-            leaseRenewedAt = now;
+            held.save(withCalls);
         }
 
         void saveQuietly() {
