@@ -141,10 +141,12 @@ public final class DynamoSyncStateStore implements SyncStateStore {
             // Keep the checkpoint for the continuation; drop only the lease.
         }
         try {
+            // leaseUntil becomes when it was given back: the Integrations page tells a continuation on its way
+            // from a run nobody resumed.
             dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, type))
-                    .updateExpression("REMOVE leaseOwner, leaseUntil")
+                    .updateExpression("REMOVE leaseOwner SET leaseUntil = :now")
                     .conditionExpression("leaseOwner = :o")
-                    .expressionAttributeValues(Map.of(":o", s(owner))));
+                    .expressionAttributeValues(Map.of(":o", s(owner), ":now", n(Instant.now().toEpochMilli()))));
         } catch (ConditionalCheckFailedException notOurs) {
             // Nothing to release.
         }

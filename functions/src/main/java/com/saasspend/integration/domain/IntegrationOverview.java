@@ -1,6 +1,7 @@
 package com.saasspend.integration.domain;
 
 import com.saasspend.integration.domain.sync.SyncLeases;
+import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,13 +56,16 @@ public record IntegrationOverview(List<Entry> integrations, boolean reclaimEnabl
         return new IntegrationOverview(entries, missing.isEmpty(), missing);
     }
 
-    /** When a stalled run resumes at the latest; null when its lease is held (it is really syncing). */
+    /**
+     * When a stalled run resumes at the latest: the first scheduled tick after nobody worked on it any more. Null
+     * while it is really syncing: its lease is held, or it was given back moments ago for a continuation.
+     */
     private static Instant stalledUntil(Optional<SyncLeases.Lease> lease, Instant now) {
-        if (lease.isPresent() && lease.get().heldAt(now)) {
+        Instant idleSince = lease.isEmpty() ? now : lease.get().idleSince(now, SyncStateStore.LEASE);
+        if (lease.isPresent() && idleSince == null) {
             return null;
         }
-        Instant expired = lease.map(SyncLeases.Lease::until).orElse(null);
-        Instant firstTickAfter = expired == null ? now.plus(SCHEDULE_EVERY) : expired.plus(SCHEDULE_EVERY);
+        Instant firstTickAfter = idleSince == null ? now.plus(SCHEDULE_EVERY) : idleSince.plus(SCHEDULE_EVERY);
         return firstTickAfter.isBefore(now) ? now.plus(SCHEDULE_EVERY) : firstTickAfter;
     }
 

@@ -240,6 +240,19 @@ class AtlassianOrgSyncTest {
         assertNull(overviewEntry().syncResumesBy());
     }
 
+    @Test
+    void aContinuationOnItsWayIsSyncingAndOneNeverDeliveredIsStalledUntilTheNextTick() {
+        assertEquals(Outcome.CONTINUE, run(() -> true).outcome());
+        Instant releasedAt = clock.instant();
+        assertEquals("syncing", overviewEntry().status(), "the continuation event is on its way");
+
+        clock.advance(SyncStateStore.LEASE.plusSeconds(1));
+        IntegrationOverview.Entry stalled = overviewEntry();
+        assertEquals("stalled", stalled.status(), "no invocation took the continuation");
+        assertEquals(releasedAt.plus(SyncStateStore.LEASE).plus(IntegrationOverview.SCHEDULE_EVERY), stalled.syncResumesBy());
+        assertEquals(Outcome.COMPLETED, runToEnd(Budget.unlimited()).outcome());
+    }
+
     private IntegrationOverview.Entry overviewEntry() {
         return service.overview(TENANT).integrations().get(0);
     }

@@ -91,7 +91,7 @@ public final class InMemorySyncState implements SyncStateStore {
                 items.remove(key);
             } else {
                 item.owner = null;
-                item.until = null;
+                item.until = clock.instant();
             }
         }
     }
