@@ -8,6 +8,7 @@ import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseDataEraser;
+import com.saasspend.integration.aws.DynamoSyncStateStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
@@ -50,6 +51,7 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
                 new OrgAdminClient(http, endpoints),
                 new ProductAccessClient(http, endpoints),
                 new DynamoLicenseDataEraser(dynamo, table),
+                new DynamoSyncStateStore(dynamo, table),
                 clock);
     }
 

@@ -25,19 +25,26 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
         this.writer = new BatchWriter(dynamo, table);
     }
 
+    /**
+     * Revokes the lease of every sync of the tenant first (a running sync's writes check it, so from here on they are
+     * refused), then deletes the partition with strongly consistent reads, so whatever a sync wrote before the
+     * revocation is seen and deleted too.
+     */
     @Override
     public void eraseSyncedData(String tenantId) {
+        for (IntegrationType type : IntegrationType.values()) {
+            deleteSyncState(tenantId, type.id());
+        }
         deleteWhere(tenantId, null);
-        // The sync's checkpoint describes data that no longer exists.
-        deleteSyncState(tenantId, "atlassian");
     }
 
     @Override
     public void eraseProductData(String tenantId, IntegrationType product) {
-        deleteWhere(tenantId, "PRODUCTSYNC#" + product.id() + "#");
         deleteSyncState(tenantId, product.id());
+        deleteWhere(tenantId, "PRODUCTSYNC#" + product.id() + "#");
     }
 
+    /** The sync's checkpoint and lease: the checkpoint describes data about to be erased, the lease fences its writes. */
     private void deleteSyncState(String tenantId, String typeId) {
         dynamo.deleteItem(r -> r.tableName(table).key(Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)),
                 TableKeys.SK, s(TableKeys.syncState(typeId)))));
@@ -46,7 +53,7 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
     /** Deletes the license partition's items, all of them or those whose sort key starts with {@code prefix}. */
     private void deleteWhere(String tenantId, String prefix) {
         List<WriteRequest> deletes = new ArrayList<>();
-        dynamo.queryPaginator(r -> r.tableName(table)
+        dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
                         .keyConditionExpression(prefix == null ? "pk = :pk" : "pk = :pk AND begins_with(sk, :p)")
                         .projectionExpression("pk, sk")
                         .expressionAttributeValues(prefix == null ? Map.of(":pk", s(TableKeys.licenses(tenantId)))

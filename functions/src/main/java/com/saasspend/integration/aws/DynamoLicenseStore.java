@@ -10,6 +10,7 @@ import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.PageDigest;
 import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,14 +36,48 @@ public final class DynamoLicenseStore implements LicenseStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
-    private final Map<String, AtomicLong> written = new HashMap<>();
+    private final Map<String, AtomicLong> written;
+    /** Null: writes are not fenced (reclaim, user refresh); otherwise every creating write checks the sync lease. */
+    private final LeaseFencedWriter fenced;
 
     public DynamoLicenseStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
+        this.written = new HashMap<>();
+        this.fenced = null;
         for (String kind : List.of("user", "group", "product", "digest", "summary", "removed")) {
             written.put(kind, new AtomicLong());
+        }
+    }
+
+    private DynamoLicenseStore(DynamoLicenseStore unfenced, SyncFence fence) {
+        this.dynamo = unfenced.dynamo;
+        this.table = unfenced.table;
+        this.writer = unfenced.writer;
+        this.written = unfenced.written;
+        this.fenced = new LeaseFencedWriter(dynamo, table, fence);
+    }
+
+    @Override
+    public LicenseStore fencedBy(SyncFence fence) {
+        return new DynamoLicenseStore(fenced == null ? this : new DynamoLicenseStore(dynamo, table), fence);
+    }
+
+    /** Puts items that may create new ones: fenced by the sync lease when this store is. */
+    private void putAll(List<Map<String, AttributeValue>> items) {
+        if (fenced != null) {
+            fenced.put(items);
+        } else {
+            writer.write(items.stream().map(BatchWriter::put).toList());
+        }
+    }
+
+    private void putOne(Map<String, AttributeValue> item) {
+        if (fenced != null) {
+            fenced.put(List.of(item));
+        } else {
+            dynamo.putItem(r -> r.tableName(table).item(item));
         }
     }
 
@@ -71,8 +106,7 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
-        Map<String, AttributeValue> item = DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest);
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        putOne(DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest));
         written.get("digest").incrementAndGet();
     }
 
@@ -115,21 +149,21 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
-        List<WriteRequest> puts = new ArrayList<>();
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (Hashed<OrgUser> hashed : users) {
-            puts.add(BatchWriter.put(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt)));
+            puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
         }
-        writer.write(puts);
+        putAll(puts);
         written.get("user").addAndGet(puts.size());
     }
 
     @Override
     public void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt) {
-        List<WriteRequest> puts = new ArrayList<>();
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (Hashed<OrgGroup> hashed : groups) {
-            puts.add(BatchWriter.put(GroupItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt)));
+            puts.add(GroupItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
         }
-        writer.write(puts);
+        putAll(puts);
         written.get("group").addAndGet(puts.size());
     }
 
@@ -158,7 +192,7 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt) {
-        List<WriteRequest> puts = new ArrayList<>();
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (ProductInstance p : products) {
             Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "PRODUCT#" + p.id()));
             item.put("kind", s("product"));
@@ -173,9 +207,9 @@ public final class DynamoLicenseStore implements LicenseStore {
                 item.put("usage", Items.n(p.usage()));
             }
             item.put("syncedAt", s(syncedAt.toString()));
-            puts.add(BatchWriter.put(item));
+            puts.add(item);
         }
-        writer.write(puts);
+        putAll(puts);
         written.get("product").addAndGet(puts.size());
     }
 
@@ -185,18 +219,90 @@ public final class DynamoLicenseStore implements LicenseStore {
     }
 
     @Override
-    public void putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at) {
+    public boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
+                              long expectedAdjustments) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "SUMMARY"));
+        item.put("kind", s("summary"));
+        item.put("products", countsItem(counts));
+        item.put("inactivityDays", Items.n(inactivityDays));
+        item.put("computedAt", s(at.toString()));
+        // The counter carries on, so an adjustment after this write is seen by the next sync's condition too.
+        item.put("adjustments", Items.n(expectedAdjustments));
+        String condition = expectedAdjustments == 0 ? "attribute_not_exists(adjustments) OR adjustments = :n" : "adjustments = :n";
+        Map<String, AttributeValue> values = Map.of(":n", Items.n(expectedAdjustments));
+        try {
+            if (fenced != null) {
+                fenced.put(List.of(item), condition, values);
+            } else {
+                dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(condition).expressionAttributeValues(values));
+            }
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException adjustedMeanwhile) {
+            return false;
+        }
+        written.get("summary").incrementAndGet();
+        return true;
+    }
+
+    @Override
+    public long summaryAdjustments(String tenantId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, "SUMMARY")).projectionExpression("adjustments")).item();
+        return item == null ? 0 : Items.num(item, "adjustments", 0);
+    }
+
+    private static AttributeValue countsItem(Map<String, ProductCounts> counts) {
         Map<String, AttributeValue> byProduct = new HashMap<>();
         counts.forEach((resourceId, c) -> byProduct.put(resourceId, AttributeValue.fromM(Map.of(
                 "assigned", Items.n(c.assigned()), "active", Items.n(c.active()),
                 "inactive", Items.n(c.inactive()), "neverUsed", Items.n(c.neverUsed())))));
-        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "SUMMARY"));
-        item.put("kind", s("summary"));
-        item.put("products", AttributeValue.fromM(byProduct));
-        item.put("inactivityDays", Items.n(inactivityDays));
-        item.put("computedAt", s(at.toString()));
+        return AttributeValue.fromM(byProduct);
+    }
+
+    private static Map<String, ProductCounts> counts(AttributeValue products) {
+        Map<String, ProductCounts> counts = new HashMap<>();
+        if (products != null && products.hasM()) {
+            products.m().forEach((resourceId, c) -> counts.put(resourceId, new ProductCounts(Items.num(c.m(), "assigned", 0),
+                    Items.num(c.m(), "active", 0), Items.num(c.m(), "inactive", 0), Items.num(c.m(), "neverUsed", 0))));
+        }
+        return counts;
+    }
+
+    private static String seatAdjustmentKey(long epochMillis) {
+        return String.format(Locale.ROOT, "%s%013d", SEAT_ADJUSTMENT, epochMillis);
+    }
+
+    /** {@code SEATADJ#<epoch millis, 13 digits>#<id>}: sorts by time, so a range query reads those since a run began. */
+    private static final String SEAT_ADJUSTMENT = "SEATADJ#";
+
+    @Override
+    public void adjustSeats(String tenantId, String accountId, Map<String, ProductCounts> delta, Instant at) {
+        if (delta.isEmpty()) {
+            return;
+        }
+        // Recorded before the summary is adjusted: a crash in between makes a sync apply it (the seat is freed at
+        // Atlassian already), never lose it.
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId,
+                seatAdjustmentKey(at.toEpochMilli()) + "#" + java.util.UUID.randomUUID()));
+        item.put("kind", s("seatAdjustment"));
+        item.put("accountId", s(accountId));
+        item.put("products", countsItem(delta));
+        item.put("at", s(at.toString()));
+        item.put("expiresAt", Items.n(at.plusSeconds(24 * 3600).getEpochSecond()));
         dynamo.putItem(r -> r.tableName(table).item(item));
-        written.get("summary").incrementAndGet();
+        adjustSummary(tenantId, delta, at);
+    }
+
+    @Override
+    public List<SeatAdjustment> seatAdjustmentsSince(String tenantId, Instant since) {
+        List<SeatAdjustment> adjustments = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)),
+                                ":from", s(seatAdjustmentKey(since.toEpochMilli())), ":to", s(SEAT_ADJUSTMENT + "~"))))
+                .items()
+                .forEach(item -> adjustments.add(new SeatAdjustment(str(item, "accountId"), counts(item.get("products")),
+                        Instant.parse(str(item, "at")))));
+        return adjustments;
     }
 
     @Override
@@ -256,21 +362,23 @@ public final class DynamoLicenseStore implements LicenseStore {
             try {
                 dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))
                         .updateExpression("SET #p.#r.assigned = #p.#r.assigned + :a, #p.#r.active = #p.#r.active + :c, "
-                                + "#p.#r.inactive = #p.#r.inactive + :i, #p.#r.neverUsed = #p.#r.neverUsed + :n, adjustedAt = :at")
+                                + "#p.#r.inactive = #p.#r.inactive + :i, #p.#r.neverUsed = #p.#r.neverUsed + :n, adjustedAt = :at, "
+                                + "adjustments = if_not_exists(adjustments, :zero) + :one")
                         .conditionExpression("attribute_exists(#p.#r)")
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(Map.of(":a", Items.n(d.assigned()), ":c", Items.n(d.active()),
-                                ":i", Items.n(d.inactive()), ":n", Items.n(d.neverUsed()), ":at", s(at.toString()))));
+                                ":i", Items.n(d.inactive()), ":n", Items.n(d.neverUsed()), ":at", s(at.toString()),
+                                ":zero", Items.n(0), ":one", Items.n(1))));
             } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException noEntry) {
                 try {
                     dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))
-                            .updateExpression("SET #p.#r = :counts, adjustedAt = :at")
+                            .updateExpression("SET #p.#r = :counts, adjustedAt = :at, adjustments = if_not_exists(adjustments, :zero) + :one")
                             .conditionExpression("attribute_exists(#p) AND attribute_not_exists(#p.#r)")
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(Map.of(":counts", AttributeValue.fromM(Map.of(
                                     "assigned", Items.n(Math.max(0, d.assigned())), "active", Items.n(Math.max(0, d.active())),
                                     "inactive", Items.n(Math.max(0, d.inactive())), "neverUsed", Items.n(Math.max(0, d.neverUsed())))),
-                                    ":at", s(at.toString()))));
+                                    ":at", s(at.toString()), ":zero", Items.n(0), ":one", Items.n(1))));
                 } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException noSummary) {
                     // No summary yet (first sync still running) or the entry appeared meanwhile: the sync's count stands.
                 }

@@ -20,6 +20,7 @@ import com.saasspend.integration.domain.products.ProductSummary;
 import com.saasspend.integration.domain.products.TrelloMember;
 import com.saasspend.integration.domain.sync.ContentHash;
 import com.saasspend.integration.domain.sync.PageDigest;
+import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,12 +62,45 @@ public final class DynamoProductStore implements ProductStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
-    private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> written;
+    /** Null: unfenced; otherwise every write that may create an item checks the product sync's lease. */
+    private final LeaseFencedWriter fenced;
 
     public DynamoProductStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
+        this.written = new ConcurrentHashMap<>();
+        this.fenced = null;
+    }
+
+    private DynamoProductStore(DynamoProductStore unfenced, SyncFence fence) {
+        this.dynamo = unfenced.dynamo;
+        this.table = unfenced.table;
+        this.writer = unfenced.writer;
+        this.written = unfenced.written;
+        this.fenced = new LeaseFencedWriter(dynamo, table, fence);
+    }
+
+    @Override
+    public ProductStore fencedBy(SyncFence fence) {
+        return new DynamoProductStore(fenced == null ? this : new DynamoProductStore(dynamo, table), fence);
+    }
+
+    private void putAll(List<Map<String, AttributeValue>> items) {
+        if (fenced != null) {
+            fenced.put(items);
+        } else {
+            writer.write(items.stream().map(BatchWriter::put).toList());
+        }
+    }
+
+    private void putOne(Map<String, AttributeValue> item) {
+        if (fenced != null) {
+            fenced.put(List.of(item));
+        } else {
+            dynamo.putItem(r -> r.tableName(table).item(item));
+        }
     }
 
     /** Items written so far of one kind: role, group, groupMembers, trelloMember, bitbucketMember, digest, summary, removed. */
@@ -136,7 +170,7 @@ public final class DynamoProductStore implements ProductStore {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, digestPrefix(listing) + pageNumber(page)));
         item.put("kind", s("productDigest"));
         DigestItems.write(item, digest);
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        putOne(item);
         count("digest", 1);
     }
 
@@ -186,7 +220,7 @@ public final class DynamoProductStore implements ProductStore {
 
     @Override
     public void putRoles(String tenantId, List<Hashed<JiraRole>> roles, Instant syncedAt) {
-        List<WriteRequest> puts = new ArrayList<>();
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (Hashed<JiraRole> hashed : roles) {
             JiraRole role = hashed.item();
             Map<String, AttributeValue> item = newItem(tenantId, itemKey(ProductListing.JIRA_ROLES, role.key()), "jiraRole", hashed.hash(), syncedAt);
@@ -202,9 +236,9 @@ public final class DynamoProductStore implements ProductStore {
             item.put("hasUnlimitedSeats", AttributeValue.fromBool(role.hasUnlimitedSeats()));
             item.put("groups", groupRefs(role.groups()));
             item.put("defaultGroups", groupRefs(role.defaultGroups()));
-            puts.add(BatchWriter.put(item));
+            puts.add(item);
         }
-        writer.write(puts);
+        putAll(puts);
         count("role", puts.size());
     }
 
@@ -240,7 +274,8 @@ public final class DynamoProductStore implements ProductStore {
         header.put("memberCount", n(group.memberIds().size()));
         header.put("inactiveCount", n(group.inactiveMemberIds().size()));
         int chunks = group.memberIds().size() <= CHUNK ? 0 : bucketsFor(group.memberIds().size());
-        List<WriteRequest> writes = new ArrayList<>();
+        List<Map<String, AttributeValue>> writes = new ArrayList<>();
+        List<WriteRequest> deletes = new ArrayList<>();
         if (chunks == 0) {
             header.put("members", s(String.join("\n", group.memberIds())));
             header.put("inactiveMembers", s(String.join("\n", group.inactiveMemberIds())));
@@ -262,17 +297,18 @@ public final class DynamoProductStore implements ProductStore {
                 chunk.put("kind", s("productGroupMembers"));
                 chunk.put("members", s(String.join("\n", members.get(b))));
                 chunk.put("inactiveMembers", s(String.join("\n", inactive.get(b))));
-                writes.add(BatchWriter.put(chunk));
+                writes.add(chunk);
             }
             header.put("chunkHashes", AttributeValue.fromL(hashes));
         }
         header.put("memberChunks", n(chunks));
         for (int b = chunks; b < oldChunks; b++) {
-            writes.add(BatchWriter.delete(key(tenantId, chunkKey(listing, group.id(), b))));
+            deletes.add(BatchWriter.delete(key(tenantId, chunkKey(listing, group.id(), b))));
         }
-        writer.write(writes);
-        count("groupMembers", writes.size());
-        dynamo.putItem(r -> r.tableName(table).item(header));
+        putAll(writes);
+        writer.write(deletes);
+        count("groupMembers", writes.size() + deletes.size());
+        putOne(header);
         count("group", 1);
     }
 
@@ -298,7 +334,7 @@ public final class DynamoProductStore implements ProductStore {
 
     @Override
     public void putTrelloMembers(String tenantId, List<Hashed<TrelloMember>> members, Instant syncedAt) {
-        List<WriteRequest> puts = new ArrayList<>();
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (Hashed<TrelloMember> hashed : members) {
             TrelloMember m = hashed.item();
             Map<String, AttributeValue> item = newItem(tenantId, itemKey(ProductListing.TRELLO_MEMBERS, m.id()), "trelloMember", hashed.hash(), syncedAt);
@@ -312,15 +348,15 @@ public final class DynamoProductStore implements ProductStore {
             item.put("managed", AttributeValue.fromBool(m.managed()));
             item.put("admin", AttributeValue.fromBool(m.admin()));
             putIfPresent(item, "lastActiveAt", m.lastActiveAt());
-            puts.add(BatchWriter.put(item));
+            puts.add(item);
         }
-        writer.write(puts);
+        putAll(puts);
         count("trelloMember", puts.size());
     }
 
     @Override
     public void putBitbucketMembers(String tenantId, List<Hashed<BitbucketMember>> members, Instant syncedAt) {
-        List<WriteRequest> puts = new ArrayList<>();
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (Hashed<BitbucketMember> hashed : members) {
             BitbucketMember m = hashed.item();
             Map<String, AttributeValue> item = newItem(tenantId, itemKey(ProductListing.BITBUCKET_MEMBERS, m.uuid()), "bitbucketMember", hashed.hash(), syncedAt);
@@ -329,9 +365,9 @@ public final class DynamoProductStore implements ProductStore {
             putIfPresent(item, "displayName", m.displayName());
             putIfPresent(item, "nickname", m.nickname());
             putIfPresent(item, "permission", m.permission());
-            puts.add(BatchWriter.put(item));
+            puts.add(item);
         }
-        writer.write(puts);
+        putAll(puts);
         count("bitbucketMember", puts.size());
     }
 
@@ -370,7 +406,7 @@ public final class DynamoProductStore implements ProductStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        putOne(item);
         count("summary", 1);
     }
 

@@ -80,6 +80,30 @@ public final class DynamoSyncStateStore implements SyncStateStore {
     }
 
     @Override
+    public boolean renew(String tenantId, IntegrationType type, String owner, Instant leaseUntil) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, type))
+                    .updateExpression("SET leaseUntil = :u")
+                    .conditionExpression("leaseOwner = :o")
+                    .expressionAttributeValues(Map.of(":u", n(leaseUntil.toEpochMilli()), ":o", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Lease> lease(String tenantId, IntegrationType type) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, type))
+                .projectionExpression("leaseOwner, leaseUntil, #c").expressionAttributeNames(Map.of("#c", "checkpoint"))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        long until = Items.num(item, "leaseUntil", -1);
+        return Optional.of(new Lease(str(item, "leaseOwner"), until < 0 ? null : Instant.ofEpochMilli(until)));
+    }
+
+    @Override
     public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TableKeys.PK, s(TableKeys.tenant(tenantId)));
@@ -107,10 +131,22 @@ public final class DynamoSyncStateStore implements SyncStateStore {
     @Override
     public void release(String tenantId, IntegrationType type, String owner) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, type))
-                    .updateExpression("REMOVE leaseOwner, leaseUntil")
-                    .conditionExpression("leaseOwner = :o")
+            // No checkpoint to keep (a run that did not start): leave no item behind.
+            dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, type))
+                    .conditionExpression("leaseOwner = :o AND attribute_not_exists(#c)")
+                    .expressionAttributeNames(Map.of("#c", "checkpoint"))
                     .expressionAttributeValues(Map.of(":o", s(owner))));
+            return;
+        } catch (ConditionalCheckFailedException hasCheckpointOrNotOurs) {
+            // Keep the checkpoint for the continuation; drop only the lease.
+        }
+        try {
+            // leaseUntil becomes when it was given back: the Integrations page tells a continuation on its way
+            // from a run nobody resumed.
+            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, type))
+                    .updateExpression("REMOVE leaseOwner SET leaseUntil = :now")
+                    .conditionExpression("leaseOwner = :o")
+                    .expressionAttributeValues(Map.of(":o", s(owner), ":now", n(Instant.now().toEpochMilli()))));
         } catch (ConditionalCheckFailedException notOurs) {
             // Nothing to release.
         }

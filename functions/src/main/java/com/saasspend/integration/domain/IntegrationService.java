@@ -3,6 +3,7 @@ package com.saasspend.integration.domain;
 import com.saasspend.integration.domain.IntegrationStore.ConcurrentChangeException;
 import com.saasspend.integration.domain.ProductAccessCheck.VerifiedProduct;
 import com.saasspend.integration.domain.Refusal.Kind;
+import com.saasspend.integration.domain.sync.SyncLeases;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,16 +26,19 @@ public final class IntegrationService {
     private final AtlassianOrgApi orgApi;
     private final ProductAccessCheck productCheck;
     private final LicenseDataEraser eraser;
+    private final SyncLeases syncLeases;
     private final Clock clock;
 
     public IntegrationService(IntegrationStore store, CredentialVault vault, SyncRequester syncRequester,
-                              AtlassianOrgApi orgApi, ProductAccessCheck productCheck, LicenseDataEraser eraser, Clock clock) {
+                              AtlassianOrgApi orgApi, ProductAccessCheck productCheck, LicenseDataEraser eraser,
+                              SyncLeases syncLeases, Clock clock) {
         this.store = store;
         this.vault = vault;
         this.syncRequester = syncRequester;
         this.orgApi = orgApi;
         this.productCheck = productCheck;
         this.eraser = eraser;
+        this.syncLeases = syncLeases;
         this.clock = clock;
     }
 
@@ -42,7 +46,7 @@ public final class IntegrationService {
     public record Connected(Integration integration, boolean created) {}
 
     public IntegrationOverview overview(String tenantId) {
-        return IntegrationOverview.of(store.list(tenantId), LocalDate.now(clock));
+        return IntegrationOverview.of(store.list(tenantId), clock.instant(), type -> syncLeases.lease(tenantId, type));
     }
 
     public Connected connect(String tenantId, String actor, Credential credential) {

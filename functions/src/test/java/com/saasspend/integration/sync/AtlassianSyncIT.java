@@ -8,6 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.atlassian.sim.World;
+import com.saasspend.integration.atlassian.AtlassianEndpoints;
+import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.OrgAdminClient;
+import com.saasspend.integration.atlassian.RetrySettings;
+import com.saasspend.integration.aws.DynamoSyncStateStore;
+import com.saasspend.integration.aws.DynamoTenantSettingsStore;
+import com.saasspend.integration.aws.SecretsManagerVault;
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.sync.SeatDelta;
+import com.saasspend.integration.domain.sync.SyncStateStore;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseStore;
 import com.saasspend.integration.domain.Integration;
@@ -268,6 +282,233 @@ class AtlassianSyncIT {
             assertEquals(Outcome.COMPLETED, sync.run(TENANT, secondStartsMidway).outcome());
             assertStoreMatchesSimulator(stack);
             assertEquals(0, new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table).written("user"));
+        }
+    }
+
+    /** The production wiring of the org sync with the Atlassian API wrapped, so a test can act at an exact point. */
+    private static AtlassianOrgSync sync(Stack stack, java.util.function.UnaryOperator<AtlassianOrgApi> wrap) {
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(stack.env));
+        var dynamo = stack.aws.dynamo;
+        String table = stack.aws.table;
+        return new AtlassianOrgSync(wrap.apply(new OrgAdminClient(http, AtlassianEndpoints.from(stack.env))),
+                new DynamoLicenseStore(dynamo, table), new DynamoSyncStateStore(dynamo, table),
+                new DynamoIntegrationStore(dynamo, table),
+                new SecretsManagerVault(stack.aws.secrets, stack.aws.secretPrefix, Clock.systemUTC()), http::calls,
+                Clock.systemUTC(), SyncStateStore.LEASE, new DynamoTenantSettingsStore(dynamo, table));
+    }
+
+    /** Every item of the tenant's license partition, and the tenant partition's sync state items. */
+    private static List<String> leftovers(Stack stack) {
+        List<String> keys = new ArrayList<>();
+        for (String pk : List.of("TENANT#" + TENANT + "#LICENSES", "TENANT#" + TENANT)) {
+            stack.aws.dynamo.queryPaginator(r -> r.tableName(stack.aws.table).consistentRead(true)
+                            .keyConditionExpression("pk = :pk")
+                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))))
+                    .items().forEach(item -> keys.add(pk + " " + item.get("sk").s()));
+        }
+        // Kept on purpose after a disconnect: reclaim audit, idempotency keys, settings, run history.
+        keys.removeIf(k -> k.matches("TENANT#" + TENANT + " (RECLAIM|IDEMPOTENCY|SETTINGS|SYNCRUN).*"));
+        return keys;
+    }
+
+    @Test
+    void aDisconnectRacingASyncBetweenAPageFetchAndItsWriteLeavesZeroItemsOfTheOrg() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtomicInteger usersPages = new AtomicInteger();
+            AtlassianOrgSync racing = sync(stack, api -> new DelegatingOrgApi(api) {
+                @Override
+                public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+                    Page<OrgUser> page = super.users(orgId, apiKey, cursor);
+                    if (usersPages.incrementAndGet() == 3) {
+                        // The admin disconnects after the sync fetched its third page of users, before it writes it.
+                        var answer = stack.call(TENANT, "DELETE /integrations/{type}", "/integrations/atlassian",
+                                Map.of("type", "atlassian"), null);
+                        assertEquals(200, answer.getStatusCode(), answer.getBody());
+                    }
+                    return page;
+                }
+            });
+            assertEquals(Outcome.FENCED, racing.run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(3, usersPages.get(), "the sync stopped at the page it could not write");
+            assertEquals(List.of(), leftovers(stack), "no license item, checkpoint or lease of the org is left");
+            assertTrue(LicenseItems.users(stack.aws, TENANT).isEmpty());
+            assertEquals(Outcome.SKIPPED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+        }
+    }
+
+    @Test
+    void aReclaimDuringASyncKeepsItsFreedSeatsInTheSummary() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            DynamoLicenseStore licenses = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
+            World world = stack.sim.world();
+            AtomicInteger usersPages = new AtomicInteger();
+            AtomicInteger freed = new AtomicInteger();
+            List<String> firstPage = new ArrayList<>();
+            AtlassianOrgSync sync = sync(stack, api -> new DelegatingOrgApi(api) {
+                @Override
+                public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+                    Page<OrgUser> page = super.users(orgId, apiKey, cursor);
+                    if (usersPages.incrementAndGet() == 1) {
+                        page.items().forEach(u -> firstPage.add(u.accountId()));
+                    }
+                    if (usersPages.get() == 3) {
+                        // A reclaim of a user on the first page (read already by this run): Atlassian first, then
+                        // the stored user and the seat counts, as ReclaimService does.
+                        String accountId = firstPage.stream().filter(id -> {
+                            var stored = licenses.user(TENANT, id);
+                            return stored.isPresent() && !stored.get().item().products().isEmpty()
+                                    && !world.groupsOf(id).isEmpty();
+                        }).findFirst().orElseThrow();
+                        OrgUser before = licenses.user(TENANT, accountId).orElseThrow().item();
+                        new HashSet<>(world.groupsOf(accountId)).forEach(g -> world.removeMembership(g, accountId));
+                        OrgUser after = new OrgUser(before.accountId(), before.name(), before.email(), before.accountType(),
+                                before.accountStatus(), before.membershipStatus(), before.claimStatus(), before.orgAdmin(),
+                                before.addedToOrg(), before.products().stream()
+                                        .filter(p -> world.hasAccess(accountId, p.resourceId())).toList(), List.of());
+                        var delta = SeatDelta.between(before, after, Instant.now().minus(java.time.Duration.ofDays(30)));
+                        freed.set(delta.values().stream().mapToInt(c -> (int) -c.assigned()).sum());
+                        licenses.adjustSeats(TENANT, accountId, delta, Instant.now());
+                    }
+                    return page;
+                }
+            });
+            assertEquals(Outcome.COMPLETED, sync.run(TENANT, Budget.unlimited()).outcome());
+            assertTrue(freed.get() > 0, "the reclaim freed at least one seat");
+            var summary = LicenseItems.summary(stack.aws, TENANT).get("products").m();
+            for (String product : summary.keySet()) {
+                assertEquals(world.seatsUsed(ORG_ID, product), Integer.parseInt(summary.get(product).m().get("assigned").n()),
+                        "assigned seats of " + product + " after the sync that read the user before the reclaim");
+            }
+        }
+    }
+
+    private static long digestItems(Stack stack, String listing) {
+        return leftovers(stack).stream().filter(k -> k.contains(" DIGEST#" + listing + "#")).count();
+    }
+
+    private static Integration integration(Stack stack) {
+        return new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
+    }
+
+    @Test
+    void aUsersListingThatStopsAdvancingEndsInErrorAndNoTickStoresMoreDigestsThanPagesListed() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            long digests = digestItems(stack, "USERS");
+            int usersBefore = LicenseItems.users(stack.aws, TENANT).size();
+            // From its third page on, the listing answers the cursor it was sent (what stuckCursor simulates).
+            java.util.function.UnaryOperator<AtlassianOrgApi> stuck = api -> new DelegatingOrgApi(api) {
+                private int pages;
+
+                @Override
+                public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+                    Page<OrgUser> page = super.users(orgId, apiKey, cursor);
+                    return ++pages >= 3 ? new Page<>(page.items(), cursor) : page;
+                }
+            };
+            for (int tick = 1; tick <= 2; tick++) {
+                AtlassianOrgSync.Result result = sync(stack, stuck).run(TENANT, Budget.unlimited());
+                assertEquals(Outcome.FAILED, result.outcome(), "tick " + tick);
+                Integration failed = integration(stack);
+                assertEquals(IntegrationStatus.ERROR, failed.status());
+                assertTrue(failed.lastError().contains("organization users"), failed.lastError());
+                assertEquals(digests, digestItems(stack, "USERS"), "tick " + tick + ": no digest beyond the pages listed");
+                assertTrue(leftovers(stack).stream().noneMatch(k -> k.contains(" SYNCSTATE#")), "lease freed, checkpoint discarded");
+                assertEquals(usersBefore, LicenseItems.users(stack.aws, TENANT).size(), "nobody removed");
+            }
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy listing recovers");
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
+    void aCrashedRunShowsStalledInTheIntegrationsOverviewThenTheNextTickResumesIt() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            AtomicInteger pages = new AtomicInteger();
+            assertEquals(Outcome.CONTINUE, sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3).outcome());
+            // The continuation's invocation took the lease and was killed: its lease has just run out.
+            Instant expired = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            assertTrue(new DynamoSyncStateStore(stack.aws.dynamo, stack.aws.table)
+                    .acquire(TENANT, IntegrationType.ATLASSIAN, "killed-invocation", expired, expired.minusSeconds(300)));
+            var overview = com.saasspend.integration.testing.ApiEvents.parse(
+                    stack.call(TENANT, "GET /integrations", "/integrations", Map.of(), null).getBody());
+            var entry = overview.path("integrations").get(0);
+            assertEquals("stalled", entry.path("status").asText(), overview.toString());
+            assertEquals(expired.plus(com.saasspend.integration.domain.IntegrationOverview.SCHEDULE_EVERY),
+                    Instant.parse(entry.path("syncResumesBy").asText()));
+
+            AtlassianOrgSync.Result resumed = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(Outcome.COMPLETED, resumed.outcome());
+            assertEquals(2, resumed.run().invocations(), "resumed the run from its checkpoint, not from the start");
+            assertStoreMatchesSimulator(stack);
+            var after = com.saasspend.integration.testing.ApiEvents.parse(
+                    stack.call(TENANT, "GET /integrations", "/integrations", Map.of(), null).getBody());
+            assertEquals("connected", after.path("integrations").get(0).path("status").asText());
+        }
+    }
+
+    /** An AtlassianOrgApi that forwards every call; tests override the one they act on. */
+    private static class DelegatingOrgApi implements AtlassianOrgApi {
+        private final AtlassianOrgApi api;
+
+        DelegatingOrgApi(AtlassianOrgApi api) {
+            this.api = api;
+        }
+
+        @Override
+        public List<String> orgIdsOfKey(String apiKey) {
+            return api.orgIdsOfKey(apiKey);
+        }
+
+        @Override
+        public String orgName(String orgId, String apiKey) {
+            return api.orgName(orgId, apiKey);
+        }
+
+        @Override
+        public List<com.saasspend.integration.domain.OrgDomain> domains(String orgId, String apiKey) {
+            return api.domains(orgId, apiKey);
+        }
+
+        @Override
+        public int directoryCount(String orgId, String apiKey) {
+            return api.directoryCount(orgId, apiKey);
+        }
+
+        @Override
+        public List<com.saasspend.integration.domain.ProductInstance> productInstances(String orgId, String apiKey) {
+            return api.productInstances(orgId, apiKey);
+        }
+
+        @Override
+        public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+            return api.users(orgId, apiKey, cursor);
+        }
+
+        @Override
+        public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+            return api.groups(orgId, apiKey, cursor);
+        }
+
+        @Override
+        public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) {
+            return api.groupGrants(orgId, apiKey, groupId);
+        }
+
+        @Override
+        public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
+            return api.usersById(orgId, apiKey, accountIds);
+        }
+
+        @Override
+        public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+            api.removeMembership(orgId, apiKey, directoryId, groupId, accountId);
+        }
+
+        @Override
+        public void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+            api.addMembership(orgId, apiKey, directoryId, groupId, accountId);
         }
     }
 }

@@ -284,6 +284,64 @@ class ProductSyncIT {
     }
 
     @Test
+    void disconnectingJiraWhileItsSyncRunsLeavesNoJiraItemBehind() {
+        try (Stack stack = connected(SimWorlds.demo(), "jira", "confluence")) {
+            DynamoProductStore store = store(stack);
+            completed(sync(stack, store).run(TENANT, IntegrationType.CONFLUENCE, Budget.unlimited()));
+            AtomicInteger memberCalls = new AtomicInteger();
+            ProductSync racing = sync(stack, store, apis -> new ProductApis() {
+                @Override
+                public JiraApi jira(Credential credential) {
+                    JiraApi jira = apis.jira(credential);
+                    return new JiraApi() {
+                        @Override
+                        public List<JiraRole> applicationRoles() {
+                            return jira.applicationRoles();
+                        }
+
+                        @Override
+                        public Page<GroupRef> groups(String cursor) {
+                            return jira.groups(cursor);
+                        }
+
+                        @Override
+                        public Page<GroupMember> members(String groupId, String cursor) {
+                            Page<GroupMember> page = jira.members(groupId, cursor);
+                            if (memberCalls.incrementAndGet() == 3) {
+                                // The admin disconnects Jira while its sync reads the third group's members.
+                                var answer = stack.call(TENANT, "DELETE /integrations/{type}", "/integrations/jira",
+                                        java.util.Map.of("type", "jira"), null);
+                                assertEquals(200, answer.getStatusCode(), answer.getBody());
+                            }
+                            return page;
+                        }
+                    };
+                }
+
+                @Override
+                public SiteGroupsApi confluence(Credential credential) {
+                    return apis.confluence(credential);
+                }
+
+                @Override
+                public TrelloEnterpriseApi trello(Credential credential) {
+                    return apis.trello(credential);
+                }
+
+                @Override
+                public BitbucketWorkspaceApi bitbucket(Credential credential) {
+                    return apis.bitbucket(credential);
+                }
+            });
+            assertEquals(Outcome.FENCED, racing.run(TENANT, IntegrationType.JIRA, Budget.unlimited()).outcome());
+            String table = stack.aws.dumpTable();
+            assertFalse(table.contains("PRODUCTSYNC#jira#"), "nothing of Jira is left");
+            assertFalse(table.contains("SYNCSTATE#jira"), "nor its checkpoint or lease");
+            assertTrue(table.contains("PRODUCTSYNC#confluence#"), "Confluence's data stays");
+        }
+    }
+
+    @Test
     void aJiraMembershipChangeAppearsAfterTheNextSyncAndARunFailingMidwayChangesNothingWrongly() {
         try (Stack stack = connected(SimWorlds.demo(), "jira")) {
             DynamoProductStore store = store(stack);

@@ -28,6 +28,14 @@ public final class AwsCallGraph {
     /** Client methods that build, describe or close a client rather than call the service. */
     private static final Set<String> NOT_OPERATIONS = Set.of("<init>", "builder", "create", "serviceMetadata", "serviceClientConfiguration", "close", "serviceName");
 
+    /**
+     * IAM authorises a transaction by the item actions it carries, so each item of a TransactWriteItems counts as the
+     * action of its kind, where the code builds it.
+     */
+    private static final String TRANSACT_ITEM_BUILDER = "software.amazon.awssdk.services.dynamodb.model.TransactWriteItem$Builder";
+    private static final Map<String, String> TRANSACT_ITEM_ACTIONS = Map.of("put", "dynamodb:PutItem",
+            "update", "dynamodb:UpdateItem", "delete", "dynamodb:DeleteItem", "conditionCheck", "dynamodb:ConditionCheckItem");
+
     private final JavaClasses classes;
 
     public AwsCallGraph(String rootPackage) {
@@ -67,6 +75,10 @@ public final class AwsCallGraph {
     private void follow(AccessTarget.CodeUnitAccessTarget target, Set<String> actions, Deque<JavaCodeUnit> queue) {
         JavaClass owner = target.getOwner();
         String pkg = owner.getPackageName();
+        if (owner.getName().equals(TRANSACT_ITEM_BUILDER) && TRANSACT_ITEM_ACTIONS.containsKey(target.getName())) {
+            actions.add(TRANSACT_ITEM_ACTIONS.get(target.getName()));
+            return;
+        }
         if (pkg.startsWith(SDK_SERVICES) && owner.getSimpleName().endsWith("Client") && !NOT_OPERATIONS.contains(target.getName())) {
             String service = pkg.substring(SDK_SERVICES.length()).split("\\.")[0];
             actions.add(IAM_PREFIX.getOrDefault(service, service) + ":" + action(target.getName()));

@@ -2,6 +2,7 @@ package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.sync.PageDigest;
+import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -43,4 +44,10 @@ public interface ProductStore {
     Optional<String> summaryHash(String tenantId, IntegrationType product);
 
     void putSummary(String tenantId, IntegrationType product, Hashed<ProductSummary> summary, Instant syncedAt);
+
+    /**
+     * This store with every write that may create an item made conditional on the sync lease {@code fence}: once it
+     * is revoked (disconnect) or taken over, such writes store nothing and throw {@code SyncFencedOut}.
+     */
+    ProductStore fencedBy(SyncFence fence);
 }

@@ -10,9 +10,12 @@ import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.ContentHash;
+import com.saasspend.integration.domain.sync.SyncLease;
+import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
@@ -48,7 +51,9 @@ public final class ProductSync {
         /** Nothing to sync: not connected, or paused until the token is rotated. */
         SKIPPED,
         /** The product failed or refused, or time ran out; the integration's status says why. Nothing was removed. */
-        FAILED
+        FAILED,
+        /** The run lost its lease (the integration was disconnected, or the lease lapsed and another run took over). */
+        FENCED
     }
 
     public record Result(Outcome outcome, SyncRunRecord run) {}
@@ -82,53 +87,35 @@ public final class ProductSync {
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
         }
-        String owner = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        if (!state.acquire(tenantId, type, owner, now.plus(lease), now)) {
-            LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
-            return new Result(Outcome.BUSY, null);
+        SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, type);
+        switch (held.take(integration)) {
+            case BUSY -> {
+                LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
+                return new Result(Outcome.BUSY, null);
+            }
+            case GONE -> {
+                return new Result(Outcome.SKIPPED, null);
+            }
+            case HELD -> integration = held.integration();
         }
-        markSyncing(integration);
-        Run run = new Run(tenantId, type, owner, budget);
+        Run run = new Run(tenantId, type, held, budget);
         try {
+            // Inside the try: a failure here must free the lease too (it would otherwise hold until it expires).
+            held.markSyncing();
             Credential credential = new Credential(type, integration.settings(), vault.read(integration.secretName()), null);
             return run.execute(credential);
+        } catch (SyncFencedOut fenced) {
+            LOG.warn("product sync lost its lease and stopped", "integration", type.id());
+            return new Result(Outcome.FENCED, null);
         } catch (UpstreamFailure failure) {
-            return run.fail(failure);
+            return failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME ? run.outOfTime() : run.fail(failure);
         } catch (OutOfTime outOfTime) {
             return run.outOfTime();
         } catch (RuntimeException unexpected) {
             run.record("failed", "internal error: " + unexpected.getClass().getSimpleName());
-            recordStatus(tenantId, type, IntegrationStatus.ERROR, null,
+            held.recordStatus(IntegrationStatus.ERROR, null,
                     "The " + type.id() + " sync stopped on an internal error; it runs again at the next sync.", false);
             throw unexpected;
-        }
-    }
-
-    private void markSyncing(Integration integration) {
-        if (integration.status() == IntegrationStatus.SYNCING) {
-            return;
-        }
-        try {
-            integrations.save(integration.withStatus(IntegrationStatus.SYNCING, integration.lastError()), integration.version());
-        } catch (IntegrationStore.ConcurrentChangeException raced) {
-            // A rotation or disconnect changed the record meanwhile; the status after the run is what matters.
-        }
-    }
-
-    private void recordStatus(String tenantId, IntegrationType type, IntegrationStatus status, Instant succeededAt,
-                              String error, boolean paused) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Integration current = integrations.find(tenantId, type).orElse(null);
-            if (current == null || current.status() == IntegrationStatus.DISCONNECTED) {
-                return;
-            }
-            try {
-                integrations.save(current.afterSync(status, succeededAt, error, paused), current.version());
-                return;
-            } catch (IntegrationStore.ConcurrentChangeException raced) {
-                // A rotation or disconnect changed the record meanwhile: read it again.
-            }
         }
     }
 
@@ -143,23 +130,26 @@ public final class ProductSync {
     private final class Run {
         private final String tenantId;
         private final IntegrationType type;
-        private final String owner;
+        private final SyncLease held;
         private final Budget budget;
         private final String runId = UUID.randomUUID().toString();
         private final Instant startedAt = clock.instant();
         private final long callsAtStart = apiCallCounter.getAsLong();
         private final List<ListingTracker> trackers = new ArrayList<>();
+        /** The store with every creating write fenced by this run's lease. */
+        private final ProductStore licenses;
         private long members;
         private long groups;
         private long membersWritten;
         private long groupsWritten;
         private long removed;
 
-        Run(String tenantId, IntegrationType type, String owner, Budget budget) {
+        Run(String tenantId, IntegrationType type, SyncLease held, Budget budget) {
             this.tenantId = tenantId;
             this.type = type;
-            this.owner = owner;
+            this.held = held;
             this.budget = budget;
+            this.licenses = store.fencedBy(held.fence());
         }
 
         Result execute(Credential credential) {
@@ -176,26 +166,33 @@ public final class ProductSync {
                 removed += tracker.sweep(now);
             }
             Hashed<ProductSummary> hashed = hashed(summary);
-            if (!store.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
-                store.putSummary(tenantId, type, hashed, now);
+            if (!licenses.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
+                licenses.putSummary(tenantId, type, hashed, now);
             }
             SyncRunRecord record = record("completed", null);
-            recordStatus(tenantId, type, IntegrationStatus.CONNECTED, now, null, false);
+            held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
             LOG.info("product sync completed", "integration", type.id(), "members", members, "membersWritten", membersWritten,
                     "groups", groups, "groupsWritten", groupsWritten, "removed", removed, "apiCalls", record.apiCalls());
             return new Result(Outcome.COMPLETED, record);
         }
 
         private ListingTracker tracker(ProductListing listing) {
-            ListingTracker tracker = new ListingTracker(store, tenantId, listing, runId);
+            ListingTracker tracker = new ListingTracker(licenses, tenantId, listing, runId);
             trackers.add(tracker);
             return tracker;
         }
 
+        /** Between pages and inside long ones: stop when time is nearly out, and keep the lease alive. */
         private void checkTime() {
             if (budget.nearlyOut()) {
                 throw new OutOfTime();
             }
+            held.renewIfDue();
+        }
+
+        /** One listing's guard, named for the admin: "Jira groups", "Bitbucket workspace members". */
+        private PagingGuard guard(String what) {
+            return PagingGuard.of(label(type) + " " + what);
         }
 
         private ProductSummary jira(JiraApi api, Credential credential) {
@@ -203,7 +200,7 @@ public final class ProductSync {
             ListingTracker.PageCheck page = tracker(ProductListing.JIRA_ROLES).nextPage();
             List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(ProductSync::hashed).toList(), JiraRole::key);
             if (!changed.isEmpty()) {
-                store.putRoles(tenantId, changed, clock.instant());
+                licenses.putRoles(tenantId, changed, clock.instant());
             }
             page.close();
             groups += roles.size();
@@ -224,9 +221,11 @@ public final class ProductSync {
             long groupCount = 0;
             long memberships = 0;
             String cursor = null;
-            Page<GroupRef> page;
+            PagingGuard guard = guard("groups");
             do {
-                page = api.groups(cursor);
+                Page<GroupRef> page = api.groups(cursor);
+                // Before the page's digest is opened: a listing that does not advance stores nothing more.
+                cursor = guard.next(page.nextCursor(), page.items().size());
                 ListingTracker.PageCheck check = tracker.nextPage();
                 for (GroupRef ref : page.items()) {
                     ProductGroup group = withMembers(api, ref);
@@ -235,16 +234,15 @@ public final class ProductSync {
                     }
                     Hashed<ProductGroup> hashed = hashed(group);
                     if (check.changed(group.id(), hashed.hash())) {
-                        store.putGroup(tenantId, listing, hashed, clock.instant());
+                        licenses.putGroup(tenantId, listing, hashed, clock.instant());
                         groupsWritten++;
                     }
                     groupCount++;
                     memberships += group.memberIds().size();
                 }
                 check.close();
-                cursor = page.nextCursor();
                 checkTime();
-            } while (!page.last());
+            } while (cursor != null);
             groups += groupCount;
             members += memberships;
             Map<String, Long> counts = new LinkedHashMap<>(countsSoFar);
@@ -259,8 +257,9 @@ public final class ProductSync {
             List<String> ids = new ArrayList<>();
             List<String> inactiveIds = new ArrayList<>();
             String cursor = null;
-            Page<SiteGroupsApi.GroupMember> page;
+            PagingGuard guard = guard("members of group " + ref.id());
             do {
+                Page<SiteGroupsApi.GroupMember> page;
                 try {
                     page = api.members(ref.id(), cursor);
                 } catch (UpstreamFailure failure) {
@@ -270,15 +269,15 @@ public final class ProductSync {
                     LOG.info("a group was deleted while the sync listed it", "integration", type.id(), "groupId", ref.id());
                     return null;
                 }
+                cursor = guard.next(page.nextCursor(), page.items().size());
                 for (SiteGroupsApi.GroupMember member : page.items()) {
                     ids.add(member.accountId());
                     if (Boolean.FALSE.equals(member.active())) {
                         inactiveIds.add(member.accountId());
                     }
                 }
-                cursor = page.nextCursor();
                 checkTime();
-            } while (!page.last());
+            } while (cursor != null);
             return new ProductGroup(ref.id(), ref.name(), ids, inactiveIds);
         }
 
@@ -289,13 +288,14 @@ public final class ProductSync {
                 counts.put(name, 0L);
             }
             String cursor = null;
-            Page<TrelloMember> page;
+            PagingGuard guard = guard("enterprise members");
             do {
-                page = api.members(cursor);
+                Page<TrelloMember> page = api.members(cursor);
+                cursor = guard.next(page.nextCursor(), page.items().size());
                 ListingTracker.PageCheck check = tracker.nextPage();
                 List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(ProductSync::hashed).toList(), TrelloMember::id);
                 if (!changed.isEmpty()) {
-                    store.putTrelloMembers(tenantId, changed, clock.instant());
+                    licenses.putTrelloMembers(tenantId, changed, clock.instant());
                 }
                 check.close();
                 for (TrelloMember m : page.items()) {
@@ -308,9 +308,8 @@ public final class ProductSync {
                 }
                 members += page.items().size();
                 membersWritten += changed.size();
-                cursor = page.nextCursor();
                 checkTime();
-            } while (!page.last());
+            } while (cursor != null);
             String enterprise = credential.settings().get("enterpriseId");
             return new ProductSummary(enterprise, credential.settings().getOrDefault("name", enterprise), linked(credential), counts);
         }
@@ -322,23 +321,23 @@ public final class ProductSync {
             ListingTracker tracker = tracker(ProductListing.BITBUCKET_MEMBERS);
             long count = 0;
             String cursor = null;
-            Page<BitbucketMember> page;
+            PagingGuard guard = guard("workspace members");
             do {
-                page = api.members(cursor);
+                Page<BitbucketMember> page = api.members(cursor);
+                cursor = guard.next(page.nextCursor(), page.items().size());
                 List<Hashed<BitbucketMember>> hashed = page.items().stream()
                         .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
                         .map(ProductSync::hashed).toList();
                 ListingTracker.PageCheck check = tracker.nextPage();
                 List<Hashed<BitbucketMember>> changed = check.changed(hashed, BitbucketMember::uuid);
                 if (!changed.isEmpty()) {
-                    store.putBitbucketMembers(tenantId, changed, clock.instant());
+                    licenses.putBitbucketMembers(tenantId, changed, clock.instant());
                 }
                 check.close();
                 count += page.items().size();
                 membersWritten += changed.size();
-                cursor = page.nextCursor();
                 checkTime();
-            } while (!page.last());
+            } while (cursor != null);
             members += count;
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("members", count);
@@ -351,12 +350,13 @@ public final class ProductSync {
         private Set<String> allUuids(BitbucketWorkspaceApi api, String permission) {
             Set<String> uuids = new HashSet<>();
             String cursor = null;
-            Page<String> page;
+            PagingGuard guard = guard("workspace permissions (" + permission + ")");
             do {
-                page = api.memberUuidsWithPermission(permission, cursor);
+                Page<String> page = api.memberUuidsWithPermission(permission, cursor);
+                cursor = guard.next(page.nextCursor(), page.items().size());
                 uuids.addAll(page.items());
-                cursor = page.nextCursor();
-            } while (!page.last());
+                checkTime();
+            } while (cursor != null);
             return uuids;
         }
 
@@ -375,10 +375,12 @@ public final class ProductSync {
                 case NOT_FOUND -> product + " no longer knows the " + instanceName(type) + " this integration reads (HTTP 404). "
                         + "If it was renamed or deleted, disconnect " + product + " and connect it again.";
                 case RATE_LIMITED -> product + " kept rate limiting the sync; it runs again at the next sync.";
+                case BROKEN_PAGING -> product + "'s listing did not advance, so the sync stopped: " + failure.getMessage()
+                        + " Nothing was removed; the sync starts again from the beginning at the next sync.";
                 default -> product + " failed during the sync (" + failure.getMessage() + "); it runs again at the next sync.";
             };
             record("failed", message);
-            recordStatus(tenantId, type, IntegrationStatus.ERROR, null, message, tokenRejected);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, tokenRejected);
             LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
             return new Result(Outcome.FAILED, null);
         }
@@ -387,7 +389,7 @@ public final class ProductSync {
             String message = "The " + label(type) + " sync ran out of time before it listed everything; what it read is "
                     + "stored, nothing was marked removed, and it runs again at the next sync.";
             record("timed-out", message);
-            recordStatus(tenantId, type, IntegrationStatus.ERROR, null, message, false);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("product sync ran out of time", "integration", type.id());
             return new Result(Outcome.FAILED, null);
         }
@@ -396,7 +398,7 @@ public final class ProductSync {
         SyncRunRecord record(String outcome, String error) {
             SyncRunRecord record = new SyncRunRecord(runId, type, startedAt, clock.instant(), outcome, members, groups,
                     membersWritten, groupsWritten, removed, apiCallCounter.getAsLong() - callsAtStart, 1, error);
-            state.finish(tenantId, type, owner, record);
+            held.finish(record);
             return record;
         }
     }

@@ -103,7 +103,7 @@ final class ReclaimCore {
             }
             Instant now = clock.instant();
             if (licenses.replaceUser(tenantId, after, stored.get().hash(), now)) {
-                licenses.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), after.item(),
+                licenses.adjustSeats(tenantId, accountId, SeatDelta.between(stored.get().item(), after.item(),
                         // The tenant's own threshold, as the sync counts seats.
                         now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
                 return;

@@ -12,6 +12,7 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
@@ -47,6 +48,13 @@ import java.util.stream.Collectors;
 public final class AtlassianOrgSync {
     private static final Log LOG = Log.of(AtlassianOrgSync.class);
     private static final int MAX_CURSOR_RESTARTS = 3;
+    /**
+     * Invocations one run may take. At 100 users a page and ~13 minutes an invocation this is far beyond any org;
+     * a run that needs more is not converging (an upstream that keeps timing out), so it ends in error instead.
+     */
+    static final int MAX_INVOCATIONS = 48;
+    static final String GROUPS_LISTING = "organization groups";
+    static final String USERS_LISTING = "organization users";
 
     public enum Outcome {
         /** The run finished; the store holds the org's state. */
@@ -58,7 +66,12 @@ public final class AtlassianOrgSync {
         /** Nothing to sync (not connected, or paused until the key is rotated). */
         SKIPPED,
         /** Atlassian failed or refused; the integration's status says why. The checkpoint is kept. */
-        FAILED
+        FAILED,
+        /**
+         * The run lost its lease mid-way (the integration was disconnected, or another invocation took over after
+         * the lease lapsed): it stopped without writing anything more.
+         */
+        FENCED
     }
 
     public record Result(Outcome outcome, SyncRunRecord run) {}
@@ -92,68 +105,58 @@ public final class AtlassianOrgSync {
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
         }
-        String owner = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        if (!state.acquire(tenantId, IntegrationType.ATLASSIAN, owner, now.plus(lease), now)) {
-            LOG.info("another sync of this integration is running; leaving it alone");
-            return new Result(Outcome.BUSY, null);
+        SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, IntegrationType.ATLASSIAN);
+        switch (held.take(integration)) {
+            case BUSY -> {
+                LOG.info("another sync of this integration is running; leaving it alone");
+                return new Result(Outcome.BUSY, null);
+            }
+            case GONE -> {
+                return new Result(Outcome.SKIPPED, null);
+            }
+            case HELD -> integration = held.integration();
         }
-        SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
-                .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
-                .nextInvocation();
         Run run;
         try {
-            integration = markSyncing(integration);
-            run = new Run(tenantId, owner, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
+            SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
+                    .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
+                    .nextInvocation();
+            held.markSyncing();
+            run = new Run(tenantId, held, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
                     checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
         } catch (RuntimeException beforeStart) {
             // Nothing ran: free the lease at once rather than when it expires.
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            held.release();
             throw beforeStart;
         }
         try {
             return run.execute(budget);
+        } catch (SyncFencedOut fenced) {
+            return run.fencedOut();
+        } catch (OutOfTime outOfTime) {
+            return run.pause();
         } catch (UpstreamFailure failure) {
             return run.fail(failure);
         } catch (RuntimeException unexpected) {
             run.saveQuietly();
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
-            recordStatus(tenantId, IntegrationStatus.ERROR, null,
+            held.release();
+            held.recordStatus(IntegrationStatus.ERROR, null,
                     "The sync stopped on an internal error; it continues at the next sync.", false);
             throw unexpected;
         }
     }
 
-    private Integration markSyncing(Integration integration) {
-        if (integration.status() == IntegrationStatus.SYNCING) {
-            return integration;
-        }
-        try {
-            return integrations.save(integration.withStatus(IntegrationStatus.SYNCING, integration.lastError()), integration.version());
-        } catch (IntegrationStore.ConcurrentChangeException e) {
-            return integration;
-        }
-    }
-
-    private void recordStatus(String tenantId, IntegrationStatus status, Instant succeededAt, String error, boolean paused) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Integration current = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
-            if (current == null || current.status() == IntegrationStatus.DISCONNECTED) {
-                return;
-            }
-            try {
-                integrations.save(current.afterSync(status, succeededAt, error, paused), current.version());
-                return;
-            } catch (IntegrationStore.ConcurrentChangeException raced) {
-                // A rotation or disconnect changed the record meanwhile: read it again.
-            }
+    /** The invocation's time is nearly up inside a page: stop at the last page boundary. */
+    private static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super("out of time", null, false, false);
         }
     }
 
     /** One invocation's share of a run. */
     private final class Run {
         private final String tenantId;
-        private final String owner;
+        private final SyncLease held;
         private final String orgId;
         private final String apiKey;
         private final long callsAtStart;
@@ -162,17 +165,25 @@ public final class AtlassianOrgSync {
         /** The tenant's inactivity threshold, read once per invocation. */
         private final int inactivityDays;
         private SyncCheckpoint checkpoint;
+        /** The store with every creating write fenced by this run's lease. */
+        private final LicenseStore licenses;
+        /** The guard of the listing being paged (groups or users), seeded from the checkpoint; null before the first page. */
+        private PagingGuard guard;
+        private Budget budget = Budget.unlimited();
+        /** Checkpoints advanced by this invocation. */
+        private int advanced;
 
-        Run(String tenantId, String owner, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
+        Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
             int inactivityDays) {
             this.tenantId = tenantId;
-            this.owner = owner;
+            this.held = held;
             this.orgId = orgId;
             this.apiKey = apiKey;
             this.checkpoint = checkpoint;
             this.callsAtStart = callsAtStart;
             this.callsBefore = checkpoint.apiCalls();
             this.inactivityDays = inactivityDays;
+            this.licenses = store.fencedBy(held.fence());
         }
 
         private long apiCalls() {
@@ -180,6 +191,7 @@ public final class AtlassianOrgSync {
         }
 
         Result execute(Budget budget) {
+            this.budget = budget;
             while (true) {
                 switch (checkpoint.phase()) {
                     case PRODUCTS -> {
@@ -193,12 +205,43 @@ public final class AtlassianOrgSync {
                     }
                 }
                 if (checkpoint.phase() != Phase.FINALIZE && budget.nearlyOut()) {
-                    save();
-                    state.release(tenantId, IntegrationType.ATLASSIAN, owner);
-                    LOG.info("sync continues in the next invocation", "phase", checkpoint.phase(), "page", checkpoint.page());
-                    return new Result(Outcome.CONTINUE, null);
+                    return pause();
                 }
             }
+        }
+
+        /**
+         * Out of time: continue in the next invocation from the last page boundary (the checkpoint in memory is the
+         * one saved there: a page changes it only once all its calls are done), unless the run took too many.
+         */
+        Result pause() {
+            if (checkpoint.invocations() >= MAX_INVOCATIONS) {
+                return end("The sync did not finish within " + MAX_INVOCATIONS + " invocations (Atlassian answered too "
+                        + "slowly to list the organization in time); it stopped without removing anything and starts "
+                        + "again from the beginning at the next sync.");
+            }
+            save();
+            held.release();
+            LOG.info("sync continues in the next invocation", "phase", checkpoint.phase(), "page", checkpoint.page());
+            return new Result(Outcome.CONTINUE, null);
+        }
+
+        /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from the checkpoint. */
+        private PagingGuard guard(String listing) {
+            if (guard == null || !guard.listing().equals(listing)) {
+                guard = PagingGuard.of(listing).resumingAt(checkpoint.cursor(), checkpoint.page());
+            }
+            return guard;
+        }
+
+        /** Inside long pages: stop at the page boundary when time is nearly out, and keep the lease alive. */
+        private void checkTimeAndLease() {
+            // An invocation always finishes its first page, so a run progresses whatever the budget says (a call
+            // that would outlive the function is still stopped by the client: OUT_OF_TIME).
+            if (advanced > 0 && budget.nearlyOut()) {
+                throw new OutOfTime();
+            }
+            held.renewIfDue();
         }
 
         private void syncProducts() {
@@ -207,13 +250,13 @@ public final class AtlassianOrgSync {
                     .collect(Collectors.toMap(ProductInstance::id, Function.identity(), (a, b) -> a));
             List<ProductInstance> changed = fresh.stream().filter(p -> !p.equals(stored.get(p.id()))).toList();
             if (!changed.isEmpty()) {
-                store.putProducts(tenantId, changed, clock.instant());
+                licenses.putProducts(tenantId, changed, clock.instant());
             }
             Set<String> gone = new HashSet<>(stored.keySet());
             fresh.forEach(p -> gone.remove(p.id()));
             if (!gone.isEmpty()) {
                 // A complete listing of a handful of instances: what is missing is gone.
-                store.deleteProducts(tenantId, gone);
+                licenses.deleteProducts(tenantId, gone);
             }
         }
 
@@ -222,28 +265,35 @@ public final class AtlassianOrgSync {
             if (page == null) {
                 return;
             }
+            // Before anything of the page is written: a listing that does not advance stops here.
+            String next = guard(GROUPS_LISTING).next(page.nextCursor(), page.items().size());
             List<OrgGroup> groups = new ArrayList<>();
             for (OrgGroup group : page.items()) {
+                // One role-assignment listing per group: a page of groups can take minutes.
+                checkTimeAndLease();
                 List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, group.id()));
                 grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
                 groups.add(group.withGrants(grants));
             }
             long written = compareAndWrite(Listing.GROUPS, groups, OrgGroup::id,
-                    changed -> store.putGroups(tenantId, changed, clock.instant()));
+                    changed -> licenses.putGroups(tenantId, changed, clock.instant()));
             checkpoint = checkpoint.withProgress(checkpoint.counts(), checkpoint.apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
-            advance(page.last() ? checkpoint.next(Phase.USERS, null, 0)
-                    : checkpoint.next(Phase.GROUPS, page.nextCursor(), checkpoint.page() + 1));
+            advance(next == null ? checkpoint.next(Phase.USERS, null, 0)
+                    : checkpoint.next(Phase.GROUPS, next, checkpoint.page() + 1));
         }
 
         private void pageOfUsers() {
+            Instant readAt = clock.instant();
             Page<OrgUser> page = listing(() -> api.users(orgId, apiKey, checkpoint.cursor()));
             if (page == null) {
                 return;
             }
+            String next = guard(USERS_LISTING).next(page.nextCursor(), page.items().size());
+            checkpoint = checkpoint.withUserPageReadAt(readAt);
             List<OrgUser> users = page.items().stream().map(AtlassianOrgSync::canonical).toList();
             long written = compareAndWrite(Listing.USERS, users, OrgUser::accountId,
-                    changed -> store.putUsers(tenantId, changed, clock.instant()));
+                    changed -> licenses.putUsers(tenantId, changed, clock.instant()));
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
             Instant activeSince = clock.instant().minus(Duration.ofDays(inactivityDays));
             for (OrgUser user : users) {
@@ -253,8 +303,8 @@ public final class AtlassianOrgSync {
             }
             checkpoint = checkpoint.withProgress(counts, checkpoint.apiCalls(), checkpoint.usersWritten() + written,
                     checkpoint.groupsWritten(), checkpoint.usersSeen() + users.size(), checkpoint.groupsSeen());
-            advance(page.last() ? checkpoint.next(Phase.FINALIZE, null, checkpoint.page() + 1)
-                    : checkpoint.next(Phase.USERS, page.nextCursor(), checkpoint.page() + 1));
+            advance(next == null ? checkpoint.next(Phase.FINALIZE, null, checkpoint.page() + 1)
+                    : checkpoint.next(Phase.USERS, next, checkpoint.page() + 1));
         }
 
         /** Fetches a page; an expired cursor restarts the listing from its first page (answers null then). */
@@ -267,6 +317,7 @@ public final class AtlassianOrgSync {
                     throw failure;
                 }
                 LOG.warn("cursor expired; restarting the listing", "phase", checkpoint.phase());
+                guard = null;
                 advance(checkpoint.restartedListing());
                 return null;
             }
@@ -282,7 +333,7 @@ public final class AtlassianOrgSync {
             // Users arrive here already canonical (pageOfUsers), so this hash equals hashed(user).hash().
             List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(json(i)))).toList();
             List<PageDigest.Entry> entries = hashed.stream().map(h -> new PageDigest.Entry(idOf.apply(h.item()), h.hash())).toList();
-            PageDigest old = store.digest(tenantId, listing, pageIndex).orElse(null);
+            PageDigest old = licenses.digest(tenantId, listing, pageIndex).orElse(null);
             boolean sameRun = old != null && checkpoint.runId().equals(old.runId());
             if (old != null && old.entries().equals(entries) && (!sameRun || old.left().isEmpty())) {
                 return 0;
@@ -291,7 +342,7 @@ public final class AtlassianOrgSync {
             List<Hashed<T>> suspects = hashed.stream().filter(h -> !h.hash().equals(before.get(idOf.apply(h.item())))).toList();
             List<Hashed<T>> changed = List.of();
             if (!suspects.isEmpty()) {
-                Map<String, String> stored = store.storedHashes(tenantId, listing, suspects.stream().map(h -> idOf.apply(h.item())).toList());
+                Map<String, String> stored = licenses.storedHashes(tenantId, listing, suspects.stream().map(h -> idOf.apply(h.item())).toList());
                 changed = suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
                 if (!changed.isEmpty()) {
                     write.accept(changed);
@@ -301,7 +352,7 @@ public final class AtlassianOrgSync {
             Set<String> now = entries.stream().map(PageDigest.Entry::id).collect(Collectors.toSet());
             before.keySet().stream().filter(id -> !now.contains(id)).forEach(left::add);
             left.removeAll(now);
-            store.putDigest(tenantId, listing, pageIndex, new PageDigest(checkpoint.runId(), entries, List.copyOf(left)));
+            licenses.putDigest(tenantId, listing, pageIndex, new PageDigest(checkpoint.runId(), entries, List.copyOf(left)));
             return changed.size();
         }
 
@@ -309,13 +360,13 @@ public final class AtlassianOrgSync {
             Instant now = clock.instant();
             long removedGroups = sweep(Listing.GROUPS, checkpoint.groupPages());
             long removedUsers = sweep(Listing.USERS, checkpoint.page());
-            store.putSummary(tenantId, checkpoint.counts(), inactivityDays, now);
+            putSummary(now);
             long calls = apiCalls();
             SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
                     now, "completed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten(), removedUsers + removedGroups, calls, checkpoint.invocations(), null);
-            state.finish(tenantId, IntegrationType.ATLASSIAN, owner, record);
-            recordStatus(tenantId, IntegrationStatus.CONNECTED, now, null, false);
+            held.finish(record);
+            held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
             LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
                     "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);
             return new Result(Outcome.COMPLETED, record);
@@ -326,10 +377,52 @@ public final class AtlassianOrgSync {
          * are gone. Digests beyond the last page belonged to items that are gone or moved up. Memory holds only ids
          * that left a page, never the whole listing.
          */
+        /**
+         * Seat counts as of the end of the run: this run's counts plus every seat adjustment (reclaim, undo) made
+         * after the page holding its user was read (the page could not reflect it). Conditional on the SUMMARY's
+         * adjustment counter, so an adjustment arriving between the read and the write is not overwritten either:
+         * the write is refused and the counts recomputed with it.
+         */
+        private void putSummary(Instant now) {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                long version = licenses.summaryAdjustments(tenantId);
+                if (licenses.putSummary(tenantId, withLateAdjustments(checkpoint.counts()), inactivityDays, now, version)) {
+                    return;
+                }
+            }
+            // Reclaims kept adjusting the summary: it holds the last count plus their adjustments, close enough
+            // until the next sync recounts.
+            LOG.warn("seat summary kept changing; left as adjusted");
+        }
+
+        private Map<String, ProductCounts> withLateAdjustments(Map<String, ProductCounts> counted) {
+            List<LicenseStore.SeatAdjustment> adjustments = licenses.seatAdjustmentsSince(tenantId, checkpoint.startedAt());
+            if (adjustments.isEmpty()) {
+                return counted;
+            }
+            Set<String> accounts = adjustments.stream().map(LicenseStore.SeatAdjustment::accountId).collect(Collectors.toSet());
+            Map<String, Integer> pageOf = new HashMap<>();
+            int pages = checkpoint.page();
+            licenses.forEachDigest(tenantId, Listing.USERS, (index, digest) -> {
+                if (index < pages) {
+                    digest.entries().stream().filter(e -> accounts.contains(e.id())).forEach(e -> pageOf.put(e.id(), index));
+                }
+            });
+            List<Long> readAt = checkpoint.userPagesReadAt();
+            Map<String, ProductCounts> counts = new HashMap<>(counted);
+            for (LicenseStore.SeatAdjustment adjustment : adjustments) {
+                Integer page = pageOf.get(adjustment.accountId());
+                if (page != null && page < readAt.size() && readAt.get(page) < adjustment.at().toEpochMilli()) {
+                    adjustment.delta().forEach((product, delta) -> counts.merge(product, delta, ProductCounts::plus));
+                }
+            }
+            return counts;
+        }
+
         private long sweep(Listing listing, int pages) {
             Set<String> candidates = new HashSet<>();
             List<Integer> beyond = new ArrayList<>();
-            store.forEachDigest(tenantId, listing, (index, digest) -> {
+            licenses.forEachDigest(tenantId, listing, (index, digest) -> {
                 if (index >= pages) {
                     digest.entries().forEach(e -> candidates.add(e.id()));
                     beyond.add(index);
@@ -338,22 +431,30 @@ public final class AtlassianOrgSync {
                 }
             });
             if (!candidates.isEmpty()) {
-                store.forEachDigest(tenantId, listing, (index, digest) -> {
+                licenses.forEachDigest(tenantId, listing, (index, digest) -> {
                     if (index < pages) {
                         digest.entries().forEach(e -> candidates.remove(e.id()));
                     }
                 });
             }
-            beyond.forEach(index -> store.deleteDigest(tenantId, listing, index));
+            beyond.forEach(index -> licenses.deleteDigest(tenantId, listing, index));
             if (!candidates.isEmpty()) {
-                store.markRemoved(tenantId, listing, candidates, clock.instant());
+                licenses.markRemoved(tenantId, listing, candidates, clock.instant());
             }
             return candidates.size();
         }
 
         Result fail(UpstreamFailure failure) {
+            if (failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME) {
+                // Not an error for a sync: the call was not sent; the next invocation picks up at the page boundary.
+                return pause();
+            }
+            if (failure.kind() == UpstreamFailure.Kind.BROKEN_PAGING) {
+                return end("Atlassian's listing did not advance, so the sync stopped: " + failure.getMessage()
+                        + " Nothing was removed; the sync starts again from the beginning at the next sync.");
+            }
             saveQuietly();
-            state.release(tenantId, IntegrationType.ATLASSIAN, owner);
+            held.release();
             boolean keyRejected = failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED;
             String message = switch (failure.kind()) {
                 case UNAUTHORIZED -> "Atlassian rejected the organization API key (revoked or expired). Syncing is paused: "
@@ -363,22 +464,42 @@ public final class AtlassianOrgSync {
                 case RATE_LIMITED -> "Atlassian kept rate limiting the sync; it continues where it stopped at the next sync.";
                 default -> "Atlassian failed during the sync (" + failure.getMessage() + "); it continues where it stopped at the next sync.";
             };
-            recordStatus(tenantId, IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
             LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
             return new Result(Outcome.FAILED, null);
         }
 
+        /**
+         * Ends the run in error for good: records it, discards the checkpoint and frees the lease (so the next tick
+         * starts from a clean start, not from the place that failed), removes nothing.
+         */
+        Result end(String message) {
+            Instant now = clock.instant();
+            SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
+                    now, "failed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
+                    checkpoint.groupsWritten(), 0, apiCalls(), checkpoint.invocations(), message);
+            held.finish(record);
+            held.recordStatus(IntegrationStatus.ERROR, null, message, false);
+            LOG.warn("sync ended in error", "phase", checkpoint.phase(), "page", checkpoint.page());
+            return new Result(Outcome.FAILED, record);
+        }
+
+        /** The lease is gone: write nothing more, not even the status (the integration may be gone, or another run owns it). */
+        Result fencedOut() {
+            LOG.warn("sync lost its lease and stopped", "phase", checkpoint.phase(), "page", checkpoint.page());
+            return new Result(Outcome.FENCED, null);
+        }
+
         private void advance(SyncCheckpoint next) {
             checkpoint = next;
+            advanced++;
             save();
         }
 
         private void save() {
             SyncCheckpoint withCalls = checkpoint.withProgress(checkpoint.counts(), apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten(), checkpoint.usersSeen(), checkpoint.groupsSeen());
-            if (!state.save(tenantId, IntegrationType.ATLASSIAN, owner, withCalls, clock.instant().plus(lease))) {
-                throw new IllegalStateException("The sync lease was lost; another invocation took over.");
-            }
+            held.save(withCalls);
         }
 
         void saveQuietly() {

@@ -70,7 +70,7 @@ public final class AtlassianUserRefresh {
             }
             Instant now = clock.instant();
             if (store.replaceUser(tenantId, fresh, stored.get().hash(), now)) {
-                store.adjustSummary(tenantId, SeatDelta.between(stored.get().item(), fresh.item(),
+                store.adjustSeats(tenantId, fresh.item().accountId(), SeatDelta.between(stored.get().item(), fresh.item(),
                         // The tenant's own threshold, as the sync counts seats.
                         now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
                 return true;

@@ -39,7 +39,15 @@ public interface LicenseStore {
 
     void deleteProducts(String tenantId, Collection<String> resourceIds);
 
-    void putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at);
+    /**
+     * Writes the seat counts of a complete sync, only while the SUMMARY has seen exactly {@code expectedAdjustments}
+     * adjustments ({@link #summaryAdjustments}); false when one came in meanwhile (the sync recomputes).
+     */
+    boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
+                       long expectedAdjustments);
+
+    /** How many adjustments the SUMMARY has taken in all (0 when there is none): its version for {@link #putSummary}. */
+    long summaryAdjustments(String tenantId);
 
     // ---- single-user reads and writes (reclaim and the targeted re-sync of a user)
 
@@ -61,6 +69,29 @@ public interface LicenseStore {
      */
     void adjustSummary(String tenantId, Map<String, ProductCounts> delta, Instant at);
 
+    /**
+     * A stored user's seats changed outside a full sync (reclaim, undo, targeted re-sync): adjusts the SUMMARY as
+     * {@link #adjustSummary} does and records the adjustment, so a full sync that read this user before {@code at}
+     * applies it on top of its own count instead of overwriting it (see {@link #seatAdjustmentsSince}).
+     */
+    void adjustSeats(String tenantId, String accountId, Map<String, ProductCounts> delta, Instant at);
+
+    /** The seat adjustments recorded at or after {@code since}, oldest first (kept a day, far longer than a run). */
+    List<SeatAdjustment> seatAdjustmentsSince(String tenantId, Instant since);
+
+    /**
+     * This store with every write that creates an item made conditional on the sync lease {@code fence}: once the
+     * lease is revoked (disconnect) or taken over, such writes store nothing and throw {@link SyncFencedOut}.
+     */
+    LicenseStore fencedBy(SyncFence fence);
+
     /** An item with the hash of its content. */
     record Hashed<T>(T item, String hash) {}
+
+    /** One change of one user's seats made outside a full sync. */
+    record SeatAdjustment(String accountId, Map<String, ProductCounts> delta, Instant at) {
+        public SeatAdjustment {
+            delta = Map.copyOf(delta);
+        }
+    }
 }

@@ -1,7 +1,10 @@
 package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.sync.InMemorySyncState;
 import com.saasspend.integration.domain.sync.PageDigest;
+import com.saasspend.integration.domain.sync.SyncFence;
+import com.saasspend.integration.domain.sync.SyncFencedOut;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +24,26 @@ final class InMemoryProductStore implements ProductStore {
     final Map<IntegrationType, String> summaries = new HashMap<>();
     int itemWrites;
     int digestWrites;
+    /** Null: no lease checked (a store no sync has fenced yet). */
+    private final InMemorySyncState leases;
+    private SyncFence fence;
+
+    InMemoryProductStore(InMemorySyncState leases) {
+        this.leases = leases;
+    }
+
+    /** One sync at a time uses the fake: the fence it asks for applies to every creating write from then on. */
+    @Override
+    public ProductStore fencedBy(SyncFence newFence) {
+        this.fence = newFence;
+        return this;
+    }
+
+    private void checkFence() {
+        if (fence != null && leases != null && !leases.holds(fence)) {
+            throw new SyncFencedOut("lease lost");
+        }
+    }
 
     private Map<String, String> items(ProductListing listing) {
         return hashes.computeIfAbsent(listing, l -> new TreeMap<>());
@@ -36,6 +59,7 @@ final class InMemoryProductStore implements ProductStore {
 
     /** Stores an item as a sync writes it (a write brings a removed item back). */
     void put(ProductListing listing, String id, String hash) {
+        checkFence();
         items(listing).put(id, hash);
         removed(listing).remove(id);
         itemWrites++;
@@ -48,6 +72,7 @@ final class InMemoryProductStore implements ProductStore {
 
     @Override
     public void putDigest(String tenantId, ProductListing listing, int page, PageDigest digest) {
+        checkFence();
         digests(listing).put(page, digest);
         digestWrites++;
     }
@@ -106,6 +131,7 @@ final class InMemoryProductStore implements ProductStore {
 
     @Override
     public void putSummary(String tenantId, IntegrationType product, Hashed<ProductSummary> summary, Instant syncedAt) {
+        checkFence();
         summaries.put(product, summary.hash());
     }
 }

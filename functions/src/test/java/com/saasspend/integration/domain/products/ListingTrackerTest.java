@@ -15,7 +15,7 @@ class ListingTrackerTest {
     private static final ProductListing LISTING = ProductListing.TRELLO_MEMBERS;
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-    private final InMemoryProductStore store = new InMemoryProductStore();
+    private final InMemoryProductStore store = new InMemoryProductStore(null);
 
     /** One run over pages of "id:content" items; writes what the tracker says changed; sweeps only when complete. */
     private long run(List<List<String>> pages, int failBeforePage) {

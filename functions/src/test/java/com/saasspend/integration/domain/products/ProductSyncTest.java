@@ -14,9 +14,8 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.domain.sync.SyncCheckpoint;
+import com.saasspend.integration.domain.sync.InMemorySyncState;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
-import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +38,10 @@ class ProductSyncTest {
         final Map<String, List<String>> groups = new LinkedHashMap<>();
         String vanishing;
         UpstreamFailure failure;
+        /** The groups listing answers this cursor again from its second page on (it never advances). */
+        boolean stuck;
+        /** Runs before a group's members are answered. */
+        Runnable onMembers = () -> {};
 
         @Override
         public Page<GroupRef> groups(String cursor) {
@@ -48,11 +51,15 @@ class ProductSyncTest {
             List<String> ids = new ArrayList<>(groups.keySet());
             int from = cursor == null ? 0 : Integer.parseInt(cursor);
             List<GroupRef> page = ids.subList(from, Math.min(ids.size(), from + 2)).stream().map(id -> new GroupRef(id, "name-" + id)).toList();
+            if (stuck) {
+                return new Page<>(page, "2");
+            }
             return new Page<>(page, from + 2 < ids.size() ? Integer.toString(from + 2) : null);
         }
 
         @Override
         public Page<GroupMember> members(String groupId, String cursor) {
+            onMembers.run();
             if (groupId.equals(vanishing)) {
                 throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "gone", null);
             }
@@ -62,6 +69,7 @@ class ProductSyncTest {
 
     private static final class FakeIntegrations implements IntegrationStore {
         Integration record;
+        RuntimeException failNextSave;
 
         @Override
         public Optional<Integration> find(String tenantId, IntegrationType type) {
@@ -75,6 +83,11 @@ class ProductSyncTest {
 
         @Override
         public Integration save(Integration integration, long expectedVersion) {
+            if (failNextSave != null) {
+                RuntimeException failure = failNextSave;
+                failNextSave = null;
+                throw failure;
+            }
             record = new Integration(integration.tenantId(), integration.type(), integration.status(), integration.settings(),
                     integration.secretName(), integration.credentialExpiresOn(), integration.connectedAt(), integration.connectedBy(),
                     integration.lastSuccessfulSyncAt(), integration.lastError(), integration.syncPaused(), expectedVersion + 1);
@@ -84,41 +97,6 @@ class ProductSyncTest {
         @Override
         public void delete(String tenantId, IntegrationType type) {
             record = null;
-        }
-    }
-
-    private static final class FakeState implements SyncStateStore {
-        String leaseOwner;
-        final List<SyncRunRecord> runs = new ArrayList<>();
-
-        @Override
-        public Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean acquire(String tenantId, IntegrationType type, String owner, Instant until, Instant now) {
-            if (leaseOwner != null && !leaseOwner.equals(owner)) {
-                return false;
-            }
-            leaseOwner = owner;
-            return true;
-        }
-
-        @Override
-        public boolean save(String tenantId, IntegrationType type, String owner, SyncCheckpoint checkpoint, Instant leaseUntil) {
-            return owner.equals(leaseOwner);
-        }
-
-        @Override
-        public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
-            runs.add(run);
-            leaseOwner = null;
-        }
-
-        @Override
-        public void release(String tenantId, IntegrationType type, String owner) {
-            leaseOwner = null;
         }
     }
 
@@ -141,9 +119,9 @@ class ProductSyncTest {
     }
 
     private final FakeSite site = new FakeSite();
-    private final InMemoryProductStore store = new InMemoryProductStore();
+    private final InMemorySyncState state = new InMemorySyncState(CLOCK);
+    private final InMemoryProductStore store = new InMemoryProductStore(state);
     private final FakeIntegrations integrations = new FakeIntegrations();
-    private final FakeState state = new FakeState();
     private final ProductSync sync = new ProductSync(new ProductApis() {
         @Override
         public JiraApi jira(Credential credential) {
@@ -234,7 +212,7 @@ class ProductSyncTest {
 
     @Test
     void aRunFindingTheLeaseTakenDoesNothing() {
-        state.leaseOwner = "another invocation";
+        state.leaveLease(TENANT, IntegrationType.CONFLUENCE, "another invocation", CLOCK.instant().plusSeconds(60));
         assertEquals(ProductSync.Outcome.BUSY, run().outcome());
         assertEquals(0, store.itemWrites);
         assertEquals(IntegrationStatus.CONNECTED, integrations.record.status());
@@ -244,5 +222,55 @@ class ProductSyncTest {
     @Test
     void theOrgIsNotAProductSync() {
         assertThrows(IllegalArgumentException.class, () -> sync.run(TENANT, IntegrationType.ATLASSIAN, Budget.unlimited()));
+    }
+
+    @Test
+    void aFailureMarkingTheIntegrationSyncingFreesTheLease() {
+        integrations.failNextSave = new IllegalStateException("DynamoDB refused the write");
+        assertThrows(IllegalStateException.class, this::run);
+        assertTrue(state.lease(TENANT, IntegrationType.CONFLUENCE).isEmpty(), "the lease is freed at once, not in minutes");
+        assertEquals(ProductSync.Outcome.COMPLETED, run().outcome(), "the next run is not BUSY");
+    }
+
+    @Test
+    void aListingThatDoesNotAdvanceEndsInErrorNamingItAndStoresNoDigestBeyondThePagesListed() {
+        site.groups.put("g4", List.of("d"));
+        site.groups.put("g5", List.of("e"));
+        site.stuck = true;
+        ProductSync.Result result = run();
+        assertEquals(ProductSync.Outcome.FAILED, result.outcome());
+        assertEquals(IntegrationStatus.ERROR, integrations.record.status());
+        assertTrue(integrations.record.lastError().contains("Confluence groups"), integrations.record.lastError());
+        assertFalse(integrations.record.syncPaused(), "the next tick tries again");
+        assertTrue(state.lease(TENANT, IntegrationType.CONFLUENCE).isEmpty(), "lease freed");
+        // Page 0 (cursor null -> "2") and page 1 (cursor "2" -> "2" again, caught before its digest is written).
+        assertEquals(1, store.digests.get(ProductListing.CONFLUENCE_GROUPS).size(), "one digest: the one page really listed");
+        int digestWrites = store.digestWrites;
+
+        assertEquals(ProductSync.Outcome.FAILED, run().outcome());
+        assertEquals(1, store.digests.get(ProductListing.CONFLUENCE_GROUPS).size(), "the next tick does the same, no more");
+        assertEquals(digestWrites, store.digestWrites, "no digest written again for the same page");
+        assertTrue(store.removed.values().stream().allMatch(Set::isEmpty), "nothing removed");
+    }
+
+    @Test
+    void runningOutOfTimeInsideACallIsTimedOutNotAnUpstreamError() {
+        run();
+        site.failure = new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "no time left for another call", null);
+        assertEquals(ProductSync.Outcome.FAILED, run().outcome());
+        assertTrue(integrations.record.lastError().contains("ran out of time"), integrations.record.lastError());
+        assertEquals("timed-out", state.runs.get(state.runs.size() - 1).outcome());
+        assertTrue(store.removed.values().stream().allMatch(Set::isEmpty), "nothing removed");
+    }
+
+    @Test
+    void aSyncWhoseLeaseIsRevokedMidwayWritesNothingMore() {
+        // The disconnect happens while the first group's members are being read: its group is never written.
+        site.onMembers = () -> state.revoke(TENANT, IntegrationType.CONFLUENCE);
+        ProductSync.Result result = run();
+        assertEquals(ProductSync.Outcome.FENCED, result.outcome());
+        assertEquals(0, store.itemWrites);
+        assertEquals(0, store.digestWrites);
+        assertTrue(store.summaries.isEmpty());
     }
 }

@@ -250,7 +250,19 @@ final class ReclaimFakes {
         @Override public void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at) { throw new UnsupportedOperationException(); }
         @Override public void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt) { throw new UnsupportedOperationException(); }
         @Override public void deleteProducts(String tenantId, Collection<String> resourceIds) { throw new UnsupportedOperationException(); }
-        @Override public void putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at) { throw new UnsupportedOperationException(); }
+        @Override public boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
+                                            long expectedAdjustments) { throw new UnsupportedOperationException(); }
+        @Override public long summaryAdjustments(String tenantId) { throw new UnsupportedOperationException(); }
+        /** Reclaim records each seat change with the account it concerns (a sync running meanwhile re-applies it). */
+        @Override public void adjustSeats(String tenantId, String accountId, Map<String, ProductCounts> delta, Instant at) {
+            adjustments.add(new SeatAdjustment(accountId, delta, at));
+            adjustSummary(tenantId, delta, at);
+        }
+        @Override public List<SeatAdjustment> seatAdjustmentsSince(String tenantId, Instant since) {
+            return adjustments.stream().filter(a -> !a.at().isBefore(since)).toList();
+        }
+        @Override public LicenseStore fencedBy(com.saasspend.integration.domain.sync.SyncFence fence) { throw new UnsupportedOperationException(); }
+        final List<SeatAdjustment> adjustments = new ArrayList<>();
     }
 
     static final class Integrations implements IntegrationStore {

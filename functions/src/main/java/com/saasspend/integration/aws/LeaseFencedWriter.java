@@ -1,0 +1,145 @@
+package com.saasspend.integration.aws;
+
+import static com.saasspend.integration.aws.Items.s;
+
+import com.saasspend.integration.domain.sync.SyncFence;
+import com.saasspend.integration.domain.sync.SyncFencedOut;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Puts items only while a sync lease is held: each TransactWriteItems checks the lease item ({@code SYNCSTATE},
+ * {@code leaseOwner = owner}) and writes up to 99 items, all or nothing. A disconnect deletes the lease item before
+ * it erases the data (with strongly consistent reads), so a write either committed before the erase began (and is
+ * erased) or is refused: no page written by a fenced-out sync survives, whatever the timing. Transactional writes
+ * cost twice the write units of plain ones; syncs write only what changed, so the cost stays small.
+ */
+final class LeaseFencedWriter {
+    /** TransactWriteItems takes 100 actions; one is the lease check. */
+    private static final int CHUNK = 99;
+    /** TransactWriteItems takes 4 MB; big product groups are written in ~90 KB buckets, so split by size too. */
+    private static final long MAX_BYTES = 3_500_000;
+    /** A transaction also cancels on a conflict with a concurrent write to one of its items (a reclaim): try again. */
+    private static final int ATTEMPTS = 5;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final SyncFence fence;
+
+    LeaseFencedWriter(DynamoDbClient dynamo, String table, SyncFence fence) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.fence = fence;
+    }
+
+    void put(List<Map<String, AttributeValue>> items) {
+        put(items, null, Map.of());
+    }
+
+    /**
+     * Puts items, each also subject to {@code condition} (null: none); a failed item condition throws
+     * ConditionalCheckFailedException as a plain conditional put would.
+     */
+    void put(List<Map<String, AttributeValue>> items, String condition, Map<String, AttributeValue> values) {
+        // One transaction may not touch an item twice: the last write of a key wins, as in a sequence of puts.
+        Map<String, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
+        items.forEach(item -> byKey.put(item.get(TableKeys.PK).s() + "\n" + item.get(TableKeys.SK).s(), item));
+        List<TransactWriteItem> actions = new ArrayList<>();
+        long bytes = 0;
+        for (Map<String, AttributeValue> item : byKey.values()) {
+            long size = size(item);
+            if (!actions.isEmpty() && (actions.size() == CHUNK || bytes + size > MAX_BYTES)) {
+                send(actions);
+                actions = new ArrayList<>();
+                bytes = 0;
+            }
+            Put.Builder put = Put.builder().tableName(table).item(item);
+            if (condition != null) {
+                put.conditionExpression(condition).expressionAttributeValues(values);
+            }
+            actions.add(TransactWriteItem.builder().put(put.build()).build());
+            bytes += size;
+        }
+        if (!actions.isEmpty()) {
+            send(actions);
+        }
+    }
+
+    /** Roughly what DynamoDB counts: names and values, strings by their UTF-16 length (close enough below the limit). */
+    private static long size(Map<String, AttributeValue> item) {
+        long total = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            total += e.getKey().length() + size(e.getValue());
+        }
+        return total;
+    }
+
+    private static long size(AttributeValue value) {
+        if (value.s() != null) {
+            return value.s().length() * 2L;
+        }
+        if (value.n() != null) {
+            return value.n().length();
+        }
+        if (value.hasM()) {
+            return 3 + size(value.m());
+        }
+        if (value.hasL()) {
+            return 3 + value.l().stream().mapToLong(LeaseFencedWriter::size).sum();
+        }
+        return 1;
+    }
+
+    private TransactWriteItem leaseCheck() {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                .key(Map.of(TableKeys.PK, s(TableKeys.tenant(fence.tenantId())),
+                        TableKeys.SK, s(TableKeys.syncState(fence.type().id()))))
+                .conditionExpression("leaseOwner = :o")
+                .expressionAttributeValues(Map.of(":o", s(fence.owner()))).build()).build();
+    }
+
+    /** Sends the puts behind the lease check, all or nothing; answers once they are stored. */
+    private void send(List<TransactWriteItem> puts) {
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(leaseCheck());
+        actions.addAll(puts);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(actions));
+                return;
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (reasons != null && !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                    throw new SyncFencedOut("The sync no longer holds its lease (the integration was disconnected, "
+                            + "or another invocation took over); it stopped without writing.");
+                }
+                if (reasons != null && reasons.stream().skip(1).anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                    throw ConditionalCheckFailedException.builder().message("an item's condition failed").build();
+                }
+                if (attempt >= ATTEMPTS) {
+                    throw cancelled;
+                }
+                sleep(50L << attempt);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package com.saasspend.integration.domain.sync;
+
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.OrgDomain;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.ProductInstance;
+import com.saasspend.integration.domain.UpstreamFailure;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * An Atlassian organization in memory: users and groups listed {@link #pageSize} a page (the cursor is the index of
+ * the page's first item), one Jira site whose seat each user holds. Faults and hooks let a test break a listing, run
+ * out of time at a given call, or act (a disconnect, a reclaim) at an exact point of a run.
+ */
+public final class FakeOrgApi implements AtlassianOrgApi {
+    public static final String JIRA = "ari:cloud:jira::site/1";
+
+    public final Map<String, OrgUser> users = new LinkedHashMap<>();
+    public final Map<String, OrgGroup> groups = new LinkedHashMap<>();
+    public int pageSize = 2;
+    /** From this cursor on, the users listing answers the cursor it was sent (it never advances); null: healthy. */
+    public String stuckUsersCursor;
+    /** Throws OUT_OF_TIME instead of making the call with this number (1-based); 0: never. */
+    public int outOfTimeAtCall;
+    public int calls;
+    /** Runs with the page index when a users page has been fetched, before it is answered to the sync. */
+    public IntConsumer onUsersPage = page -> {};
+    /** Runs before each group's role assignments are answered. */
+    public Runnable onGrants = () -> {};
+
+    public FakeOrgApi withUsers(int count) {
+        for (int i = 0; i < count; i++) {
+            String id = String.format("u%03d", i);
+            users.put(id, user(id, true));
+        }
+        return this;
+    }
+
+    public FakeOrgApi withGroups(int count) {
+        for (int i = 0; i < count; i++) {
+            String id = String.format("g%03d", i);
+            groups.put(id, new OrgGroup(id, "group " + id, null, null, false, null, List.of()));
+        }
+        return this;
+    }
+
+    /** A user with (or without) a Jira seat, never used. */
+    public static OrgUser user(String id, boolean jiraSeat) {
+        return new OrgUser(id, "User " + id, id + "@acme.com", "atlassian", "active", "active", "managed", false, null,
+                jiraSeat ? List.of(new OrgUser.ProductAccess("jira-software", JIRA, null)) : List.of(), List.of());
+    }
+
+    private void call() {
+        calls++;
+        if (outOfTimeAtCall > 0 && calls == outOfTimeAtCall) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "not enough time left for another call", null);
+        }
+    }
+
+    private static <T> Page<T> page(List<T> all, String cursor, int size) {
+        int from = cursor == null ? 0 : Integer.parseInt(cursor);
+        List<T> items = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + size));
+        return new Page<>(items, from + size < all.size() ? Integer.toString(from + size) : null);
+    }
+
+    @Override
+    public Page<OrgUser> users(String orgId, String apiKey, String cursor) {
+        call();
+        Page<OrgUser> page = page(new ArrayList<>(users.values()), cursor, pageSize);
+        if (stuckUsersCursor != null && cursor != null && Integer.parseInt(cursor) >= Integer.parseInt(stuckUsersCursor)) {
+            page = new Page<>(page.items(), cursor);
+        }
+        onUsersPage.accept(cursor == null ? 0 : Integer.parseInt(cursor) / pageSize);
+        return page;
+    }
+
+    @Override
+    public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+        call();
+        return page(new ArrayList<>(groups.values()), cursor, pageSize);
+    }
+
+    @Override
+    public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) {
+        call();
+        onGrants.run();
+        return List.of(new OrgGroup.Grant(JIRA, "jira-software", List.of("user"), false));
+    }
+
+    @Override
+    public List<ProductInstance> productInstances(String orgId, String apiKey) {
+        call();
+        return List.of(new ProductInstance(JIRA, "jira-software", "Jira", "https://acme.atlassian.net", 100, users.size()));
+    }
+
+    @Override
+    public List<String> orgIdsOfKey(String apiKey) {
+        return List.of("org-1");
+    }
+
+    @Override
+    public String orgName(String orgId, String apiKey) {
+        return "Acme";
+    }
+
+    @Override
+    public List<OrgDomain> domains(String orgId, String apiKey) {
+        return List.of();
+    }
+
+    @Override
+    public int directoryCount(String orgId, String apiKey) {
+        return 1;
+    }
+
+    @Override
+    public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
+        return accountIds.stream().filter(users::containsKey).map(users::get).toList();
+    }
+
+    @Override
+    public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+        throw new UnsupportedOperationException("not a reclaim test");
+    }
+
+    @Override
+    public void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+        throw new UnsupportedOperationException("not a reclaim test");
+    }
+}
