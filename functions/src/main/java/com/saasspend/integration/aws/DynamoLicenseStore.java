@@ -9,7 +9,7 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.PageDigest;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
 import java.util.ArrayList;

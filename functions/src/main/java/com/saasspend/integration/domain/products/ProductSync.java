@@ -1,7 +1,5 @@
 package com.saasspend.integration.domain.products;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.saasspend.integration.common.Json;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
@@ -13,6 +11,7 @@ import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.CanonicalJson;
 import com.saasspend.integration.domain.sync.ContentHash;
 import com.saasspend.integration.domain.sync.SyncLease;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
@@ -446,10 +445,6 @@ public final class ProductSync {
 
     /** The item with the hash of its JSON form (records serialize their components in a fixed order). */
     static <T> Hashed<T> hashed(T item) {
-        try {
-            return new Hashed<>(item, ContentHash.of(Json.MAPPER.writeValueAsString(item)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Hashed<>(item, ContentHash.of(CanonicalJson.of(item)));
     }
 }

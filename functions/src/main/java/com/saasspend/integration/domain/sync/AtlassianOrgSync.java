@@ -1,9 +1,9 @@
 package com.saasspend.integration.domain.sync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.saasspend.integration.common.Json;
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.CanonicalJson;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
@@ -331,7 +331,7 @@ public final class AtlassianOrgSync {
                                          java.util.function.Consumer<List<Hashed<T>>> write) {
             int pageIndex = checkpoint.page();
             // Users arrive here already canonical (pageOfUsers), so this hash equals hashed(user).hash().
-            List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(json(i)))).toList();
+            List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(CanonicalJson.of(i)))).toList();
             List<PageDigest.Entry> entries = hashed.stream().map(h -> new PageDigest.Entry(idOf.apply(h.item()), h.hash())).toList();
             PageDigest old = licenses.digest(tenantId, listing, pageIndex).orElse(null);
             boolean sameRun = old != null && checkpoint.runId().equals(old.runId());
@@ -523,7 +523,7 @@ public final class AtlassianOrgSync {
     /** A user as the sync stores it: canonical form and content hash. Anything else that writes a user uses this. */
     public static LicenseStore.Hashed<OrgUser> hashed(OrgUser user) {
         OrgUser canonical = canonical(user);
-        return new LicenseStore.Hashed<>(canonical, ContentHash.of(json(canonical)));
+        return new LicenseStore.Hashed<>(canonical, ContentHash.of(CanonicalJson.of(canonical)));
     }
 
     /** Sorted lists, so the same content always gives the same hash. */
@@ -536,11 +536,4 @@ public final class AtlassianOrgSync {
                 u.claimStatus(), u.orgAdmin(), u.addedToOrg(), products, groups);
     }
 
-    private static String json(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -19,7 +19,7 @@ import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.PageDigest;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
