@@ -17,6 +17,14 @@ export function h(tag: string, attrs: Attrs = {}, ...children: (Child | Child[])
   return el;
 }
 
+/** Marks a screen as rendered (data-loaded on its root), for people's scripts and the browser test alike. */
+export function rendering(root: HTMLElement, screen: string): () => void {
+  delete root.dataset.loaded;
+  return () => {
+    root.dataset.loaded = screen;
+  };
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "never";
   const d = new Date(iso);

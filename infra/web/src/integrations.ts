@@ -1,6 +1,6 @@
 // Settings > Integrations: connect Atlassian (org ID + org API key + expiry) first, then the products below it.
 import { Api, ConnectRequest, IntegrationOverview, IntegrationRow, IntegrationType } from "./api";
-import { formatDate, h } from "./dom";
+import { formatDate, h, rendering } from "./dom";
 import { problemBox } from "./problem";
 
 interface Field {
@@ -43,12 +43,13 @@ function siteFields(): Field[] {
 }
 
 export async function integrationsScreen(api: Api, root: HTMLElement): Promise<void> {
+  const done = rendering(root, "integrations");
   let overview: IntegrationOverview;
   try {
     overview = await api.listIntegrations();
   } catch (e) {
     root.replaceChildren(h("h1", {}, "Integrations"), problemBox(e));
-    return;
+    return done();
   }
   const rerender = () => integrationsScreen(api, root);
   root.replaceChildren(
@@ -58,6 +59,7 @@ export async function integrationsScreen(api: Api, root: HTMLElement): Promise<v
       : `Reclaim opens once these are connected: ${overview.reclaimRequires.join(", ")}.`),
     h("div", { class: "integrations" }, FORMS.map((form) => card(api, form, overview.integrations.find((i) => i.type === form.type), rerender))),
   );
+  done();
 }
 
 function card(api: Api, form: (typeof FORMS)[number], row: IntegrationRow | undefined, rerender: () => void): HTMLElement {

@@ -1,7 +1,7 @@
 // The License page: seat cards per product, then the users, filtered, searched and paged as GET /users offers.
 // (The API has no sort parameter today: rows come in its order.)
 import { Api, LicenseOverview, UserPage, UserQuery, UserRow } from "./api";
-import { formatDate, h } from "./dom";
+import { formatDate, h, rendering } from "./dom";
 import { problemBox } from "./problem";
 import { openSlider } from "./slider";
 
@@ -12,13 +12,14 @@ interface State {
 }
 
 export async function licensesScreen(api: Api, root: HTMLElement, state: State = { query: { limit: 25 }, previous: [] }): Promise<void> {
+  const done = rendering(root, "licenses");
   let overview: LicenseOverview;
   let page: UserPage;
   try {
     [overview, page] = await Promise.all([api.licenses(), api.users(state.query)]);
   } catch (e) {
     root.replaceChildren(h("h1", {}, "Licenses"), problemBox(e));
-    return;
+    return done();
   }
   const reload = (next: State) => licensesScreen(api, root, next);
   root.replaceChildren(
@@ -29,6 +30,7 @@ export async function licensesScreen(api: Api, root: HTMLElement, state: State =
     userTable(api, page, () => reload(state)),
     pager(page, state, reload),
   );
+  done();
 }
 
 function seatCards(overview: LicenseOverview): HTMLElement {

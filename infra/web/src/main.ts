@@ -37,7 +37,7 @@ function start(config: AppConfig): void {
     document.getElementById("slider")?.remove();
     main.replaceChildren(h("p", { class: "busy" }, "Loading…"));
     main.dataset.screen = id;
-    void screen.render(api, main).then(() => (main.dataset.loaded = id));
+    void screen.render(api, main);
   };
   window.addEventListener("hashchange", route);
   route();

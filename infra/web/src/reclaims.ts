@@ -1,16 +1,17 @@
 // The reclaim audit trail, newest first, with each group's result and the undo.
 import { Api, ReclaimPage } from "./api";
-import { formatDate, h } from "./dom";
+import { formatDate, h, rendering } from "./dom";
 import { problemBox } from "./problem";
 import { renderReclaim } from "./slider";
 
 export async function reclaimsScreen(api: Api, root: HTMLElement, cursor?: string): Promise<void> {
+  const done = rendering(root, "reclaims");
   let page: ReclaimPage;
   try {
     page = await api.reclaims(cursor);
   } catch (e) {
     root.replaceChildren(h("h1", {}, "Reclaim audit trail"), problemBox(e));
-    return;
+    return done();
   }
   const rerender = () => reclaimsScreen(api, root, cursor);
   root.replaceChildren(
@@ -26,4 +27,5 @@ export async function reclaimsScreen(api: Api, root: HTMLElement, cursor?: strin
     h("div", { class: "pager" },
       cursor ? h("button", { type: "button", onclick: () => reclaimsScreen(api, root) }, "← Newest") : null,
       page.nextCursor ? h("button", { type: "button", id: "next-page", onclick: () => reclaimsScreen(api, root, page.nextCursor ?? undefined) }, "Older →") : null));
+  done();
 }
