@@ -192,6 +192,21 @@ class WebConsoleIT {
 
     @Test
     @Order(6)
+    void theSliderShowsIdpManagedGroupsDisabledWithTheReason() throws Exception {
+        search("oscar.okta@acme.com");
+        browser.findElement(By.cssSelector("#users tbody tr button.reclaim")).click();
+        WebElement blocked = waitFor(By.cssSelector("#slider li.group.blocked"));
+        assertFalse(blocked.findElement(By.cssSelector("input[type=checkbox]")).isEnabled(), "an IdP-managed group cannot be chosen");
+        assertFalse(blocked.findElement(By.cssSelector(".blocked-reason")).getText().isBlank(), "and says where to change it");
+        assertFalse(browser.findElements(By.cssSelector("#slider li.group:not(.blocked) input:enabled")).isEmpty(),
+                "the user's other groups can be chosen");
+        screenshot("06-slider-idp-managed");
+        browser.findElement(By.cssSelector("#slider .close")).click();
+        search("");
+    }
+
+    @Test
+    @Order(7)
     void theSliderReclaimsAnInactiveUsersJiraSeatAndTheCountDrops() throws Exception {
         new Select(browser.findElement(By.cssSelector("#user-filters [name=status]"))).selectByValue("inactive");
         new Select(browser.findElement(By.cssSelector("#user-filters [name=product]"))).selectByValue("jira-software");
@@ -207,13 +222,13 @@ class WebConsoleIT {
                     || !slider.findElements(By.cssSelector("#plan .problem, #plan .note")).isEmpty());
             if (!slider.findElements(By.id("plan-seats")).isEmpty() && Integer.parseInt(text(By.id("plan-seats"))) > 0
                     && browser.findElement(By.id("confirm-reclaim")).isEnabled()) {
-                screenshot("06-slider-plan");
+                screenshot("07-slider-plan");
                 browser.findElement(By.id("confirm-reclaim")).click();
                 WebElement status = waitFor(By.id("reclaim-status"));
                 assertEquals("completed", status.getText().toLowerCase(), text(By.id("reclaim-result")));
                 assertFalse(browser.findElements(By.cssSelector("#reclaim-result .group-result[data-result=removed]")).isEmpty());
                 waiting().until(d -> jiraAssigned() < jiraSeatsBefore);
-                screenshot("07-slider-reclaimed");
+                screenshot("08-slider-reclaimed");
                 return;
             }
             browser.findElement(By.cssSelector("#slider .close")).click();
@@ -222,23 +237,23 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void undoGivesTheSeatBack() throws Exception {
         browser.findElement(By.id("undo-reclaim")).click();
         WebElement undo = waitFor(By.id("undo-status"));
         assertEquals("completed", undo.getText().toLowerCase(), text(By.id("reclaim-result")));
         waiting().until(d -> jiraAssigned() == jiraSeatsBefore);
-        screenshot("08-slider-undone");
+        screenshot("09-slider-undone");
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theAuditTrailShowsTheReclaimAndItsUndo() throws Exception {
         open("reclaims");
         WebElement row = waitFor(By.cssSelector("#audit tbody tr"));
         assertEquals("completed", row.findElement(By.cssSelector(".reclaim")).getAttribute("data-status"));
         assertEquals("completed", row.findElement(By.cssSelector(".undo")).getAttribute("data-status"));
-        screenshot("09-audit-trail");
+        screenshot("10-audit-trail");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -247,6 +262,14 @@ class WebConsoleIT {
         browser.get(web.url() + "/#/" + screen);
         browser.navigate().refresh(); // a hash change alone would not reload config.js or the screen
         awaitLoaded(screen);
+    }
+
+    private static void search(String q) {
+        WebElement input = browser.findElement(By.cssSelector("#user-filters [name=q]"));
+        input.clear();
+        input.sendKeys(q);
+        browser.findElement(By.cssSelector("#user-filters button[type=submit]")).click();
+        awaitLoaded("licenses");
     }
 
     private static void awaitLoaded(String screen) {
