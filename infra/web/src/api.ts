@@ -29,6 +29,8 @@ type SyncAnswer = operations["requestSync"]["responses"]["202"]["content"]["appl
 export interface AppConfig {
   apiUrl: string;
   token: string;
+  /** Only against the simulator's demo org: its (fake) credentials per connect form, to fill in with one click. */
+  demo?: Partial<Record<IntegrationType, Record<string, string>>>;
 }
 
 declare global {

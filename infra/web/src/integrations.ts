@@ -1,5 +1,5 @@
 // Settings > Integrations: connect Atlassian (org ID + org API key + expiry) first, then the products below it.
-import { Api, ConnectRequest, IntegrationOverview, IntegrationRow, IntegrationType } from "./api";
+import { Api, AppConfig, ConnectRequest, IntegrationOverview, IntegrationRow, IntegrationType } from "./api";
 import { formatDate, h, rendering } from "./dom";
 import { problemBox } from "./problem";
 
@@ -42,7 +42,7 @@ function siteFields(): Field[] {
   ];
 }
 
-export async function integrationsScreen(api: Api, root: HTMLElement): Promise<void> {
+export async function integrationsScreen(api: Api, root: HTMLElement, config: AppConfig): Promise<void> {
   const done = rendering(root, "integrations");
   let overview: IntegrationOverview;
   try {
@@ -51,18 +51,19 @@ export async function integrationsScreen(api: Api, root: HTMLElement): Promise<v
     root.replaceChildren(h("h1", {}, "Integrations"), problemBox(e));
     return done();
   }
-  const rerender = () => integrationsScreen(api, root);
+  const rerender = () => integrationsScreen(api, root, config);
   root.replaceChildren(
     h("h1", {}, "Integrations"),
     h("p", { class: overview.reclaimEnabled ? "note ok" : "note", id: "reclaim-state" }, overview.reclaimEnabled
       ? "Reclaim is open: Atlassian, Jira and Confluence are connected."
       : `Reclaim opens once these are connected: ${overview.reclaimRequires.join(", ")}.`),
-    h("div", { class: "integrations" }, FORMS.map((form) => card(api, form, overview.integrations.find((i) => i.type === form.type), rerender))),
+    h("div", { class: "integrations" }, FORMS.map((form) => card(api, form, overview.integrations.find((i) => i.type === form.type), rerender, config.demo?.[form.type]))),
   );
   done();
 }
 
-function card(api: Api, form: (typeof FORMS)[number], row: IntegrationRow | undefined, rerender: () => void): HTMLElement {
+function card(api: Api, form: (typeof FORMS)[number], row: IntegrationRow | undefined, rerender: () => void,
+              demo: Record<string, string> | undefined): HTMLElement {
   const connected = row !== undefined && row.status !== "disconnected";
   const messages = h("div", { class: "messages" });
   const status = h("dl", { class: "status" },
@@ -82,7 +83,13 @@ function card(api: Api, form: (typeof FORMS)[number], row: IntegrationRow | unde
     name: f.name, type: f.type ?? "text", placeholder: f.placeholder, required: f.required, autocomplete: "off",
   })));
   const formEl = h("form", { id: `form-${form.type}`, class: "connect", novalidate: true }, inputs,
-    h("button", { type: "submit" }, connected ? "Replace credentials (reconnect)" : `Connect ${form.title}`)) as HTMLFormElement;
+    h("button", { type: "submit" }, connected ? "Replace credentials (reconnect)" : `Connect ${form.title}`),
+    demo ? h("button", { type: "button", class: "demo-fill", "data-test": "demo-fill", onclick: () => {
+      for (const [name, value] of Object.entries(demo)) {
+        const input = formEl.elements.namedItem(name);
+        if (input instanceof HTMLInputElement) input.value = value;
+      }
+    } }, "Fill in the demo org's values") : null) as HTMLFormElement;
   formEl.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body: Record<string, string> = {};

@@ -6,10 +6,10 @@ import { integrationsScreen } from "./integrations";
 import { licensesScreen } from "./licenses";
 import { reclaimsScreen } from "./reclaims";
 
-const SCREENS: Record<string, { title: string; render: (api: Api, root: HTMLElement) => Promise<void> }> = {
+const SCREENS: Record<string, { title: string; render: (api: Api, root: HTMLElement, config: AppConfig) => Promise<void> }> = {
   integrations: { title: "Integrations", render: integrationsScreen },
   licenses: { title: "Licenses", render: (api, root) => licensesScreen(api, root) },
-  reclaims: { title: "Reclaims", render: reclaimsScreen },
+  reclaims: { title: "Reclaims", render: (api, root) => reclaimsScreen(api, root) },
 };
 
 /** Who the token says is signed in (display only: the API checks the token). */
@@ -37,7 +37,7 @@ function start(config: AppConfig): void {
     document.getElementById("slider")?.remove();
     main.replaceChildren(h("p", { class: "busy" }, "Loading…"));
     main.dataset.screen = id;
-    void screen.render(api, main);
+    void screen.render(api, main, config);
   };
   window.addEventListener("hashchange", route);
   route();

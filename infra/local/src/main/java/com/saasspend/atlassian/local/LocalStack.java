@@ -290,7 +290,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** The reference front end on its own port, signed in as the demo tenant with a token minted at each page load. */
     WebConsole serveWebConsole(Path dir, int port) {
-        web = WebConsole.start(dir, port, this::apiUrl, () -> authority.mint(DEMO_TENANT, "admin@acme.example", LocalJwtAuthority.DEFAULT_TTL));
+        boolean demoSeed = simulator != null && options.simulatorSeed() == null;
+        web = WebConsole.start(dir, port, this::apiUrl, () -> authority.mint(DEMO_TENANT, "admin@acme.example", LocalJwtAuthority.DEFAULT_TTL),
+                demoSeed ? Walkthrough.demoForms() : Map.of());
         running.add(web);
         return web;
     }

@@ -30,16 +30,19 @@ public final class WebConsole implements AutoCloseable {
     private final Javalin app;
     private final Path dir;
 
-    private WebConsole(Path dir, Supplier<String> apiUrl, Supplier<String> token) {
+    private WebConsole(Path dir, Supplier<String> apiUrl, Supplier<String> token, Map<String, Map<String, String>> demoForms) {
         this.dir = dir;
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
         });
         app.get("/config.js", ctx -> {
-            Map<String, String> config = new LinkedHashMap<>();
+            Map<String, Object> config = new LinkedHashMap<>();
             config.put("apiUrl", apiUrl.get());
             config.put("token", token.get());
+            if (!demoForms.isEmpty()) {
+                config.put("demo", demoForms);
+            }
             noStore(ctx).contentType(TYPES.get("js")).result("window.APP_CONFIG = " + json(config) + ";\n");
         });
         app.get("/", ctx -> serve(ctx, "index.html"));
@@ -51,11 +54,20 @@ public final class WebConsole implements AutoCloseable {
      * page load, so the page outlives token expiry and may start before the API does.
      */
     public static WebConsole start(Path dir, int port, Supplier<String> apiUrl, Supplier<String> token) {
+        return start(dir, port, apiUrl, token, Map.of());
+    }
+
+    /**
+     * Also offers, per connect form (integration type → field → value), a button filling in the simulator's demo
+     * credentials: fake values only the simulator accepts, so a newcomer can connect without looking them up.
+     */
+    public static WebConsole start(Path dir, int port, Supplier<String> apiUrl, Supplier<String> token,
+                                   Map<String, Map<String, String>> demoForms) {
         if (!Files.isRegularFile(dir.resolve("index.html")) || !Files.isRegularFile(dir.resolve("app.js"))) {
             throw new IllegalStateException("the web console is not built in " + dir
                     + " (index.html, app.js): cd infra/web && npm ci && npm run build");
         }
-        WebConsole console = new WebConsole(dir, apiUrl, token);
+        WebConsole console = new WebConsole(dir, apiUrl, token, demoForms);
         console.app.start("127.0.0.1", port);
         return console;
     }

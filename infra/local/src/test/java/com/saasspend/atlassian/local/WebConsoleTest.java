@@ -59,6 +59,17 @@ class WebConsoleTest {
     }
 
     @Test
+    void configJsOffersTheDemoOrgsValuesOnlyWhenGiven() throws Exception {
+        try (WebConsole plain = WebConsole.start(built(), 0, () -> "http://127.0.0.1:3000", () -> "t");
+             WebConsole demo = WebConsole.start(built(), 0, () -> "http://127.0.0.1:3000", () -> "t", Walkthrough.demoForms())) {
+            assertFalse(get(plain, "/config.js").body().contains("\"demo\""));
+            String config = get(demo, "/config.js").body();
+            assertTrue(config.contains("\"orgId\":\"" + com.saasspend.atlassian.sim.DemoCredentials.ORG_ID + "\""), config);
+            assertTrue(config.contains("\"siteUrl\":\"https://" + com.saasspend.atlassian.sim.DemoCredentials.SITE_HOST + "\""), config);
+        }
+    }
+
+    @Test
     void configJsCannotBeEndedEarlyByWhatItCarries() throws Exception {
         try (WebConsole web = WebConsole.start(built(), 0, () -> "http://x/</script><script>alert(1)</script>", () -> "t")) {
             assertTrue(!get(web, "/config.js").body().contains("</script>"));
