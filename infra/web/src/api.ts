@@ -22,6 +22,7 @@ export type Reclaim = Schemas["Reclaim"];
 export type ReclaimGroupResult = Schemas["ReclaimGroupResult"];
 export type ReclaimPage = Schemas["ReclaimPage"];
 export type Settings = Schemas["Settings"];
+export type SettingsRequest = Schemas["SettingsRequest"];
 type DisconnectAnswer = operations["disconnectIntegration"]["responses"]["200"]["content"]["application/json"];
 type SyncAnswer = operations["requestSync"]["responses"]["202"]["content"]["application/json"];
 
@@ -96,6 +97,9 @@ export class Api {
   }
   settings(): Promise<Settings> {
     return this.call("GET", "/settings");
+  }
+  putSettings(request: SettingsRequest): Promise<Settings> {
+    return this.call("PUT", "/settings", request);
   }
   users(query: UserQuery): Promise<UserPage> {
     const params = new URLSearchParams();

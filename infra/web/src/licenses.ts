@@ -1,6 +1,6 @@
 // The License page: seat cards per product, then the users, filtered, searched and paged as GET /users offers.
 // (The API has no sort parameter today: rows come in its order.)
-import { Api, LicenseOverview, UserPage, UserQuery, UserRow } from "./api";
+import { Api, LicenseOverview, Settings, UserPage, UserQuery, UserRow } from "./api";
 import { formatDate, h, rendering } from "./dom";
 import { problemBox } from "./problem";
 import { openSlider } from "./slider";
@@ -15,8 +15,9 @@ export async function licensesScreen(api: Api, root: HTMLElement, state: State =
   const done = rendering(root, "licenses");
   let overview: LicenseOverview;
   let page: UserPage;
+  let settings: Settings;
   try {
-    [overview, page] = await Promise.all([api.licenses(), api.users(state.query)]);
+    [overview, page, settings] = await Promise.all([api.licenses(), api.users(state.query), api.settings()]);
   } catch (e) {
     root.replaceChildren(h("h1", {}, "Licenses"), problemBox(e));
     return done();
@@ -26,6 +27,7 @@ export async function licensesScreen(api: Api, root: HTMLElement, state: State =
     h("h1", {}, "Licenses"),
     h("p", { class: "note" }, `Last sync ${formatDate(overview.lastSyncAt)} · counted ${formatDate(overview.countedAt)} · inactive after ${overview.inactivityDays} days without activity`),
     seatCards(overview),
+    settingsForm(api, overview, settings, () => reload(state)),
     filters(overview, state, reload),
     userTable(api, page, () => reload(state)),
     pager(page, state, reload),
@@ -48,6 +50,36 @@ function seatCards(overview: LicenseOverview): HTMLElement {
       h("dt", {}, "Inactive"), h("dd", { class: p.inactive > 0 ? "warn" : "" }, p.inactive),
       h("dt", {}, "Never used"), h("dd", {}, p.neverUsed)),
   )));
+}
+
+/** Seat prices (what a reclaim's freed cost is counted in) and the inactivity threshold, per tenant. */
+function settingsForm(api: Api, overview: LicenseOverview, settings: Settings, saved: () => void): HTMLElement {
+  const keys = [...new Set([...overview.products.map((p) => p.product), ...Object.keys(settings.seatPrices)])];
+  const days = h("input", { name: "inactivityDays", type: "number", min: 1, max: 3650, value: settings.inactivityDays }) as HTMLInputElement;
+  const prices = keys.map((key) => h("input", { name: `price-${key}`, "data-product": key, type: "number", min: 0, step: "0.01",
+    placeholder: "no price", value: settings.seatPrices[key] ?? "" }) as HTMLInputElement);
+  const messages = h("div", { class: "messages" });
+  const form = h("form", { id: "settings", class: "settings" },
+    h("label", {}, "Inactive after (days) ", days),
+    keys.map((key, i) => h("label", {}, `${key} $/seat/month `, prices[i])),
+    h("button", { type: "submit" }, "Save"), messages) as HTMLFormElement;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const seatPrices: Record<string, number> = {};
+    prices.forEach((input) => {
+      if (input.value !== "") seatPrices[input.dataset.product ?? ""] = Number(input.value);
+    });
+    try {
+      await api.putSettings({ inactivityDays: Number(days.value), seatPrices });
+      saved();
+    } catch (e) {
+      messages.replaceChildren(problemBox(e));
+    }
+  });
+  const hasPrices = Object.keys(settings.seatPrices).length > 0;
+  return h("details", { class: "card settings-panel" }, h("summary", {}, hasPrices
+    ? `Seat prices: ${Object.entries(settings.seatPrices).map(([k, v]) => `${k} $${v}`).join(", ")}`
+    : "Seat prices: none set (a reclaim's freed cost needs them)"), form);
 }
 
 function filters(overview: LicenseOverview, state: State, reload: (s: State) => void): HTMLElement {

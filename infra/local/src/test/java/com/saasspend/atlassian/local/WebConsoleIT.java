@@ -192,6 +192,18 @@ class WebConsoleIT {
 
     @Test
     @Order(6)
+    void aSeatPriceSetOnTheLicensePageIsKept() throws Exception {
+        browser.findElement(By.cssSelector(".settings-panel summary")).click();
+        WebElement price = waitFor(By.cssSelector("#settings input[data-product=jira-software]"));
+        price.clear();
+        price.sendKeys("8.15");
+        browser.findElement(By.cssSelector("#settings button[type=submit]")).click();
+        awaitLoaded("licenses");
+        assertTrue(text(By.cssSelector(".settings-panel summary")).contains("jira-software $8.15"), text(By.cssSelector(".settings-panel summary")));
+    }
+
+    @Test
+    @Order(7)
     void theSliderShowsIdpManagedGroupsDisabledWithTheReason() throws Exception {
         search("oscar.okta@acme.com");
         browser.findElement(By.cssSelector("#users tbody tr button.reclaim")).click();
@@ -206,7 +218,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theSliderReclaimsAnInactiveUsersJiraSeatAndTheCountDrops() throws Exception {
         new Select(browser.findElement(By.cssSelector("#user-filters [name=status]"))).selectByValue("inactive");
         new Select(browser.findElement(By.cssSelector("#user-filters [name=product]"))).selectByValue("jira-software");
@@ -222,6 +234,7 @@ class WebConsoleIT {
                     || !slider.findElements(By.cssSelector("#plan .problem, #plan .note")).isEmpty());
             if (!slider.findElements(By.id("plan-seats")).isEmpty() && Integer.parseInt(text(By.id("plan-seats"))) > 0
                     && browser.findElement(By.id("confirm-reclaim")).isEnabled()) {
+                assertTrue(text(By.id("plan-cost")).matches("\\$\\d+\\.\\d\\d/month"), "the cost freed, from the seat price: " + text(By.id("plan-cost")));
                 screenshot("07-slider-plan");
                 browser.findElement(By.id("confirm-reclaim")).click();
                 WebElement status = waitFor(By.id("reclaim-status"));
@@ -237,7 +250,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void undoGivesTheSeatBack() throws Exception {
         browser.findElement(By.id("undo-reclaim")).click();
         WebElement undo = waitFor(By.id("undo-status"));
@@ -247,7 +260,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theAuditTrailShowsTheReclaimAndItsUndo() throws Exception {
         open("reclaims");
         WebElement row = waitFor(By.cssSelector("#audit tbody tr"));
