@@ -198,15 +198,16 @@ class WebConsoleIT {
         price.clear();
         price.sendKeys("8.15");
         browser.findElement(By.cssSelector("#settings button[type=submit]")).click();
+        // The page reloads once the API saved it: until then it shows the previous settings.
+        waiting().until(d -> d.findElement(By.cssSelector(".settings-panel summary")).getText().contains("jira-software $8.15"));
         awaitLoaded("licenses");
-        assertTrue(text(By.cssSelector(".settings-panel summary")).contains("jira-software $8.15"), text(By.cssSelector(".settings-panel summary")));
     }
 
     @Test
     @Order(7)
     void theSliderShowsIdpManagedGroupsDisabledWithTheReason() throws Exception {
         search("oscar.okta@acme.com");
-        browser.findElement(By.cssSelector("#users tbody tr button.reclaim")).click();
+        browser.findElement(By.xpath("//table[@id='users']//tr[contains(., 'oscar.okta@acme.com')]//button[contains(@class, 'reclaim')]")).click();
         WebElement blocked = waitFor(By.cssSelector("#slider li.group.blocked"));
         assertFalse(blocked.findElement(By.cssSelector("input[type=checkbox]")).isEnabled(), "an IdP-managed group cannot be chosen");
         assertFalse(blocked.findElement(By.cssSelector(".blocked-reason")).getText().isBlank(), "and says where to change it");
