@@ -86,6 +86,10 @@ export class Api {
   connect(type: IntegrationType, body: ConnectRequest): Promise<Integration> {
     return this.call("POST", `/integrations/${type}`, body);
   }
+  /** A new key or token for a connected integration, checked like a connect; the synced data stays. */
+  rotate(type: IntegrationType, body: ConnectRequest): Promise<Integration> {
+    return this.call("PUT", `/integrations/${type}/credentials`, body);
+  }
   disconnect(type: IntegrationType): Promise<DisconnectAnswer> {
     return this.call("DELETE", `/integrations/${type}`);
   }

@@ -83,7 +83,7 @@ function card(api: Api, form: (typeof FORMS)[number], row: IntegrationRow | unde
     name: f.name, type: f.type ?? "text", placeholder: f.placeholder, required: f.required, autocomplete: "off",
   })));
   const formEl = h("form", { id: `form-${form.type}`, class: "connect", novalidate: true }, inputs,
-    h("button", { type: "submit" }, connected ? "Replace credentials (reconnect)" : `Connect ${form.title}`),
+    h("button", { type: "submit" }, connected ? "Rotate credentials" : `Connect ${form.title}`),
     demo ? h("button", { type: "button", class: "demo-fill", "data-test": "demo-fill", onclick: () => {
       for (const [name, value] of Object.entries(demo)) {
         const input = formEl.elements.namedItem(name);
@@ -100,7 +100,8 @@ function card(api: Api, form: (typeof FORMS)[number], row: IntegrationRow | unde
     messages.replaceChildren(h("p", { class: "busy" }, "Checking the credentials with Atlassian…"));
     try {
       // The server checks the shape (problem+json with field errors); the page sends what was typed.
-      await api.connect(form.type, body as unknown as ConnectRequest);
+      const request = body as unknown as ConnectRequest;
+      await (connected ? api.rotate(form.type, request) : api.connect(form.type, request));
       rerender();
     } catch (e) {
       messages.replaceChildren(problemBox(e));

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -160,9 +162,11 @@ class WebConsoleIT {
     @Test
     @Order(4)
     void connectAtlassianThenJiraAndConfluenceOpensReclaim() throws Exception {
+        // A key said to expire within 14 days: the card warns (Settings > Integrations' key-expiry warning).
         fill("atlassian", Map.of("orgId", DemoCredentials.ORG_ID, "apiKey", DemoCredentials.ORG_API_KEY,
-                "apiKeyExpiresOn", DemoCredentials.ORG_API_KEY_EXPIRES_AT.substring(0, 10)));
+                "apiKeyExpiresOn", LocalDate.now(ZoneOffset.UTC).plusDays(7).toString()));
         awaitConnected("atlassian");
+        assertFalse(card("atlassian").findElement(By.cssSelector("[data-test=credential-warning]")).getText().isBlank());
         String site = "https://" + DemoCredentials.SITE_HOST;
         for (String product : List.of("jira", "confluence")) {
             fill(product, Map.of("siteUrl", site, "email", DemoCredentials.SITE_ADMIN_EMAIL, "apiToken", DemoCredentials.SITE_API_TOKEN));
