@@ -178,6 +178,21 @@ class WebConsoleIT {
 
     @Test
     @Order(5)
+    void rotatingTheKeyWithALaterExpiryClearsTheWarning() throws Exception {
+        fill("atlassian", Map.of("orgId", DemoCredentials.ORG_ID, "apiKey", DemoCredentials.ORG_API_KEY,
+                "apiKeyExpiresOn", DemoCredentials.ORG_API_KEY_EXPIRES_AT.substring(0, 10)));
+        waiting().until(d -> {
+            WebElement card = d.findElement(By.cssSelector("[data-integration=atlassian]"));
+            if (!card.findElements(By.cssSelector(".problem")).isEmpty()) {
+                throw new AssertionError("rotating failed: " + card.findElement(By.cssSelector(".problem")).getText());
+            }
+            return card.findElements(By.cssSelector("[data-test=credential-warning]")).isEmpty()
+                    && card.getText().contains(DemoCredentials.ORG_API_KEY_EXPIRES_AT.substring(0, 10));
+        });
+    }
+
+    @Test
+    @Order(6)
     void theLicensePageShowsSeatsOnceTheFirstSyncIsDone() throws Exception {
         // The seat card shows as soon as the sync wrote the product; its counts follow with the users.
         long deadline = System.nanoTime() + FIRST_SYNC.toNanos();
@@ -195,7 +210,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSeatPriceSetOnTheLicensePageIsKept() throws Exception {
         browser.findElement(By.cssSelector(".settings-panel summary")).click();
         WebElement price = waitFor(By.cssSelector("#settings input[data-product=jira-software]"));
@@ -208,7 +223,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theSliderShowsIdpManagedGroupsDisabledWithTheReason() throws Exception {
         search("oscar.okta@acme.com");
         browser.findElement(By.xpath("//table[@id='users']//tr[contains(., 'oscar.okta@acme.com')]//button[contains(@class, 'reclaim')]")).click();
@@ -223,7 +238,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theSliderReclaimsAnInactiveUsersJiraSeatAndTheCountDrops() throws Exception {
         new Select(browser.findElement(By.cssSelector("#user-filters [name=status]"))).selectByValue("inactive");
         new Select(browser.findElement(By.cssSelector("#user-filters [name=product]"))).selectByValue("jira-software");
@@ -255,7 +270,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void undoGivesTheSeatBack() throws Exception {
         browser.findElement(By.id("undo-reclaim")).click();
         WebElement undo = waitFor(By.id("undo-status"));
@@ -265,7 +280,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theAuditTrailShowsTheReclaimAndItsUndo() throws Exception {
         open("reclaims");
         WebElement row = waitFor(By.cssSelector("#audit tbody tr"));
