@@ -118,7 +118,7 @@ function userTable(api: Api, page: UserPage, refresh: () => void): HTMLElement {
 function row(api: Api, user: UserRow, refresh: () => void): HTMLElement {
   return h("tr", { "data-account-id": user.accountId },
     h("td", {}, h("strong", {}, user.name ?? user.accountId), h("br"), h("small", {}, user.email ?? ""),
-      user.accountStatus && user.accountStatus !== "active" ? h("span", { class: "badge error" }, user.accountStatus) : null),
+      user.accountStatus && user.accountStatus !== "active" ? [" ", h("span", { class: "badge inactive" }, `account ${user.accountStatus}`)] : null),
     h("td", {}, h("ul", { class: "products" }, user.products.map((p) => h("li", { class: `status-${p.status}` },
       h("span", { class: `badge ${p.status}` }, p.status), " ", p.product, " · ", p.lastActive ? formatDate(p.lastActive) : "never active")))),
     h("td", {}, user.groups.map((g) => g.name ?? g.id).join(", ")),
