@@ -225,7 +225,17 @@ final class ReclaimFakes {
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
             return ids.stream().filter(groups::containsKey).collect(Collectors.toMap(id -> id, groups::get, (a, b) -> a));
         }
+        /** Runs once just before the next conditional write: another writer changing the user (a race made to happen). */
+        Runnable beforeNextReplace;
+        int replaceAttempts;
+
         @Override public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
+            replaceAttempts++;
+            if (beforeNextReplace != null) {
+                Runnable race = beforeNextReplace;
+                beforeNextReplace = null;
+                race.run();
+            }
             if (!AtlassianOrgSync.hashed(users.get(user.item().accountId())).hash().equals(expectedHash)) {
                 return false;
             }
