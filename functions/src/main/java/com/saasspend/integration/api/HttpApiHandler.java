@@ -49,7 +49,7 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
         }
         String routeKey = event != null && event.getRouteKey() != null ? event.getRouteKey() : "";
         InvocationDeadline.enter(context);
-        ApiResponse response;
+        ApiResponse response = null;
         try {
             ApiRequest request = toRequest(event, requestId);
             Log.context(requestId, request.tenantId());
@@ -84,6 +84,8 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
             LOG.error("unhandled error", e);
             response = ProblemResponses.internalError(requestId);
         } finally {
+            // One line per request, with its correlation id: where a chain of events starts in the logs.
+            LOG.info("request handled", "route", routeKey, "status", response != null ? response.status() : "none");
             Log.clearContext();
             InvocationDeadline.clear();
         }
