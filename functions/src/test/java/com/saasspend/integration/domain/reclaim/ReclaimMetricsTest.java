@@ -12,11 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.api.ReclaimApiHandler;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Metrics;
+import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.CapturedLines;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,10 +32,32 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The EMF lines a reclaim emits through its handler: one ReclaimGroupResults line per group outcome, by Outcome. */
+/**
+ * A reclaim through its handler: the EMF lines it emits (one ReclaimGroupResults line per group outcome, by Outcome),
+ * and the key it uses (the stored one, not a warm instance's cached copy from before a rotation).
+ */
 class ReclaimMetricsTest {
     private final ReclaimFakes.FakeAtlassian atlassian = new ReclaimFakes.FakeAtlassian();
     private final ReclaimFakes.Licenses licenses = new ReclaimFakes.Licenses();
+    /** A vault with a cache, as SecretsManagerVault: a read answers the cached copy until forgotten. */
+    private String storedKey = ReclaimFakes.API_KEY;
+    private String cachedKey;
+    private final CredentialVault vault = new CredentialVault() {
+        @Override public String create(String tenantId, IntegrationType type, Map<String, String> secret) { throw new UnsupportedOperationException(); }
+        @Override public void replace(String secretName, Map<String, String> secret) { throw new UnsupportedOperationException(); }
+        @Override public void delete(String secretName) { throw new UnsupportedOperationException(); }
+        @Override public void forget(String secretName) { cachedKey = null; }
+
+        @Override
+        public Map<String, String> read(String secretName) {
+            if (cachedKey == null) {
+                cachedKey = storedKey;
+            }
+            return Map.of("apiKey", cachedKey);
+        }
+    };
+    /** Keys Atlassian answers 401 to. */
+    private final Set<String> revoked = new HashSet<>();
     private final CapturedLines lines = new CapturedLines();
     private final ReclaimApiHandler handler;
 
@@ -44,7 +72,18 @@ class ReclaimMetricsTest {
         atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g2", "g3")));
         atlassian.failOnRemove.put("g3", new ArrayDeque<>(List.of(
                 new UpstreamFailure(UpstreamFailure.Kind.FORBIDDEN, 403, "Atlassian answered HTTP 403", null))));
-        ReclaimService service = new ReclaimService(new ReclaimFakes.Integrations(), new ReclaimFakes.Vault(), atlassian, licenses,
+        AtlassianOrgApi checkingKeys = (AtlassianOrgApi) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AtlassianOrgApi.class}, (proxy, method, args) -> {
+                    if (args != null && Arrays.stream(args).anyMatch(revoked::contains)) {
+                        throw new UpstreamFailure(UpstreamFailure.Kind.UNAUTHORIZED, 401, "Atlassian answered HTTP 401", null);
+                    }
+                    try {
+                        return method.invoke(atlassian, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ReclaimService service = new ReclaimService(new ReclaimFakes.Integrations(), vault, checkingKeys, licenses,
                 new ReclaimFakes.Audit(), new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(),
                 new ReclaimFakes.MovableClock());
         handler = new ReclaimApiHandler(new Env(Map.of()), service);
@@ -62,6 +101,19 @@ class ReclaimMetricsTest {
         headers.put("idempotency-key", key);
         event.setHeaders(headers);
         return handler.handleRequest(event, null);
+    }
+
+    @Test
+    void aReclaimUsesTheStoredKeyNotOneAWarmInstanceCachedBeforeARotation() {
+        vault.read("secret");              // cached by an earlier request of this warm instance
+        storedKey = "rotated-key-123";     // then the admin rotated the key
+        revoked.add(ReclaimFakes.API_KEY);
+        atlassian.failOnRemove.clear();
+
+        APIGatewayV2HTTPResponse response = reclaim("key-2");
+
+        assertEquals(201, response.getStatusCode(), response.getBody());
+        ApiEvents.json(response).path("groups").forEach(g -> assertEquals("removed", g.path("result").asText(), response.getBody()));
     }
 
     @Test
