@@ -46,6 +46,9 @@ final class SyncReport {
     static void emit(IntegrationType type, boolean completed, SyncRunRecord run, String failureKind, LocalDate expiresOn,
                      Clock clock) {
         AtlassianTraffic.Counts traffic = AtlassianTraffic.current();
+        if (!completed && run == null && failureKind == null && expiresOn == null && traffic.calls() == 0) {
+            return; // skipped (paused, not connected) or busy: nothing happened worth a data point
+        }
         Metrics.Line line = Metrics.by("Integration", type.id())
                 .count("AtlassianCalls", traffic.calls())
                 .count("Atlassian429s", traffic.throttled())
