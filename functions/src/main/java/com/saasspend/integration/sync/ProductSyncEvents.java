@@ -3,6 +3,7 @@ package com.saasspend.integration.sync;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +26,6 @@ final class ProductSyncEvents {
         String reason = detail.get("reason") instanceof String r ? r : "unknown";
         return IntegrationType.fromId(integration)
                 .filter(IntegrationType::isProduct)
-                .map(type -> new SyncRequest(tenant, type, reason));
+                .map(type -> new SyncRequest(tenant, type, reason, List.of(), SyncEvents.correlationId(detail)));
     }
 }

@@ -22,7 +22,12 @@ final class SyncEvents {
             return Optional.empty();
         }
         return IntegrationType.fromId(i).map(type -> new SyncRequest(t, type, reason instanceof String r ? r : "unknown",
-                accountIds(detail.get("accountIds"))));
+                accountIds(detail.get("accountIds")), correlationId(detail)));
+    }
+
+    /** The {@code correlationId} the publisher put in the detail (absent in events from before it did): null. */
+    static String correlationId(Map<?, ?> detail) {
+        return detail.get("correlationId") instanceof String id && !id.isBlank() && id.length() <= 128 ? id : null;
     }
 
     /** The optional {@code accountIds} of a targeted re-sync: the text entries of a list, anything else ignored. */

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -74,7 +75,24 @@ public final class AtlassianOrgSync {
         FENCED
     }
 
-    public record Result(Outcome outcome, SyncRunRecord run) {}
+    /**
+     * {@code failure}: why a FAILED run failed (an upstream kind; OUT_OF_TIME for a run that took too many
+     * invocations), else null. {@code credentialExpiresOn}: the key's expiry as the run read it (null when the run did
+     * not start or the admin gave none). The handler turns both into metrics and decides whether to raise.
+     */
+    public record Result(Outcome outcome, SyncRunRecord run, UpstreamFailure.Kind failure, LocalDate credentialExpiresOn) {
+        public Result(Outcome outcome, SyncRunRecord run) {
+            this(outcome, run, null, null);
+        }
+
+        Result failedBy(UpstreamFailure.Kind kind) {
+            return new Result(outcome, run, kind, credentialExpiresOn);
+        }
+
+        Result expiring(LocalDate expiresOn) {
+            return new Result(outcome, run, failure, expiresOn);
+        }
+    }
 
     private final AtlassianOrgApi api;
     private final LicenseStore store;
@@ -101,6 +119,11 @@ public final class AtlassianOrgSync {
     }
 
     public Result run(String tenantId, Budget budget) {
+        return run(tenantId, budget, false);
+    }
+
+    /** {@code freshKeyTried}: this is the one retry after a 401 found a newer key in the vault than the one used. */
+    private Result run(String tenantId, Budget budget, boolean freshKeyTried) {
         Integration integration = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
@@ -124,19 +147,30 @@ public final class AtlassianOrgSync {
             held.markSyncing();
             run = new Run(tenantId, held, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
                     checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
+            Log.put("runId", checkpoint.runId());
         } catch (RuntimeException beforeStart) {
             // Nothing ran: free the lease at once rather than when it expires.
             held.release();
             throw beforeStart;
         }
+        Result result;
         try {
-            return run.execute(budget);
+            result = run.execute(budget);
         } catch (SyncFencedOut fenced) {
-            return run.fencedOut();
+            result = run.fencedOut();
         } catch (OutOfTime outOfTime) {
-            return run.pause();
+            result = run.pause();
         } catch (UpstreamFailure failure) {
-            return run.fail(failure);
+            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshKeyTried
+                    && CredentialVault.newerThanUsed(vault, integration.secretName(), stored -> run.apiKey.equals(stored.get("apiKey")))) {
+                // The key was rotated while this warm instance held the old one in its cache: resume from the
+                // checkpoint once with the stored key instead of pausing the integration.
+                run.saveQuietly();
+                held.release();
+                LOG.info("Atlassian rejected the cached key and a newer one is stored; retrying once with it");
+                return run(tenantId, budget, true);
+            }
+            result = run.fail(failure);
         } catch (RuntimeException unexpected) {
             run.saveQuietly();
             held.release();
@@ -144,6 +178,7 @@ public final class AtlassianOrgSync {
                     "The sync stopped on an internal error; it continues at the next sync.", false);
             throw unexpected;
         }
+        return result.expiring(integration.credentialExpiresOn());
     }
 
     /** The invocation's time is nearly up inside a page: stop at the last page boundary. */
@@ -158,7 +193,7 @@ public final class AtlassianOrgSync {
         private final String tenantId;
         private final SyncLease held;
         private final String orgId;
-        private final String apiKey;
+        final String apiKey;
         private final long callsAtStart;
         /** API calls of the run's earlier invocations. */
         private final long callsBefore;
@@ -451,7 +486,8 @@ public final class AtlassianOrgSync {
             }
             if (failure.kind() == UpstreamFailure.Kind.BROKEN_PAGING) {
                 return end("Atlassian's listing did not advance, so the sync stopped: " + failure.getMessage()
-                        + " Nothing was removed; the sync starts again from the beginning at the next sync.");
+                        + " Nothing was removed; the sync starts again from the beginning at the next sync.")
+                        .failedBy(UpstreamFailure.Kind.BROKEN_PAGING);
             }
             saveQuietly();
             held.release();
@@ -466,7 +502,7 @@ public final class AtlassianOrgSync {
             };
             held.recordStatus(IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
             LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
-            return new Result(Outcome.FAILED, null);
+            return new Result(Outcome.FAILED, null).failedBy(failure.kind());
         }
 
         /**
@@ -481,7 +517,8 @@ public final class AtlassianOrgSync {
             held.finish(record);
             held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("sync ended in error", "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new Result(Outcome.FAILED, record);
+            // The only other caller is pause() past MAX_INVOCATIONS: the run ran out of time as a whole.
+            return new Result(Outcome.FAILED, record).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
         }
 
         /** The lease is gone: write nothing more, not even the status (the integration may be gone, or another run owns it). */

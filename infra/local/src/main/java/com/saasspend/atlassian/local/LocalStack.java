@@ -63,10 +63,15 @@ public final class LocalStack implements AutoCloseable {
         phaseStarted = now;
     }
 
+    /** The functions' metric lines (also in the stack log, as Lambda would write them), summed for GET /. */
+    private final MetricsSummary metrics = new MetricsSummary();
+
     private LocalStack(LocalStackOptions options, SamTemplate template) {
         this.options = options;
         this.template = template;
         this.values = values(options, template);
+        com.saasspend.integration.common.Metrics.listen(metrics);
+        running.add(() -> com.saasspend.integration.common.Metrics.unlisten(metrics));
     }
 
     private static TemplateValues values(LocalStackOptions options, SamTemplate template) {
@@ -351,6 +356,7 @@ public final class LocalStack implements AutoCloseable {
         out.put("schedules", scheduler.describe());
         out.put("scheduleEvery", options.scheduleEvery() == null ? null : options.scheduleEvery().toString());
         out.put("jwt", Map.of("issuer", authority.issuer(), "audience", authority.audience()));
+        out.put("metrics", metrics.snapshot());
         return out;
     }
 
@@ -373,7 +379,7 @@ public final class LocalStack implements AutoCloseable {
                 .append(")\n");
         out.append("  API (template routes)  ").append(apiUrl()).append('\n');
         gateway.routes().routes().forEach(r -> out.append("      ").append(r.routeKey()).append(" → ").append(r.functionLogicalId()).append('\n'));
-        out.append("  Control                ").append(controlUrl()).append("  (POST /tick, POST /tokens?tenant=T, POST /events, GET /)\n");
+        out.append("  Control                ").append(controlUrl()).append("  (POST /tick, POST /tokens?tenant=T, POST /events, GET / with metric counters)\n");
         out.append("  Atlassian simulator    ").append(simulatorUrl).append("  (demo org ").append(com.saasspend.atlassian.sim.DemoCredentials.ORG_ID)
                 .append(simulator == null ? ", external" : options.simulatorSeed() == null
                         ? ", in-process, demo seed with Acme's domains verified" : ", in-process, seed " + options.simulatorSeed()).append(")\n");
