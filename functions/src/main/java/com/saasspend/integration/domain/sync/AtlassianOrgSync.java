@@ -9,6 +9,7 @@ import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
@@ -261,19 +262,15 @@ public final class AtlassianOrgSync {
         }
 
         private void pageOfGroups() {
-            Page<OrgGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
+            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
             if (page == null) {
                 return;
             }
             // Before anything of the page is written: a listing that does not advance stops here.
             String next = guard(GROUPS_LISTING).next(page.nextCursor(), page.items().size());
             List<OrgGroup> groups = new ArrayList<>();
-            for (OrgGroup group : page.items()) {
-                // One role-assignment listing per group: a page of groups can take minutes.
-                checkTimeAndLease();
-                List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, group.id()));
-                grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
-                groups.add(group.withGrants(grants));
+            for (ListedGroup listed : page.items()) {
+                groups.add(withGrants(listed));
             }
             long written = compareAndWrite(Listing.GROUPS, groups, OrgGroup::id,
                     changed -> licenses.putGroups(tenantId, changed, clock.instant()));
@@ -281,6 +278,23 @@ public final class AtlassianOrgSync {
                     checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
             advance(next == null ? checkpoint.next(Phase.USERS, null, 0)
                     : checkpoint.next(Phase.GROUPS, next, checkpoint.page() + 1));
+        }
+
+        /**
+         * The group with what it grants. Most groups of an org (teams, projects, mailing lists) have roles on no
+         * resource: groups search counts them ({@code counts.resources}), and a group counting zero grants nothing, so
+         * only the others cost a role-assignment listing (a count Atlassian did not give is read, as before). Counts are
+         * read afresh every run, so a group that gains or loses resources between two runs is read or emptied then.
+         */
+        private OrgGroup withGrants(ListedGroup listed) {
+            if (!listed.mayGrant()) {
+                return listed.group().withGrants(List.of());
+            }
+            // One role-assignment listing per granting group: a page of them can take minutes.
+            checkTimeAndLease();
+            List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, listed.group().id()));
+            grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
+            return listed.group().withGrants(grants);
         }
 
         private void pageOfUsers() {
