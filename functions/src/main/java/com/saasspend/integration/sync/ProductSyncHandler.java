@@ -66,7 +66,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Optional<SyncRequest> request = ProductSyncEvents.parse(event);
+        Optional<SyncRequest> request = SyncEvents.productRequest(event);
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a product sync request",
                     "detailType", String.valueOf(event == null ? null : event.get("detail-type")));

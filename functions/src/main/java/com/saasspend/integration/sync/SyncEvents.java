@@ -6,7 +6,10 @@ import com.saasspend.integration.domain.SyncRequest;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads a sync request out of an EventBridge event as Lambda hands it over (a JSON object as a Map). */
+/**
+ * Reads a sync request out of an {@code IntegrationSyncRequested} EventBridge event as Lambda hands it over (a JSON
+ * object as a Map): the one parser of every sync function's event.
+ */
 final class SyncEvents {
     private SyncEvents() {}
 
@@ -23,6 +26,11 @@ final class SyncEvents {
         }
         return IntegrationType.fromId(i).map(type -> new SyncRequest(t, type, reason instanceof String r ? r : "unknown",
                 accountIds(detail.get("accountIds"))));
+    }
+
+    /** A product sync request (Jira, Confluence, Trello, Bitbucket); anything else, the Atlassian org included, is not one. */
+    static Optional<SyncRequest> productRequest(Map<String, Object> event) {
+        return parse(event).filter(request -> request.type().isProduct());
     }
 
     /** The optional {@code accountIds} of a targeted re-sync: the text entries of a list, anything else ignored. */

@@ -1,6 +1,8 @@
 package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.sync.Hashed;
+import com.saasspend.integration.domain.sync.ListingTracker;
 import com.saasspend.integration.domain.sync.PageDigest;
 import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
@@ -17,6 +19,42 @@ import java.util.function.BiConsumer;
 public interface ProductStore {
 
     Optional<PageDigest> digest(String tenantId, ProductListing listing, int page);
+
+    /** The digests and items of one listing, as the {@link ListingTracker} reads and writes them. */
+    default ListingTracker.Digests digests(String tenantId, ProductListing listing) {
+        ProductStore store = this;
+        return new ListingTracker.Digests() {
+            @Override
+            public Optional<PageDigest> digest(int page) {
+                return store.digest(tenantId, listing, page);
+            }
+
+            @Override
+            public void putDigest(int page, PageDigest digest) {
+                store.putDigest(tenantId, listing, page, digest);
+            }
+
+            @Override
+            public void deleteDigest(int page) {
+                store.deleteDigest(tenantId, listing, page);
+            }
+
+            @Override
+            public void forEachDigest(BiConsumer<Integer, PageDigest> onDigest) {
+                store.forEachDigest(tenantId, listing, onDigest);
+            }
+
+            @Override
+            public Map<String, String> storedHashes(Collection<String> ids) {
+                return store.storedHashes(tenantId, listing, ids);
+            }
+
+            @Override
+            public void markRemoved(Collection<String> ids, Instant at) {
+                store.markRemoved(tenantId, listing, ids, at);
+            }
+        };
+    }
 
     void putDigest(String tenantId, ProductListing listing, int page, PageDigest digest);
 

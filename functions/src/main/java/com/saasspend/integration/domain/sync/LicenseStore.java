@@ -16,6 +16,42 @@ public interface LicenseStore {
 
     Optional<PageDigest> digest(String tenantId, Listing listing, int page);
 
+    /** The digests and items of one listing, as the {@link ListingTracker} reads and writes them. */
+    default ListingTracker.Digests digests(String tenantId, Listing listing) {
+        LicenseStore store = this;
+        return new ListingTracker.Digests() {
+            @Override
+            public Optional<PageDigest> digest(int page) {
+                return store.digest(tenantId, listing, page);
+            }
+
+            @Override
+            public void putDigest(int page, PageDigest digest) {
+                store.putDigest(tenantId, listing, page, digest);
+            }
+
+            @Override
+            public void deleteDigest(int page) {
+                store.deleteDigest(tenantId, listing, page);
+            }
+
+            @Override
+            public void forEachDigest(BiConsumer<Integer, PageDigest> onDigest) {
+                store.forEachDigest(tenantId, listing, onDigest);
+            }
+
+            @Override
+            public Map<String, String> storedHashes(Collection<String> ids) {
+                return store.storedHashes(tenantId, listing, ids);
+            }
+
+            @Override
+            public void markRemoved(Collection<String> ids, Instant at) {
+                store.markRemoved(tenantId, listing, ids, at);
+            }
+        };
+    }
+
     void putDigest(String tenantId, Listing listing, int page, PageDigest digest);
 
     void deleteDigest(String tenantId, Listing listing, int page);
@@ -84,9 +120,6 @@ public interface LicenseStore {
      * lease is revoked (disconnect) or taken over, such writes store nothing and throw {@link SyncFencedOut}.
      */
     LicenseStore fencedBy(SyncFence fence);
-
-    /** An item with the hash of its content. */
-    record Hashed<T>(T item, String hash) {}
 
     /** One change of one user's seats made outside a full sync. */
     record SeatAdjustment(String accountId, Map<String, ProductCounts> delta, Instant at) {

@@ -18,6 +18,7 @@ import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.PageDigest;
 import com.saasspend.integration.domain.sync.ProductCounts;
 import java.math.BigDecimal;

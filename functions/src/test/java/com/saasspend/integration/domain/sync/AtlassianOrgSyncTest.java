@@ -141,6 +141,20 @@ class AtlassianOrgSyncTest {
     }
 
     @Test
+    void aUserGoneWhileARunEndedInErrorIsMarkedRemovedByTheNextCompleteRun() {
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        api.users.remove("u001");
+        api.stuckUsersCursor = "4";
+        assertEquals(Outcome.FAILED, run(Budget.unlimited()).outcome(), "the run ends on the broken listing, having rewritten pages 0-1");
+        assertTrue(store.removedUsers().isEmpty(), "a broken listing removes nobody");
+
+        api.stuckUsersCursor = null;
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(java.util.Set.of("u001"), store.removedUsers(),
+                "the page digest the ended run wrote remembers u001 until a complete run settles it");
+    }
+
+    @Test
     void groupsWhoseCountIsUnknownAreAllAskedAsBefore() {
         api.countsResources = false;
         api.grants.put("g000", List.of());
