@@ -8,66 +8,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /** A tenant's synced license data: users, groups, product instances, seat summary, and the listing digests. */
-public interface LicenseStore {
+public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
     enum Listing { USERS, GROUPS }
-
-    Optional<PageDigest> digest(String tenantId, Listing listing, int page);
-
-    /** The digests and items of one listing, as the {@link ListingTracker} reads and writes them. */
-    default ListingTracker.Digests digests(String tenantId, Listing listing) {
-        LicenseStore store = this;
-        return new ListingTracker.Digests() {
-            @Override
-            public Optional<PageDigest> digest(int page) {
-                return store.digest(tenantId, listing, page);
-            }
-
-            @Override
-            public void putDigest(int page, PageDigest digest) {
-                store.putDigest(tenantId, listing, page, digest);
-            }
-
-            @Override
-            public void deleteDigest(int page) {
-                store.deleteDigest(tenantId, listing, page);
-            }
-
-            @Override
-            public void forEachDigest(BiConsumer<Integer, PageDigest> onDigest) {
-                store.forEachDigest(tenantId, listing, onDigest);
-            }
-
-            @Override
-            public Map<String, String> storedHashes(Collection<String> ids) {
-                return store.storedHashes(tenantId, listing, ids);
-            }
-
-            @Override
-            public void markRemoved(Collection<String> ids, Instant at) {
-                store.markRemoved(tenantId, listing, ids, at);
-            }
-        };
-    }
-
-    void putDigest(String tenantId, Listing listing, int page, PageDigest digest);
-
-    void deleteDigest(String tenantId, Listing listing, int page);
-
-    /** Every stored digest of a listing, in page order, one at a time (memory stays flat). */
-    void forEachDigest(String tenantId, Listing listing, BiConsumer<Integer, PageDigest> onDigest);
-
-    /** Content hashes of the stored (not removed) items among {@code ids}; absent ids are not stored. */
-    Map<String, String> storedHashes(String tenantId, Listing listing, Collection<String> ids);
 
     void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt);
 
     void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt);
-
-    /** Marks items gone (they stay readable for history, out of every list and count). */
-    void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at);
 
     List<ProductInstance> products(String tenantId);
 
