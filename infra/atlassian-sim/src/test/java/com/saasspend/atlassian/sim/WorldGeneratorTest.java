@@ -31,15 +31,15 @@ class WorldGeneratorTest {
     }
 
     @Test
-    void grantingShareIsAKnobDefaultingToAboutOneGroupInTwenty() {
+    void theShareOfGrantingGroupsIsAKnobDefaultingToAboutOneInTwenty() {
         // 7 standard groups (five product groups, org-admins, the IdP-synced one) grant; the team groups by the share.
         int byDefault = WorldGenerator.generate(2_000, 2_000, 42).grantingGroupIds(ORG_ID).size();
         assertTrue(byDefault > 7 + 60 && byDefault < 7 + 140, "about one team group in twenty grants a product: " + byDefault);
-        assertEquals(7, WorldGenerator.generate(500, 200, 42, 0).grantingGroupIds(ORG_ID).size(), "share 0: only the standard groups");
-        assertEquals(200, WorldGenerator.generate(500, 200, 42, 1).grantingGroupIds(ORG_ID).size(), "share 1: every group");
-        World w = WorldGenerator.generate(500, 200, 42, 0.5);
+        assertEquals(7, WorldGenerator.generate(500, 200, 42, 0).grantingGroupIds(ORG_ID).size(), "none: only the standard groups");
+        assertEquals(200, WorldGenerator.generate(500, 200, 42, 1).grantingGroupIds(ORG_ID).size(), "one in one: every group");
+        World w = WorldGenerator.generate(500, 200, 42, 2);
         int half = w.grantingGroupIds(ORG_ID).size();
-        assertTrue(half > 7 + 60 && half < 7 + 130, "share 0.5: " + half);
+        assertTrue(half > 7 + 60 && half < 7 + 130, "one in two: " + half);
         // groups search counts exactly those groups' resources.
         try (AtlassianSimulator sim = AtlassianSimulator.start(0, w)) {
             java.util.Set<String> counted = new java.util.HashSet<>();

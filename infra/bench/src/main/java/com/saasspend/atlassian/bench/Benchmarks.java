@@ -289,7 +289,7 @@ public final class Benchmarks {
                 ## How the figures are measured
 
                 - **Orgs** come from the simulator's `WorldGenerator.generate(N, N/50, 42)`: N users, N/50 groups, five products; about one
-                  team group in twenty grants a product (`WorldGenerator.DEFAULT_GRANTING_SHARE`), plus the 7 standard groups.
+                  team group in twenty grants a product (`WorldGenerator.DEFAULT_GRANTING_ONE_IN`), plus the 7 standard groups.
                   The simulator lists app and customer accounts outside directories, so the number of users the listing returns
                   (used for the floor) is a little below N.
                 - **Tenants**: every measured first sync is a new tenant connected through the real connect handler
