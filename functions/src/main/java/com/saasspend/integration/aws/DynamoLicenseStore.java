@@ -7,6 +7,7 @@ import static com.saasspend.integration.aws.Items.str;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.PageDigest;
 import com.saasspend.integration.domain.ProductCounts;

@@ -11,7 +11,7 @@ import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.products.BitbucketMember;
 import com.saasspend.integration.domain.products.GroupRef;
-import com.saasspend.integration.domain.products.Hashed;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.products.JiraRole;
 import com.saasspend.integration.domain.products.ProductGroup;
 import com.saasspend.integration.domain.products.ProductListing;

@@ -73,7 +73,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Optional<SyncRequest> request = ProductSyncEvents.parse(event);
+        Optional<SyncRequest> request = SyncEvents.productRequest(event);
         Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null,
                 request.map(SyncRequest::tenantId).orElse(null));
         if (request.isEmpty()) {

@@ -269,7 +269,7 @@ class IntegrationServiceTest {
                     new ProductInstance("ari:cloud:confluence::site/1", "confluence", "Confluence", "https://" + SITE, 10, 5));
         }
         @Override public Page<OrgUser> users(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
-        @Override public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
+        @Override public Page<ListedGroup> groups(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
         @Override public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) { throw new UnsupportedOperationException(); }
         @Override public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) { throw new UnsupportedOperationException(); }
         @Override public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) { throw new UnsupportedOperationException(); }

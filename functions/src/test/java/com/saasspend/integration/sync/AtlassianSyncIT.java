@@ -519,7 +519,7 @@ class AtlassianSyncIT {
         }
 
         @Override
-        public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+        public Page<com.saasspend.integration.domain.ListedGroup> groups(String orgId, String apiKey, String cursor) {
             return api.groups(orgId, apiKey, cursor);
         }
 

@@ -11,8 +11,8 @@ import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.domain.CanonicalJson;
-import com.saasspend.integration.domain.sync.ContentHash;
+import com.saasspend.integration.domain.sync.Hashed;
+import com.saasspend.integration.domain.sync.ListingTracker;
 import com.saasspend.integration.domain.sync.SyncLease;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
@@ -202,7 +202,7 @@ public final class ProductSync {
             for (ListingTracker tracker : trackers) {
                 removed += tracker.sweep(now);
             }
-            Hashed<ProductSummary> hashed = hashed(summary);
+            Hashed<ProductSummary> hashed = Hashed.of(summary);
             if (!licenses.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
                 licenses.putSummary(tenantId, type, hashed, now);
             }
@@ -214,7 +214,7 @@ public final class ProductSync {
         }
 
         private ListingTracker tracker(ProductListing listing) {
-            ListingTracker tracker = new ListingTracker(licenses, tenantId, listing, runId);
+            ListingTracker tracker = new ListingTracker(licenses.digests(tenantId, listing), runId);
             trackers.add(tracker);
             return tracker;
         }
@@ -235,7 +235,7 @@ public final class ProductSync {
         private ProductSummary jira(JiraApi api, Credential credential) {
             List<JiraRole> roles = api.applicationRoles();
             ListingTracker.PageCheck page = tracker(ProductListing.JIRA_ROLES).nextPage();
-            List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(ProductSync::hashed).toList(), JiraRole::key);
+            List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(Hashed::of).toList(), JiraRole::key);
             if (!changed.isEmpty()) {
                 licenses.putRoles(tenantId, changed, clock.instant());
             }
@@ -269,7 +269,7 @@ public final class ProductSync {
                     if (group == null) {
                         continue;
                     }
-                    Hashed<ProductGroup> hashed = hashed(group);
+                    Hashed<ProductGroup> hashed = Hashed.of(group);
                     if (check.changed(group.id(), hashed.hash())) {
                         licenses.putGroup(tenantId, listing, hashed, clock.instant());
                         groupsWritten++;
@@ -330,7 +330,7 @@ public final class ProductSync {
                 Page<TrelloMember> page = api.members(cursor);
                 cursor = guard.next(page.nextCursor(), page.items().size());
                 ListingTracker.PageCheck check = tracker.nextPage();
-                List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(ProductSync::hashed).toList(), TrelloMember::id);
+                List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(Hashed::of).toList(), TrelloMember::id);
                 if (!changed.isEmpty()) {
                     licenses.putTrelloMembers(tenantId, changed, clock.instant());
                 }
@@ -364,7 +364,7 @@ public final class ProductSync {
                 cursor = guard.next(page.nextCursor(), page.items().size());
                 List<Hashed<BitbucketMember>> hashed = page.items().stream()
                         .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
-                        .map(ProductSync::hashed).toList();
+                        .map(Hashed::of).toList();
                 ListingTracker.PageCheck check = tracker.nextPage();
                 List<Hashed<BitbucketMember>> changed = check.changed(hashed, BitbucketMember::uuid);
                 if (!changed.isEmpty()) {
@@ -479,10 +479,5 @@ public final class ProductSync {
             case TRELLO -> "enterprise";
             default -> "workspace";
         };
-    }
-
-    /** The item with the hash of its JSON form (records serialize their components in a fixed order). */
-    static <T> Hashed<T> hashed(T item) {
-        return new Hashed<>(item, ContentHash.of(CanonicalJson.of(item)));
     }
 }

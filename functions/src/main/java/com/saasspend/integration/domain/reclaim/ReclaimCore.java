@@ -14,7 +14,7 @@ import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
-import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.SeatDelta;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,12 +3,12 @@ package com.saasspend.integration.domain.sync;
 import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.AtlassianOrgApi;
-import com.saasspend.integration.domain.CanonicalJson;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
@@ -16,7 +16,6 @@ import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
-import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore.Listing;
 import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
 import java.time.Clock;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.time.LocalDate;
@@ -296,26 +294,39 @@ public final class AtlassianOrgSync {
         }
 
         private void pageOfGroups() {
-            Page<OrgGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
+            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
             if (page == null) {
                 return;
             }
             // Before anything of the page is written: a listing that does not advance stops here.
             String next = guard(GROUPS_LISTING).next(page.nextCursor(), page.items().size());
             List<OrgGroup> groups = new ArrayList<>();
-            for (OrgGroup group : page.items()) {
-                // One role-assignment listing per group: a page of groups can take minutes.
-                checkTimeAndLease();
-                List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, group.id()));
-                grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
-                groups.add(group.withGrants(grants));
+            for (ListedGroup listed : page.items()) {
+                groups.add(withGrants(listed));
             }
-            long written = compareAndWrite(Listing.GROUPS, groups, OrgGroup::id,
+            long written = writeChanged(Listing.GROUPS, groups.stream().map(Hashed::of).toList(), OrgGroup::id,
                     changed -> licenses.putGroups(tenantId, changed, clock.instant()));
             checkpoint = checkpoint.withProgress(checkpoint.counts(), checkpoint.apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
             advance(next == null ? checkpoint.next(Phase.USERS, null, 0)
                     : checkpoint.next(Phase.GROUPS, next, checkpoint.page() + 1));
+        }
+
+        /**
+         * The group with what it grants. Most groups of an org (teams, projects, mailing lists) have roles on no
+         * resource: groups search counts them ({@code counts.resources}), and a group counting zero grants nothing, so
+         * only the others cost a role-assignment listing (a count Atlassian did not give is read, as before). Counts are
+         * read afresh every run, so a group that gains or loses resources between two runs is read or emptied then.
+         */
+        private OrgGroup withGrants(ListedGroup listed) {
+            if (!listed.mayGrant()) {
+                return listed.group().withGrants(List.of());
+            }
+            // One role-assignment listing per granting group: a page of them can take minutes.
+            checkTimeAndLease();
+            List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, listed.group().id()));
+            grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
+            return listed.group().withGrants(grants);
         }
 
         private void pageOfUsers() {
@@ -327,7 +338,7 @@ public final class AtlassianOrgSync {
             String next = guard(USERS_LISTING).next(page.nextCursor(), page.items().size());
             checkpoint = checkpoint.withUserPageReadAt(readAt);
             List<OrgUser> users = page.items().stream().map(AtlassianOrgSync::canonical).toList();
-            long written = compareAndWrite(Listing.USERS, users, OrgUser::accountId,
+            long written = writeChanged(Listing.USERS, users.stream().map(Hashed::of).toList(), OrgUser::accountId,
                     changed -> licenses.putUsers(tenantId, changed, clock.instant()));
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
             Instant activeSince = clock.instant().minus(Duration.ofDays(inactivityDays));
@@ -359,42 +370,29 @@ public final class AtlassianOrgSync {
         }
 
         /**
-         * Compares a page with its digest and writes only the items whose content changed; answers how many were
-         * written. Ids that were on this page last time and are not now are remembered in the new digest's "left".
+         * Compares the page at the checkpoint with its digest ({@link ListingTracker}) and writes only the items whose
+         * content changed; answers how many were written.
          */
-        private <T> long compareAndWrite(Listing listing, List<T> items, Function<T, String> idOf,
-                                         java.util.function.Consumer<List<Hashed<T>>> write) {
-            int pageIndex = checkpoint.page();
-            // Users arrive here already canonical (pageOfUsers), so this hash equals hashed(user).hash().
-            List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(CanonicalJson.of(i)))).toList();
-            List<PageDigest.Entry> entries = hashed.stream().map(h -> new PageDigest.Entry(idOf.apply(h.item()), h.hash())).toList();
-            PageDigest old = licenses.digest(tenantId, listing, pageIndex).orElse(null);
-            boolean sameRun = old != null && checkpoint.runId().equals(old.runId());
-            if (old != null && old.entries().equals(entries) && (!sameRun || old.left().isEmpty())) {
-                return 0;
+        private <T> long writeChanged(Listing listing, List<Hashed<T>> items, Function<T, String> idOf,
+                                      java.util.function.Consumer<List<Hashed<T>>> write) {
+            ListingTracker.PageCheck page = tracker(listing).page(checkpoint.page());
+            List<Hashed<T>> changed = page.changed(items, idOf);
+            if (!changed.isEmpty()) {
+                write.accept(changed);
             }
-            Map<String, String> before = old == null ? Map.of() : old.hashesById();
-            List<Hashed<T>> suspects = hashed.stream().filter(h -> !h.hash().equals(before.get(idOf.apply(h.item())))).toList();
-            List<Hashed<T>> changed = List.of();
-            if (!suspects.isEmpty()) {
-                Map<String, String> stored = licenses.storedHashes(tenantId, listing, suspects.stream().map(h -> idOf.apply(h.item())).toList());
-                changed = suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
-                if (!changed.isEmpty()) {
-                    write.accept(changed);
-                }
-            }
-            Set<String> left = new LinkedHashSet<>(sameRun ? old.left() : List.of());
-            Set<String> now = entries.stream().map(PageDigest.Entry::id).collect(Collectors.toSet());
-            before.keySet().stream().filter(id -> !now.contains(id)).forEach(left::add);
-            left.removeAll(now);
-            licenses.putDigest(tenantId, listing, pageIndex, new PageDigest(checkpoint.runId(), entries, List.copyOf(left)));
+            page.close();
             return changed.size();
+        }
+
+        /** The listing's tracker for this run (the run's pages span invocations: each page is opened at its index). */
+        private ListingTracker tracker(Listing listing) {
+            return new ListingTracker(licenses.digests(tenantId, listing), checkpoint.runId());
         }
 
         private Result finish() {
             Instant now = clock.instant();
-            long removedGroups = sweep(Listing.GROUPS, checkpoint.groupPages());
-            long removedUsers = sweep(Listing.USERS, checkpoint.page());
+            long removedGroups = tracker(Listing.GROUPS).sweep(checkpoint.groupPages(), now);
+            long removedUsers = tracker(Listing.USERS).sweep(checkpoint.page(), now);
             putSummary(now);
             long calls = apiCalls();
             SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
@@ -407,11 +405,6 @@ public final class AtlassianOrgSync {
             return new Result(Outcome.COMPLETED, record);
         }
 
-        /**
-         * After a complete listing of {@code pages} pages: ids that left a page this run and appear on no page now
-         * are gone. Digests beyond the last page belonged to items that are gone or moved up. Memory holds only ids
-         * that left a page, never the whole listing.
-         */
         /**
          * Seat counts as of the end of the run: this run's counts plus every seat adjustment (reclaim, undo) made
          * after the page holding its user was read (the page could not reflect it). Conditional on the SUMMARY's
@@ -452,31 +445,6 @@ public final class AtlassianOrgSync {
                 }
             }
             return counts;
-        }
-
-        private long sweep(Listing listing, int pages) {
-            Set<String> candidates = new HashSet<>();
-            List<Integer> beyond = new ArrayList<>();
-            licenses.forEachDigest(tenantId, listing, (index, digest) -> {
-                if (index >= pages) {
-                    digest.entries().forEach(e -> candidates.add(e.id()));
-                    beyond.add(index);
-                } else if (checkpoint.runId().equals(digest.runId())) {
-                    candidates.addAll(digest.left());
-                }
-            });
-            if (!candidates.isEmpty()) {
-                licenses.forEachDigest(tenantId, listing, (index, digest) -> {
-                    if (index < pages) {
-                        digest.entries().forEach(e -> candidates.remove(e.id()));
-                    }
-                });
-            }
-            beyond.forEach(index -> licenses.deleteDigest(tenantId, listing, index));
-            if (!candidates.isEmpty()) {
-                licenses.markRemoved(tenantId, listing, candidates, clock.instant());
-            }
-            return candidates.size();
         }
 
         Result fail(UpstreamFailure failure) {
@@ -558,9 +526,8 @@ public final class AtlassianOrgSync {
     }
 
     /** A user as the sync stores it: canonical form and content hash. Anything else that writes a user uses this. */
-    public static LicenseStore.Hashed<OrgUser> hashed(OrgUser user) {
-        OrgUser canonical = canonical(user);
-        return new LicenseStore.Hashed<>(canonical, ContentHash.of(CanonicalJson.of(canonical)));
+    public static Hashed<OrgUser> hashed(OrgUser user) {
+        return Hashed.of(canonical(user));
     }
 
     /** Sorted lists, so the same content always gives the same hash. */
@@ -572,5 +539,4 @@ public final class AtlassianOrgSync {
         return new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(), u.membershipStatus(),
                 u.claimStatus(), u.orgAdmin(), u.addedToOrg(), products, groups);
     }
-
 }

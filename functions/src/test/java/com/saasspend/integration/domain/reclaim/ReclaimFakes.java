@@ -18,6 +18,7 @@ import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.PageDigest;
 import com.saasspend.integration.domain.ProductCounts;
 import java.math.BigDecimal;
@@ -88,7 +89,7 @@ final class ReclaimFakes {
         @Override public int directoryCount(String orgId, String apiKey) { return 1; }
         @Override public List<ProductInstance> productInstances(String orgId, String apiKey) { return List.of(); }
         @Override public Page<OrgUser> users(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
-        @Override public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
+        @Override public Page<com.saasspend.integration.domain.ListedGroup> groups(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
         @Override public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) { throw new UnsupportedOperationException(); }
 
         @Override
