@@ -38,7 +38,8 @@ start_moto() {
   local port="${MOTO_PORT:-$(free_port)}"
   MOTO_LOG="${MOTO_LOG:-$ROOT/target/moto.log}"
   mkdir -p "$(dirname "$MOTO_LOG")"
-  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
+  # moto_server with one fix to its DynamoDB transactions (see the script).
+  "$VENV/bin/python" "$ROOT/infra/scripts/moto_server.py" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
   MOTO_PID=$!
   export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
   export AWS_REGION="${AWS_REGION:-us-east-1}" AWS_DEFAULT_REGION="${AWS_REGION:-us-east-1}"
