@@ -61,6 +61,12 @@ start_moto() {
 stop_moto() {
   if [[ -n "${MOTO_PID:-}" ]] && kill -0 "$MOTO_PID" 2>/dev/null; then
     kill "$MOTO_PID" 2>/dev/null || true
+    # A moto holding gigabytes can take minutes to free them on exit: give it 10 s, then end it.
+    for _ in $(seq 1 50); do
+      kill -0 "$MOTO_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -9 "$MOTO_PID" 2>/dev/null || true
     wait "$MOTO_PID" 2>/dev/null || true
     log "moto stopped"
   fi
