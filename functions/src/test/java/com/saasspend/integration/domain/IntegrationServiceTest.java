@@ -237,6 +237,18 @@ class IntegrationServiceTest {
     }
 
     @Test
+    void aRotationRacingASyncStatusUpdateIsAppliedToTheLatestRecord() {
+        Integration connected = service.connect(T, "a", orgCredential(ORG, KEY, null)).integration();
+        // The sync marks the record syncing after the rotation read it: the rotation's first write loses the race.
+        store.beforeNextSave = () -> store.save(connected.withStatus(IntegrationStatus.SYNCING, null), connected.version());
+        store.saves = 0;
+        Integration rotated = service.rotate(T, orgCredential(ORG, "key-2", null));
+        assertEquals(2, store.saves, "the first write lost the race (it happened) and the second applied the key");
+        assertEquals(IntegrationStatus.SYNCING, rotated.status(), "the sync's status is kept");
+        assertEquals(Map.of("apiKey", "key-2"), secrets.get(connected.secretName()));
+    }
+
+    @Test
     void syncNowNeedsAConnectedIntegration() {
         assertEquals("integration_not_connected", refused(() -> service.requestSync(T, IntegrationType.ATLASSIAN)).code());
         service.connect(T, "a", orgCredential(ORG, KEY, null));
