@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@link SavingsStore} in memory, with the adapter's contract: a recount is all or nothing, conditional on the version. */
-public final class InMemorySavingsStore implements SavingsStore {
+public class InMemorySavingsStore implements SavingsStore {
     public final Map<String, Counted> markers = new HashMap<>();
     public final Map<String, Map<String, Tally>> counters = new HashMap<>();
     public final TreeMap<LocalDate, DaySnapshot> snapshots = new TreeMap<>();
