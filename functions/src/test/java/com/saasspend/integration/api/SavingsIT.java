@@ -2,6 +2,8 @@ package com.saasspend.integration.api;
 
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
+import static com.saasspend.atlassian.sim.DemoCredentials.SITE_ADMIN_EMAIL;
+import static com.saasspend.atlassian.sim.DemoCredentials.SITE_API_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +59,13 @@ class SavingsIT {
         APIGatewayV2HTTPResponse connected = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian",
                 Map.of("type", "atlassian"), "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
         assertEquals(201, connected.getStatusCode(), connected.getBody());
+        // Reclaim opens once Jira and Confluence are connected too.
+        for (String product : List.of("jira", "confluence")) {
+            APIGatewayV2HTTPResponse site = stack.call(TENANT, "POST /integrations/{type}", "/integrations/" + product,
+                    Map.of("type", product), "{\"siteUrl\":\"https://acme.atlassian.net\",\"email\":\"" + SITE_ADMIN_EMAIL
+                            + "\",\"apiToken\":\"" + SITE_API_TOKEN + "\"}");
+            assertEquals(201, site.getStatusCode(), site.getBody());
+        }
         APIGatewayV2HTTPResponse priced = stack.licenses(TENANT, "PUT /settings", "/settings", Map.of(), Map.of(),
                 "{\"inactivityDays\":30,\"seatPrices\":{\"jira-software\":8.60}}");
         assertEquals(200, priced.getStatusCode(), priced.getBody());
