@@ -83,8 +83,12 @@ public final class LicensesApiHandler extends HttpApiHandler {
         query.check();
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate end = to != null ? to : from != null && from.isAfter(today) ? from : today;
-        LocalDate start = from != null ? from : end.minusDays(29);
+        LocalDate start = from != null ? from : max(end.minusDays(29), LocalDate.of(1, 1, 1));
         return ApiResponse.json(200, savings.history(request.tenantId(), start, end));
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static String accountId(ApiRequest request) {

@@ -62,7 +62,11 @@ final class QueryParameters {
         }
         if (value.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
             try {
-                return java.time.LocalDate.parse(value);
+                java.time.LocalDate date = java.time.LocalDate.parse(value);
+                // Year 0 parses, but is no calendar date to a client (Python's date, JSON Schema's format: date).
+                if (date.getYear() >= 1) {
+                    return date;
+                }
             } catch (java.time.format.DateTimeParseException invalid) {
                 // reported below
             }
