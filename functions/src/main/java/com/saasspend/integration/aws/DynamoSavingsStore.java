@@ -92,8 +92,11 @@ public final class DynamoSavingsStore implements SavingsStore {
             dynamo.transactWriteItems(r -> r.transactItems(writes));
             return true;
         } catch (TransactionCanceledException e) {
+            // The marker changed (another writer of this reclaim), or another reclaim's transaction was adding to the
+            // same counters at that instant: nothing was written; the caller reads the marker again and retries.
             List<CancellationReason> reasons = e.cancellationReasons();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())
+                    || reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()))) {
                 return false;
             }
             throw e;
