@@ -1,6 +1,5 @@
 package com.saasspend.atlassian.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -294,7 +293,7 @@ public final class Benchmarks {
                   (used for the floor) is a little below N.
                 - **Tenants**: every measured first sync is a new tenant connected through the real connect handler
                   (`IntegrationsApiHandler`), so it is a full sync; the tenant's table, bus and secrets live on moto.
-                - **The sync** in figures 1-3 is `AtlassianOrgSync` wired exactly as `SyncWorkerHandler.wire` wires it, except
+                - **The sync** in figures 1-3 is `AtlassianOrgSync` built by the composition root (`Services.orgSync()`, as the worker builds it), except
                   that its DynamoDB client carries the capacity meter. Figure 4 runs the unmodified worker
                   (`new SyncWorkerHandler()`, environment variables, one `IntegrationSyncRequested` event) in a child JVM.
                 - **Atlassian calls** are counted from the simulator's request log (every answered call, retries and 429s included).
