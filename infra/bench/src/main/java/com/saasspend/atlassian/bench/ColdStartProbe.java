@@ -38,12 +38,10 @@ public final class ColdStartProbe {
             default -> throw new IllegalArgumentException("connect, licenses or nothing (optionally -primed): " + kind);
         };
         long t1 = System.nanoTime();
-        long primingMillis = 0;
+        long invocationStart = t1;
         if (primed) {
             SnapStartPriming.of(((HttpApiHandler) handler).getClass()).prime();
-            long primedAt = System.nanoTime();
-            primingMillis = (primedAt - t1) / 1_000_000;
-            t1 = primedAt;
+            invocationStart = System.nanoTime();
         }
         APIGatewayV2HTTPEvent event = switch (handlerKind) {
             case "connect" -> HttpApiEvents.connectAtlassian(tenant, DemoCredentials.ORG_ID, DemoCredentials.ORG_API_KEY);
@@ -51,7 +49,7 @@ public final class ColdStartProbe {
         };
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
         long t2 = System.nanoTime();
-        result(t0, t1, t2, response.getStatusCode(), primingMillis);
+        result(t1 - t0, t2 - invocationStart, response.getStatusCode(), invocationStart - t1);
         if (response.getStatusCode() >= 300) {
             System.out.println("BODY " + response.getBody());
         }
@@ -65,22 +63,24 @@ public final class ColdStartProbe {
         long t1 = System.nanoTime();
         Map<String, Object> answer = worker.handleRequest(event, null);
         long t2 = System.nanoTime();
+        long invocationStart = t1;
         if (kind.equals("sync-warm")) {
-            t1 = t2;
+            invocationStart = t2;
             answer = worker.handleRequest(event, null);
             t2 = System.nanoTime();
         }
-        result(t0, t1, t2, "completed".equals(String.valueOf(answer.get("outcome")).toLowerCase()) ? 200 : 500, 0);
+        result(t1 - t0, t2 - invocationStart, "completed".equalsIgnoreCase(String.valueOf(answer.get("outcome"))) ? 200 : 500, 0);
         if (!"completed".equalsIgnoreCase(String.valueOf(answer.get("outcome")))) {
             System.out.println("BODY " + answer);
         }
     }
 
-    private static void result(long t0, long t1, long t2, int status, long primingMillis) {
+    /** Init (the constructor), the timed invocation, and the priming between them, in nanoseconds. */
+    private static void result(long initNanos, long invokeNanos, int status, long primingNanos) {
         // Read after the invocation, so the management classes do not count in the timings.
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
-        System.out.println("RESULT " + (t1 - t0) / 1_000_000 + " " + (t2 - t1) / 1_000_000 + " " + uptime + " " + loaded
-                + " " + status + " " + primingMillis);
+        System.out.println("RESULT " + initNanos / 1_000_000 + " " + invokeNanos / 1_000_000 + " " + uptime + " " + loaded
+                + " " + status + " " + primingNanos / 1_000_000);
     }
 }
