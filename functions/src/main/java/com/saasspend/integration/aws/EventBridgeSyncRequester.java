@@ -27,7 +27,6 @@ public final class EventBridgeSyncRequester implements SyncRequester {
 
     private final EventBridgeClient events;
     private final String busName;
-    private long putEventsCalls;
 
     public EventBridgeSyncRequester(EventBridgeClient events, String busName) {
         this.events = events;
@@ -45,7 +44,6 @@ public final class EventBridgeSyncRequester implements SyncRequester {
             for (int from = 0; from < pending.size(); from += MAX_ENTRIES_PER_CALL) {
                 List<PutEventsRequestEntry> batch = pending.subList(from, Math.min(pending.size(), from + MAX_ENTRIES_PER_CALL));
                 PutEventsResponse response = events.putEvents(r -> r.entries(batch));
-                putEventsCalls++;
                 if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
                     List<PutEventsResultEntry> results = response.entries();
                     for (int i = 0; i < results.size(); i++) {
@@ -58,11 +56,6 @@ public final class EventBridgeSyncRequester implements SyncRequester {
             }
             pending = failed;
         }
-    }
-
-    /** PutEvents calls made so far (the dispatcher reports it; benchmarks read it). */
-    public long putEventsCalls() {
-        return putEventsCalls;
     }
 
     private PutEventsRequestEntry entry(SyncRequest request) {

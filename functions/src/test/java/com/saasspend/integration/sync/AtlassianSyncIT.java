@@ -19,6 +19,7 @@ import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.sync.SeatDelta;
 import com.saasspend.integration.domain.sync.SyncStateStore;
+import com.saasspend.integration.wiring.Services;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,7 +39,6 @@ import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +61,7 @@ class AtlassianSyncIT {
     }
 
     private static AtlassianOrgSync sync(Stack stack) {
-        return SyncWorkerHandler.wire(stack.env, Clock.systemUTC());
+        return Services.of(stack.env, Clock.systemUTC()).orgSync();
     }
 
     /**
@@ -144,7 +144,7 @@ class AtlassianSyncIT {
             Map<String, Object> event = com.amazonaws.services.lambda.runtime.tests.EventLoader
                     .loadEvent("events/sync-requested-atlassian.json", Map.class);
             ((Map<String, Object>) event.get("detail")).put("tenantId", TENANT);
-            SyncWorkerHandler worker = new SyncWorkerHandler(stack.env, Clock.systemUTC());
+            SyncWorkerHandler worker = new SyncWorkerHandler(Services.of(stack.env, Clock.systemUTC()));
             Map<String, Object> answer = worker.handleRequest(event, null);
             assertEquals("completed", answer.get("outcome"), answer.toString());
             assertEquals("ignored", worker.handleRequest(Map.of("detail-type", "Something Else"), null).get("outcome"));

@@ -1,6 +1,5 @@
 package com.saasspend.atlassian.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -294,7 +293,7 @@ public final class Benchmarks {
                   (used for the floor) is a little below N.
                 - **Tenants**: every measured first sync is a new tenant connected through the real connect handler
                   (`IntegrationsApiHandler`), so it is a full sync; the tenant's table, bus and secrets live on moto.
-                - **The sync** in figures 1-3 is `AtlassianOrgSync` wired exactly as `SyncWorkerHandler.wire` wires it, except
+                - **The sync** in figures 1-3 is `AtlassianOrgSync` built by the composition root (`Services.orgSync()`, as the worker builds it), except
                   that its DynamoDB client carries the capacity meter. Figure 4 runs the unmodified worker
                   (`new SyncWorkerHandler()`, environment variables, one `IntegrationSyncRequested` event) in a child JVM.
                 - **Atlassian calls** are counted from the simulator's request log (every answered call, retries and 429s included).
@@ -531,21 +530,52 @@ public final class Benchmarks {
                 + " per sample: the handler's no-arg constructor (reading environment variables, as Lambda builds it) and its first"
                 + " invocation. connect: `POST /integrations/atlassian` of a new tenant (verifies the org against the simulator,"
                 + " stores the secret and the record on moto, requests the first sync). licenses: `GET /licenses` of a tenant"
-                + " whose demo org was synced before. Time: launching the JVM to the answer. Rounds interleave the three handlers.\n\n");
+                + " whose demo org was synced before. Time: launching the JVM to the answer. Rounds interleave the handlers.\n\n");
         d.append("| handler | launch → answer | × do-nothing (same round) | init | first invocation | classes loaded |\n|---|---|---|---|---|---|\n");
         List<String> measured = new ArrayList<>();
         boolean met = true;
-        for (String kind : ColdStartBenchmark.KINDS) {
+        for (String kind : ColdStartBenchmark.UNPRIMED) {
             String ratio = kind.equals("nothing") ? "1" : r.ratio(kind).describe(v -> "×" + Stats.fixed(v, 2));
             d.append(row(kind, r.stat(kind, ColdStartBenchmark.Sample::launchToResultMillis).describe(Benchmarks::millis), ratio,
                     r.stat(kind, ColdStartBenchmark.Sample::initMillis).describe(Benchmarks::millis),
                     r.stat(kind, ColdStartBenchmark.Sample::invokeMillis).describe(Benchmarks::millis),
                     r.stat(kind, ColdStartBenchmark.Sample::loadedClasses).describe(Benchmarks::n)));
             if (!kind.equals("nothing")) {
-                measured.add(kind + " ×" + Stats.fixed(r.ratio(kind).median(), 2));
-                met &= r.ratio(kind).median() <= 3;
+                measured.add(kind + " unprimed ×" + Stats.fixed(r.ratio(kind).median(), 2));
             }
         }
+        d.append("""
+
+                **Restored snapshot (stand-in).** SnapStart restores a JVM snapshot taken after init and after the priming
+                (`api/SnapStartPriming`, run by Lambda before the snapshot: a DynamoDB GetItem on a key that cannot exist, the
+                Secrets Manager and EventBridge clients built, a request body round-tripped, read-only routes of a reserved
+                tenant through the handler, all under a guard that lets only DynamoDB reads out). Stand-in: a fresh JVM builds
+                the handler and runs that priming (untimed), then only the first invocation is timed. The restore itself is
+                stood in for by the do-nothing handler's whole cold start of the same round, so the column is
+                (do-nothing launch → answer + primed first invocation) / do-nothing launch → answer; the goal is ≤ ×3.
+
+                | handler | priming (before the snapshot) | first invocation after priming | first invocation unprimed | restored stand-in × do-nothing |
+                |---|---|---|---|---|
+                """);
+        for (String primed : ColdStartBenchmark.PRIMED) {
+            String unprimed = primed.substring(0, primed.length() - "-primed".length());
+            d.append(row(unprimed, r.stat(primed, ColdStartBenchmark.Sample::primingMillis).describe(Benchmarks::millis),
+                    r.stat(primed, ColdStartBenchmark.Sample::invokeMillis).describe(Benchmarks::millis),
+                    r.stat(unprimed, ColdStartBenchmark.Sample::invokeMillis).describe(Benchmarks::millis),
+                    r.restoredRatio(primed).describe(v -> "×" + Stats.fixed(v, 2))));
+            measured.add(unprimed + " restored ×" + Stats.fixed(r.restoredRatio(primed).median(), 2));
+            met &= r.restoredRatio(primed).median() <= 3;
+        }
+        Stats syncCold = r.stat("sync", ColdStartBenchmark.Sample::invokeMillis);
+        Stats syncWarm = r.stat("sync-warm", ColdStartBenchmark.Sample::invokeMillis);
+        d.append("\n**The sync workers and SnapStart.** The org sync worker (`new SyncWorkerHandler()`, one scheduled"
+                + " `IntegrationSyncRequested` for the synced demo tenant: an unchanged re-sync): init ")
+                .append(r.stat("sync", ColdStartBenchmark.Sample::initMillis).describe(Benchmarks::millis))
+                .append(", first invocation ").append(syncCold.describe(Benchmarks::millis))
+                .append(", the same invocation warm (second in its JVM) ").append(syncWarm.describe(Benchmarks::millis))
+                .append(". What a snapshot could save per cold worker is at most init + (first − warm) invocation, on an"
+                        + " asynchronous event nobody waits for, once per new execution environment, against runs that last"
+                        + " seconds to minutes at real org sizes.\n\n");
         double jarMb = r.jarBytes() / (1024.0 * 1024.0);
         measured.add("jar " + Stats.fixed(jarMb, 1) + " MB");
         met &= jarMb < 15;
