@@ -44,6 +44,11 @@ public final class AwsClients {
         return new AwsClients(() -> replacement, secretsManager, eventBridge);
     }
 
+    /** The same clients except Secrets Manager (tests: a client that counts its secret reads). */
+    public AwsClients withSecretsManager(SecretsManagerClient replacement) {
+        return new AwsClients(dynamoDb, () -> replacement, eventBridge);
+    }
+
     /** The same clients except EventBridge (benchmarks: a client that counts its PutEvents calls). */
     public AwsClients withEventBridge(EventBridgeClient replacement) {
         return new AwsClients(dynamoDb, secretsManager, () -> replacement);

@@ -20,7 +20,8 @@ public final class ColdStartBenchmark {
     /** What the JVM picks by itself below 2 GB of memory, as on Lambda's 512 MB-1 GB functions. */
     static final List<String> PROBE_JVM = List.of("-XX:+UseSerialGC");
     /** Unprimed cold starts (init + first invocation), their primed counterparts, and the org sync worker. */
-    static final List<String> KINDS = List.of("nothing", "connect", "licenses", "connect-primed", "licenses-primed", "sync", "sync-warm");
+    static final List<String> KINDS = List.of("nothing", "connect", "licenses", "connect-primed", "licenses-primed",
+            "connect-warm", "licenses-warm", "sync", "sync-warm");
     static final List<String> UNPRIMED = List.of("nothing", "connect", "licenses");
     static final List<String> PRIMED = List.of("connect-primed", "licenses-primed");
 
