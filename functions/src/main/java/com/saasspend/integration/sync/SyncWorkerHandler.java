@@ -9,6 +9,7 @@ import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
+import com.saasspend.integration.aws.DynamoEventStreamStateStore;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseStore;
 import com.saasspend.integration.aws.DynamoSyncStateStore;
@@ -23,6 +24,7 @@ import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.FullListingSchedule;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +101,18 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 http::calls,
                 clock,
                 SyncStateStore.LEASE,
-                new DynamoTenantSettingsStore(dynamo, table));
+                new DynamoTenantSettingsStore(dynamo, table),
+                new DynamoEventStreamStateStore(dynamo, table),
+                fullListingSchedule(env));
+    }
+
+    /**
+     * The daily full listing's window (UTC): {@code FULL_SYNC_WINDOW_START_HOUR} (0-23, default 2) and
+     * {@code FULL_SYNC_WINDOW_HOURS} (1-24, default 4); each tenant's listing falls at its own time inside it.
+     */
+    static FullListingSchedule fullListingSchedule(Env env) {
+        return new FullListingSchedule(Integer.parseInt(env.optional("FULL_SYNC_WINDOW_START_HOUR", "2")),
+                Integer.parseInt(env.optional("FULL_SYNC_WINDOW_HOURS", "4")));
     }
 
     @Override
@@ -132,7 +145,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
             AtlassianOrgSync.Result result;
             try {
-                result = orgSync.run(sync.tenantId(), budget);
+                result = orgSync.run(sync.tenantId(), budget, sync.full());
             } catch (RuntimeException internal) {
                 SyncReport.emit(sync.type(), false, null, SyncReport.INTERNAL, null, clock);
                 LOG.error("sync stopped on an internal error; raising so Lambda retries it", internal);
