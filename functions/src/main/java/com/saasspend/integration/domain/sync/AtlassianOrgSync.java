@@ -131,8 +131,9 @@ public final class AtlassianOrgSync {
         this.settings = settings;
     }
 
+    /** A full listing of the org (or the continuation of one under way). */
     public Result run(String tenantId, Budget budget) {
-        return run(tenantId, budget, false, false);
+        return run(tenantId, budget, true, false);
     }
 
     /**
