@@ -60,14 +60,15 @@ public final class DynamoEventStreamStateStore implements EventStreamStateStore 
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
+    /** ISO-8601 text: exact to the nanosecond, so {@code connectedAt} compares equal to the integration's own. */
     private static void putInstant(Map<String, AttributeValue> item, String name, Instant value) {
         if (value != null) {
-            item.put(name, n(value.toEpochMilli()));
+            item.put(name, s(value.toString()));
         }
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? null : Instant.ofEpochMilli(Long.parseLong(v.n()));
+        String v = str(item, name);
+        return v == null ? null : Instant.parse(v);
     }
 }
