@@ -77,6 +77,27 @@ public final class OrgUnderTest implements AutoCloseable {
                 new DynamoTenantSettingsStore(meteredDynamo, table));
     }
 
+    /**
+     * The org sync as {@code SyncWorkerHandler.wire} builds it (metered), on {@code clock}; with {@code schedule}, ticks
+     * not asked to be full read the audit-event stream (its state in the emulator's table); without, every run lists.
+     */
+    public AtlassianOrgSync meteredSync(Clock clock, com.saasspend.integration.domain.sync.FullListingSchedule schedule) {
+        String table = env.required("TABLE_NAME");
+        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
+        return new AtlassianOrgSync(
+                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
+                new DynamoLicenseStore(meteredDynamo, table),
+                new DynamoSyncStateStore(meteredDynamo, table),
+                new DynamoIntegrationStore(meteredDynamo, table),
+                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
+                http::calls,
+                clock,
+                com.saasspend.integration.domain.sync.SyncStateStore.LEASE,
+                new DynamoTenantSettingsStore(meteredDynamo, table),
+                schedule == null ? null : new com.saasspend.integration.aws.DynamoEventStreamStateStore(meteredDynamo, table),
+                schedule);
+    }
+
     /** Atlassian calls by what they fetch, from the simulator's request log. */
     public static Map<String, Long> callsByPurpose(List<RecordedRequest> requests) {
         Map<String, Long> calls = new TreeMap<>();
