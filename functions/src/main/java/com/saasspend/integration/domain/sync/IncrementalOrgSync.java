@@ -139,7 +139,7 @@ public final class IncrementalOrgSync {
                         + state.lastFullCalls() + ")", state);
             }
             try {
-                applyGroups();
+                applyGroups(storedGroups);
                 applyUsers();
             } catch (OutOfTime outOfTime) {
                 // What was written stays written; the events are replayed from the unchanged cursor next time.
@@ -216,7 +216,12 @@ public final class IncrementalOrgSync {
             return calls;
         }
 
-        private void applyGroups() {
+        /**
+         * Re-reads the touched groups. What a group grants changes only by the role events ({@link
+         * AuditEventTouches#groupWide()}), so a stored group touched by memberships alone keeps its stored grants and
+         * costs no role-assignment call; a dropped role event is repaired by the daily full listing.
+         */
+        private void applyGroups(Map<String, OrgGroup> storedGroups) {
             if (touches.groupIds().isEmpty()) {
                 return;
             }
@@ -228,7 +233,11 @@ public final class IncrementalOrgSync {
                     continue;
                 }
                 checkTimeAndLease();
-                fresh.add(Hashed.of(AtlassianOrgSync.withGrants(api, orgId, apiKey, listed)));
+                OrgGroup known = storedGroups.get(listed.group().id());
+                OrgGroup group = known != null && !touches.groupWide().contains(known.id())
+                        ? listed.group().withGrants(known.grants())
+                        : AtlassianOrgSync.withGrants(api, orgId, apiKey, listed);
+                fresh.add(Hashed.of(group));
                 returned.add(listed.group().id());
             }
             Map<String, String> stored = licenses.storedHashes(tenantId, Listing.GROUPS, ids);

@@ -122,14 +122,16 @@ class IncrementalOrgSyncTest {
         api.users.put("u007", withoutAccess(api.users.get("u007")));
         api.event("user_removed_from_group", List.of("u007"), List.of("g001"));
         int callsBefore = api.calls;
+        int grantCallsBefore = api.grantCalls;
         AtlassianOrgSync.Result second = tick();
         assertEquals(Outcome.COMPLETED, second.outcome());
         assertTrue(wasIncremental(second));
         assertEquals(List.of(), store.user(TENANT, "u007").orElseThrow().item().products());
         assertEquals(9, jiraSeats(), "the seat count follows");
         assertEquals(1, api.userReads, "one user read by id");
-        // event-actions, one poll, one groups-by-id, one role assignment of g001.
-        assertEquals(4, api.calls - callsBefore);
+        // event-actions, one poll, one groups-by-id; g001's grants are kept (only role events change them).
+        assertEquals(3, api.calls - callsBefore);
+        assertEquals(0, api.grantCalls - grantCallsBefore);
         assertEquals("available", integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING));
 
         callsBefore = api.calls;
