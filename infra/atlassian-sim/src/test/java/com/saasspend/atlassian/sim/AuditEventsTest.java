@@ -127,6 +127,17 @@ class AuditEventsTest {
     }
 
     @Test
+    void theControlApiConfiguresTheAuditLogFaults() {
+        assertEquals(200, SimHttp.post(sim.baseUrl() + "/_sim/faults", null,
+                "{\"auditLog\":{\"dropNext\":1,\"unavailable\":{\"orgId\":\"" + ORG_ID + "\",\"status\":404}}}").status());
+        assertEquals(404, SimHttp.get(stream(""), bearer(ORG_API_KEY)).status());
+        sim.world().removeMembership(group, someone);
+        assertEquals(0, sim.world().auditLog().size(ORG_ID), "dropped");
+        assertEquals(204, SimHttp.call("DELETE", sim.baseUrl() + "/_sim/faults", null, null).status());
+        assertEquals(200, SimHttp.get(stream(""), bearer(ORG_API_KEY)).status(), "cleared with the other faults");
+    }
+
+    @Test
     void anOrgWithoutAnAuditLogRefusesTheStreamAndItsActions() {
         sim.world().auditLog().unavailable(ORG_ID, 403);
         assertEquals(403, SimHttp.get(stream(""), bearer(ORG_API_KEY)).status());
