@@ -262,8 +262,9 @@ public final class AtlassianOrgSync {
                 Instant now = clock.instant();
                 streams.save(tenantId, IntegrationType.ATLASSIAN, result.state());
                 long calls = apiCallCounter.getAsLong() - callsAtStart;
+                // users/groups: what this run re-read (an incremental run sees only what the events touched).
                 SyncRunRecord record = new SyncRunRecord(runId, IntegrationType.ATLASSIAN, startedAt, now, "completed",
-                        result.usersWritten(), result.groupsWritten(), result.usersWritten(), result.groupsWritten(),
+                        result.usersRead(), result.groupsRead(), result.usersWritten(), result.groupsWritten(),
                         result.removed(), calls, 1, null);
                 held.finish(record);
                 held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);

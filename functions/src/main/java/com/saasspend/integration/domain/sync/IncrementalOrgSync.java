@@ -51,10 +51,10 @@ public final class IncrementalOrgSync {
     /**
      * {@code state}: the stream state to save when APPLIED (or UNAVAILABLE); {@code reason}: why it was not applied.
      */
-    public record Result(Kind kind, String reason, EventStreamState state, long events, long usersWritten,
-                         long groupsWritten, long removed) {
+    public record Result(Kind kind, String reason, EventStreamState state, long events, long usersRead, long groupsRead,
+                         long usersWritten, long groupsWritten, long removed) {
         static Result not(Kind kind, String reason, EventStreamState state) {
-            return new Result(kind, reason, state, 0, 0, 0, 0);
+            return new Result(kind, reason, state, 0, 0, 0, 0, 0, 0);
         }
     }
 
@@ -85,6 +85,8 @@ public final class IncrementalOrgSync {
         private final Budget budget;
         private final int inactivityDays;
         private final AuditEventTouches touches = new AuditEventTouches();
+        private long usersRead;
+        private long groupsRead;
         private long usersWritten;
         private long groupsWritten;
         private long removed;
@@ -147,7 +149,8 @@ public final class IncrementalOrgSync {
             }
             LOG.info("incremental sync applied", "events", touches.events(), "usersWritten", usersWritten,
                     "groupsWritten", groupsWritten, "removed", removed);
-            return new Result(Kind.APPLIED, null, state.polledTo(resume), touches.events(), usersWritten, groupsWritten, removed);
+            return new Result(Kind.APPLIED, null, state.polledTo(resume), touches.events(), usersRead, groupsRead, usersWritten,
+                    groupsWritten, removed);
         }
 
         private String missingActions() {
@@ -240,6 +243,7 @@ public final class IncrementalOrgSync {
                 fresh.add(Hashed.of(group));
                 returned.add(listed.group().id());
             }
+            groupsRead = fresh.size();
             Map<String, String> stored = licenses.storedHashes(tenantId, Listing.GROUPS, ids);
             List<Hashed<OrgGroup>> changed = fresh.stream().filter(g -> !g.hash().equals(stored.get(g.item().id()))).toList();
             if (!changed.isEmpty()) {
@@ -291,6 +295,7 @@ public final class IncrementalOrgSync {
                     }
                 }
             }
+            usersRead = fresh.size();
             for (OrgUser user : fresh.values()) {
                 write(AtlassianOrgSync.hashed(user));
             }
