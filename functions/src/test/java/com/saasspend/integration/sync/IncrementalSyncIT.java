@@ -214,6 +214,12 @@ class IncrementalSyncIT {
             assertTrue(shown != null && shown.contains("lists the whole organization"), String.valueOf(shown));
             var overview = stack.call(TENANT, "GET /integrations", "/integrations", Map.of(), null);
             assertTrue(overview.getBody().contains("lists the whole organization"), overview.getBody());
+
+            // Disconnecting erases where the stream was read up to, with the rest of the org's data.
+            assertTrue(new DynamoEventStreamStateStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).isPresent());
+            assertEquals(200, stack.call(TENANT, "DELETE /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), null)
+                    .getStatusCode());
+            assertTrue(new DynamoEventStreamStateStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).isEmpty());
         }
     }
 }
