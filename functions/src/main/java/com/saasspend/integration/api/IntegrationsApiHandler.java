@@ -58,7 +58,10 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
                 },
                 "POST /integrations/{type}/sync", request -> {
                     IntegrationType type = type(request);
-                    service.requestSync(request.tenantId(), type);
+                    QueryParameters query = new QueryParameters(request, java.util.Set.of("full"));
+                    String full = query.oneOf("full", java.util.Set.of("true", "false"));
+                    query.check();
+                    service.requestSync(request.tenantId(), type, "true".equals(full));
                     return ApiResponse.json(202, Map.of("integration", type.id(), "sync", "requested"));
                 });
     }

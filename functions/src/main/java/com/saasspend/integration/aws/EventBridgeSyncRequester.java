@@ -63,6 +63,9 @@ public final class EventBridgeSyncRequester implements SyncRequester {
         detail.put("tenantId", request.tenantId());
         detail.put("integration", request.type().id());
         detail.put("reason", request.reason());
+        if (request.full()) {
+            detail.put("full", true);
+        }
         if (!request.accountIds().isEmpty()) {
             detail.put("accountIds", request.accountIds());
         }

@@ -112,7 +112,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
             AtlassianOrgSync.Result result;
             try {
-                result = orgSync.run(sync.tenantId(), budget);
+                result = orgSync.run(sync.tenantId(), budget, sync.full());
             } catch (RuntimeException internal) {
                 SyncReport.emit(sync.type(), false, null, SyncReport.INTERNAL, null, clock);
                 LOG.error("sync stopped on an internal error; raising so Lambda retries it", internal);

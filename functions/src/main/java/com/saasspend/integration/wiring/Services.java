@@ -8,6 +8,7 @@ import com.saasspend.integration.atlassian.ProductAccessClient;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoConnectedIntegrations;
+import com.saasspend.integration.aws.DynamoEventStreamStateStore;
 import com.saasspend.integration.aws.DynamoIdempotencyKeys;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseDataEraser;
@@ -31,6 +32,7 @@ import com.saasspend.integration.domain.reclaim.ReclaimService;
 import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
+import com.saasspend.integration.domain.sync.FullListingSchedule;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
@@ -131,12 +133,25 @@ public final class Services {
         return new SyncDispatcher(new DynamoConnectedIntegrations(dynamo(), table()), syncRequester());
     }
 
-    /** AtlassianSyncFunction: the org sync. */
+    /**
+     * AtlassianSyncFunction: the org sync; a tick not asked to be full reads the audit-event stream where the org has
+     * one, and lists the whole org once a day per tenant inside the full-listing window.
+     */
     public AtlassianOrgSync orgSync() {
         AtlassianHttp http = syncHttp();
         return new AtlassianOrgSync(orgApi(http), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoSyncStateStore(dynamo(), table()), integrationStore(), vault(), http::calls, clock,
-                SyncStateStore.LEASE, tenantSettings());
+                SyncStateStore.LEASE, tenantSettings(), new DynamoEventStreamStateStore(dynamo(), table()),
+                fullListingSchedule());
+    }
+
+    /**
+     * The daily full listing's window (UTC): {@code FULL_SYNC_WINDOW_START_HOUR} (0-23, default 2) and
+     * {@code FULL_SYNC_WINDOW_HOURS} (1-24, default 4); each tenant's listing falls at its own time inside it.
+     */
+    public FullListingSchedule fullListingSchedule() {
+        return new FullListingSchedule(Integer.parseInt(env.optional("FULL_SYNC_WINDOW_START_HOUR", "2")),
+                Integer.parseInt(env.optional("FULL_SYNC_WINDOW_HOURS", "4")));
     }
 
     /** AtlassianSyncFunction: the targeted re-sync of the few users a reclaim or its undo changed. */

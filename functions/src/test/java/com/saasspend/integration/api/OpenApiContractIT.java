@@ -137,6 +137,9 @@ class OpenApiContractIT {
         exchange("PUT /integrations/{type}/credentials", "/integrations/atlassian/credentials", Map.of("type", "atlassian"), none,
                 "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
         exchange("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"), none, null);
+        exchange("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"), Map.of("full", "true"), null);
+        assertEquals(400, invalid("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"),
+                Map.of("full", "yes"), null).getStatusCode());
         Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited());
         exchange("GET /integrations", "/integrations", none, none, null);
 

@@ -203,6 +203,10 @@ public final class Benchmarks {
             plan.wallRuns().forEach((users, runs) -> step("figure 2, N=" + n(users),
                     () -> wallRuns.put(users, SyncWallTimeBenchmark.measure(users, runs))));
         }
+        if (wanted("I")) {
+            int users = plan.quick() ? 2_000 : 10_000;
+            step("figure I, N=" + n(users), () -> incrementalDay = IncrementalDayBenchmark.measure(users, 200, 20, 10, plan.quick() ? 2 : 4));
+        }
         if (wanted("5")) {
             step("figure 5", () -> coldStart = ColdStartBenchmark.measure(functionsJar, probeClasspath, plan.coldRounds()));
         }
@@ -213,6 +217,7 @@ public final class Benchmarks {
     }
 
     private ColdStartBenchmark.Result coldStart;
+    private IncrementalDayBenchmark.Result incrementalDay;
     private ReclaimFreshnessBenchmark.Result freshness;
     private DispatcherBenchmark.Result dispatcher;
 
@@ -228,6 +233,7 @@ public final class Benchmarks {
         sections.add(section(() -> figure6()));
         sections.add(section(() -> figure7()));
         sections.add(section(() -> pagingFigure()));
+        sections.add(section(() -> incrementalFigure()));
         figures.sort(java.util.Comparator.comparing(Figure::number)); // 1-7, then S (simulator paging)
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
@@ -279,7 +285,7 @@ public final class Benchmarks {
         md.append("\nReproduce:\n\n```bash\n")
                 .append("make bench                        # = infra/scripts/bench: builds, starts moto, runs every figure, writes BENCHMARKS.md\n")
                 .append("infra/scripts/bench --quick       # smaller orgs, fewer runs; writes infra/bench/target/BENCHMARKS.md\n")
-                .append("infra/scripts/bench --only 2,5,S  # some figures (1-7, S); writes infra/bench/target/BENCHMARKS.md\n```\n\n");
+                .append("infra/scripts/bench --only 2,5,S  # some figures (1-7, S, I); writes infra/bench/target/BENCHMARKS.md\n```\n\n");
         return md.toString();
     }
 
@@ -664,6 +670,20 @@ public final class Benchmarks {
                 n(r0.putEventsCalls()) + " PutEvents; " + n(r0.itemsRead()) + " items read, " + (onlyIntegrations ? "all" : "**not all**")
                         + " connected integration records; " + units(r0.readUnits()) + " read units",
                 Figure.verdict(onlyIntegrations && calls), d.toString());
+    }
+
+    /** Issue 21: a day of incremental runs against full listings every tick, side by side. */
+    private Figure incrementalFigure() {
+        if (incrementalDay == null) {
+            return null;
+        }
+        IncrementalDayBenchmark.Result r = incrementalDay;
+        boolean met = r.callShare() <= 0.02 && r.staleAfterATick() == 0;
+        return new Figure("I", "A day of " + n(r.users()) + " users with a trickle of changes: incremental vs full every 15 min",
+                "≤ 2 % of the calls of full listings; every change visible within one tick",
+                String.format("%,d vs %,.0f calls a day (%.2f %%); %d changes not visible within a tick", r.incrementalTotal(),
+                        r.fullPerDay(), 100 * r.callShare(), r.staleAfterATick()),
+                Figure.verdict(met), IncrementalDayBenchmark.markdown(r));
     }
 
     private Figure pagingFigure() {

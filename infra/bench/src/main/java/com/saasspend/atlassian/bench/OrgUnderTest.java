@@ -53,6 +53,14 @@ public final class OrgUnderTest implements AutoCloseable {
         return new Services(env, Clock.systemUTC(), AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();
     }
 
+    /**
+     * The org sync as the composition root builds it for the worker (metered), on {@code clock}: a run not asked to be
+     * full reads the audit-event stream (its state in the emulator's table) inside the default full-listing window.
+     */
+    public AtlassianOrgSync meteredSync(Clock clock) {
+        return new Services(env, clock, AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();
+    }
+
     /** Atlassian calls by what they fetch, from the simulator's request log. */
     public static Map<String, Long> callsByPurpose(List<RecordedRequest> requests) {
         Map<String, Long> calls = new TreeMap<>();
