@@ -1,0 +1,386 @@
+package com.saasspend.integration.domain.products;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.integration.domain.Credential;
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.InMemoryIntegrations;
+import com.saasspend.integration.domain.sync.InMemorySyncState;
+import com.saasspend.integration.domain.sync.MutableClock;
+import com.saasspend.integration.domain.sync.SyncCheckpoint;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
+import com.saasspend.integration.domain.sync.SyncStateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Product syncs resume from a checkpoint: a run out of time continues at its next page in the next invocation, a crash
+ * between a page's writes and its checkpoint re-does that page only, and removals are decided only at the end of the
+ * listing, across continuations. Trello (members, two a page) and Jira (roles, then groups) with the stores in memory.
+ */
+class ProductSyncCheckpointTest {
+    private static final String TENANT = "t";
+    private static final Budget OUT_OF_TIME = () -> true;
+
+    /** Thrown where the process dies: no handler code runs after it (an Error, so no catch of the sync sees it). */
+    private static final class Crash extends Error {}
+
+    /** An enterprise of members listed two a page (cursor: index of the first member); records each cursor asked for. */
+    private static final class FakeEnterprise implements TrelloEnterpriseApi {
+        final List<TrelloMember> members = new ArrayList<>();
+        final List<String> cursors = new ArrayList<>();
+        UpstreamFailure failure;
+
+        void add(int index, String id, boolean licensed) {
+            members.add(index, new TrelloMember(id, "name " + id, id, id + "@acme.com", licensed, false, false, true, false, null));
+        }
+
+        @Override
+        public Page<TrelloMember> members(String cursor) {
+            cursors.add(cursor);
+            if (failure != null) {
+                throw failure;
+            }
+            int from = cursor == null ? 0 : Integer.parseInt(cursor);
+            int to = Math.min(members.size(), from + 2);
+            return new Page<>(List.copyOf(members.subList(from, to)), to < members.size() ? Integer.toString(to) : null);
+        }
+    }
+
+    /** A Jira site: two roles, groups listed two a page, every group with one member. */
+    private static final class FakeJira implements JiraApi {
+        final List<String> groups = new ArrayList<>(List.of("g1", "g2", "g3"));
+        int roleCalls;
+
+        @Override
+        public List<JiraRole> applicationRoles() {
+            roleCalls++;
+            return List.of(new JiraRole("jira-software", "Jira Software", 10, 7, 3, false, List.of(), List.of()),
+                    new JiraRole("jira-servicedesk", "Jira Service Management", 5, 5, 0, false, List.of(), List.of()));
+        }
+
+        @Override
+        public Page<GroupRef> groups(String cursor) {
+            int from = cursor == null ? 0 : Integer.parseInt(cursor);
+            int to = Math.min(groups.size(), from + 2);
+            return new Page<>(groups.subList(from, to).stream().map(id -> new GroupRef(id, "name " + id)).toList(),
+                    to < groups.size() ? Integer.toString(to) : null);
+        }
+
+        @Override
+        public Page<GroupMember> members(String groupId, String cursor) {
+            return new Page<>(List.of(new GroupMember("member-of-" + groupId, true)), null);
+        }
+    }
+
+    /** A SyncStateStore that crashes the process instead of saving the {@code crashOnSave}-th checkpoint (1-based). */
+    private static final class CrashingState implements SyncStateStore {
+        final InMemorySyncState state;
+        int crashOnSave;
+        int saves;
+
+        CrashingState(InMemorySyncState state) {
+            this.state = state;
+        }
+
+        @Override
+        public java.util.Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type) {
+            return state.checkpoint(tenantId, type);
+        }
+
+        @Override
+        public boolean acquire(String tenantId, IntegrationType type, String owner, Instant until, Instant now) {
+            return state.acquire(tenantId, type, owner, until, now);
+        }
+
+        @Override
+        public boolean save(String tenantId, IntegrationType type, String owner, SyncCheckpoint checkpoint, Instant leaseUntil) {
+            if (++saves == crashOnSave) {
+                throw new Crash();
+            }
+            return state.save(tenantId, type, owner, checkpoint, leaseUntil);
+        }
+
+        @Override
+        public boolean renew(String tenantId, IntegrationType type, String owner, Instant leaseUntil) {
+            return state.renew(tenantId, type, owner, leaseUntil);
+        }
+
+        @Override
+        public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
+            state.finish(tenantId, type, owner, run);
+        }
+
+        @Override
+        public void release(String tenantId, IntegrationType type, String owner) {
+            state.release(tenantId, type, owner);
+        }
+
+        @Override
+        public java.util.Optional<Lease> lease(String tenantId, IntegrationType type) {
+            return state.lease(tenantId, type);
+        }
+    }
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    private final InMemorySyncState memory = new InMemorySyncState(clock);
+    private final CrashingState state = new CrashingState(memory);
+    private final InMemoryProductStore store = new InMemoryProductStore(memory);
+    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+    private final FakeEnterprise enterprise = new FakeEnterprise();
+    private final FakeJira jira = new FakeJira();
+    private final ProductApis apis = new ProductApis() {
+        @Override
+        public JiraApi jira(Credential credential) {
+            return jira;
+        }
+
+        @Override
+        public SiteGroupsApi confluence(Credential credential) {
+            throw new UnsupportedOperationException("not in these tests");
+        }
+
+        @Override
+        public TrelloEnterpriseApi trello(Credential credential) {
+            return enterprise;
+        }
+
+        @Override
+        public BitbucketWorkspaceApi bitbucket(Credential credential) {
+            throw new UnsupportedOperationException("not in these tests");
+        }
+    };
+    private final CredentialVault vault = new CredentialVault() {
+        @Override
+        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
+            return "secret";
+        }
+
+        @Override
+        public void replace(String secretName, Map<String, String> secret) {}
+
+        @Override
+        public Map<String, String> read(String secretName) {
+            return Map.of("apiKey", "key", "token", "token");
+        }
+
+        @Override
+        public void delete(String secretName) {}
+    };
+    private final ProductSync sync = new ProductSync(apis, store, state, integrations, vault, () -> 0, clock,
+            SyncStateStore.LEASE);
+
+    ProductSyncCheckpointTest() {
+        for (int i = 0; i < 7; i++) {
+            enterprise.add(i, "m" + i, i % 2 == 0);
+        }
+        for (IntegrationType type : List.of(IntegrationType.TRELLO, IntegrationType.JIRA)) {
+            integrations.records.put(type, new Integration(TENANT, type, IntegrationStatus.CONNECTED,
+                    Map.of("enterpriseId", "ent", "site", "acme.atlassian.net"), "secret", null, clock.instant(), "admin",
+                    null, null, false, 1));
+        }
+    }
+
+    private ProductSync.Result run(IntegrationType type, Budget budget) {
+        return sync.run(TENANT, type, budget);
+    }
+
+    /** Runs invocation after invocation, as continuation events would, until the run ends; answers every result. */
+    private List<ProductSync.Result> runToEnd(IntegrationType type, Budget budget) {
+        List<ProductSync.Result> results = new ArrayList<>();
+        do {
+            results.add(run(type, budget));
+            assertTrue(results.size() < 100, "a run must end");
+        } while (results.get(results.size() - 1).outcome() == ProductSync.Outcome.CONTINUE);
+        return results;
+    }
+
+    /** The summary hash a single uninterrupted run stores for the same product and data, on a fresh store. */
+    private String summaryOfOneUninterruptedRun(IntegrationType type) {
+        InMemorySyncState freshState = new InMemorySyncState(clock);
+        InMemoryProductStore fresh = new InMemoryProductStore(freshState);
+        new ProductSync(apis, fresh, freshState, integrations, vault, () -> 0, clock, SyncStateStore.LEASE)
+                .run(TENANT, type, Budget.unlimited());
+        return fresh.summaries.get(type);
+    }
+
+    @Test
+    void aRunOutOfTimeContinuesAtItsNextPageAndTheInvocationsCompleteAsOneRun() {
+        ProductSync.Result first = run(IntegrationType.TRELLO, OUT_OF_TIME);
+
+        assertEquals(ProductSync.Outcome.CONTINUE, first.outcome());
+        assertNull(first.failure(), "running out of time is not a failure");
+        assertTrue(memory.runs.isEmpty(), "the run is not over, so not recorded");
+        SyncCheckpoint saved = memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow();
+        assertEquals("2", saved.cursor());
+        assertEquals(1, saved.page());
+        assertTrue(memory.lease(TENANT, IntegrationType.TRELLO).orElseThrow().owner() == null, "lease given back");
+        assertEquals(IntegrationStatus.SYNCING, integrations.get(IntegrationType.TRELLO).status(), "still syncing");
+
+        List<ProductSync.Result> rest = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+
+        assertEquals(List.of(ProductSync.Outcome.CONTINUE, ProductSync.Outcome.CONTINUE, ProductSync.Outcome.COMPLETED),
+                rest.stream().map(ProductSync.Result::outcome).toList());
+        assertEquals(java.util.Arrays.asList(null, "2", "4", "6"), enterprise.cursors, "every page read once, in order");
+        SyncRunRecord record = rest.get(2).run();
+        assertEquals(saved.runId(), record.runId(), "one run across the invocations");
+        assertEquals(4, record.invocations());
+        assertEquals(7, record.users());
+        assertEquals(7, record.usersWritten());
+        assertEquals(List.of(record), memory.runs);
+        assertTrue(memory.checkpoint(TENANT, IntegrationType.TRELLO).isEmpty(), "the completed run leaves no checkpoint");
+        assertEquals(IntegrationStatus.CONNECTED, integrations.get(IntegrationType.TRELLO).status());
+        assertEquals(clock.instant(), integrations.get(IntegrationType.TRELLO).lastSuccessfulSyncAt());
+        assertEquals(summaryOfOneUninterruptedRun(IntegrationType.TRELLO), store.summaries.get(IntegrationType.TRELLO),
+                "the tallies carried across invocations give the summary one run gives");
+    }
+
+    @Test
+    void aCrashBetweenAPagesWritesAndItsCheckpointRedoesThatPageOnly() {
+        state.crashOnSave = 2; // page 0 saved; page 1 written (items and digest), then the process dies
+        assertThrows(Crash.class, () -> run(IntegrationType.TRELLO, Budget.unlimited()));
+        assertEquals(4, store.itemWrites, "pages 0 and 1 were written");
+        assertEquals(ProductSync.Outcome.BUSY, run(IntegrationType.TRELLO, Budget.unlimited()).outcome(),
+                "the dead invocation's lease holds until it expires");
+
+        clock.advance(SyncStateStore.LEASE.plusSeconds(1));
+        ProductSync.Result resumed = run(IntegrationType.TRELLO, Budget.unlimited());
+
+        assertEquals(ProductSync.Outcome.COMPLETED, resumed.outcome());
+        assertEquals(java.util.Arrays.asList(null, "2", "2", "4", "6"), enterprise.cursors,
+                "page 1 (cursor 2) read again, page 0 not");
+        assertEquals(7, store.itemWrites, "no member written twice: the redone page was found unchanged");
+        assertEquals(7, resumed.run().users(), "the redone page is counted once");
+        assertEquals(5, resumed.run().usersWritten(), "page 0's two and pages 2 and 3's three: the redone page wrote none");
+        assertEquals(2, resumed.run().invocations());
+        assertEquals(summaryOfOneUninterruptedRun(IntegrationType.TRELLO), store.summaries.get(IntegrationType.TRELLO));
+        assertTrue(store.removed(ProductListing.TRELLO_MEMBERS).isEmpty());
+    }
+
+    @Test
+    void removalsAreDecidedOnlyAtTheEndOfTheListingAcrossContinuations() {
+        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        // m3 leaves (page 1); a new member arrives first, so every later member moves one place (and some a page).
+        enterprise.members.removeIf(m -> m.id().equals("m3"));
+        enterprise.add(0, "new", true);
+
+        ProductSync.Result first = run(IntegrationType.TRELLO, OUT_OF_TIME);
+        assertEquals(ProductSync.Outcome.CONTINUE, first.outcome());
+        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        assertTrue(store.removed(ProductListing.TRELLO_MEMBERS).isEmpty(), "nothing removed before the listing ends");
+        List<ProductSync.Result> rest = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+
+        ProductSync.Result last = rest.get(rest.size() - 1);
+        assertEquals(ProductSync.Outcome.COMPLETED, last.outcome());
+        assertEquals(Set.of("m3"), store.removed(ProductListing.TRELLO_MEMBERS), "only who left; those who moved pages stay");
+        assertEquals(1, last.run().removed());
+        assertEquals(7, last.run().users());
+        assertTrue(store.hashes.get(ProductListing.TRELLO_MEMBERS).containsKey("new"));
+    }
+
+    @Test
+    void aListingThatShrankByAPageDropsTheDigestPastItsEndAndRemovesItsMembers() {
+        enterprise.add(7, "m7", false); // 8 members: 4 pages
+        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        enterprise.members.removeIf(m -> m.id().equals("m6") || m.id().equals("m7"));
+
+        List<ProductSync.Result> results = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+
+        assertEquals(3, results.size(), "three pages, one an invocation");
+        assertEquals(Set.of("m6", "m7"), store.removed(ProductListing.TRELLO_MEMBERS));
+        assertEquals(Set.of(0, 1, 2), store.digests.get(ProductListing.TRELLO_MEMBERS).keySet());
+    }
+
+    @Test
+    void jiraRoleCountsSurviveTheContinuationIntoItsGroups() {
+        List<ProductSync.Result> results = runToEnd(IntegrationType.JIRA, OUT_OF_TIME);
+
+        // Roles, then groups page 0 (g1, g2), then page 1 (g3), which ends the listing.
+        assertEquals(3, results.size());
+        assertEquals(1, jira.roleCalls, "the roles are not read again by the continuations");
+        SyncRunRecord record = results.get(2).run();
+        assertEquals(5, record.groups(), "two roles and three groups");
+        assertEquals(3, record.users(), "memberships");
+        assertEquals(summaryOfOneUninterruptedRun(IntegrationType.JIRA), store.summaries.get(IntegrationType.JIRA),
+                "role seat counts read in the first invocation are in the summary the last one writes");
+    }
+
+    @Test
+    void aRunThatNeedsTooManyInvocationsEndsInErrorRemovesNothingAndTheNextStartsAfresh() {
+        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        enterprise.members.clear();
+        for (int i = 0; i < 2 * ProductSync.MAX_INVOCATIONS + 2; i++) {
+            enterprise.add(i, "x" + i, false);
+        }
+
+        List<ProductSync.Result> results = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+
+        assertEquals(ProductSync.MAX_INVOCATIONS, results.size());
+        ProductSync.Result last = results.get(results.size() - 1);
+        assertEquals(ProductSync.Outcome.FAILED, last.outcome());
+        assertEquals(UpstreamFailure.Kind.OUT_OF_TIME, last.failure());
+        SyncRunRecord record = memory.runs.get(memory.runs.size() - 1);
+        assertEquals("timed-out", record.outcome());
+        assertEquals(ProductSync.MAX_INVOCATIONS, record.invocations());
+        assertTrue(integrations.get(IntegrationType.TRELLO).lastError().contains(ProductSync.MAX_INVOCATIONS + " invocations"),
+                integrations.get(IntegrationType.TRELLO).lastError());
+        assertTrue(store.removed(ProductListing.TRELLO_MEMBERS).isEmpty(), "an unfinished listing removes nothing");
+        assertTrue(memory.checkpoint(TENANT, IntegrationType.TRELLO).isEmpty(), "the next run starts from the beginning");
+
+        enterprise.cursors.clear();
+        ProductSync.Result next = run(IntegrationType.TRELLO, Budget.unlimited());
+        assertEquals(ProductSync.Outcome.COMPLETED, next.outcome());
+        assertNull(enterprise.cursors.get(0));
+        assertNotEquals(record.runId(), next.run().runId());
+        assertEquals(Set.of("m0", "m1", "m2", "m3", "m4", "m5", "m6"), store.removed(ProductListing.TRELLO_MEMBERS));
+    }
+
+    @Test
+    void aFailureAfterAContinuationRecordsTheWholeRunAndTheNextRunStartsAfresh() {
+        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        enterprise.failure = new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "Trello answered HTTP 503", null);
+
+        ProductSync.Result failed = run(IntegrationType.TRELLO, Budget.unlimited());
+
+        assertEquals(ProductSync.Outcome.FAILED, failed.outcome());
+        SyncRunRecord record = memory.runs.get(0);
+        assertEquals("failed", record.outcome());
+        assertEquals(2, record.users(), "what the run read before it failed");
+        assertEquals(2, record.invocations());
+        assertTrue(memory.checkpoint(TENANT, IntegrationType.TRELLO).isEmpty());
+        enterprise.failure = null;
+        enterprise.cursors.clear();
+        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertNull(enterprise.cursors.get(0), "from the first page");
+    }
+
+    @Test
+    void aCallRefusedForLackOfTimeContinuesAtTheLastPageBoundary() {
+        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        enterprise.failure = new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "no time left for another call", null);
+
+        ProductSync.Result cut = run(IntegrationType.TRELLO, Budget.unlimited());
+
+        assertEquals(ProductSync.Outcome.CONTINUE, cut.outcome());
+        assertTrue(memory.runs.isEmpty());
+        assertEquals("2", memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow().cursor());
+        enterprise.failure = null;
+        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertEquals(3, memory.runs.get(0).invocations());
+    }
+}
