@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
-import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.InMemoryIntegrations;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Product syncs resume from a checkpoint: a run out of time continues at its next page in the next invocation, a crash
  * between a page's writes and its checkpoint re-does that page only, and removals are decided only at the end of the
- * listing, across continuations. Trello (members, two a page) and Jira (roles, then groups) with the stores in memory.
+ * listing, across continuations. Trello (members) and Jira (roles, then groups), two items a page, stores in memory.
  */
 class ProductSyncCheckpointTest {
     private static final String TENANT = "t";
@@ -39,54 +37,6 @@ class ProductSyncCheckpointTest {
 
     /** Thrown where the process dies: no handler code runs after it (an Error, so no catch of the sync sees it). */
     private static final class Crash extends Error {}
-
-    /** An enterprise of members listed two a page (cursor: index of the first member); records each cursor asked for. */
-    private static final class FakeEnterprise implements TrelloEnterpriseApi {
-        final List<TrelloMember> members = new ArrayList<>();
-        final List<String> cursors = new ArrayList<>();
-        UpstreamFailure failure;
-
-        void add(int index, String id, boolean licensed) {
-            members.add(index, new TrelloMember(id, "name " + id, id, id + "@acme.com", licensed, false, false, true, false, null));
-        }
-
-        @Override
-        public Page<TrelloMember> members(String cursor) {
-            cursors.add(cursor);
-            if (failure != null) {
-                throw failure;
-            }
-            int from = cursor == null ? 0 : Integer.parseInt(cursor);
-            int to = Math.min(members.size(), from + 2);
-            return new Page<>(List.copyOf(members.subList(from, to)), to < members.size() ? Integer.toString(to) : null);
-        }
-    }
-
-    /** A Jira site: two roles, groups listed two a page, every group with one member. */
-    private static final class FakeJira implements JiraApi {
-        final List<String> groups = new ArrayList<>(List.of("g1", "g2", "g3"));
-        int roleCalls;
-
-        @Override
-        public List<JiraRole> applicationRoles() {
-            roleCalls++;
-            return List.of(new JiraRole("jira-software", "Jira Software", 10, 7, 3, false, List.of(), List.of()),
-                    new JiraRole("jira-servicedesk", "Jira Service Management", 5, 5, 0, false, List.of(), List.of()));
-        }
-
-        @Override
-        public Page<GroupRef> groups(String cursor) {
-            int from = cursor == null ? 0 : Integer.parseInt(cursor);
-            int to = Math.min(groups.size(), from + 2);
-            return new Page<>(groups.subList(from, to).stream().map(id -> new GroupRef(id, "name " + id)).toList(),
-                    to < groups.size() ? Integer.toString(to) : null);
-        }
-
-        @Override
-        public Page<GroupMember> members(String groupId, String cursor) {
-            return new Page<>(List.of(new GroupMember("member-of-" + groupId, true)), null);
-        }
-    }
 
     /** A SyncStateStore that crashes the process instead of saving the {@code crashOnSave}-th checkpoint (1-based). */
     private static final class CrashingState implements SyncStateStore {
@@ -142,52 +92,21 @@ class ProductSyncCheckpointTest {
     private final CrashingState state = new CrashingState(memory);
     private final InMemoryProductStore store = new InMemoryProductStore(memory);
     private final InMemoryIntegrations integrations = new InMemoryIntegrations();
-    private final FakeEnterprise enterprise = new FakeEnterprise();
-    private final FakeJira jira = new FakeJira();
-    private final ProductApis apis = new ProductApis() {
-        @Override
-        public JiraApi jira(Credential credential) {
-            return jira;
-        }
-
-        @Override
-        public SiteGroupsApi confluence(Credential credential) {
-            throw new UnsupportedOperationException("not in these tests");
-        }
-
-        @Override
-        public TrelloEnterpriseApi trello(Credential credential) {
-            return enterprise;
-        }
-
-        @Override
-        public BitbucketWorkspaceApi bitbucket(Credential credential) {
-            throw new UnsupportedOperationException("not in these tests");
-        }
-    };
-    private final CredentialVault vault = new CredentialVault() {
-        @Override
-        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
-            return "secret";
-        }
-
-        @Override
-        public void replace(String secretName, Map<String, String> secret) {}
-
-        @Override
-        public Map<String, String> read(String secretName) {
-            return Map.of("apiKey", "key", "token", "token");
-        }
-
-        @Override
-        public void delete(String secretName) {}
-    };
+    private final ProductFakes apis = new ProductFakes();
+    private final ProductFakes.Enterprise enterprise = apis.trello;
+    private final ProductFakes.Site jira = apis.jira;
+    private final CredentialVault vault = ProductFakes.vault();
     private final ProductSync sync = new ProductSync(apis, store, state, integrations, vault, () -> 0, clock,
             SyncStateStore.LEASE);
 
     ProductSyncCheckpointTest() {
         for (int i = 0; i < 7; i++) {
             enterprise.add(i, "m" + i, i % 2 == 0);
+        }
+        jira.roles.add(ProductFakes.role("jira-software", 3));
+        jira.roles.add(ProductFakes.role("jira-servicedesk", 0));
+        for (String group : List.of("g1", "g2", "g3")) {
+            jira.groups.put(group, Map.of("member-of-" + group, true));
         }
         for (IntegrationType type : List.of(IntegrationType.TRELLO, IntegrationType.JIRA)) {
             integrations.records.put(type, new Integration(TENANT, type, IntegrationStatus.CONNECTED,
@@ -353,7 +272,7 @@ class ProductSyncCheckpointTest {
     @Test
     void aFailureAfterAContinuationRecordsTheWholeRunAndTheNextRunStartsAfresh() {
         assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
-        enterprise.failure = new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "Trello answered HTTP 503", null);
+        apis.failure = new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "Trello answered HTTP 503", null);
 
         ProductSync.Result failed = run(IntegrationType.TRELLO, Budget.unlimited());
 
@@ -363,7 +282,7 @@ class ProductSyncCheckpointTest {
         assertEquals(2, record.users(), "what the run read before it failed");
         assertEquals(2, record.invocations());
         assertTrue(memory.checkpoint(TENANT, IntegrationType.TRELLO).isEmpty());
-        enterprise.failure = null;
+        apis.failure = null;
         enterprise.cursors.clear();
         assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         assertNull(enterprise.cursors.get(0), "from the first page");
@@ -372,14 +291,14 @@ class ProductSyncCheckpointTest {
     @Test
     void aCallRefusedForLackOfTimeContinuesAtTheLastPageBoundary() {
         assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
-        enterprise.failure = new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "no time left for another call", null);
+        apis.failure = new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "no time left for another call", null);
 
         ProductSync.Result cut = run(IntegrationType.TRELLO, Budget.unlimited());
 
         assertEquals(ProductSync.Outcome.CONTINUE, cut.outcome());
         assertTrue(memory.runs.isEmpty());
         assertEquals("2", memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow().cursor());
-        enterprise.failure = null;
+        apis.failure = null;
         assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         assertEquals(3, memory.runs.get(0).invocations());
     }
