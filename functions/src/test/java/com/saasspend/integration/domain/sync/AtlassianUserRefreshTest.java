@@ -200,32 +200,20 @@ class AtlassianUserRefreshTest {
     }
 
     /** Passes calls to the fake, recording the ids each usersById call asked for. */
-    private static class AtlassianOrgApiRecorder implements AtlassianOrgApi {
-        private final FakeOrgApi fake;
+    private static class AtlassianOrgApiRecorder extends ForwardingOrgApi {
         private final List<List<String>> asked;
 
         AtlassianOrgApiRecorder(FakeOrgApi fake, List<List<String>> asked) {
-            this.fake = fake;
+            super(fake);
             this.asked = asked;
         }
-
-        @Override public com.saasspend.integration.domain.Page<OrgUser> users(String orgId, String apiKey, String cursor) { return fake.users(orgId, apiKey, cursor); }
-        @Override public com.saasspend.integration.domain.Page<com.saasspend.integration.domain.ListedGroup> groups(String orgId, String apiKey, String cursor) { return fake.groups(orgId, apiKey, cursor); }
-        @Override public List<com.saasspend.integration.domain.OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) { return fake.groupGrants(orgId, apiKey, groupId); }
-        @Override public List<com.saasspend.integration.domain.ProductInstance> productInstances(String orgId, String apiKey) { return fake.productInstances(orgId, apiKey); }
-        @Override public List<String> orgIdsOfKey(String apiKey) { return fake.orgIdsOfKey(apiKey); }
-        @Override public String orgName(String orgId, String apiKey) { return fake.orgName(orgId, apiKey); }
-        @Override public List<com.saasspend.integration.domain.OrgDomain> domains(String orgId, String apiKey) { return fake.domains(orgId, apiKey); }
-        @Override public int directoryCount(String orgId, String apiKey) { return fake.directoryCount(orgId, apiKey); }
-        @Override public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) { fake.removeMembership(orgId, apiKey, directoryId, groupId, accountId); }
-        @Override public void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) { fake.addMembership(orgId, apiKey, directoryId, groupId, accountId); }
 
         @Override
         public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
             assertEquals("org-1", orgId);
             assertEquals("key-secret", apiKey);
             asked.add(accountIds);
-            return fake.usersById(orgId, apiKey, accountIds);
+            return super.usersById(orgId, apiKey, accountIds);
         }
     }
 }
