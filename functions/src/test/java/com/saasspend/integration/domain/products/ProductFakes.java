@@ -21,6 +21,8 @@ final class ProductFakes implements ProductApis {
     final Workspace bitbucket = new Workspace();
     /** Thrown instead of any call when set. */
     UpstreamFailure failure;
+    /** Calls made to the products, as the HTTP client counts them. */
+    long calls;
 
     /** Two items a page: the page at {@code cursor} and the cursor of the next one (null: last page). */
     static <T> Page<T> page(List<T> all, String cursor) {
@@ -30,6 +32,7 @@ final class ProductFakes implements ProductApis {
     }
 
     private void call() {
+        calls++;
         if (failure != null) {
             throw failure;
         }

@@ -96,7 +96,7 @@ class ProductSyncCheckpointTest {
     private final ProductFakes.Enterprise enterprise = apis.trello;
     private final ProductFakes.Site jira = apis.jira;
     private final CredentialVault vault = ProductFakes.vault();
-    private final ProductSync sync = new ProductSync(apis, store, state, integrations, vault, () -> 0, clock,
+    private final ProductSync sync = new ProductSync(apis, store, state, integrations, vault, () -> apis.calls, clock,
             SyncStateStore.LEASE);
 
     ProductSyncCheckpointTest() {
@@ -159,6 +159,7 @@ class ProductSyncCheckpointTest {
         SyncRunRecord record = rest.get(2).run();
         assertEquals(saved.runId(), record.runId(), "one run across the invocations");
         assertEquals(4, record.invocations());
+        assertEquals(4, record.apiCalls(), "the calls of every invocation of the run");
         assertEquals(7, record.users());
         assertEquals(7, record.usersWritten());
         assertEquals(List.of(record), memory.runs);
@@ -301,5 +302,80 @@ class ProductSyncCheckpointTest {
         apis.failure = null;
         assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         assertEquals(3, memory.runs.get(0).invocations());
+    }
+    @Test
+    void aCheckpointThatIsNotOneOfThisProductsListingsIsIgnoredAndTheRunStartsAtTheBeginning() {
+        for (SyncCheckpoint.Phase wrong : List.of(SyncCheckpoint.Phase.GROUPS, SyncCheckpoint.Phase.PRODUCTS)) {
+            memory.acquire(TENANT, IntegrationType.TRELLO, "old", clock.instant().plusSeconds(1), clock.instant());
+            memory.save(TENANT, IntegrationType.TRELLO, "old", SyncCheckpoint.start("old-run", clock.instant())
+                    .next(wrong, "4", 2), clock.instant().plusSeconds(1));
+            memory.release(TENANT, IntegrationType.TRELLO, "old");
+            enterprise.cursors.clear();
+
+            ProductSync.Result result = run(IntegrationType.TRELLO, Budget.unlimited());
+
+            assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+            assertEquals(java.util.Arrays.asList(null, "2", "4", "6"), enterprise.cursors, wrong + ": from the first page");
+            assertNotEquals("old-run", result.run().runId());
+        }
+        // Jira's own phases are resumed: roles done, the groups listing at its second page.
+        memory.acquire(TENANT, IntegrationType.JIRA, "old", clock.instant().plusSeconds(1), clock.instant());
+        memory.save(TENANT, IntegrationType.JIRA, "old", SyncCheckpoint.start("jira-run", clock.instant())
+                .next(SyncCheckpoint.Phase.GROUPS, "2", 1), clock.instant().plusSeconds(1));
+        memory.release(TENANT, IntegrationType.JIRA, "old");
+        ProductSync.Result jiraRun = run(IntegrationType.JIRA, Budget.unlimited());
+        assertEquals("jira-run", jiraRun.run().runId());
+        assertEquals(0, jira.roleCalls, "the roles were done by the earlier invocation");
+        assertEquals(1, jiraRun.run().groups(), "only g3, on the second page");
+    }
+
+    @Test
+    void anInternalErrorKeepsThePlaceFreesTheLeaseShowsAnErrorAndIsRaised() {
+        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        ProductStore broken = (ProductStore) java.lang.reflect.Proxy.newProxyInstance(ProductStore.class.getClassLoader(),
+                new Class<?>[] {ProductStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putTrelloMembers")) {
+                        throw new IllegalStateException("a bug");
+                    }
+                    Object answer = method.invoke(store, args);
+                    return method.getName().equals("fencedBy") ? proxy : answer;
+                });
+        ProductSync buggy = new ProductSync(apis, broken, state, integrations, vault, () -> apis.calls, clock, SyncStateStore.LEASE);
+
+        assertThrows(IllegalStateException.class, () -> buggy.run(TENANT, IntegrationType.TRELLO, Budget.unlimited()));
+
+        Integration trello = integrations.get(IntegrationType.TRELLO);
+        assertEquals(IntegrationStatus.ERROR, trello.status());
+        assertTrue(trello.lastError().contains("internal error"), trello.lastError());
+        assertEquals("2", memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow().cursor(), "the place is kept");
+        assertTrue(memory.lease(TENANT, IntegrationType.TRELLO).orElseThrow().owner() == null, "the retry is not BUSY");
+        assertTrue(memory.runs.isEmpty());
+        ProductSync.Result retried = run(IntegrationType.TRELLO, Budget.unlimited());
+        assertEquals(ProductSync.Outcome.COMPLETED, retried.outcome());
+        assertEquals(7, retried.run().users());
+        assertEquals(3, retried.run().invocations());
+    }
+
+    @Test
+    void aListingWhoseCursorsCycleIsStoppedWithinTheInvocation() {
+        TrelloEnterpriseApi cycling = cursor -> {
+            enterprise.cursors.add(cursor);
+            String next = cursor == null ? "2" : cursor.equals("2") ? "4" : "2";
+            return new com.saasspend.integration.domain.Page<>(List.of(enterprise.members.get(cursor == null ? 0 : Integer.parseInt(cursor))), next);
+        };
+        ProductApis cyclingApis = new ProductApis() {
+            @Override public JiraApi jira(com.saasspend.integration.domain.Credential c) { return jira; }
+            @Override public SiteGroupsApi confluence(com.saasspend.integration.domain.Credential c) { throw new UnsupportedOperationException(); }
+            @Override public TrelloEnterpriseApi trello(com.saasspend.integration.domain.Credential c) { return cycling; }
+            @Override public BitbucketWorkspaceApi bitbucket(com.saasspend.integration.domain.Credential c) { throw new UnsupportedOperationException(); }
+        };
+
+        ProductSync.Result result = new ProductSync(cyclingApis, store, state, integrations, vault, () -> 0, clock,
+                SyncStateStore.LEASE).run(TENANT, IntegrationType.TRELLO, Budget.unlimited());
+
+        assertEquals(ProductSync.Outcome.FAILED, result.outcome());
+        assertEquals(UpstreamFailure.Kind.BROKEN_PAGING, result.failure());
+        assertEquals(java.util.Arrays.asList(null, "2", "4"), enterprise.cursors, "the answer pointing back at 2 is caught");
+        assertTrue(store.removed(ProductListing.TRELLO_MEMBERS).isEmpty());
     }
 }

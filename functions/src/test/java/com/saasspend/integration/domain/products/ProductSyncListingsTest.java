@@ -169,6 +169,11 @@ class ProductSyncListingsTest {
         SyncRunRecord again = completed(IntegrationType.BITBUCKET);
         assertEquals(2, again.usersWritten(), "two owners became plain members");
         assertEquals("member", ((BitbucketMember) store.contents.get(ProductListing.BITBUCKET_MEMBERS).get("{o2}")).permission());
+
+        apis.bitbucket.members.remove(1);
+        SyncRunRecord left = completed(IntegrationType.BITBUCKET);
+        assertEquals(Set.of("{o2}"), store.removed(ProductListing.BITBUCKET_MEMBERS), "a member who left the workspace");
+        assertEquals(1, left.removed());
     }
 
     @Test
