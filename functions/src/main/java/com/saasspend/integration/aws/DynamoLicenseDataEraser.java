@@ -44,7 +44,7 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
     @Override
     public void eraseProductData(String tenantId, IntegrationType product) {
         deleteSyncState(tenantId, product.id());
-        deleteWhere(tenantId, "PRODUCTSYNC#" + product.id() + "#");
+        deleteWhere(tenantId, TableKeys.productSyncPrefix(product.id()));
     }
 
     /** The sync's checkpoint and lease: the checkpoint describes data about to be erased, the lease fences its writes. */

@@ -109,19 +109,19 @@ public final class DynamoProductStore implements ProductStore {
     }
 
     static String itemKey(ProductListing listing, String id) {
-        return "PRODUCTSYNC#" + product(listing) + "#" + listing.itemKind() + "#" + id;
+        return TableKeys.productSyncItem(product(listing), listing.itemKind(), id);
     }
 
     private static String chunkKey(ProductListing listing, String groupId, int bucket) {
-        return String.format(Locale.ROOT, "PRODUCTSYNC#%s#GROUPMEMBERS#%s#%04d", product(listing), groupId, bucket);
+        return TableKeys.productSyncGroupMembers(product(listing), groupId, bucket);
     }
 
     private static String digestPrefix(ProductListing listing) {
-        return "PRODUCTSYNC#" + product(listing) + "#DIGEST#" + listing.itemKind() + "#";
+        return TableKeys.productSyncDigestPrefix(product(listing), listing.itemKind());
     }
 
     private static String summaryKey(IntegrationType product) {
-        return "PRODUCTSYNC#" + product.id() + "#SUMMARY";
+        return TableKeys.productSyncSummary(product.id());
     }
 
     private Map<String, AttributeValue> key(String tenantId, String sk) {

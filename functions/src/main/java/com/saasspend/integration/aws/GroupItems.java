@@ -19,7 +19,7 @@ public final class GroupItems {
     static Map<String, AttributeValue> toItem(String tenantId, OrgGroup g, String hash, Instant syncedAt) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
-        item.put(TableKeys.SK, s("GROUP#" + g.id()));
+        item.put(TableKeys.SK, s(TableKeys.group(g.id())));
         item.put("kind", s("group"));
         item.put("groupId", s(g.id()));
         putIfPresent(item, "name", g.name());

@@ -123,6 +123,25 @@ final class TableKeys {
         return productSyncPrefix(productId) + SUMMARY;
     }
 
+    /** One item of a product listing: {@code PRODUCTSYNC#jira#ROLE#jira-software}, {@code ...#trello#MEMBER#id}. */
+    static String productSyncItem(String productId, String itemKind, String id) {
+        return productSyncPrefix(productId) + itemKind + SEPARATOR + id;
+    }
+
+    /** One bucket of a product group's members (a group too big for one item is split in numbered buckets). */
+    static String productSyncGroupMembers(String productId, String groupId, int bucket) {
+        return productSyncPrefix(productId) + "GROUPMEMBERS" + SEPARATOR + groupId + SEPARATOR
+                + String.format(Locale.ROOT, "%04d", bucket);
+    }
+
+    /** Every page digest of one product listing ({@code PRODUCTSYNC#jira#DIGEST#GROUP#}). */
+    static String productSyncDigestPrefix(String productId, String itemKind) {
+        return productSyncPrefix(productId) + "DIGEST" + SEPARATOR + itemKind + SEPARATOR;
+    }
+
+    /** A seat change made by a reclaim or undo (TTL 1 day): sorts by time. */
+    static final String SEAT_ADJUSTMENT_PREFIX = "SEATADJ#";
+
     // Savings, in the tenant partition (they outlive a disconnect, like the audit trail).
 
     /** What one reclaim is counted with in the savings counters. */

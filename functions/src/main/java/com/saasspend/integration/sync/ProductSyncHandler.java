@@ -6,19 +6,22 @@ import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.products.ProductSync;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Runs one sync of one tenant's Jira, Confluence, Trello or Bitbucket integration, invoked by the bus rules for
- * {@code IntegrationSyncRequested} events whose {@code detail.integration} names that product.
+ * {@code IntegrationSyncRequested} events whose {@code detail.integration} names that product. Near the invocation's
+ * time limit the sync saves its place and this handler asks for a continuation event.
  */
 public final class ProductSyncHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final Log LOG = Log.of(ProductSyncHandler.class);
@@ -26,6 +29,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
 
     private final ProductSync sync;
+    private final SyncRequester requester;
     private final Clock clock;
 
     public ProductSyncHandler() {
@@ -33,15 +37,16 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     }
 
     public ProductSyncHandler(Services services) {
-        this(services.productSync(), services.clock());
+        this(services.productSync(), services.syncRequester(), services.clock());
     }
 
-    public ProductSyncHandler(ProductSync sync) {
-        this(sync, Clock.systemUTC());
+    public ProductSyncHandler(ProductSync sync, SyncRequester requester) {
+        this(sync, requester, Clock.systemUTC());
     }
 
-    public ProductSyncHandler(ProductSync sync, Clock clock) {
+    public ProductSyncHandler(ProductSync sync, SyncRequester requester, Clock clock) {
         this.sync = sync;
+        this.requester = requester;
         this.clock = clock;
     }
 
@@ -78,6 +83,9 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
                     result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
             if (result.outcome() == ProductSync.Outcome.FAILED) {
                 SyncReport.failed(product.type(), product.tenantId(), result.failure());
+            }
+            if (result.outcome() == ProductSync.Outcome.CONTINUE) {
+                requester.request(List.of(new SyncRequest(product.tenantId(), product.type(), "continuation")));
             }
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));

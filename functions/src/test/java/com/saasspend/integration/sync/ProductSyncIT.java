@@ -47,7 +47,9 @@ import com.saasspend.integration.domain.products.TrelloEnterpriseApi;
 import com.saasspend.integration.domain.products.TrelloMember;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
+import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.DeadlineContext;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import com.saasspend.integration.wiring.Services;
@@ -556,18 +558,48 @@ class ProductSyncIT {
     }
 
     @Test
-    void aRunOutOfTimeStoresWhatItReadRemovesNothingAndTheNextRunCompletes() {
+    void aRunOutOfTimeStoresWhatItReadAndTheContinuationCompletesItFromTheNextPage() {
         try (Stack stack = connected(SimWorlds.demo(), "trello")) {
             DynamoProductStore store = store(stack);
             AtomicInteger checks = new AtomicInteger();
             ProductSync.Result cut = sync(stack, store).run(TENANT, IntegrationType.TRELLO, () -> checks.incrementAndGet() >= 1);
-            assertEquals(Outcome.FAILED, cut.outcome());
-            int partial = store.trelloMembers(TENANT).size();
-            assertEquals(100, partial, "the first page was stored");
-            assertTrue(integration(stack, IntegrationType.TRELLO).lastError().contains("ran out of time"));
+            assertEquals(Outcome.CONTINUE, cut.outcome());
+            assertEquals(100, store.trelloMembers(TENANT).size(), "the first page was stored");
+            var checkpoint = new DynamoSyncStateStore(stack.aws.dynamo, stack.aws.table)
+                    .checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow();
+            assertEquals(1, checkpoint.page(), "saved at the next page");
+            assertEquals(100L, checkpoint.tallies().get("members"));
 
-            completed(sync(stack, store).run(TENANT, IntegrationType.TRELLO, Budget.unlimited()));
+            long writesBefore = store.writes();
+            SyncRunRecord run = completed(sync(stack, store).run(TENANT, IntegrationType.TRELLO, Budget.unlimited()));
+            assertEquals(2, run.invocations());
+            assertEquals(checkpoint.runId(), run.runId(), "one run across both invocations");
+            assertTrue(run.usersWritten() >= 100 && store.writes() - writesBefore < run.usersWritten(),
+                    "the continuation did not write the first page again");
             assertTrelloMatchesSimulator(stack, store);
+        }
+    }
+
+    @Test
+    void theHandlerAsksForAContinuationAndTheContinuationsCompleteTheRun() {
+        try (Stack stack = connected(SimWorlds.demo(), "jira")) {
+            DynamoProductStore store = store(stack);
+            List<SyncRequest> requested = new java.util.ArrayList<>();
+            ProductSyncHandler handler = new ProductSyncHandler(sync(stack, store), requested::addAll, CLOCK);
+            Map<String, Object> event = Map.of("detail-type", "IntegrationSyncRequested",
+                    "detail", Map.of("tenantId", TENANT, "integration", "jira", "reason", "schedule"));
+            List<String> outcomes = new java.util.ArrayList<>();
+            // Less time left than the handler's safety margin: every invocation does one page, then asks to continue.
+            do {
+                requested.clear();
+                outcomes.add((String) handler.handleRequest(event, DeadlineContext.endingIn(Duration.ofSeconds(50))).get("outcome"));
+                assertTrue(outcomes.size() < 50, "the continuations end");
+            } while (outcomes.get(outcomes.size() - 1).equals("continue") && requested.size() == 1
+                    && requested.get(0).reason().equals("continuation") && requested.get(0).type() == IntegrationType.JIRA);
+            assertEquals("completed", outcomes.get(outcomes.size() - 1), outcomes.toString());
+            assertTrue(outcomes.size() >= 2, "the roles, then the groups: " + outcomes);
+            assertTrue(requested.isEmpty(), "no continuation after the run completed");
+            assertJiraMatchesSimulator(stack, store);
         }
     }
 

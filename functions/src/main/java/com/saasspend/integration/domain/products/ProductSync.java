@@ -14,6 +14,8 @@ import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.ListingTracker;
 import com.saasspend.integration.domain.sync.SyncLease;
+import com.saasspend.integration.domain.sync.SyncCheckpoint;
+import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.domain.sync.SyncStateStore;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,15 +45,19 @@ import java.util.function.LongSupplier;
  */
 public final class ProductSync {
     private static final Log LOG = Log.of(ProductSync.class);
+    /** Invocations one run may take: far beyond any product at ~14 minutes each; a run needing more is not converging. */
+    static final int MAX_INVOCATIONS = 48;
 
     public enum Outcome {
         /** Everything was listed; the store holds the product's state. */
         COMPLETED,
+        /** Out of time: the checkpoint is saved and a continuation must be requested. */
+        CONTINUE,
         /** Another invocation holds the lease; this one did nothing. */
         BUSY,
         /** Nothing to sync: not connected, or paused until the token is rotated. */
         SKIPPED,
-        /** The product failed or refused, or time ran out; the integration's status says why. Nothing was removed. */
+        /** The product failed or refused, or the run took too many invocations; the status says why. Nothing was removed. */
         FAILED,
         /** The run lost its lease (the integration was disconnected, or the lease lapsed and another run took over). */
         FENCED
@@ -120,173 +127,279 @@ public final class ProductSync {
             }
             case HELD -> integration = held.integration();
         }
-        Run run = new Run(tenantId, type, held, budget);
-        Log.put("runId", run.runId);
-        Map<String, String> secret = null;
-        Result result;
+        Run run;
+        Map<String, String> secret;
         try {
-            // Inside the try: a failure here must free the lease too (it would otherwise hold until it expires).
+            SyncCheckpoint checkpoint = state.checkpoint(tenantId, type).filter(c -> listsIn(type, c.phase()))
+                    .orElseGet(() -> firstCheckpoint(type)).nextInvocation();
             held.markSyncing();
             secret = vault.read(integration.secretName());
-            Credential credential = new Credential(type, integration.settings(), secret, null);
-            result = run.execute(credential);
+            run = new Run(tenantId, type, held, budget, checkpoint);
+            Log.put("runId", checkpoint.runId());
+        } catch (RuntimeException beforeStart) {
+            // Nothing ran: free the lease at once rather than when it expires (a saved checkpoint stays).
+            held.release();
+            throw beforeStart;
+        }
+        Result result;
+        try {
+            result = run.execute(new Credential(type, integration.settings(), secret, null));
         } catch (SyncFencedOut fenced) {
             LOG.warn("product sync lost its lease and stopped", "integration", type.id());
             result = new Result(Outcome.FENCED, null);
+        } catch (OutOfTime outOfTime) {
+            result = run.pause();
         } catch (UpstreamFailure failure) {
-            Map<String, String> used = secret;
-            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshCredentialTried && used != null
-                    && CredentialVault.newerThanUsed(vault, integration.secretName(), used::equals)) {
-                // Rotated while this warm instance held the old credential in its cache: run once more with the stored
-                // one instead of pausing the integration (a product run restarts from its beginning anyway).
+            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshCredentialTried
+                    && CredentialVault.newerThanUsed(vault, integration.secretName(), secret::equals)) {
+                // Rotated while this warm instance held the old credential in its cache: resume from the checkpoint
+                // once with the stored one instead of pausing the integration.
                 held.release();
                 LOG.info("the product rejected the cached credential and a newer one is stored; retrying once with it",
                         "integration", type.id());
                 return run(tenantId, type, budget, true);
             }
-            result = failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME ? run.outOfTime() : run.fail(failure);
-        } catch (OutOfTime outOfTime) {
-            result = run.outOfTime();
+            // A call refused for lack of time was not sent: the next invocation picks up at the page boundary.
+            result = failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME ? run.pause() : run.fail(failure);
         } catch (RuntimeException unexpected) {
-            run.record("failed", "internal error: " + unexpected.getClass().getSimpleName());
+            // Lambda retries the event: it resumes at the last page boundary.
+            run.saveQuietly();
+            held.release();
             held.recordStatus(IntegrationStatus.ERROR, null,
-                    "The " + type.id() + " sync stopped on an internal error; it runs again at the next sync.", false);
+                    "The " + type.id() + " sync stopped on an internal error; it continues at the next sync.", false);
             throw unexpected;
         }
         return result.expiring(integration.credentialExpiresOn());
     }
 
-    /** The invocation's time is nearly up: stop at a page boundary. */
+    /**
+     * Which checkpoint phase holds which listing: Jira's roles are PRODUCTS; site groups (Jira, Confluence) are GROUPS;
+     * Trello's and Bitbucket's members are USERS; FINALIZE is the sweep and summary after the last page.
+     */
+    private static boolean listsIn(IntegrationType type, Phase phase) {
+        return phase == Phase.FINALIZE || switch (type) {
+            case JIRA -> phase == Phase.PRODUCTS || phase == Phase.GROUPS;
+            case CONFLUENCE -> phase == Phase.GROUPS;
+            case TRELLO, BITBUCKET -> phase == Phase.USERS;
+            case ATLASSIAN -> false;
+        };
+    }
+
+    private SyncCheckpoint firstCheckpoint(IntegrationType type) {
+        SyncCheckpoint start = SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant());
+        return switch (type) {
+            case JIRA -> start;
+            case CONFLUENCE -> start.next(Phase.GROUPS, null, 0);
+            default -> start.next(Phase.USERS, null, 0);
+        };
+    }
+
+    /** The invocation's time is nearly up: stop at the last page boundary. */
     private static final class OutOfTime extends RuntimeException {
         OutOfTime() {
             super("out of time", null, false, false);
         }
     }
 
-    /** One run of one product sync. */
+    /**
+     * One invocation's share of a run of one product sync. After every page the checkpoint is saved (cursor, page,
+     * totals, summary tallies), so a run cut short continues at the next page in the next invocation; a page whose
+     * checkpoint was not saved is done again (its writes already stored are then found unchanged).
+     */
     private final class Run {
         private final String tenantId;
         private final IntegrationType type;
         private final SyncLease held;
         private final Budget budget;
-        final String runId = UUID.randomUUID().toString();
-        private final Instant startedAt = clock.instant();
         private final long callsAtStart = apiCallCounter.getAsLong();
-        private final List<ListingTracker> trackers = new ArrayList<>();
+        /** API calls of the run's earlier invocations. */
+        private final long callsBefore;
         /** The store with every creating write fenced by this run's lease. */
         private final ProductStore licenses;
-        private long members;
-        private long groups;
-        private long membersWritten;
-        private long groupsWritten;
-        private long removed;
+        private SyncCheckpoint checkpoint;
+        /** The guard of the listing being paged, seeded from the checkpoint; null before its first page here. */
+        private PagingGuard guard;
+        /** Checkpoints advanced by this invocation. */
+        private int advanced;
+        /** Bitbucket: owners and collaborators, listed once per invocation (few; everyone else is a plain member). */
+        private Set<String> owners;
+        private Set<String> collaborators;
 
-        Run(String tenantId, IntegrationType type, SyncLease held, Budget budget) {
+        Run(String tenantId, IntegrationType type, SyncLease held, Budget budget, SyncCheckpoint checkpoint) {
             this.tenantId = tenantId;
             this.type = type;
             this.held = held;
             this.budget = budget;
+            this.checkpoint = checkpoint;
+            this.callsBefore = checkpoint.apiCalls();
             this.licenses = store.fencedBy(held.fence());
         }
 
+        private long apiCalls() {
+            return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
+        }
+
         Result execute(Credential credential) {
-            ProductSummary summary = switch (type) {
-                case JIRA -> jira(apis.jira(credential), credential);
-                case CONFLUENCE -> siteGroups(apis.confluence(credential), ProductListing.CONFLUENCE_GROUPS, credential, Map.of());
-                case TRELLO -> trello(apis.trello(credential), credential);
-                case BITBUCKET -> bitbucket(apis.bitbucket(credential), credential);
+            Runnable page = switch (type) {
+                case JIRA -> {
+                    JiraApi api = apis.jira(credential);
+                    yield () -> {
+                        if (checkpoint.phase() == Phase.PRODUCTS) {
+                            jiraRoles(api);
+                        } else {
+                            siteGroups(api, ProductListing.JIRA_GROUPS);
+                        }
+                    };
+                }
+                case CONFLUENCE -> {
+                    SiteGroupsApi api = apis.confluence(credential);
+                    yield () -> siteGroups(api, ProductListing.CONFLUENCE_GROUPS);
+                }
+                case TRELLO -> {
+                    TrelloEnterpriseApi api = apis.trello(credential);
+                    yield () -> trello(api);
+                }
+                case BITBUCKET -> {
+                    BitbucketWorkspaceApi api = apis.bitbucket(credential);
+                    yield () -> bitbucket(api);
+                }
                 case ATLASSIAN -> throw new IllegalStateException("not a product");
             };
+            while (checkpoint.phase() != Phase.FINALIZE) {
+                page.run();
+                if (checkpoint.phase() != Phase.FINALIZE && budget.nearlyOut()) {
+                    throw new OutOfTime();
+                }
+            }
+            return finish(credential);
+        }
+
+        private Result finish(Credential credential) {
             // Every listing was complete: now, and only now, what is gone may be marked so.
             Instant now = clock.instant();
-            for (ListingTracker tracker : trackers) {
-                removed += tracker.sweep(now);
+            long removed = 0;
+            if (type == IntegrationType.JIRA) {
+                removed += tracker(ProductListing.JIRA_ROLES).sweep(1, now);
             }
-            Hashed<ProductSummary> hashed = Hashed.of(summary);
+            removed += tracker(listingOf(type)).sweep(checkpoint.page(), now);
+            Hashed<ProductSummary> hashed = Hashed.of(summary(credential));
             if (!licenses.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
                 licenses.putSummary(tenantId, type, hashed, now);
             }
-            SyncRunRecord record = record("completed", null);
+            SyncRunRecord record = record("completed", removed, null);
             held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
-            LOG.info("product sync completed", "integration", type.id(), "members", members, "membersWritten", membersWritten,
-                    "groups", groups, "groupsWritten", groupsWritten, "removed", removed, "apiCalls", record.apiCalls());
+            LOG.info("product sync completed", "integration", type.id(), "members", record.users(),
+                    "membersWritten", record.usersWritten(), "groups", record.groups(), "groupsWritten", record.groupsWritten(),
+                    "removed", removed, "apiCalls", record.apiCalls(), "invocations", record.invocations());
             return new Result(Outcome.COMPLETED, record);
         }
 
-        private ListingTracker tracker(ProductListing listing) {
-            ListingTracker tracker = new ListingTracker(licenses.digests(tenantId, listing), runId);
-            trackers.add(tracker);
-            return tracker;
+        /** The product's summary: the tallies of every page of the run, with each count the product always shows. */
+        private ProductSummary summary(Credential credential) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            List<String> always = switch (type) {
+                case JIRA -> List.of("roles", "groups", "memberships");
+                case CONFLUENCE -> List.of("groups", "memberships");
+                case TRELLO -> List.of("members", "licensed", "deactivated", "collaborators", "managed", "admins");
+                default -> List.of("members");
+            };
+            always.forEach(name -> counts.put(name, 0L));
+            counts.putAll(checkpoint.tallies());
+            if (type == IntegrationType.BITBUCKET) {
+                counts.put("owners", (long) owners.size());
+                counts.put("collaborators", (long) collaborators.size());
+            }
+            String instance = credential.settings().get(switch (type) {
+                case JIRA, CONFLUENCE -> "site";
+                case TRELLO -> "enterpriseId";
+                default -> "workspace";
+            });
+            return new ProductSummary(instance, credential.settings().getOrDefault("name", instance), linked(credential), counts);
         }
 
-        /** Between pages and inside long ones: stop when time is nearly out, and keep the lease alive. */
+        /** The run's tracker of a listing (its pages span invocations: each page is opened at its index). */
+        private ListingTracker tracker(ProductListing listing) {
+            return new ListingTracker(licenses.digests(tenantId, listing), checkpoint.runId());
+        }
+
+        /** Inside long pages: stop at the last page boundary when time is nearly out, and keep the lease alive. */
         private void checkTime() {
-            if (budget.nearlyOut()) {
+            // An invocation always finishes its first page, so a run progresses whatever the budget says (a call
+            // that would outlive the function is still stopped by the client: OUT_OF_TIME).
+            if (advanced > 0 && budget.nearlyOut()) {
                 throw new OutOfTime();
             }
             held.renewIfDue();
         }
 
-        /** One listing's guard, named for the admin: "Jira groups", "Bitbucket workspace members". */
+        /** The guard of the listing being paged: a listing entered here gets one seeded from the checkpoint. */
         private PagingGuard guard(String what) {
-            return PagingGuard.of(label(type) + " " + what);
+            String listing = label(type) + " " + what;
+            if (guard == null || !guard.listing().equals(listing)) {
+                guard = PagingGuard.of(listing).resumingAt(checkpoint.cursor(), checkpoint.page());
+            }
+            return guard;
         }
 
-        private ProductSummary jira(JiraApi api, Credential credential) {
+        /** The page is done: totals and tallies move on, and the checkpoint says where the next page starts. */
+        private void pageDone(String nextCursor, Phase after, long membersSeen, long membersWritten, long groupsSeen,
+                              long groupsWritten, Map<String, Long> tallies) {
+            Map<String, Long> sum = new HashMap<>(checkpoint.tallies());
+            tallies.forEach((name, n) -> sum.merge(name, n, Long::sum));
+            checkpoint = checkpoint.withTallies(sum).withProgress(checkpoint.counts(), checkpoint.apiCalls(),
+                    checkpoint.usersWritten() + membersWritten, checkpoint.groupsWritten() + groupsWritten,
+                    checkpoint.usersSeen() + membersSeen, checkpoint.groupsSeen() + groupsSeen);
+            advance(nextCursor == null ? checkpoint.next(after, null, checkpoint.page() + 1)
+                    : checkpoint.next(checkpoint.phase(), nextCursor, checkpoint.page() + 1));
+        }
+
+        private void jiraRoles(JiraApi api) {
             List<JiraRole> roles = api.applicationRoles();
-            ListingTracker.PageCheck page = tracker(ProductListing.JIRA_ROLES).nextPage();
+            ListingTracker.PageCheck page = tracker(ProductListing.JIRA_ROLES).page(0);
             List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(Hashed::of).toList(), JiraRole::key);
             if (!changed.isEmpty()) {
                 licenses.putRoles(tenantId, changed, clock.instant());
             }
             page.close();
-            groups += roles.size();
-            groupsWritten += changed.size();
-            Map<String, Long> counts = new LinkedHashMap<>();
-            counts.put("roles", (long) roles.size());
+            Map<String, Long> tallies = new HashMap<>();
+            tallies.put("roles", (long) roles.size());
             for (JiraRole role : roles) {
-                counts.put("userCount:" + role.key(), (long) role.userCount());
+                tallies.put("userCount:" + role.key(), (long) role.userCount());
             }
-            checkTime();
-            return siteGroups(api, ProductListing.JIRA_GROUPS, credential, counts);
+            // The roles are one call: the groups listing starts at its first page.
+            Map<String, Long> sum = new HashMap<>(checkpoint.tallies());
+            sum.putAll(tallies);
+            checkpoint = checkpoint.withTallies(sum).withProgress(checkpoint.counts(), checkpoint.apiCalls(),
+                    checkpoint.usersWritten(), checkpoint.groupsWritten() + changed.size(), checkpoint.usersSeen(),
+                    checkpoint.groupsSeen() + roles.size());
+            advance(checkpoint.next(Phase.GROUPS, null, 0));
         }
 
-        /** Every group of the site, each with all its members; one group's members in memory at a time. */
-        private ProductSummary siteGroups(SiteGroupsApi api, ProductListing listing, Credential credential,
-                                          Map<String, Long> countsSoFar) {
-            ListingTracker tracker = tracker(listing);
+        /** One page of the site's groups, each with all its members; one group's members in memory at a time. */
+        private void siteGroups(SiteGroupsApi api, ProductListing listing) {
+            Page<GroupRef> page = api.groups(checkpoint.cursor());
+            // Before the page's digest is opened: a listing that does not advance stores nothing more.
+            String next = guard("groups").next(page.nextCursor(), page.items().size());
+            ListingTracker.PageCheck check = tracker(listing).page(checkpoint.page());
             long groupCount = 0;
             long memberships = 0;
-            String cursor = null;
-            PagingGuard guard = guard("groups");
-            do {
-                Page<GroupRef> page = api.groups(cursor);
-                // Before the page's digest is opened: a listing that does not advance stores nothing more.
-                cursor = guard.next(page.nextCursor(), page.items().size());
-                ListingTracker.PageCheck check = tracker.nextPage();
-                for (GroupRef ref : page.items()) {
-                    ProductGroup group = withMembers(api, ref);
-                    if (group == null) {
-                        continue;
-                    }
-                    Hashed<ProductGroup> hashed = Hashed.of(group);
-                    if (check.changed(group.id(), hashed.hash())) {
-                        licenses.putGroup(tenantId, listing, hashed, clock.instant());
-                        groupsWritten++;
-                    }
-                    groupCount++;
-                    memberships += group.memberIds().size();
+            long written = 0;
+            for (GroupRef ref : page.items()) {
+                ProductGroup group = withMembers(api, ref);
+                if (group == null) {
+                    continue;
                 }
-                check.close();
-                checkTime();
-            } while (cursor != null);
-            groups += groupCount;
-            members += memberships;
-            Map<String, Long> counts = new LinkedHashMap<>(countsSoFar);
-            counts.put("groups", groupCount);
-            counts.put("memberships", memberships);
-            String site = credential.settings().get("site");
-            return new ProductSummary(site, credential.settings().getOrDefault("name", site), linked(credential), counts);
+                Hashed<ProductGroup> hashed = Hashed.of(group);
+                if (check.changed(group.id(), hashed.hash())) {
+                    licenses.putGroup(tenantId, listing, hashed, clock.instant());
+                    written++;
+                }
+                groupCount++;
+                memberships += group.memberIds().size();
+            }
+            check.close();
+            pageDone(next, Phase.FINALIZE, memberships, 0, groupCount, written,
+                    Map.of("groups", groupCount, "memberships", memberships));
         }
 
         /** The group with all its members; null when it was deleted after it was listed (it is then not on the listing). */
@@ -294,7 +407,7 @@ public final class ProductSync {
             List<String> ids = new ArrayList<>();
             List<String> inactiveIds = new ArrayList<>();
             String cursor = null;
-            PagingGuard guard = guard("members of group " + ref.id());
+            PagingGuard members = PagingGuard.of(label(type) + " members of group " + ref.id());
             do {
                 Page<SiteGroupsApi.GroupMember> page;
                 try {
@@ -306,7 +419,7 @@ public final class ProductSync {
                     LOG.info("a group was deleted while the sync listed it", "integration", type.id(), "groupId", ref.id());
                     return null;
                 }
-                cursor = guard.next(page.nextCursor(), page.items().size());
+                cursor = members.next(page.nextCursor(), page.items().size());
                 for (SiteGroupsApi.GroupMember member : page.items()) {
                     ids.add(member.accountId());
                     if (Boolean.FALSE.equals(member.active())) {
@@ -318,79 +431,54 @@ public final class ProductSync {
             return new ProductGroup(ref.id(), ref.name(), ids, inactiveIds);
         }
 
-        private ProductSummary trello(TrelloEnterpriseApi api, Credential credential) {
-            ListingTracker tracker = tracker(ProductListing.TRELLO_MEMBERS);
-            Map<String, Long> counts = new LinkedHashMap<>();
-            for (String name : List.of("members", "licensed", "deactivated", "collaborators", "managed", "admins")) {
-                counts.put(name, 0L);
+        private void trello(TrelloEnterpriseApi api) {
+            Page<TrelloMember> page = api.members(checkpoint.cursor());
+            String next = guard("enterprise members").next(page.nextCursor(), page.items().size());
+            ListingTracker.PageCheck check = tracker(ProductListing.TRELLO_MEMBERS).page(checkpoint.page());
+            List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(Hashed::of).toList(), TrelloMember::id);
+            if (!changed.isEmpty()) {
+                licenses.putTrelloMembers(tenantId, changed, clock.instant());
             }
-            String cursor = null;
-            PagingGuard guard = guard("enterprise members");
-            do {
-                Page<TrelloMember> page = api.members(cursor);
-                cursor = guard.next(page.nextCursor(), page.items().size());
-                ListingTracker.PageCheck check = tracker.nextPage();
-                List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(Hashed::of).toList(), TrelloMember::id);
-                if (!changed.isEmpty()) {
-                    licenses.putTrelloMembers(tenantId, changed, clock.instant());
-                }
-                check.close();
-                for (TrelloMember m : page.items()) {
-                    counts.merge("members", 1L, Long::sum);
-                    counts.merge("licensed", m.licensed() ? 1L : 0L, Long::sum);
-                    counts.merge("deactivated", m.deactivated() ? 1L : 0L, Long::sum);
-                    counts.merge("collaborators", m.collaborator() ? 1L : 0L, Long::sum);
-                    counts.merge("managed", m.managed() ? 1L : 0L, Long::sum);
-                    counts.merge("admins", m.admin() ? 1L : 0L, Long::sum);
-                }
-                members += page.items().size();
-                membersWritten += changed.size();
-                checkTime();
-            } while (cursor != null);
-            String enterprise = credential.settings().get("enterpriseId");
-            return new ProductSummary(enterprise, credential.settings().getOrDefault("name", enterprise), linked(credential), counts);
+            check.close();
+            Map<String, Long> tallies = new HashMap<>();
+            for (TrelloMember m : page.items()) {
+                tallies.merge("members", 1L, Long::sum);
+                tallies.merge("licensed", m.licensed() ? 1L : 0L, Long::sum);
+                tallies.merge("deactivated", m.deactivated() ? 1L : 0L, Long::sum);
+                tallies.merge("collaborators", m.collaborator() ? 1L : 0L, Long::sum);
+                tallies.merge("managed", m.managed() ? 1L : 0L, Long::sum);
+                tallies.merge("admins", m.admin() ? 1L : 0L, Long::sum);
+            }
+            pageDone(next, Phase.FINALIZE, page.items().size(), changed.size(), 0, 0, tallies);
         }
 
-        private ProductSummary bitbucket(BitbucketWorkspaceApi api, Credential credential) {
-            // Owners and collaborators are few; everyone else listed is a plain member.
-            Set<String> owners = allUuids(api, "owner");
-            Set<String> collaborators = allUuids(api, "collaborator");
-            ListingTracker tracker = tracker(ProductListing.BITBUCKET_MEMBERS);
-            long count = 0;
-            String cursor = null;
-            PagingGuard guard = guard("workspace members");
-            do {
-                Page<BitbucketMember> page = api.members(cursor);
-                cursor = guard.next(page.nextCursor(), page.items().size());
-                List<Hashed<BitbucketMember>> hashed = page.items().stream()
-                        .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
-                        .map(Hashed::of).toList();
-                ListingTracker.PageCheck check = tracker.nextPage();
-                List<Hashed<BitbucketMember>> changed = check.changed(hashed, BitbucketMember::uuid);
-                if (!changed.isEmpty()) {
-                    licenses.putBitbucketMembers(tenantId, changed, clock.instant());
-                }
-                check.close();
-                count += page.items().size();
-                membersWritten += changed.size();
-                checkTime();
-            } while (cursor != null);
-            members += count;
-            Map<String, Long> counts = new LinkedHashMap<>();
-            counts.put("members", count);
-            counts.put("owners", (long) owners.size());
-            counts.put("collaborators", (long) collaborators.size());
-            String workspace = credential.settings().get("workspace");
-            return new ProductSummary(workspace, credential.settings().getOrDefault("name", workspace), linked(credential), counts);
+        private void bitbucket(BitbucketWorkspaceApi api) {
+            if (owners == null) {
+                owners = allUuids(api, "owner");
+                collaborators = allUuids(api, "collaborator");
+            }
+            Page<BitbucketMember> page = api.members(checkpoint.cursor());
+            String next = guard("workspace members").next(page.nextCursor(), page.items().size());
+            List<Hashed<BitbucketMember>> hashed = page.items().stream()
+                    .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
+                    .map(Hashed::of).toList();
+            ListingTracker.PageCheck check = tracker(ProductListing.BITBUCKET_MEMBERS).page(checkpoint.page());
+            List<Hashed<BitbucketMember>> changed = check.changed(hashed, BitbucketMember::uuid);
+            if (!changed.isEmpty()) {
+                licenses.putBitbucketMembers(tenantId, changed, clock.instant());
+            }
+            check.close();
+            pageDone(next, Phase.FINALIZE, page.items().size(), changed.size(), 0, 0,
+                    Map.of("members", (long) page.items().size()));
         }
 
         private Set<String> allUuids(BitbucketWorkspaceApi api, String permission) {
             Set<String> uuids = new HashSet<>();
             String cursor = null;
-            PagingGuard guard = guard("workspace permissions (" + permission + ")");
+            PagingGuard permissions = PagingGuard.of(label(type) + " workspace permissions (" + permission + ")");
             do {
                 Page<String> page = api.memberUuidsWithPermission(permission, cursor);
-                cursor = guard.next(page.nextCursor(), page.items().size());
+                cursor = permissions.next(page.nextCursor(), page.items().size());
                 uuids.addAll(page.items());
                 checkTime();
             } while (cursor != null);
@@ -399,6 +487,27 @@ public final class ProductSync {
 
         private boolean linked(Credential credential) {
             return Boolean.parseBoolean(credential.settings().get("linkedToOrg"));
+        }
+
+        /**
+         * Out of time: continue in the next invocation from the last page boundary (the checkpoint in memory is the
+         * one saved there: a page changes it only once all its calls are done), unless the run took too many.
+         */
+        Result pause() {
+            if (checkpoint.invocations() >= MAX_INVOCATIONS) {
+                String message = "The " + label(type) + " sync did not finish within " + MAX_INVOCATIONS + " invocations ("
+                        + label(type) + " answered too slowly to list everything in time); what it read is stored, nothing "
+                        + "was marked removed, and it starts again from the beginning at the next sync.";
+                record("timed-out", 0, message);
+                held.recordStatus(IntegrationStatus.ERROR, null, message, false);
+                LOG.warn("product sync ran out of invocations", "integration", type.id());
+                return new Result(Outcome.FAILED, null).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
+            }
+            save();
+            held.release();
+            LOG.info("product sync continues in the next invocation", "integration", type.id(),
+                    "phase", checkpoint.phase(), "page", checkpoint.page());
+            return new Result(Outcome.CONTINUE, null);
         }
 
         Result fail(UpstreamFailure failure) {
@@ -416,28 +525,50 @@ public final class ProductSync {
                         + " Nothing was removed; the sync starts again from the beginning at the next sync.";
                 default -> product + " failed during the sync (" + failure.getMessage() + "); it runs again at the next sync.";
             };
-            record("failed", message);
+            record("failed", 0, message);
             held.recordStatus(IntegrationStatus.ERROR, null, message, tokenRejected);
             LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
             return new Result(Outcome.FAILED, null).failedBy(failure.kind());
         }
 
-        Result outOfTime() {
-            String message = "The " + label(type) + " sync ran out of time before it listed everything; what it read is "
-                    + "stored, nothing was marked removed, and it runs again at the next sync.";
-            record("timed-out", message);
-            held.recordStatus(IntegrationStatus.ERROR, null, message, false);
-            LOG.warn("product sync ran out of time", "integration", type.id());
-            return new Result(Outcome.FAILED, null).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
-        }
-
-        /** Records the run and frees the lease. */
-        SyncRunRecord record(String outcome, String error) {
-            SyncRunRecord record = new SyncRunRecord(runId, type, startedAt, clock.instant(), outcome, members, groups,
-                    membersWritten, groupsWritten, removed, apiCallCounter.getAsLong() - callsAtStart, 1, error);
+        /** Records the run, and removes its checkpoint and lease: the next run starts from the beginning. */
+        SyncRunRecord record(String outcome, long removed, String error) {
+            SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), type, checkpoint.startedAt(), clock.instant(), outcome,
+                    checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(), checkpoint.groupsWritten(),
+                    removed, apiCalls(), checkpoint.invocations(), error);
             held.finish(record);
             return record;
         }
+
+        private void advance(SyncCheckpoint next) {
+            checkpoint = next;
+            advanced++;
+            save();
+        }
+
+        private void save() {
+            held.save(checkpoint.withProgress(checkpoint.counts(), apiCalls(), checkpoint.usersWritten(),
+                    checkpoint.groupsWritten(), checkpoint.usersSeen(), checkpoint.groupsSeen()));
+        }
+
+        void saveQuietly() {
+            try {
+                save();
+            } catch (RuntimeException e) {
+                LOG.warn("checkpoint could not be saved", "error", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** The listing a product's run ends on (its pages are counted by the checkpoint): Jira's and Confluence's groups, the members otherwise. */
+    private static ProductListing listingOf(IntegrationType type) {
+        return switch (type) {
+            case JIRA -> ProductListing.JIRA_GROUPS;
+            case CONFLUENCE -> ProductListing.CONFLUENCE_GROUPS;
+            case TRELLO -> ProductListing.TRELLO_MEMBERS;
+            case BITBUCKET -> ProductListing.BITBUCKET_MEMBERS;
+            case ATLASSIAN -> throw new IllegalStateException("not a product");
+        };
     }
 
     static String label(IntegrationType type) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * Where a sync run stands, saved after every page so that a run cut short (timeout, crash) continues from here in
  * its next invocation. {@code counts} are the seat counts of the user pages done so far; {@code userPagesReadAt}
  * holds when each user page of this run was read (epoch millis, by page index), so seat adjustments made after a
- * user's page was read are applied on top of the counts at the end, never overwritten.
+ * user's page was read are applied on top of the counts at the end, never overwritten. {@code tallies}: a product
+ * sync's summary counts so far (members, licensed, roles...), by name; empty for the org sync.
  */
 public record SyncCheckpoint(
         String runId,
@@ -27,7 +28,8 @@ public record SyncCheckpoint(
         int cursorRestarts,
         int groupPages,
         int invocations,
-        List<Long> userPagesReadAt) {
+        List<Long> userPagesReadAt,
+        Map<String, Long> tallies) {
 
     public enum Phase { PRODUCTS, GROUPS, USERS, FINALIZE }
 
@@ -35,23 +37,24 @@ public record SyncCheckpoint(
         counts = Map.copyOf(counts);
         // A checkpoint saved before this field existed has none.
         userPagesReadAt = userPagesReadAt == null ? List.of() : List.copyOf(userPagesReadAt);
+        tallies = tallies == null ? Map.of() : Map.copyOf(tallies);
     }
 
     public static SyncCheckpoint start(String runId, Instant now) {
-        return new SyncCheckpoint(runId, Phase.PRODUCTS, null, 0, now, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+        return new SyncCheckpoint(runId, Phase.PRODUCTS, null, 0, now, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, List.of(), Map.of());
     }
 
     public SyncCheckpoint next(Phase newPhase, String newCursor, int newPage) {
         // Leaving the group listing (from its last page, index `page`): remember how many pages it had.
         int groups = phase == Phase.GROUPS && newPhase == Phase.USERS ? page + 1 : groupPages;
         return new SyncCheckpoint(runId, newPhase, newCursor, newPage, startedAt, counts, apiCalls, usersWritten,
-                groupsWritten, usersSeen, groupsSeen, cursorRestarts, groups, invocations, userPagesReadAt);
+                groupsWritten, usersSeen, groupsSeen, cursorRestarts, groups, invocations, userPagesReadAt, tallies);
     }
 
     public SyncCheckpoint withProgress(Map<String, ProductCounts> newCounts, long calls, long users, long groups,
                                        long seenUsers, long seenGroups) {
         return new SyncCheckpoint(runId, phase, cursor, page, startedAt, newCounts, calls, users, groups, seenUsers,
-                seenGroups, cursorRestarts, groupPages, invocations, userPagesReadAt);
+                seenGroups, cursorRestarts, groupPages, invocations, userPagesReadAt, tallies);
     }
 
     /** The user page at index {@code page} was read at {@code readAt}. */
@@ -59,7 +62,7 @@ public record SyncCheckpoint(
         List<Long> times = new ArrayList<>(userPagesReadAt.subList(0, Math.min(page, userPagesReadAt.size())));
         times.add(readAt.toEpochMilli());
         return new SyncCheckpoint(runId, phase, cursor, page, startedAt, counts, apiCalls, usersWritten, groupsWritten,
-                usersSeen, groupsSeen, cursorRestarts, groupPages, invocations, times);
+                usersSeen, groupsSeen, cursorRestarts, groupPages, invocations, times, tallies);
     }
 
     public SyncCheckpoint restartedListing() {
@@ -67,11 +70,17 @@ public record SyncCheckpoint(
         boolean users = phase == Phase.USERS;
         return new SyncCheckpoint(runId, phase, null, 0, startedAt, users ? Map.of() : counts, apiCalls,
                 usersWritten, groupsWritten, users ? 0 : usersSeen, phase == Phase.GROUPS ? 0 : groupsSeen,
-                cursorRestarts + 1, groupPages, invocations, users ? List.of() : userPagesReadAt);
+                cursorRestarts + 1, groupPages, invocations, users ? List.of() : userPagesReadAt, tallies);
     }
 
     public SyncCheckpoint nextInvocation() {
         return new SyncCheckpoint(runId, phase, cursor, page, startedAt, counts, apiCalls, usersWritten, groupsWritten,
-                usersSeen, groupsSeen, cursorRestarts, groupPages, invocations + 1, userPagesReadAt);
+                usersSeen, groupsSeen, cursorRestarts, groupPages, invocations + 1, userPagesReadAt, tallies);
+    }
+
+    /** A product sync's summary counts after the page just done. */
+    public SyncCheckpoint withTallies(Map<String, Long> newTallies) {
+        return new SyncCheckpoint(runId, phase, cursor, page, startedAt, counts, apiCalls, usersWritten, groupsWritten,
+                usersSeen, groupsSeen, cursorRestarts, groupPages, invocations, userPagesReadAt, newTallies);
     }
 }

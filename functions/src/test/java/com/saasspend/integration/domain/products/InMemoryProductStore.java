@@ -23,6 +23,9 @@ final class InMemoryProductStore implements ProductStore {
     final Map<ProductListing, Set<String>> removed = new HashMap<>();
     final Map<ProductListing, TreeMap<Integer, PageDigest>> digests = new HashMap<>();
     final Map<IntegrationType, String> summaries = new HashMap<>();
+    /** What was last written: each summary, and each item by listing and id (a role, group or member record). */
+    final Map<IntegrationType, ProductSummary> summaryContents = new HashMap<>();
+    final Map<ProductListing, Map<String, Object>> contents = new HashMap<>();
     int itemWrites;
     int digestWrites;
     /** Null: no lease checked (a store no sync has fenced yet). */
@@ -60,8 +63,13 @@ final class InMemoryProductStore implements ProductStore {
 
     /** Stores an item as a sync writes it (a write brings a removed item back). */
     void put(ProductListing listing, String id, String hash) {
+        put(listing, id, hash, null);
+    }
+
+    private void put(ProductListing listing, String id, String hash, Object content) {
         checkFence();
         items(listing).put(id, hash);
+        contents.computeIfAbsent(listing, l -> new HashMap<>()).put(id, content);
         removed(listing).remove(id);
         itemWrites++;
     }
@@ -102,22 +110,22 @@ final class InMemoryProductStore implements ProductStore {
 
     @Override
     public void putRoles(String tenantId, List<Hashed<JiraRole>> roles, Instant syncedAt) {
-        roles.forEach(r -> put(ProductListing.JIRA_ROLES, r.item().key(), r.hash()));
+        roles.forEach(r -> put(ProductListing.JIRA_ROLES, r.item().key(), r.hash(), r.item()));
     }
 
     @Override
     public void putGroup(String tenantId, ProductListing listing, Hashed<ProductGroup> group, Instant syncedAt) {
-        put(listing, group.item().id(), group.hash());
+        put(listing, group.item().id(), group.hash(), group.item());
     }
 
     @Override
     public void putTrelloMembers(String tenantId, List<Hashed<TrelloMember>> members, Instant syncedAt) {
-        members.forEach(m -> put(ProductListing.TRELLO_MEMBERS, m.item().id(), m.hash()));
+        members.forEach(m -> put(ProductListing.TRELLO_MEMBERS, m.item().id(), m.hash(), m.item()));
     }
 
     @Override
     public void putBitbucketMembers(String tenantId, List<Hashed<BitbucketMember>> members, Instant syncedAt) {
-        members.forEach(m -> put(ProductListing.BITBUCKET_MEMBERS, m.item().uuid(), m.hash()));
+        members.forEach(m -> put(ProductListing.BITBUCKET_MEMBERS, m.item().uuid(), m.hash(), m.item()));
     }
 
     @Override
@@ -134,5 +142,6 @@ final class InMemoryProductStore implements ProductStore {
     public void putSummary(String tenantId, IntegrationType product, Hashed<ProductSummary> summary, Instant syncedAt) {
         checkFence();
         summaries.put(product, summary.hash());
+        summaryContents.put(product, summary.item());
     }
 }

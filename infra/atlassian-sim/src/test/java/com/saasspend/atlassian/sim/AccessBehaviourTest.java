@@ -1,9 +1,8 @@
 package com.saasspend.atlassian.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -18,19 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Product access is derived from memberships: reclaiming a seat shows up in every API at once. */
 class AccessBehaviourTest {
 
-    AtlassianSimulator sim;
+    @RegisterExtension
+    final DemoSimulator sim = DemoSimulator.perTest();
     final String key = bearer(ORG_API_KEY);
     final String site = basic(SITE_ADMIN_EMAIL, SITE_API_TOKEN);
-
-    @BeforeEach
-    void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
-    }
 
     private String account(String name) {
         return sim.world().read(() -> sim.world().org(ORG_ID).users.values().stream().filter(u -> name.equals(u.name)).findFirst().orElseThrow().accountId);

@@ -1,9 +1,9 @@
 package com.saasspend.atlassian.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.List;
@@ -22,18 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Credentials like Atlassian's, and the faults tests can inject. */
 class AuthAndFaultsTest {
 
-    AtlassianSimulator sim;
+    @RegisterExtension
+    final DemoSimulator sim = DemoSimulator.perTest();
     String orgs;
 
     @BeforeEach
-    void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
+    void paths() {
         orgs = sim.baseUrl() + "/admin/v1/orgs";
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
     }
 
     @Test

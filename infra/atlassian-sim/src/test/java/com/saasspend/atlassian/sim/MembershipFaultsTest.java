@@ -8,26 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Membership calls in the group's real directory, and the reclaim faults: license limit on add, a 404 that lies on remove. */
 class MembershipFaultsTest {
     private static final String TARA = "712020:5d687b18-9e20-5a35-ad91-d77fe7cce5aa";
 
-    AtlassianSimulator sim;
+    @RegisterExtension
+    final DemoSimulator sim = DemoSimulator.perTest();
     String group;
 
     @BeforeEach
-    void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
+    void paths() {
         group = sim.world().groupId(ORG_ID, "confluence-users");
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
     }
 
     private String memberships(String directory) {

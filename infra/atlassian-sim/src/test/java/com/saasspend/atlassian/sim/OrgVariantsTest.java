@@ -1,9 +1,9 @@
 package com.saasspend.atlassian.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,19 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Globex: original user management (two directories, one per site) with an unverified domain. */
 class OrgVariantsTest {
 
-    static AtlassianSimulator sim;
+    @RegisterExtension
+    static final DemoSimulator sim = DemoSimulator.perClass();
     static final String KEY = bearer(ORIGINAL_UM_API_KEY);
     static String v2;
 
     @BeforeAll
-    static void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
+    static void paths() {
         v2 = sim.baseUrl() + "/admin/v2/orgs/" + ORIGINAL_UM_ORG_ID;
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
     }
 
     @Test

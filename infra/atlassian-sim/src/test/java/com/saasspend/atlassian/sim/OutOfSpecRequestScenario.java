@@ -1,8 +1,7 @@
 package com.saasspend.atlassian.sim;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
@@ -14,17 +13,8 @@ import static com.saasspend.atlassian.sim.SimHttp.bearer;
  * a test taking its violation on purpose passes.
  */
 class OutOfSpecRequestScenario {
-    static AtlassianSimulator sim;
-
-    @BeforeAll
-    static void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @RegisterExtension
+    static final DemoSimulator sim = DemoSimulator.perClass();
 
     static SimHttp.Res searchUsersWithLimit1000() {
         return SimHttp.post(sim.baseUrl() + "/admin/v2/orgs/" + ORG_ID + "/directories/-/users/search", bearer(ORG_API_KEY), "{\"limit\":1000}");

@@ -1,10 +1,8 @@
 package com.saasspend.atlassian.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -19,24 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Pages to the end with each paging dialect and checks nothing is skipped or repeated. */
 class PagingTest {
 
-    static AtlassianSimulator sim;
+    @RegisterExtension
+    static final DemoSimulator sim = DemoSimulator.perClass();
     static final String KEY = bearer(ORG_API_KEY);
     static final String SITE = basic(SITE_ADMIN_EMAIL, SITE_API_TOKEN);
-
-    @BeforeAll
-    static void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        sim.faults().clear();
-    }
 
     private int directoryAtlassianUsers() {
         return sim.world().read(() -> (int) sim.world().org(ORG_ID).users.values().stream()

@@ -1,9 +1,8 @@
 package com.saasspend.atlassian.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -28,18 +27,9 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 /** The simulator checks every request against the official documents, answers 400 and fails the test that sent it. */
 class RequestValidationTest {
-    static AtlassianSimulator sim;
+    @RegisterExtension
+    static final DemoSimulator sim = DemoSimulator.perClass();
     static final String V2 = "/admin/v2/orgs/" + ORG_ID;
-
-    @BeforeAll
-    static void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
 
     /** Takes this test's violations (sent on purpose) and checks there was exactly one, naming {@code expected}. */
     private static SpecViolation onlyViolation(String expected) {

@@ -6,11 +6,9 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -53,28 +51,14 @@ class SpecConformanceTest {
         }
     }
 
-    private static AtlassianSimulator sim;
+    @RegisterExtension
+    static final DemoSimulator sim = DemoSimulator.perClass();
     private final List<String> failures = new ArrayList<>();
     private final Set<String> covered = new LinkedHashSet<>();
 
     /** The simulator's own validator of this document (one per JVM), whitelist in {@link SpecDocuments#whitelist()}. */
     static OpenApiInteractionValidator validator(Api api) {
         return api.document.validator();
-    }
-
-    @BeforeAll
-    static void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        sim.faults().clear();
     }
 
     @AfterEach

@@ -1,10 +1,8 @@
 package com.saasspend.atlassian.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.saasspend.atlassian.sim.DemoCredentials.*;
 import static com.saasspend.atlassian.sim.SimHttp.basic;
@@ -17,24 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The stuckCursor fault: a listing's next cursor or link never advances, in each paging dialect. */
 class StuckCursorTest {
 
-    static AtlassianSimulator sim;
+    @RegisterExtension
+    static final DemoSimulator sim = DemoSimulator.perClass();
     static final String KEY = bearer(ORG_API_KEY);
     static final String SITE = basic(SITE_ADMIN_EMAIL, SITE_API_TOKEN);
-
-    @BeforeAll
-    static void start() {
-        sim = AtlassianSimulator.start(0, WorldSeed.demo());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        sim.faults().clear();
-    }
 
     @Test
     void v1OrgsAnswerTheSamePageWithTheSameNextLinkForeverThroughTheJavaApi() {
