@@ -1,5 +1,7 @@
 package com.saasspend.integration.sync;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianTraffic;
@@ -71,7 +73,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
             LOG.info("product sync request received", "integration", product.type().id(), "reason", product.reason());
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            ProductSync.Result result;
+            SyncResult result;
             try {
                 result = sync.run(product.tenantId(), product.type(), budget);
             } catch (RuntimeException internal) {
@@ -79,12 +81,12 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
                 LOG.error("product sync stopped on an internal error; raising so Lambda retries it", internal);
                 throw internal;
             }
-            SyncReport.emit(product.type(), result.outcome() == ProductSync.Outcome.COMPLETED, result.run(),
+            SyncReport.emit(product.type(), result.outcome() == SyncOutcome.COMPLETED, result.run(),
                     result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
-            if (result.outcome() == ProductSync.Outcome.FAILED) {
+            if (result.outcome() == SyncOutcome.FAILED) {
                 SyncReport.failed(product.type(), product.tenantId(), result.failure());
             }
-            if (result.outcome() == ProductSync.Outcome.CONTINUE) {
+            if (result.outcome() == SyncOutcome.CONTINUE) {
                 requester.request(List.of(new SyncRequest(product.tenantId(), product.type(), "continuation")));
             }
             Map<String, Object> answer = new LinkedHashMap<>();

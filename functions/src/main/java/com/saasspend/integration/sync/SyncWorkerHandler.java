@@ -1,5 +1,7 @@
 package com.saasspend.integration.sync;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianTraffic;
@@ -110,7 +112,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
             }
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            AtlassianOrgSync.Result result;
+            SyncResult result;
             try {
                 result = orgSync.run(sync.tenantId(), budget, sync.full());
             } catch (RuntimeException internal) {
@@ -118,15 +120,15 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 LOG.error("sync stopped on an internal error; raising so Lambda retries it", internal);
                 throw internal;
             }
-            SyncReport.emit(sync.type(), result.outcome() == AtlassianOrgSync.Outcome.COMPLETED, result.run(),
+            SyncReport.emit(sync.type(), result.outcome() == SyncOutcome.COMPLETED, result.run(),
                     result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
-            if (result.outcome() == AtlassianOrgSync.Outcome.FAILED) {
+            if (result.outcome() == SyncOutcome.FAILED) {
                 SyncReport.failed(sync.type(), sync.tenantId(), result.failure());
             }
-            if (result.outcome() == AtlassianOrgSync.Outcome.COMPLETED) {
+            if (result.outcome() == SyncOutcome.COMPLETED) {
                 recordSavingsDay(sync.tenantId());
             }
-            if (result.outcome() == AtlassianOrgSync.Outcome.CONTINUE) {
+            if (result.outcome() == SyncOutcome.CONTINUE) {
                 requester.request(List.of(new SyncRequest(sync.tenantId(), sync.type(), "continuation")));
             }
             Map<String, Object> answer = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package com.saasspend.integration.api;
 
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,13 +49,13 @@ class SecretsNeverLeakIT {
 
             bodies.add(call(stack, "POST /integrations/{type}", "/integrations/atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + CANARY + "\"}", 201));
             AtlassianOrgSync sync = Services.of(stack.env, Clock.systemUTC()).orgSync();
-            assertEquals(AtlassianOrgSync.Outcome.COMPLETED, sync.run("t", Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync.run("t", Budget.unlimited()).outcome());
             bodies.add(call(stack, "POST /integrations/{type}", "/integrations/atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + WRONG_CANARY + "\"}", 422));
             bodies.add(call(stack, "POST /integrations/{type}", "/integrations/atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + CANARY + " \"}", 200));
             bodies.add(call(stack, "PUT /integrations/{type}/credentials", "/integrations/atlassian/credentials",
                     "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + WRONG_CANARY + "\",\"bogus\":\"" + CANARY + "\"}", 400));
             stack.sim.world().revokeKey(CANARY);
-            assertEquals(AtlassianOrgSync.Outcome.FAILED, Services.of(stack.env, Clock.systemUTC()).orgSync().run("t", Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.FAILED, Services.of(stack.env, Clock.systemUTC()).orgSync().run("t", Budget.unlimited()).outcome());
             bodies.add(call(stack, "GET /integrations", "/integrations", null, 200));
             bodies.add(stack.licenses("t", "GET /licenses", "/licenses", Map.of(), Map.of(), null).getBody());
 

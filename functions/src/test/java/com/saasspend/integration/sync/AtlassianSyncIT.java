@@ -1,5 +1,6 @@
 package com.saasspend.integration.sync;
 
+import com.saasspend.integration.domain.sync.SyncResult;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +25,7 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
-import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.LicenseItems;
@@ -114,16 +115,16 @@ class AtlassianSyncIT {
     void theFirstSyncLandsTheOrgAndAnUnchangedResyncWritesNoUserOrGroup() {
         try (Stack stack = connected(SimWorlds.demo())) {
             AtlassianOrgSync sync = sync(stack);
-            AtlassianOrgSync.Result first = sync.run(TENANT, Budget.unlimited());
-            assertEquals(Outcome.COMPLETED, first.outcome());
+            SyncResult first = sync.run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, first.outcome());
             assertStoreMatchesSimulator(stack);
             assertTrue(first.run().usersWritten() > 300, "the demo org has several hundred users: " + first.run());
             Integration integration = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
             assertEquals(IntegrationStatus.CONNECTED, integration.status());
             assertNotNull(integration.lastSuccessfulSyncAt());
 
-            AtlassianOrgSync.Result second = sync(stack).run(TENANT, Budget.unlimited());
-            assertEquals(Outcome.COMPLETED, second.outcome());
+            SyncResult second = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, second.outcome());
             assertEquals(0, second.run().usersWritten(), "an unchanged org writes no user");
             assertEquals(0, second.run().groupsWritten(), "an unchanged org writes no group");
             assertEquals(first.run().users(), second.run().users());
@@ -156,8 +157,8 @@ class AtlassianSyncIT {
             world.suspendUser(suspended);
             world.addUser(ORG_ID, "712020:new-hire-0001", "Nora Newhire", "nora.newhire@acme.com", someGroup);
 
-            AtlassianOrgSync.Result result = sync(stack).run(TENANT, Budget.unlimited());
-            assertEquals(Outcome.COMPLETED, result.outcome());
+            SyncResult result = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, result.outcome());
             assertStoreMatchesSimulator(stack);
             Map<String, OrgUser> users = LicenseItems.users(stack.aws, TENANT);
             assertTrue(users.containsKey("712020:new-hire-0001"));
@@ -175,14 +176,14 @@ class AtlassianSyncIT {
             String leaver = memberOfSomeGroup(stack, 10);
             world.deactivateAccount(leaver);
             stack.sim.faults().failNext(50, 500, ".*users/search.*");
-            assertEquals(Outcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
             assertTrue(LicenseItems.users(stack.aws, TENANT).containsKey(leaver), "a failed run removes nobody");
             Integration failed = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
             assertEquals(IntegrationStatus.ERROR, failed.status());
             assertTrue(failed.lastError().contains("continues"), failed.lastError());
 
             stack.sim.faults().clear();
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
             assertStoreMatchesSimulator(stack);
         }
     }
@@ -193,12 +194,12 @@ class AtlassianSyncIT {
             AtomicInteger pages = new AtomicInteger();
             Budget twoPagesAtATime = () -> pages.incrementAndGet() % 2 == 0;
             int invocations = 0;
-            AtlassianOrgSync.Result result;
+            SyncResult result;
             do {
                 result = sync(stack).run(TENANT, twoPagesAtATime);
                 invocations++;
-            } while (result.outcome() == Outcome.CONTINUE && invocations < 100);
-            assertEquals(Outcome.COMPLETED, result.outcome());
+            } while (result.outcome() == SyncOutcome.CONTINUE && invocations < 100);
+            assertEquals(SyncOutcome.COMPLETED, result.outcome());
             assertTrue(invocations > 3, "the run took several invocations: " + invocations);
             assertStoreMatchesSimulator(stack);
         }
@@ -208,8 +209,8 @@ class AtlassianSyncIT {
     void rateLimitStormsAndServerErrorBurstsStillEndInACompleteSync() {
         try (Stack stack = connected(SimWorlds.demo())) {
             stack.sim.faults().rateLimit(ORG_API_KEY, 40, 1).failShare(0.1, 503, ".*");
-            AtlassianOrgSync.Result result = sync(stack).run(TENANT, Budget.unlimited());
-            assertEquals(Outcome.COMPLETED, result.outcome());
+            SyncResult result = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, result.outcome());
             assertStoreMatchesSimulator(stack);
         }
     }
@@ -218,11 +219,11 @@ class AtlassianSyncIT {
     void anExpiredCursorRestartsTheListingAndTheSyncStillCompletes() {
         try (Stack stack = connected(SimWorlds.demo())) {
             AtomicInteger pages = new AtomicInteger();
-            AtlassianOrgSync.Result first = sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3);
-            assertEquals(Outcome.CONTINUE, first.outcome());
+            SyncResult first = sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3);
+            assertEquals(SyncOutcome.CONTINUE, first.outcome());
             stack.sim.faults().expireCursors();
-            AtlassianOrgSync.Result rest = sync(stack).run(TENANT, Budget.unlimited());
-            assertEquals(Outcome.COMPLETED, rest.outcome());
+            SyncResult rest = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, rest.outcome());
             assertStoreMatchesSimulator(stack);
         }
     }
@@ -231,12 +232,12 @@ class AtlassianSyncIT {
     void aRevokedKeyPutsTheIntegrationInErrorAndPausesSyncUntilRotation() {
         try (Stack stack = connected(SimWorlds.demo())) {
             stack.sim.world().revokeKey(ORG_API_KEY);
-            assertEquals(Outcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
             Integration integration = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
             assertEquals(IntegrationStatus.ERROR, integration.status());
             assertTrue(integration.syncPaused());
             assertTrue(integration.lastError().contains("rotate"), integration.lastError());
-            assertEquals(Outcome.SKIPPED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "no retry until rotation");
+            assertEquals(SyncOutcome.SKIPPED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "no retry until rotation");
         }
     }
 
@@ -252,7 +253,7 @@ class AtlassianSyncIT {
                 }
                 return false;
             };
-            assertEquals(Outcome.FAILED, sync(stack).run(TENANT, revokeAfterThreePages).outcome());
+            assertEquals(SyncOutcome.FAILED, sync(stack).run(TENANT, revokeAfterThreePages).outcome());
             assertEquals(usersBefore, LicenseItems.users(stack.aws, TENANT).size(), "a run stopped midway removes nobody");
             Integration integration = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
             assertEquals(IntegrationStatus.ERROR, integration.status());
@@ -268,11 +269,11 @@ class AtlassianSyncIT {
             // The first invocation is mid-run (its lease held) when a second one starts.
             Budget secondStartsMidway = () -> {
                 if (pages.incrementAndGet() == 2) {
-                    assertEquals(Outcome.BUSY, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+                    assertEquals(SyncOutcome.BUSY, sync(stack).run(TENANT, Budget.unlimited()).outcome());
                 }
                 return false;
             };
-            assertEquals(Outcome.COMPLETED, sync.run(TENANT, secondStartsMidway).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync.run(TENANT, secondStartsMidway).outcome());
             assertStoreMatchesSimulator(stack);
             assertEquals(0, new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table).written("user"));
         }
@@ -314,18 +315,18 @@ class AtlassianSyncIT {
                     return page;
                 }
             });
-            assertEquals(Outcome.FENCED, racing.run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.FENCED, racing.run(TENANT, Budget.unlimited()).outcome());
             assertEquals(3, usersPages.get(), "the sync stopped at the page it could not write");
             assertEquals(List.of(), leftovers(stack), "no license item, checkpoint or lease of the org is left");
             assertTrue(LicenseItems.users(stack.aws, TENANT).isEmpty());
-            assertEquals(Outcome.SKIPPED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.SKIPPED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
         }
     }
 
     @Test
     void aReclaimDuringASyncKeepsItsFreedSeatsInTheSummary() {
         try (Stack stack = connected(SimWorlds.demo())) {
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
             DynamoLicenseStore licenses = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
             World world = stack.sim.world();
             AtomicInteger usersPages = new AtomicInteger();
@@ -359,7 +360,7 @@ class AtlassianSyncIT {
                     return page;
                 }
             });
-            assertEquals(Outcome.COMPLETED, sync.run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync.run(TENANT, Budget.unlimited()).outcome());
             assertTrue(freed.get() > 0, "the reclaim freed at least one seat");
             var summary = LicenseItems.summary(stack.aws, TENANT).get("products").m();
             for (String product : summary.keySet()) {
@@ -380,7 +381,7 @@ class AtlassianSyncIT {
     @Test
     void aUsersListingThatStopsAdvancingEndsInErrorAndNoTickStoresMoreDigestsThanPagesListed() {
         try (Stack stack = connected(SimWorlds.demo())) {
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
             long digests = digestItems(stack, "USERS");
             int usersBefore = LicenseItems.users(stack.aws, TENANT).size();
             // From its third page on, the listing answers the cursor it was sent (what stuckCursor simulates).
@@ -394,8 +395,8 @@ class AtlassianSyncIT {
                 }
             };
             for (int tick = 1; tick <= 2; tick++) {
-                AtlassianOrgSync.Result result = sync(stack, stuck).run(TENANT, Budget.unlimited());
-                assertEquals(Outcome.FAILED, result.outcome(), "tick " + tick);
+                SyncResult result = sync(stack, stuck).run(TENANT, Budget.unlimited());
+                assertEquals(SyncOutcome.FAILED, result.outcome(), "tick " + tick);
                 Integration failed = integration(stack);
                 assertEquals(IntegrationStatus.ERROR, failed.status());
                 assertTrue(failed.lastError().contains("organization users"), failed.lastError());
@@ -403,7 +404,7 @@ class AtlassianSyncIT {
                 assertTrue(leftovers(stack).stream().noneMatch(k -> k.contains(" SYNCSTATE#")), "lease freed, checkpoint discarded");
                 assertEquals(usersBefore, LicenseItems.users(stack.aws, TENANT).size(), "nobody removed");
             }
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy listing recovers");
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy listing recovers");
             assertStoreMatchesSimulator(stack);
         }
     }
@@ -417,14 +418,14 @@ class AtlassianSyncIT {
         listings.put("/role-assignments$", "role assignments");
         listings.put("/workspaces$", "product instances");
         try (Stack stack = connected(SimWorlds.demo())) {
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
             long userDigests = digestItems(stack, "USERS");
             long groupDigests = digestItems(stack, "GROUPS");
             int usersBefore = LicenseItems.users(stack.aws, TENANT).size();
             listings.forEach((path, name) -> {
                 stack.sim.faults().clear().stuckCursor(path);
                 for (int tick = 1; tick <= 2; tick++) {
-                    assertEquals(Outcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), path + " tick " + tick);
+                    assertEquals(SyncOutcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), path + " tick " + tick);
                     Integration failed = integration(stack);
                     assertEquals(IntegrationStatus.ERROR, failed.status(), path);
                     assertTrue(failed.lastError().toLowerCase(java.util.Locale.ROOT).contains(name), path + ": " + failed.lastError());
@@ -435,7 +436,7 @@ class AtlassianSyncIT {
                 }
             });
             stack.sim.faults().clear();
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy org recovers");
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy org recovers");
             assertStoreMatchesSimulator(stack);
         }
     }
@@ -444,7 +445,7 @@ class AtlassianSyncIT {
     void aCrashedRunShowsStalledInTheIntegrationsOverviewThenTheNextTickResumesIt() {
         try (Stack stack = connected(SimWorlds.demo())) {
             AtomicInteger pages = new AtomicInteger();
-            assertEquals(Outcome.CONTINUE, sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3).outcome());
+            assertEquals(SyncOutcome.CONTINUE, sync(stack).run(TENANT, () -> pages.incrementAndGet() == 3).outcome());
             // The continuation's invocation took the lease and was killed: its lease has just run out.
             Instant expired = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             assertTrue(new DynamoSyncStateStore(stack.aws.dynamo, stack.aws.table)
@@ -456,8 +457,8 @@ class AtlassianSyncIT {
             assertEquals(expired.plus(com.saasspend.integration.domain.IntegrationOverview.SCHEDULE_EVERY),
                     Instant.parse(entry.path("syncResumesBy").asText()));
 
-            AtlassianOrgSync.Result resumed = sync(stack).run(TENANT, Budget.unlimited());
-            assertEquals(Outcome.COMPLETED, resumed.outcome());
+            SyncResult resumed = sync(stack).run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, resumed.outcome());
             assertEquals(2, resumed.run().invocations(), "resumed the run from its checkpoint, not from the start");
             assertStoreMatchesSimulator(stack);
             var after = com.saasspend.integration.testing.ApiEvents.parse(

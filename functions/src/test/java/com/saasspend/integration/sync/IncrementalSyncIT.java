@@ -1,5 +1,6 @@
 package com.saasspend.integration.sync;
 
+import com.saasspend.integration.domain.sync.SyncResult;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,7 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
-import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.FullListingSchedule;
 import com.saasspend.integration.domain.sync.SyncStateStore;
@@ -73,7 +74,7 @@ class IncrementalSyncIT {
                 new DynamoEventStreamStateStore(dynamo, table), new FullListingSchedule(awayFromNow, 1));
     }
 
-    private static boolean incremental(AtlassianOrgSync.Result result) {
+    private static boolean incremental(SyncResult result) {
         return result.run() != null && result.run().runId().startsWith("incremental-");
     }
 
@@ -146,7 +147,7 @@ class IncrementalSyncIT {
     void afterRandomChangesAndIncrementalRunsTheStoreIsWhatAFullListingProduces() {
         try (Stack stack = connected(SimWorlds.demo())) {
             World world = stack.sim.world();
-            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited(), false).outcome(), "connect: full");
+            assertEquals(SyncOutcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited(), false).outcome(), "connect: full");
             Random random = new Random(21);
             List<String> createdGroups = new ArrayList<>();
             int[] hires = {0};
@@ -155,8 +156,8 @@ class IncrementalSyncIT {
                 for (int change = 0; change < 1 + random.nextInt(6); change++) {
                     randomChange(world, random, createdGroups, hires);
                 }
-                AtlassianOrgSync.Result result = sync(stack).run(TENANT, Budget.unlimited(), false);
-                assertEquals(Outcome.COMPLETED, result.outcome(), "round " + round);
+                SyncResult result = sync(stack).run(TENANT, Budget.unlimited(), false);
+                assertEquals(SyncOutcome.COMPLETED, result.outcome(), "round " + round);
                 if (incremental(result)) {
                     incrementalRuns++;
                 }
@@ -164,8 +165,8 @@ class IncrementalSyncIT {
             assertTrue(incrementalRuns >= 8, "most rounds were incremental: " + incrementalRuns);
             Map<String, Object> afterIncremental = stored(stack);
 
-            AtlassianOrgSync.Result full = sync(stack).run(TENANT, Budget.unlimited(), true);
-            assertEquals(Outcome.COMPLETED, full.outcome());
+            SyncResult full = sync(stack).run(TENANT, Budget.unlimited(), true);
+            assertEquals(SyncOutcome.COMPLETED, full.outcome());
             assertFalse(incremental(full));
             assertEquals(afterIncremental, stored(stack), "a full listing finds nothing to correct");
         }
@@ -183,15 +184,15 @@ class IncrementalSyncIT {
             String seen = AtlassianSyncIT.memberOfSomeGroup(stack, 7);
             world.suspendUser(seen);
 
-            AtlassianOrgSync.Result tick = sync(stack).run(TENANT, Budget.unlimited(), false);
+            SyncResult tick = sync(stack).run(TENANT, Budget.unlimited(), false);
             assertTrue(incremental(tick));
             OrgUser stale = LicenseItems.users(stack.aws, TENANT).get(user);
             assertTrue(stale.groups().stream().anyMatch(g -> g.id().equals(group)), "the dropped change is not seen");
             assertEquals("suspended", LicenseItems.users(stack.aws, TENANT).get(seen).membershipStatus(), "the other one is");
             Map<String, Object> beforeRepair = stored(stack);
 
-            AtlassianOrgSync.Result full = sync(stack).run(TENANT, Budget.unlimited(), true);
-            assertEquals(Outcome.COMPLETED, full.outcome());
+            SyncResult full = sync(stack).run(TENANT, Budget.unlimited(), true);
+            assertEquals(SyncOutcome.COMPLETED, full.outcome());
             OrgUser repaired = LicenseItems.users(stack.aws, TENANT).get(user);
             assertFalse(repaired.groups().stream().anyMatch(g -> g.id().equals(group)), "repaired by the full listing");
             assertNotEquals(beforeRepair, stored(stack));
@@ -206,8 +207,8 @@ class IncrementalSyncIT {
             World world = stack.sim.world();
             world.auditLog().unavailable(ORG_ID, 403);
             sync(stack).run(TENANT, Budget.unlimited(), false);
-            AtlassianOrgSync.Result tick = sync(stack).run(TENANT, Budget.unlimited(), false);
-            assertEquals(Outcome.COMPLETED, tick.outcome());
+            SyncResult tick = sync(stack).run(TENANT, Budget.unlimited(), false);
+            assertEquals(SyncOutcome.COMPLETED, tick.outcome());
             assertFalse(incremental(tick));
             String shown = new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table).find(TENANT, IntegrationType.ATLASSIAN)
                     .orElseThrow().setting(AtlassianOrgSync.STREAM_SETTING);

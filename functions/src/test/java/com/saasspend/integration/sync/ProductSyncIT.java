@@ -1,5 +1,6 @@
 package com.saasspend.integration.sync;
 
+import com.saasspend.integration.domain.sync.SyncResult;
 import static com.saasspend.atlassian.sim.DemoCredentials.BITBUCKET_API_TOKEN;
 import static com.saasspend.atlassian.sim.DemoCredentials.BITBUCKET_DIRECT_WORKSPACE;
 import static com.saasspend.atlassian.sim.DemoCredentials.BITBUCKET_EMAIL;
@@ -41,7 +42,7 @@ import com.saasspend.integration.domain.products.ProductGroup;
 import com.saasspend.integration.domain.products.ProductListing;
 import com.saasspend.integration.domain.products.ProductSummary;
 import com.saasspend.integration.domain.products.ProductSync;
-import com.saasspend.integration.domain.products.ProductSync.Outcome;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.integration.domain.products.SiteGroupsApi;
 import com.saasspend.integration.domain.products.TrelloEnterpriseApi;
 import com.saasspend.integration.domain.products.TrelloMember;
@@ -126,8 +127,8 @@ class ProductSyncIT {
         return integrations(stack).find(TENANT, type).orElseThrow();
     }
 
-    private static SyncRunRecord completed(ProductSync.Result result) {
-        assertEquals(Outcome.COMPLETED, result.outcome());
+    private static SyncRunRecord completed(SyncResult result) {
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         return result.run();
     }
 
@@ -336,7 +337,7 @@ class ProductSyncIT {
                     return apis.bitbucket(credential);
                 }
             });
-            assertEquals(Outcome.FENCED, racing.run(TENANT, IntegrationType.JIRA, Budget.unlimited()).outcome());
+            assertEquals(SyncOutcome.FENCED, racing.run(TENANT, IntegrationType.JIRA, Budget.unlimited()).outcome());
             String table = stack.aws.dumpTable();
             assertFalse(table.contains("PRODUCTSYNC#jira#"), "nothing of Jira is left");
             assertFalse(table.contains("SYNCSTATE#jira"), "nor its checkpoint or lease");
@@ -358,10 +359,10 @@ class ProductSyncIT {
             assertEquals(World.Change.DONE, world.removeMembership(lastGroup, leaver));
 
             // Every group-member call after the first one of the run fails (503, past the retries).
-            ProductSync.Result failed = sync(stack, store, afterFirstMemberPage(() -> stack.sim.faults().failNext(100, 503, "group/member")))
+            SyncResult failed = sync(stack, store, afterFirstMemberPage(() -> stack.sim.faults().failNext(100, 503, "group/member")))
                     .run(TENANT, IntegrationType.JIRA, Budget.unlimited());
             stack.sim.faults().clear();
-            assertEquals(Outcome.FAILED, failed.outcome());
+            assertEquals(SyncOutcome.FAILED, failed.outcome());
             Map<String, ProductGroup> afterFailure = store.groups(TENANT, ProductListing.JIRA_GROUPS);
             assertEquals(before, afterFailure, "a run that failed early wrote no group and removed nothing");
             assertTrue(afterFailure.get(lastGroup).memberIds().contains(leaver));
@@ -497,10 +498,10 @@ class ProductSyncIT {
             }
             assertNotNull(leaver, "some member has Bitbucket through bitbucket-users only");
 
-            ProductSync.Result failed = sync(stack, store, afterFirstMemberPage(() -> stack.sim.faults().failNext(100, 503, "workspaces/.*/members")))
+            SyncResult failed = sync(stack, store, afterFirstMemberPage(() -> stack.sim.faults().failNext(100, 503, "workspaces/.*/members")))
                     .run(TENANT, IntegrationType.BITBUCKET, Budget.unlimited());
             stack.sim.faults().clear();
-            assertEquals(Outcome.FAILED, failed.outcome());
+            assertEquals(SyncOutcome.FAILED, failed.outcome());
             assertTrue(store.bitbucketMembers(TENANT).containsKey(leaver.uuid()), "a failed run marks nobody gone");
             assertEquals(List.of(), store.removedIds(TENANT, ProductListing.BITBUCKET_MEMBERS));
 
@@ -533,12 +534,12 @@ class ProductSyncIT {
             stack.sim.world().revokeKey(SITE_API_TOKEN);
             stack.sim.world().revokeKey(TRELLO_TOKEN);
             for (IntegrationType type : List.of(IntegrationType.JIRA, IntegrationType.TRELLO)) {
-                assertEquals(Outcome.FAILED, sync(stack, store).run(TENANT, type, Budget.unlimited()).outcome());
+                assertEquals(SyncOutcome.FAILED, sync(stack, store).run(TENANT, type, Budget.unlimited()).outcome());
                 Integration integration = integration(stack, type);
                 assertEquals(IntegrationStatus.ERROR, integration.status());
                 assertTrue(integration.syncPaused(), type + " is paused");
                 assertTrue(integration.lastError().contains("rotate the token"), integration.lastError());
-                assertEquals(Outcome.SKIPPED, sync(stack, store).run(TENANT, type, Budget.unlimited()).outcome(), "no retry until rotation");
+                assertEquals(SyncOutcome.SKIPPED, sync(stack, store).run(TENANT, type, Budget.unlimited()).outcome(), "no retry until rotation");
             }
             assertEquals(0, store.writes(), "nothing was stored");
         }
@@ -552,7 +553,7 @@ class ProductSyncIT {
             ProductSync first = sync(stack, store, afterFirstMemberPage(() ->
                     secondOutcome.set(sync(stack, store).run(TENANT, IntegrationType.JIRA, Budget.unlimited()).outcome().ordinal())));
             completed(first.run(TENANT, IntegrationType.JIRA, Budget.unlimited()));
-            assertEquals(Outcome.BUSY.ordinal(), secondOutcome.get(), "the second run found the lease taken");
+            assertEquals(SyncOutcome.BUSY.ordinal(), secondOutcome.get(), "the second run found the lease taken");
             assertJiraMatchesSimulator(stack, store);
         }
     }
@@ -562,8 +563,8 @@ class ProductSyncIT {
         try (Stack stack = connected(SimWorlds.demo(), "trello")) {
             DynamoProductStore store = store(stack);
             AtomicInteger checks = new AtomicInteger();
-            ProductSync.Result cut = sync(stack, store).run(TENANT, IntegrationType.TRELLO, () -> checks.incrementAndGet() >= 1);
-            assertEquals(Outcome.CONTINUE, cut.outcome());
+            SyncResult cut = sync(stack, store).run(TENANT, IntegrationType.TRELLO, () -> checks.incrementAndGet() >= 1);
+            assertEquals(SyncOutcome.CONTINUE, cut.outcome());
             assertEquals(100, store.trelloMembers(TENANT).size(), "the first page was stored");
             var checkpoint = new DynamoSyncStateStore(stack.aws.dynamo, stack.aws.table)
                     .checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow();

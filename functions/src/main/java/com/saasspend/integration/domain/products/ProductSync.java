@@ -1,5 +1,7 @@
 package com.saasspend.integration.domain.products;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
@@ -48,40 +50,6 @@ public final class ProductSync {
     /** Invocations one run may take: far beyond any product at ~14 minutes each; a run needing more is not converging. */
     static final int MAX_INVOCATIONS = 48;
 
-    public enum Outcome {
-        /** Everything was listed; the store holds the product's state. */
-        COMPLETED,
-        /** Out of time: the checkpoint is saved and a continuation must be requested. */
-        CONTINUE,
-        /** Another invocation holds the lease; this one did nothing. */
-        BUSY,
-        /** Nothing to sync: not connected, or paused until the token is rotated. */
-        SKIPPED,
-        /** The product failed or refused, or the run took too many invocations; the status says why. Nothing was removed. */
-        FAILED,
-        /** The run lost its lease (the integration was disconnected, or the lease lapsed and another run took over). */
-        FENCED
-    }
-
-    /**
-     * {@code failure}: why a FAILED run failed (an upstream kind; OUT_OF_TIME when time ran out), else null.
-     * {@code credentialExpiresOn}: the token's expiry as the run read it (null when the run did not start or none was
-     * given). The handler turns both into metrics and decides whether to raise.
-     */
-    public record Result(Outcome outcome, SyncRunRecord run, UpstreamFailure.Kind failure, LocalDate credentialExpiresOn) {
-        public Result(Outcome outcome, SyncRunRecord run) {
-            this(outcome, run, null, null);
-        }
-
-        Result failedBy(UpstreamFailure.Kind kind) {
-            return new Result(outcome, run, kind, credentialExpiresOn);
-        }
-
-        Result expiring(LocalDate expiresOn) {
-            return new Result(outcome, run, failure, expiresOn);
-        }
-    }
-
     private final ProductApis apis;
     private final ProductStore store;
     private final SyncStateStore state;
@@ -103,27 +71,27 @@ public final class ProductSync {
         this.lease = lease;
     }
 
-    public Result run(String tenantId, IntegrationType type, Budget budget) {
+    public SyncResult run(String tenantId, IntegrationType type, Budget budget) {
         return run(tenantId, type, budget, false);
     }
 
     /** {@code freshCredentialTried}: this is the one retry after a 401 found a newer credential in the vault. */
-    private Result run(String tenantId, IntegrationType type, Budget budget, boolean freshCredentialTried) {
+    private SyncResult run(String tenantId, IntegrationType type, Budget budget, boolean freshCredentialTried) {
         if (!type.isProduct()) {
             throw new IllegalArgumentException("The product sync does not sync " + type.id());
         }
         Integration integration = integrations.find(tenantId, type).orElse(null);
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
-            return new Result(Outcome.SKIPPED, null);
+            return new SyncResult(SyncOutcome.SKIPPED, null);
         }
         SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, type);
         switch (held.take(integration)) {
             case BUSY -> {
                 LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
-                return new Result(Outcome.BUSY, null);
+                return new SyncResult(SyncOutcome.BUSY, null);
             }
             case GONE -> {
-                return new Result(Outcome.SKIPPED, null);
+                return new SyncResult(SyncOutcome.SKIPPED, null);
             }
             case HELD -> integration = held.integration();
         }
@@ -141,12 +109,12 @@ public final class ProductSync {
             held.release();
             throw beforeStart;
         }
-        Result result;
+        SyncResult result;
         try {
             result = run.execute(new Credential(type, integration.settings(), secret, null));
         } catch (SyncFencedOut fenced) {
             LOG.warn("product sync lost its lease and stopped", "integration", type.id());
-            result = new Result(Outcome.FENCED, null);
+            result = new SyncResult(SyncOutcome.FENCED, null);
         } catch (OutOfTime outOfTime) {
             result = run.pause();
         } catch (UpstreamFailure failure) {
@@ -239,7 +207,7 @@ public final class ProductSync {
             return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
         }
 
-        Result execute(Credential credential) {
+        SyncResult execute(Credential credential) {
             Runnable page = switch (type) {
                 case JIRA -> {
                     JiraApi api = apis.jira(credential);
@@ -274,7 +242,7 @@ public final class ProductSync {
             return finish(credential);
         }
 
-        private Result finish(Credential credential) {
+        private SyncResult finish(Credential credential) {
             // Every listing was complete: now, and only now, what is gone may be marked so.
             Instant now = clock.instant();
             long removed = 0;
@@ -291,7 +259,7 @@ public final class ProductSync {
             LOG.info("product sync completed", "integration", type.id(), "members", record.users(),
                     "membersWritten", record.usersWritten(), "groups", record.groups(), "groupsWritten", record.groupsWritten(),
                     "removed", removed, "apiCalls", record.apiCalls(), "invocations", record.invocations());
-            return new Result(Outcome.COMPLETED, record);
+            return new SyncResult(SyncOutcome.COMPLETED, record);
         }
 
         /** The product's summary: the tallies of every page of the run, with each count the product always shows. */
@@ -493,7 +461,7 @@ public final class ProductSync {
          * Out of time: continue in the next invocation from the last page boundary (the checkpoint in memory is the
          * one saved there: a page changes it only once all its calls are done), unless the run took too many.
          */
-        Result pause() {
+        SyncResult pause() {
             if (checkpoint.invocations() >= MAX_INVOCATIONS) {
                 String message = "The " + label(type) + " sync did not finish within " + MAX_INVOCATIONS + " invocations ("
                         + label(type) + " answered too slowly to list everything in time); what it read is stored, nothing "
@@ -501,16 +469,16 @@ public final class ProductSync {
                 record("timed-out", 0, message);
                 held.recordStatus(IntegrationStatus.ERROR, null, message, false);
                 LOG.warn("product sync ran out of invocations", "integration", type.id());
-                return new Result(Outcome.FAILED, null).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
+                return new SyncResult(SyncOutcome.FAILED, null).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
             }
             save();
             held.release();
             LOG.info("product sync continues in the next invocation", "integration", type.id(),
                     "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new Result(Outcome.CONTINUE, null);
+            return new SyncResult(SyncOutcome.CONTINUE, null);
         }
 
-        Result fail(UpstreamFailure failure) {
+        SyncResult fail(UpstreamFailure failure) {
             String product = label(type);
             boolean tokenRejected = failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED;
             String message = switch (failure.kind()) {
@@ -528,7 +496,7 @@ public final class ProductSync {
             record("failed", 0, message);
             held.recordStatus(IntegrationStatus.ERROR, null, message, tokenRejected);
             LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
-            return new Result(Outcome.FAILED, null).failedBy(failure.kind());
+            return new SyncResult(SyncOutcome.FAILED, null).failedBy(failure.kind());
         }
 
         /** Records the run, and removes its checkpoint and lease: the next run starts from the beginning. */

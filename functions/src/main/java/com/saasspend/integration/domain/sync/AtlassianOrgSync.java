@@ -56,43 +56,6 @@ public final class AtlassianOrgSync {
     static final String GROUPS_LISTING = "organization groups";
     static final String USERS_LISTING = "organization users";
 
-    public enum Outcome {
-        /** The run finished; the store holds the org's state. */
-        COMPLETED,
-        /** Out of time: the checkpoint is saved and a continuation must be requested. */
-        CONTINUE,
-        /** Another invocation holds the lease; this one did nothing. */
-        BUSY,
-        /** Nothing to sync (not connected, or paused until the key is rotated). */
-        SKIPPED,
-        /** Atlassian failed or refused; the integration's status says why. The checkpoint is kept. */
-        FAILED,
-        /**
-         * The run lost its lease mid-way (the integration was disconnected, or another invocation took over after
-         * the lease lapsed): it stopped without writing anything more.
-         */
-        FENCED
-    }
-
-    /**
-     * {@code failure}: why a FAILED run failed (an upstream kind; OUT_OF_TIME for a run that took too many
-     * invocations), else null. {@code credentialExpiresOn}: the key's expiry as the run read it (null when the run did
-     * not start or the admin gave none). The handler turns both into metrics and decides whether to raise.
-     */
-    public record Result(Outcome outcome, SyncRunRecord run, UpstreamFailure.Kind failure, LocalDate credentialExpiresOn) {
-        public Result(Outcome outcome, SyncRunRecord run) {
-            this(outcome, run, null, null);
-        }
-
-        Result failedBy(UpstreamFailure.Kind kind) {
-            return new Result(outcome, run, kind, credentialExpiresOn);
-        }
-
-        Result expiring(LocalDate expiresOn) {
-            return new Result(outcome, run, failure, expiresOn);
-        }
-    }
-
     private final AtlassianOrgApi api;
     private final LicenseStore store;
     private final SyncStateStore state;
@@ -132,7 +95,7 @@ public final class AtlassianOrgSync {
     }
 
     /** A full listing of the org (or the continuation of one under way). */
-    public Result run(String tenantId, Budget budget) {
+    public SyncResult run(String tenantId, Budget budget) {
         return run(tenantId, budget, true, false);
     }
 
@@ -140,24 +103,24 @@ public final class AtlassianOrgSync {
      * {@code full}: list the whole org (asked for by the admin, or a continuation); otherwise an incremental run from
      * the audit-event stream when one can be trusted (see {@link #wantsFullListing}).
      */
-    public Result run(String tenantId, Budget budget, boolean full) {
+    public SyncResult run(String tenantId, Budget budget, boolean full) {
         return run(tenantId, budget, full, false);
     }
 
     /** {@code freshKeyTried}: this is the one retry after a 401 found a newer key in the vault than the one used. */
-    private Result run(String tenantId, Budget budget, boolean full, boolean freshKeyTried) {
+    private SyncResult run(String tenantId, Budget budget, boolean full, boolean freshKeyTried) {
         Integration integration = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
-            return new Result(Outcome.SKIPPED, null);
+            return new SyncResult(SyncOutcome.SKIPPED, null);
         }
         SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, IntegrationType.ATLASSIAN);
         switch (held.take(integration)) {
             case BUSY -> {
                 LOG.info("another sync of this integration is running; leaving it alone");
-                return new Result(Outcome.BUSY, null);
+                return new SyncResult(SyncOutcome.BUSY, null);
             }
             case GONE -> {
-                return new Result(Outcome.SKIPPED, null);
+                return new SyncResult(SyncOutcome.SKIPPED, null);
             }
             case HELD -> integration = held.integration();
         }
@@ -171,7 +134,7 @@ public final class AtlassianOrgSync {
                         .filter(s -> Objects.equals(s.connectedAt(), connection.connectedAt())).orElse(null);
             }
             if (underway.isEmpty() && !full && !wantsFullListing(tenantId, stream)) {
-                Result applied = incrementally(tenantId, budget, held, integration, stream);
+                SyncResult applied = incrementally(tenantId, budget, held, integration, stream);
                 if (applied != null) {
                     return applied.expiring(integration.credentialExpiresOn());
                 }
@@ -189,7 +152,7 @@ public final class AtlassianOrgSync {
             held.release();
             throw beforeStart;
         }
-        Result result;
+        SyncResult result;
         try {
             result = run.execute(budget);
         } catch (SyncFencedOut fenced) {
@@ -241,7 +204,7 @@ public final class AtlassianOrgSync {
      * run could not be trusted, the stream is unavailable, or Atlassian failed: the listing meets the same failure and
      * reports it as every sync does).
      */
-    private Result incrementally(String tenantId, Budget budget, SyncLease held, Integration integration, EventStreamState stream) {
+    private SyncResult incrementally(String tenantId, Budget budget, SyncLease held, Integration integration, EventStreamState stream) {
         Instant startedAt = clock.instant();
         long callsAtStart = apiCallCounter.getAsLong();
         String runId = "incremental-" + UUID.randomUUID();
@@ -252,7 +215,7 @@ public final class AtlassianOrgSync {
                     stream, store.fencedBy(held.fence()), held, budget, settings.get(tenantId).inactivityDays());
         } catch (SyncFencedOut fenced) {
             LOG.warn("incremental sync lost its lease and stopped");
-            return new Result(Outcome.FENCED, null);
+            return new SyncResult(SyncOutcome.FENCED, null);
         } catch (UpstreamFailure failure) {
             LOG.info("incremental sync failed; listing the organization instead", "kind", failure.kind());
             return null;
@@ -269,12 +232,12 @@ public final class AtlassianOrgSync {
                 held.finish(record);
                 held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
                 showStream(tenantId, integration, STREAM_AVAILABLE);
-                return new Result(Outcome.COMPLETED, record);
+                return new SyncResult(SyncOutcome.COMPLETED, record);
             }
             case OUT_OF_TIME -> {
                 // Nothing advanced: the continuation polls from the same cursor.
                 held.release();
-                return new Result(Outcome.CONTINUE, null);
+                return new SyncResult(SyncOutcome.CONTINUE, null);
             }
             case UNAVAILABLE -> {
                 LOG.info("audit-event stream unavailable; listing the organization", "reason", result.reason());
@@ -358,7 +321,7 @@ public final class AtlassianOrgSync {
             return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
         }
 
-        Result execute(Budget budget) {
+        SyncResult execute(Budget budget) {
             this.budget = budget;
             while (true) {
                 switch (checkpoint.phase()) {
@@ -382,7 +345,7 @@ public final class AtlassianOrgSync {
          * Out of time: continue in the next invocation from the last page boundary (the checkpoint in memory is the
          * one saved there: a page changes it only once all its calls are done), unless the run took too many.
          */
-        Result pause() {
+        SyncResult pause() {
             if (checkpoint.invocations() >= MAX_INVOCATIONS) {
                 return end("The sync did not finish within " + MAX_INVOCATIONS + " invocations (Atlassian answered too "
                         + "slowly to list the organization in time); it stopped without removing anything and starts "
@@ -391,7 +354,7 @@ public final class AtlassianOrgSync {
             save();
             held.release();
             LOG.info("sync continues in the next invocation", "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new Result(Outcome.CONTINUE, null);
+            return new SyncResult(SyncOutcome.CONTINUE, null);
         }
 
         /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from the checkpoint. */
@@ -521,7 +484,7 @@ public final class AtlassianOrgSync {
             return new ListingTracker(licenses.digests(tenantId, listing), checkpoint.runId());
         }
 
-        private Result finish() {
+        private SyncResult finish() {
             Instant now = clock.instant();
             long removedGroups = tracker(Listing.GROUPS).sweep(checkpoint.groupPages(), now);
             long removedUsers = tracker(Listing.USERS).sweep(checkpoint.page(), now);
@@ -542,7 +505,7 @@ public final class AtlassianOrgSync {
             // Hook for a daily history item written at the end of a full org listing goes here.
             LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
                     "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);
-            return new Result(Outcome.COMPLETED, record);
+            return new SyncResult(SyncOutcome.COMPLETED, record);
         }
 
         /**
@@ -587,7 +550,7 @@ public final class AtlassianOrgSync {
             return counts;
         }
 
-        Result fail(UpstreamFailure failure) {
+        SyncResult fail(UpstreamFailure failure) {
             if (failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME) {
                 // Not an error for a sync: the call was not sent; the next invocation picks up at the page boundary.
                 return pause();
@@ -610,14 +573,14 @@ public final class AtlassianOrgSync {
             };
             held.recordStatus(IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
             LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
-            return new Result(Outcome.FAILED, null).failedBy(failure.kind());
+            return new SyncResult(SyncOutcome.FAILED, null).failedBy(failure.kind());
         }
 
         /**
          * Ends the run in error for good: records it, discards the checkpoint and frees the lease (so the next tick
          * starts from a clean start, not from the place that failed), removes nothing.
          */
-        Result end(String message) {
+        SyncResult end(String message) {
             Instant now = clock.instant();
             SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
                     now, "failed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
@@ -626,13 +589,13 @@ public final class AtlassianOrgSync {
             held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("sync ended in error", "phase", checkpoint.phase(), "page", checkpoint.page());
             // The only other caller is pause() past MAX_INVOCATIONS: the run ran out of time as a whole.
-            return new Result(Outcome.FAILED, record).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
+            return new SyncResult(SyncOutcome.FAILED, record).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
         }
 
         /** The lease is gone: write nothing more, not even the status (the integration may be gone, or another run owns it). */
-        Result fencedOut() {
+        SyncResult fencedOut() {
             LOG.warn("sync lost its lease and stopped", "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new Result(Outcome.FENCED, null);
+            return new SyncResult(SyncOutcome.FENCED, null);
         }
 
         private void advance(SyncCheckpoint next) {

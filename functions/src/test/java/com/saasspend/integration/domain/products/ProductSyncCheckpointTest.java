@@ -1,5 +1,7 @@
 package com.saasspend.integration.domain.products;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,17 +117,17 @@ class ProductSyncCheckpointTest {
         }
     }
 
-    private ProductSync.Result run(IntegrationType type, Budget budget) {
+    private SyncResult run(IntegrationType type, Budget budget) {
         return sync.run(TENANT, type, budget);
     }
 
     /** Runs invocation after invocation, as continuation events would, until the run ends; answers every result. */
-    private List<ProductSync.Result> runToEnd(IntegrationType type, Budget budget) {
-        List<ProductSync.Result> results = new ArrayList<>();
+    private List<SyncResult> runToEnd(IntegrationType type, Budget budget) {
+        List<SyncResult> results = new ArrayList<>();
         do {
             results.add(run(type, budget));
             assertTrue(results.size() < 100, "a run must end");
-        } while (results.get(results.size() - 1).outcome() == ProductSync.Outcome.CONTINUE);
+        } while (results.get(results.size() - 1).outcome() == SyncOutcome.CONTINUE);
         return results;
     }
 
@@ -140,9 +142,9 @@ class ProductSyncCheckpointTest {
 
     @Test
     void aRunOutOfTimeContinuesAtItsNextPageAndTheInvocationsCompleteAsOneRun() {
-        ProductSync.Result first = run(IntegrationType.TRELLO, OUT_OF_TIME);
+        SyncResult first = run(IntegrationType.TRELLO, OUT_OF_TIME);
 
-        assertEquals(ProductSync.Outcome.CONTINUE, first.outcome());
+        assertEquals(SyncOutcome.CONTINUE, first.outcome());
         assertNull(first.failure(), "running out of time is not a failure");
         assertTrue(memory.runs.isEmpty(), "the run is not over, so not recorded");
         SyncCheckpoint saved = memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow();
@@ -151,10 +153,10 @@ class ProductSyncCheckpointTest {
         assertTrue(memory.lease(TENANT, IntegrationType.TRELLO).orElseThrow().owner() == null, "lease given back");
         assertEquals(IntegrationStatus.SYNCING, integrations.get(IntegrationType.TRELLO).status(), "still syncing");
 
-        List<ProductSync.Result> rest = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+        List<SyncResult> rest = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
 
-        assertEquals(List.of(ProductSync.Outcome.CONTINUE, ProductSync.Outcome.CONTINUE, ProductSync.Outcome.COMPLETED),
-                rest.stream().map(ProductSync.Result::outcome).toList());
+        assertEquals(List.of(SyncOutcome.CONTINUE, SyncOutcome.CONTINUE, SyncOutcome.COMPLETED),
+                rest.stream().map(SyncResult::outcome).toList());
         assertEquals(java.util.Arrays.asList(null, "2", "4", "6"), enterprise.cursors, "every page read once, in order");
         SyncRunRecord record = rest.get(2).run();
         assertEquals(saved.runId(), record.runId(), "one run across the invocations");
@@ -175,13 +177,13 @@ class ProductSyncCheckpointTest {
         state.crashOnSave = 2; // page 0 saved; page 1 written (items and digest), then the process dies
         assertThrows(Crash.class, () -> run(IntegrationType.TRELLO, Budget.unlimited()));
         assertEquals(4, store.itemWrites, "pages 0 and 1 were written");
-        assertEquals(ProductSync.Outcome.BUSY, run(IntegrationType.TRELLO, Budget.unlimited()).outcome(),
+        assertEquals(SyncOutcome.BUSY, run(IntegrationType.TRELLO, Budget.unlimited()).outcome(),
                 "the dead invocation's lease holds until it expires");
 
         clock.advance(SyncStateStore.LEASE.plusSeconds(1));
-        ProductSync.Result resumed = run(IntegrationType.TRELLO, Budget.unlimited());
+        SyncResult resumed = run(IntegrationType.TRELLO, Budget.unlimited());
 
-        assertEquals(ProductSync.Outcome.COMPLETED, resumed.outcome());
+        assertEquals(SyncOutcome.COMPLETED, resumed.outcome());
         assertEquals(java.util.Arrays.asList(null, "2", "2", "4", "6"), enterprise.cursors,
                 "page 1 (cursor 2) read again, page 0 not");
         assertEquals(7, store.itemWrites, "no member written twice: the redone page was found unchanged");
@@ -194,19 +196,19 @@ class ProductSyncCheckpointTest {
 
     @Test
     void removalsAreDecidedOnlyAtTheEndOfTheListingAcrossContinuations() {
-        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         // m3 leaves (page 1); a new member arrives first, so every later member moves one place (and some a page).
         enterprise.members.removeIf(m -> m.id().equals("m3"));
         enterprise.add(0, "new", true);
 
-        ProductSync.Result first = run(IntegrationType.TRELLO, OUT_OF_TIME);
-        assertEquals(ProductSync.Outcome.CONTINUE, first.outcome());
-        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        SyncResult first = run(IntegrationType.TRELLO, OUT_OF_TIME);
+        assertEquals(SyncOutcome.CONTINUE, first.outcome());
+        assertEquals(SyncOutcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
         assertTrue(store.removed(ProductListing.TRELLO_MEMBERS).isEmpty(), "nothing removed before the listing ends");
-        List<ProductSync.Result> rest = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+        List<SyncResult> rest = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
 
-        ProductSync.Result last = rest.get(rest.size() - 1);
-        assertEquals(ProductSync.Outcome.COMPLETED, last.outcome());
+        SyncResult last = rest.get(rest.size() - 1);
+        assertEquals(SyncOutcome.COMPLETED, last.outcome());
         assertEquals(Set.of("m3"), store.removed(ProductListing.TRELLO_MEMBERS), "only who left; those who moved pages stay");
         assertEquals(1, last.run().removed());
         assertEquals(7, last.run().users());
@@ -216,10 +218,10 @@ class ProductSyncCheckpointTest {
     @Test
     void aListingThatShrankByAPageDropsTheDigestPastItsEndAndRemovesItsMembers() {
         enterprise.add(7, "m7", false); // 8 members: 4 pages
-        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         enterprise.members.removeIf(m -> m.id().equals("m6") || m.id().equals("m7"));
 
-        List<ProductSync.Result> results = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+        List<SyncResult> results = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
 
         assertEquals(3, results.size(), "three pages, one an invocation");
         assertEquals(Set.of("m6", "m7"), store.removed(ProductListing.TRELLO_MEMBERS));
@@ -228,7 +230,7 @@ class ProductSyncCheckpointTest {
 
     @Test
     void jiraRoleCountsSurviveTheContinuationIntoItsGroups() {
-        List<ProductSync.Result> results = runToEnd(IntegrationType.JIRA, OUT_OF_TIME);
+        List<SyncResult> results = runToEnd(IntegrationType.JIRA, OUT_OF_TIME);
 
         // Roles, then groups page 0 (g1, g2), then page 1 (g3), which ends the listing.
         assertEquals(3, results.size());
@@ -242,17 +244,17 @@ class ProductSyncCheckpointTest {
 
     @Test
     void aRunThatNeedsTooManyInvocationsEndsInErrorRemovesNothingAndTheNextStartsAfresh() {
-        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         enterprise.members.clear();
         for (int i = 0; i < 2 * ProductSync.MAX_INVOCATIONS + 2; i++) {
             enterprise.add(i, "x" + i, false);
         }
 
-        List<ProductSync.Result> results = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
+        List<SyncResult> results = runToEnd(IntegrationType.TRELLO, OUT_OF_TIME);
 
         assertEquals(ProductSync.MAX_INVOCATIONS, results.size());
-        ProductSync.Result last = results.get(results.size() - 1);
-        assertEquals(ProductSync.Outcome.FAILED, last.outcome());
+        SyncResult last = results.get(results.size() - 1);
+        assertEquals(SyncOutcome.FAILED, last.outcome());
         assertEquals(UpstreamFailure.Kind.OUT_OF_TIME, last.failure());
         SyncRunRecord record = memory.runs.get(memory.runs.size() - 1);
         assertEquals("timed-out", record.outcome());
@@ -263,8 +265,8 @@ class ProductSyncCheckpointTest {
         assertTrue(memory.checkpoint(TENANT, IntegrationType.TRELLO).isEmpty(), "the next run starts from the beginning");
 
         enterprise.cursors.clear();
-        ProductSync.Result next = run(IntegrationType.TRELLO, Budget.unlimited());
-        assertEquals(ProductSync.Outcome.COMPLETED, next.outcome());
+        SyncResult next = run(IntegrationType.TRELLO, Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, next.outcome());
         assertNull(enterprise.cursors.get(0));
         assertNotEquals(record.runId(), next.run().runId());
         assertEquals(Set.of("m0", "m1", "m2", "m3", "m4", "m5", "m6"), store.removed(ProductListing.TRELLO_MEMBERS));
@@ -272,12 +274,12 @@ class ProductSyncCheckpointTest {
 
     @Test
     void aFailureAfterAContinuationRecordsTheWholeRunAndTheNextRunStartsAfresh() {
-        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        assertEquals(SyncOutcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
         apis.failure = new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "Trello answered HTTP 503", null);
 
-        ProductSync.Result failed = run(IntegrationType.TRELLO, Budget.unlimited());
+        SyncResult failed = run(IntegrationType.TRELLO, Budget.unlimited());
 
-        assertEquals(ProductSync.Outcome.FAILED, failed.outcome());
+        assertEquals(SyncOutcome.FAILED, failed.outcome());
         SyncRunRecord record = memory.runs.get(0);
         assertEquals("failed", record.outcome());
         assertEquals(2, record.users(), "what the run read before it failed");
@@ -285,22 +287,22 @@ class ProductSyncCheckpointTest {
         assertTrue(memory.checkpoint(TENANT, IntegrationType.TRELLO).isEmpty());
         apis.failure = null;
         enterprise.cursors.clear();
-        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         assertNull(enterprise.cursors.get(0), "from the first page");
     }
 
     @Test
     void aCallRefusedForLackOfTimeContinuesAtTheLastPageBoundary() {
-        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        assertEquals(SyncOutcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
         apis.failure = new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "no time left for another call", null);
 
-        ProductSync.Result cut = run(IntegrationType.TRELLO, Budget.unlimited());
+        SyncResult cut = run(IntegrationType.TRELLO, Budget.unlimited());
 
-        assertEquals(ProductSync.Outcome.CONTINUE, cut.outcome());
+        assertEquals(SyncOutcome.CONTINUE, cut.outcome());
         assertTrue(memory.runs.isEmpty());
         assertEquals("2", memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow().cursor());
         apis.failure = null;
-        assertEquals(ProductSync.Outcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(IntegrationType.TRELLO, Budget.unlimited()).outcome());
         assertEquals(3, memory.runs.get(0).invocations());
     }
     @Test
@@ -312,9 +314,9 @@ class ProductSyncCheckpointTest {
             memory.release(TENANT, IntegrationType.TRELLO, "old");
             enterprise.cursors.clear();
 
-            ProductSync.Result result = run(IntegrationType.TRELLO, Budget.unlimited());
+            SyncResult result = run(IntegrationType.TRELLO, Budget.unlimited());
 
-            assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+            assertEquals(SyncOutcome.COMPLETED, result.outcome());
             assertEquals(java.util.Arrays.asList(null, "2", "4", "6"), enterprise.cursors, wrong + ": from the first page");
             assertNotEquals("old-run", result.run().runId());
         }
@@ -323,7 +325,7 @@ class ProductSyncCheckpointTest {
         memory.save(TENANT, IntegrationType.JIRA, "old", SyncCheckpoint.start("jira-run", clock.instant())
                 .next(SyncCheckpoint.Phase.GROUPS, "2", 1), clock.instant().plusSeconds(1));
         memory.release(TENANT, IntegrationType.JIRA, "old");
-        ProductSync.Result jiraRun = run(IntegrationType.JIRA, Budget.unlimited());
+        SyncResult jiraRun = run(IntegrationType.JIRA, Budget.unlimited());
         assertEquals("jira-run", jiraRun.run().runId());
         assertEquals(0, jira.roleCalls, "the roles were done by the earlier invocation");
         assertEquals(1, jiraRun.run().groups(), "only g3, on the second page");
@@ -331,7 +333,7 @@ class ProductSyncCheckpointTest {
 
     @Test
     void anInternalErrorKeepsThePlaceFreesTheLeaseShowsAnErrorAndIsRaised() {
-        assertEquals(ProductSync.Outcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
+        assertEquals(SyncOutcome.CONTINUE, run(IntegrationType.TRELLO, OUT_OF_TIME).outcome());
         ProductStore broken = (ProductStore) java.lang.reflect.Proxy.newProxyInstance(ProductStore.class.getClassLoader(),
                 new Class<?>[] {ProductStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("putTrelloMembers")) {
@@ -350,8 +352,8 @@ class ProductSyncCheckpointTest {
         assertEquals("2", memory.checkpoint(TENANT, IntegrationType.TRELLO).orElseThrow().cursor(), "the place is kept");
         assertTrue(memory.lease(TENANT, IntegrationType.TRELLO).orElseThrow().owner() == null, "the retry is not BUSY");
         assertTrue(memory.runs.isEmpty());
-        ProductSync.Result retried = run(IntegrationType.TRELLO, Budget.unlimited());
-        assertEquals(ProductSync.Outcome.COMPLETED, retried.outcome());
+        SyncResult retried = run(IntegrationType.TRELLO, Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, retried.outcome());
         assertEquals(7, retried.run().users());
         assertEquals(3, retried.run().invocations());
     }
@@ -370,10 +372,10 @@ class ProductSyncCheckpointTest {
             @Override public BitbucketWorkspaceApi bitbucket(com.saasspend.integration.domain.Credential c) { throw new UnsupportedOperationException(); }
         };
 
-        ProductSync.Result result = new ProductSync(cyclingApis, store, state, integrations, vault, () -> 0, clock,
+        SyncResult result = new ProductSync(cyclingApis, store, state, integrations, vault, () -> 0, clock,
                 SyncStateStore.LEASE).run(TENANT, IntegrationType.TRELLO, Budget.unlimited());
 
-        assertEquals(ProductSync.Outcome.FAILED, result.outcome());
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertEquals(UpstreamFailure.Kind.BROKEN_PAGING, result.failure());
         assertEquals(java.util.Arrays.asList(null, "2", "4"), enterprise.cursors, "the answer pointing back at 2 is caught");
         assertTrue(store.removed(ProductListing.TRELLO_MEMBERS).isEmpty());

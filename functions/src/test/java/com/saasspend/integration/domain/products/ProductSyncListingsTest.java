@@ -1,5 +1,7 @@
 package com.saasspend.integration.domain.products;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,8 +53,8 @@ class ProductSyncListingsTest {
     }
 
     private SyncRunRecord completed(IntegrationType type) {
-        ProductSync.Result result = sync.run(TENANT, type, Budget.unlimited());
-        assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+        SyncResult result = sync.run(TENANT, type, Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         return result.run();
     }
 
@@ -188,7 +190,7 @@ class ProductSyncListingsTest {
                 IntegrationType.BITBUCKET, "no longer knows the workspace");
         for (IntegrationType type : forbidden.keySet()) {
             apis.failure = new UpstreamFailure(UpstreamFailure.Kind.FORBIDDEN, 403, "no", null);
-            ProductSync.Result refused = sync.run(TENANT, type, Budget.unlimited());
+            SyncResult refused = sync.run(TENANT, type, Budget.unlimited());
             assertEquals(UpstreamFailure.Kind.FORBIDDEN, refused.failure());
             String error = integrations.get(type).lastError();
             forbidden.get(type).forEach(part -> assertTrue(error.contains(part), error));
@@ -223,9 +225,9 @@ class ProductSyncListingsTest {
         // Each page of members takes two minutes: more than the renewal interval.
         apis.confluence.onMembers = () -> clock.advance(Duration.ofMinutes(2));
 
-        ProductSync.Result first = sync.run(TENANT, IntegrationType.CONFLUENCE, () -> true);
+        SyncResult first = sync.run(TENANT, IntegrationType.CONFLUENCE, () -> true);
 
-        assertEquals(ProductSync.Outcome.CONTINUE, first.outcome(), "the first page (g1, g2) was finished, then it stopped");
+        assertEquals(SyncOutcome.CONTINUE, first.outcome(), "the first page (g1, g2) was finished, then it stopped");
         assertTrue(state.renewals >= 2, "renewed inside the page: " + state.renewals);
         assertEquals(Set.of("g1", "g2"), store.contents.get(ProductListing.CONFLUENCE_GROUPS).keySet());
         SyncRunRecord run = completed(IntegrationType.CONFLUENCE);
@@ -242,9 +244,9 @@ class ProductSyncListingsTest {
         int[] memberPages = {0};
         apis.confluence.onMembers = () -> memberPages[0]++;
         // Time runs out inside page 1 (g3's members), after page 0 was saved.
-        ProductSync.Result cut = sync.run(TENANT, IntegrationType.CONFLUENCE, () -> memberPages[0] >= 3);
+        SyncResult cut = sync.run(TENANT, IntegrationType.CONFLUENCE, () -> memberPages[0] >= 3);
 
-        assertEquals(ProductSync.Outcome.CONTINUE, cut.outcome());
+        assertEquals(SyncOutcome.CONTINUE, cut.outcome());
         assertEquals(1, state.checkpoint(TENANT, IntegrationType.CONFLUENCE).orElseThrow().page());
         assertFalse(store.contents.get(ProductListing.CONFLUENCE_GROUPS).containsKey("g3"), "the cut group is not written");
         SyncRunRecord run = completed(IntegrationType.CONFLUENCE);

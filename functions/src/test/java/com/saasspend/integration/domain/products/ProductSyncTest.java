@@ -1,5 +1,7 @@
 package com.saasspend.integration.domain.products;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -174,14 +176,14 @@ class ProductSyncTest {
                 null, null, false, 1);
     }
 
-    private ProductSync.Result run() {
+    private SyncResult run() {
         return sync.run(TENANT, IntegrationType.CONFLUENCE, Budget.unlimited());
     }
 
     @Test
     void aCompleteRunStoresGroupsAndSummaryAndAnUnchangedOneWritesNothing() {
-        ProductSync.Result first = run();
-        assertEquals(ProductSync.Outcome.COMPLETED, first.outcome());
+        SyncResult first = run();
+        assertEquals(SyncOutcome.COMPLETED, first.outcome());
         assertEquals(3, first.run().groupsWritten());
         assertEquals(4, first.run().users(), "memberships");
         assertTrue(store.summaries.containsKey(IntegrationType.CONFLUENCE));
@@ -191,7 +193,7 @@ class ProductSyncTest {
         int items = store.itemWrites;
         int digests = store.digestWrites;
         String summary = store.summaries.get(IntegrationType.CONFLUENCE);
-        assertEquals(ProductSync.Outcome.COMPLETED, run().outcome());
+        assertEquals(SyncOutcome.COMPLETED, run().outcome());
         assertEquals(items, store.itemWrites);
         assertEquals(digests, store.digestWrites);
         assertEquals(summary, store.summaries.get(IntegrationType.CONFLUENCE));
@@ -202,8 +204,8 @@ class ProductSyncTest {
     void aGroupDeletedWhileTheSyncListsItIsMarkedRemovedNotAFailure() {
         run();
         site.vanishing = "g2";
-        ProductSync.Result result = run();
-        assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+        SyncResult result = run();
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertEquals(Set.of("g2"), store.removed(ProductListing.CONFLUENCE_GROUPS));
         assertEquals(1, result.run().removed());
     }
@@ -211,7 +213,7 @@ class ProductSyncTest {
     @Test
     void aRejectedTokenPausesTheSyncWithWhatToDoAndOtherFailuresDoNot() {
         site.failure = new UpstreamFailure(UpstreamFailure.Kind.FORBIDDEN, 403, "no", null);
-        assertEquals(ProductSync.Outcome.FAILED, run().outcome());
+        assertEquals(SyncOutcome.FAILED, run().outcome());
         assertEquals(IntegrationStatus.ERROR, integrations.record.status());
         assertFalse(integrations.record.syncPaused(), "a missing permission is retried: an admin may grant it back");
         assertTrue(integrations.record.lastError().contains("Confluence administration"), integrations.record.lastError());
@@ -225,7 +227,7 @@ class ProductSyncTest {
         run();
         assertTrue(integrations.record.syncPaused());
         assertTrue(integrations.record.lastError().contains("rotate the token"), integrations.record.lastError());
-        assertEquals(ProductSync.Outcome.SKIPPED, run().outcome());
+        assertEquals(SyncOutcome.SKIPPED, run().outcome());
         assertEquals(List.of("failed", "failed", "failed"), state.runs.stream().map(SyncRunRecord::outcome).toList());
         assertEquals(0, store.itemWrites);
         assertTrue(store.removed.values().stream().allMatch(Set::isEmpty));
@@ -237,9 +239,9 @@ class ProductSyncTest {
         vault.stored = "rotated-token";
         rejectedTokens.add("token");
 
-        ProductSync.Result result = run();
+        SyncResult result = run();
 
-        assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertEquals(1, vault.forgets);
         assertFalse(integrations.record.syncPaused());
         assertEquals(List.of("completed"), state.runs.stream().map(SyncRunRecord::outcome).toList());
@@ -252,9 +254,9 @@ class ProductSyncTest {
                 CLOCK.instant(), "admin", null, null, false, 1);
         rejectedTokens.add("token");
 
-        ProductSync.Result result = run();
+        SyncResult result = run();
 
-        assertEquals(ProductSync.Outcome.FAILED, result.outcome());
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertEquals(UpstreamFailure.Kind.UNAUTHORIZED, result.failure());
         assertEquals(java.time.LocalDate.parse("2026-12-01"), result.credentialExpiresOn());
         assertEquals(1, vault.forgets, "the cache was dropped once; the same token is not tried again");
@@ -264,7 +266,7 @@ class ProductSyncTest {
     @Test
     void aRunFindingTheLeaseTakenDoesNothing() {
         state.leaveLease(TENANT, IntegrationType.CONFLUENCE, "another invocation", CLOCK.instant().plusSeconds(60));
-        assertEquals(ProductSync.Outcome.BUSY, run().outcome());
+        assertEquals(SyncOutcome.BUSY, run().outcome());
         assertEquals(0, store.itemWrites);
         assertEquals(IntegrationStatus.CONNECTED, integrations.record.status());
         assertTrue(state.runs.isEmpty());
@@ -280,7 +282,7 @@ class ProductSyncTest {
         integrations.failNextSave = new IllegalStateException("DynamoDB refused the write");
         assertThrows(IllegalStateException.class, this::run);
         assertTrue(state.lease(TENANT, IntegrationType.CONFLUENCE).isEmpty(), "the lease is freed at once, not in minutes");
-        assertEquals(ProductSync.Outcome.COMPLETED, run().outcome(), "the next run is not BUSY");
+        assertEquals(SyncOutcome.COMPLETED, run().outcome(), "the next run is not BUSY");
     }
 
     @Test
@@ -288,8 +290,8 @@ class ProductSyncTest {
         site.groups.put("g4", List.of("d"));
         site.groups.put("g5", List.of("e"));
         site.stuck = true;
-        ProductSync.Result result = run();
-        assertEquals(ProductSync.Outcome.FAILED, result.outcome());
+        SyncResult result = run();
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertEquals(IntegrationStatus.ERROR, integrations.record.status());
         assertTrue(integrations.record.lastError().contains("Confluence groups"), integrations.record.lastError());
         assertFalse(integrations.record.syncPaused(), "the next tick tries again");
@@ -298,7 +300,7 @@ class ProductSyncTest {
         assertEquals(1, store.digests.get(ProductListing.CONFLUENCE_GROUPS).size(), "one digest: the one page really listed");
         int digestWrites = store.digestWrites;
 
-        assertEquals(ProductSync.Outcome.FAILED, run().outcome());
+        assertEquals(SyncOutcome.FAILED, run().outcome());
         assertEquals(1, store.digests.get(ProductListing.CONFLUENCE_GROUPS).size(), "the next tick does the same, no more");
         assertEquals(digestWrites, store.digestWrites, "no digest written again for the same page");
         assertTrue(store.removed.values().stream().allMatch(Set::isEmpty), "nothing removed");
@@ -308,8 +310,8 @@ class ProductSyncTest {
     void runningOutOfTimeInsideACallContinuesLaterAndIsNotAnUpstreamError() {
         run();
         site.failure = new UpstreamFailure(UpstreamFailure.Kind.OUT_OF_TIME, 0, "no time left for another call", null);
-        ProductSync.Result cut = run();
-        assertEquals(ProductSync.Outcome.CONTINUE, cut.outcome());
+        SyncResult cut = run();
+        assertEquals(SyncOutcome.CONTINUE, cut.outcome());
         assertEquals(null, cut.failure());
         assertEquals(IntegrationStatus.SYNCING, integrations.record.status(), "no error shown: the run goes on");
         assertEquals(1, state.runs.size(), "only the first run is recorded; the second is not over");
@@ -320,8 +322,8 @@ class ProductSyncTest {
     void aSyncWhoseLeaseIsRevokedMidwayWritesNothingMore() {
         // The disconnect happens while the first group's members are being read: its group is never written.
         site.onMembers = () -> state.revoke(TENANT, IntegrationType.CONFLUENCE);
-        ProductSync.Result result = run();
-        assertEquals(ProductSync.Outcome.FENCED, result.outcome());
+        SyncResult result = run();
+        assertEquals(SyncOutcome.FENCED, result.outcome());
         assertEquals(0, store.itemWrites);
         assertEquals(0, store.digestWrites);
         assertTrue(store.summaries.isEmpty());

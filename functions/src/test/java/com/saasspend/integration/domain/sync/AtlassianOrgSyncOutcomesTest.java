@@ -16,7 +16,6 @@ import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
-import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,7 +104,7 @@ class AtlassianOrgSyncOutcomesTest {
                 clock.instant(), "admin", null, null, paused, 0));
     }
 
-    private AtlassianOrgSync.Result run() {
+    private SyncResult run() {
         return sync.run(TENANT, Budget.unlimited());
     }
 
@@ -121,9 +120,9 @@ class AtlassianOrgSyncOutcomesTest {
     @Test
     void aRejectedKeyPausesTheSyncKeepsItsPlaceAndTheRotationResumesIt() {
         failUsersPage(UpstreamFailure.Kind.UNAUTHORIZED, 401);
-        AtlassianOrgSync.Result result = run();
+        SyncResult result = run();
 
-        assertEquals(Outcome.FAILED, result.outcome());
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertEquals(UpstreamFailure.Kind.UNAUTHORIZED, result.failure());
         assertEquals(IntegrationStatus.ERROR, record().status());
         assertTrue(record().syncPaused());
@@ -132,13 +131,13 @@ class AtlassianOrgSyncOutcomesTest {
         assertEquals(SyncCheckpoint.Phase.USERS, kept.phase());
         assertEquals("2", kept.cursor(), "the place it stopped");
         assertFalse(state.lease(TENANT, ORG).orElseThrow().heldAt(clock.instant()), "lease given back");
-        assertEquals(Outcome.SKIPPED, run().outcome(), "paused until the key is rotated");
+        assertEquals(SyncOutcome.SKIPPED, run().outcome(), "paused until the key is rotated");
         assertTrue(state.runs.isEmpty(), "the run is not over");
 
         integrations.records.put(ORG, record().afterSync(IntegrationStatus.CONNECTED, null, null, false));
         userCursors.clear();
-        AtlassianOrgSync.Result resumed = run();
-        assertEquals(Outcome.COMPLETED, resumed.outcome());
+        SyncResult resumed = run();
+        assertEquals(SyncOutcome.COMPLETED, resumed.outcome());
         assertEquals(List.of("2", "4"), userCursors, "continued at the page that failed");
         assertEquals(kept.runId(), resumed.run().runId());
         assertEquals(6, resumed.run().users());
@@ -159,13 +158,13 @@ class AtlassianOrgSyncOutcomesTest {
         assertTrue(record().lastError().contains("kept rate limiting"), record().lastError());
 
         failUsersPage(UpstreamFailure.Kind.UNAVAILABLE, 503);
-        assertEquals(Outcome.FAILED, run().outcome());
+        assertEquals(SyncOutcome.FAILED, run().outcome());
         assertFalse(record().syncPaused());
         assertTrue(record().lastError().startsWith("Atlassian failed during the sync (Atlassian answered HTTP 503)"), record().lastError());
         assertTrue(record().lastError().contains("continues where it stopped"), record().lastError());
 
-        AtlassianOrgSync.Result completed = run();
-        assertEquals(Outcome.COMPLETED, completed.outcome());
+        SyncResult completed = run();
+        assertEquals(SyncOutcome.COMPLETED, completed.outcome());
         assertEquals(4, completed.run().invocations(), "one run across the failed invocations");
         assertEquals(IntegrationStatus.CONNECTED, record().status());
         assertEquals(null, record().lastError());
@@ -177,9 +176,9 @@ class AtlassianOrgSyncOutcomesTest {
         storedKey = "key-2";
         acceptedKey = "key-2";
 
-        AtlassianOrgSync.Result result = run();
+        SyncResult result = run();
 
-        assertEquals(Outcome.COMPLETED, result.outcome());
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertFalse(record().syncPaused());
         assertEquals(IntegrationStatus.CONNECTED, record().status());
     }
@@ -187,8 +186,8 @@ class AtlassianOrgSyncOutcomesTest {
     @Test
     void aRejectedKeyThatIsStillTheStoredOneIsTriedOnce() {
         acceptedKey = "another";
-        AtlassianOrgSync.Result result = run();
-        assertEquals(Outcome.FAILED, result.outcome());
+        SyncResult result = run();
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertTrue(record().syncPaused());
         assertEquals(1, userCursors.size(), "the key read afresh is the one Atlassian refused: not tried again");
     }
@@ -218,7 +217,7 @@ class AtlassianOrgSyncOutcomesTest {
         assertEquals("2", state.checkpoint(TENANT, ORG).orElseThrow().cursor());
         assertFalse(state.lease(TENANT, ORG).orElseThrow().heldAt(clock.instant()), "the retry is not BUSY");
         userCursors.clear();
-        assertEquals(Outcome.COMPLETED, run().outcome());
+        assertEquals(SyncOutcome.COMPLETED, run().outcome());
         assertEquals(List.of("2", "4"), userCursors);
     }
 
@@ -228,36 +227,36 @@ class AtlassianOrgSyncOutcomesTest {
         assertThrows(IllegalStateException.class, this::run);
         assertTrue(state.isEmpty(), "no lease, no checkpoint");
         vaultFailure = null;
-        assertEquals(Outcome.COMPLETED, run().outcome());
+        assertEquals(SyncOutcome.COMPLETED, run().outcome());
     }
 
     @Test
     void anExpiredCursorRestartsTheListingWithoutCountingItsPagesTwiceAndAFourthTimeFails() {
         failUsersPage(UpstreamFailure.Kind.INVALID_CURSOR, 400);
         failAtCursor = "4";
-        AtlassianOrgSync.Result result = run();
-        assertEquals(Outcome.COMPLETED, result.outcome());
+        SyncResult result = run();
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertEquals(java.util.Arrays.asList(null, "2", "4", null, "2", "4"), userCursors);
         assertEquals(6, result.run().users());
         assertEquals(6, store.summary().get(FakeOrgApi.JIRA).assigned());
 
         failures = 4;
-        AtlassianOrgSync.Result gaveUp = run();
-        assertEquals(Outcome.FAILED, gaveUp.outcome());
+        SyncResult gaveUp = run();
+        assertEquals(SyncOutcome.FAILED, gaveUp.outcome());
         assertEquals(UpstreamFailure.Kind.INVALID_CURSOR, gaveUp.failure());
     }
 
     @Test
     void aSyncThatMustNotRunDoesNothing() {
         connect(IntegrationStatus.DISCONNECTED, false);
-        assertEquals(Outcome.SKIPPED, run().outcome());
+        assertEquals(SyncOutcome.SKIPPED, run().outcome());
         connect(IntegrationStatus.ERROR, true);
-        assertEquals(Outcome.SKIPPED, run().outcome());
+        assertEquals(SyncOutcome.SKIPPED, run().outcome());
         integrations.records.clear();
-        assertEquals(Outcome.SKIPPED, run().outcome());
+        assertEquals(SyncOutcome.SKIPPED, run().outcome());
         connect(IntegrationStatus.CONNECTED, false);
         state.leaveLease(TENANT, ORG, "another invocation", clock.instant().plusSeconds(60));
-        assertEquals(Outcome.BUSY, run().outcome());
+        assertEquals(SyncOutcome.BUSY, run().outcome());
         assertTrue(userCursors.isEmpty(), "no Atlassian call");
         assertEquals(0, store.itemCount());
     }
@@ -306,7 +305,7 @@ class AtlassianOrgSyncOutcomesTest {
         fake.users.put("u1", new OrgUser("u1", "User", "u@acme.com", "atlassian", "active", "active", "managed", false, null,
                 List.of(twoOfEach.products().get(1), twoOfEach.products().get(0)),
                 List.of(twoOfEach.groups().get(1), twoOfEach.groups().get(0))));
-        AtlassianOrgSync.Result again = run();
+        SyncResult again = run();
 
         assertEquals(writes, store.userWrites());
         assertEquals(0, again.run().usersWritten());

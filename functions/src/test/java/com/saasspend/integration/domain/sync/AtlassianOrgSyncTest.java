@@ -15,7 +15,6 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.LicenseDataEraser;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
-import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
 import com.saasspend.integration.domain.sync.LicenseStore.Listing;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,18 +91,18 @@ class AtlassianOrgSyncTest {
                 "secret", null, clock.instant(), "admin", null, null, false, 0));
     }
 
-    private AtlassianOrgSync.Result run(Budget budget) {
+    private SyncResult run(Budget budget) {
         return sync.run(TENANT, budget);
     }
 
     /** Runs invocation after invocation (as continuation events would) until the run ends; answers the last result. */
-    private AtlassianOrgSync.Result runToEnd(Budget budget) {
-        AtlassianOrgSync.Result result;
+    private SyncResult runToEnd(Budget budget) {
+        SyncResult result;
         int invocations = 0;
         do {
             result = run(budget);
             invocations++;
-        } while (result.outcome() == Outcome.CONTINUE && invocations < 200);
+        } while (result.outcome() == SyncOutcome.CONTINUE && invocations < 200);
         return result;
     }
 
@@ -113,8 +112,8 @@ class AtlassianOrgSyncTest {
 
     @Test
     void aCompleteRunStoresTheOrgAndCountsSeats() {
-        AtlassianOrgSync.Result result = run(Budget.unlimited());
-        assertEquals(Outcome.COMPLETED, result.outcome());
+        SyncResult result = run(Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertEquals(api.users.keySet(), store.userIds());
         assertEquals(10, assignedJiraSeats());
         assertEquals(IntegrationStatus.CONNECTED, integrations.get(ORG).status());
@@ -124,7 +123,7 @@ class AtlassianOrgSyncTest {
     @Test
     void onlyGroupsCountingResourcesAreAskedWhatTheyGrantAndACountThatChangesIsFollowed() {
         api.grants.put("g000", List.of());
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertEquals(2, api.grantCalls, "g000 counts no resource: no role-assignment call");
         assertEquals(List.of(), store.groups(TENANT, List.of("g000")).get("g000").grants());
         assertEquals(1, store.groups(TENANT, List.of("g001")).get("g001").grants().size());
@@ -134,7 +133,7 @@ class AtlassianOrgSyncTest {
                 List.of("atlassian/admin"), false)));
         api.grants.put("g001", List.of());
         api.grantCalls = 0;
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertEquals(2, api.grantCalls, "g000 and g002 are read; g001 is not");
         assertEquals(List.of("atlassian/admin"), store.groups(TENANT, List.of("g000")).get("g000").grants().get(0).roles());
         assertEquals(List.of(), store.groups(TENANT, List.of("g001")).get("g001").grants(), "a group counting zero grants nothing");
@@ -142,14 +141,14 @@ class AtlassianOrgSyncTest {
 
     @Test
     void aUserGoneWhileARunEndedInErrorIsMarkedRemovedByTheNextCompleteRun() {
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         api.users.remove("u001");
         api.stuckUsersCursor = "4";
-        assertEquals(Outcome.FAILED, run(Budget.unlimited()).outcome(), "the run ends on the broken listing, having rewritten pages 0-1");
+        assertEquals(SyncOutcome.FAILED, run(Budget.unlimited()).outcome(), "the run ends on the broken listing, having rewritten pages 0-1");
         assertTrue(store.removedUsers().isEmpty(), "a broken listing removes nobody");
 
         api.stuckUsersCursor = null;
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertEquals(java.util.Set.of("u001"), store.removedUsers(),
                 "the page digest the ended run wrote remembers u001 until a complete run settles it");
     }
@@ -158,20 +157,20 @@ class AtlassianOrgSyncTest {
     void groupsWhoseCountIsUnknownAreAllAskedAsBefore() {
         api.countsResources = false;
         api.grants.put("g000", List.of());
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertEquals(3, api.grantCalls, "no count: every group's role assignments are read");
         assertEquals(List.of(), store.groups(TENANT, List.of("g000")).get("g000").grants());
     }
 
     @Test
     void aUsersListingWhoseCursorRepeatsEndsInErrorNamingItWithNoDigestBeyondThePagesListed() {
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         int digestsAfterFirstSync = store.digestWrites();
         api.stuckUsersCursor = "4";
         api.users.remove("u009"); // a change Atlassian made meanwhile: nobody may be marked removed from a broken listing
 
-        AtlassianOrgSync.Result broken = run(Budget.unlimited());
-        assertEquals(Outcome.FAILED, broken.outcome());
+        SyncResult broken = run(Budget.unlimited());
+        assertEquals(SyncOutcome.FAILED, broken.outcome());
         Integration integration = integrations.get(ORG);
         assertEquals(IntegrationStatus.ERROR, integration.status());
         assertTrue(integration.lastError().contains("organization users"), integration.lastError());
@@ -182,8 +181,8 @@ class AtlassianOrgSyncTest {
         assertTrue(store.removedUsers().isEmpty(), "a broken listing removes nobody");
         assertEquals("failed", state.runs.get(state.runs.size() - 1).outcome());
 
-        AtlassianOrgSync.Result again = run(Budget.unlimited());
-        assertEquals(Outcome.FAILED, again.outcome(), "the next tick starts clean and stops at the same place");
+        SyncResult again = run(Budget.unlimited());
+        assertEquals(SyncOutcome.FAILED, again.outcome(), "the next tick starts clean and stops at the same place");
         assertEquals(digestsAfterFirstSync, store.digestWrites(), "no more digests than the pages really listed");
         assertEquals(5, store.digestCount(Listing.USERS));
     }
@@ -192,8 +191,8 @@ class AtlassianOrgSyncTest {
     void aCursorRepeatingAcrossInvocationsIsCaughtOnTheFirstPageOfTheNextOne() {
         api.stuckUsersCursor = "4";
         // One page per invocation: the repeat spans two invocations, seen only through the checkpoint's cursor.
-        AtlassianOrgSync.Result result = runToEnd(() -> true);
-        assertEquals(Outcome.FAILED, result.outcome());
+        SyncResult result = runToEnd(() -> true);
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertTrue(integrations.get(ORG).lastError().contains("organization users"), integrations.get(ORG).lastError());
         assertEquals(2, store.digestCount(Listing.USERS), "pages 0 and 1 were listed; the page at cursor 4 never advanced");
         assertTrue(state.isEmpty());
@@ -202,16 +201,16 @@ class AtlassianOrgSyncTest {
     @Test
     void outOfTimeInsideACallContinuesFromTheLastPageBoundary() {
         api.outOfTimeAtCall = 4; // products, groups page 0, grants of g000, then the second grants call
-        AtlassianOrgSync.Result first = run(Budget.unlimited());
-        assertEquals(Outcome.CONTINUE, first.outcome());
+        SyncResult first = run(Budget.unlimited());
+        assertEquals(SyncOutcome.CONTINUE, first.outcome());
         SyncCheckpoint checkpoint = state.checkpoint(TENANT, ORG).orElseThrow();
         assertEquals(SyncCheckpoint.Phase.GROUPS, checkpoint.phase());
         assertEquals(0, checkpoint.page(), "the page cut midway is done again");
         assertFalse(state.lease(TENANT, ORG).orElseThrow().heldAt(clock.instant()), "lease freed for the continuation");
         assertEquals(IntegrationStatus.SYNCING, integrations.get(ORG).status(), "not an error");
 
-        AtlassianOrgSync.Result rest = run(Budget.unlimited());
-        assertEquals(Outcome.COMPLETED, rest.outcome());
+        SyncResult rest = run(Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, rest.outcome());
         assertEquals(2, rest.run().invocations());
         assertEquals(api.users.keySet(), store.userIds());
         assertEquals(10, assignedJiraSeats());
@@ -222,19 +221,19 @@ class AtlassianOrgSyncTest {
         AtomicInteger grants = new AtomicInteger();
         api.onGrants = grants::incrementAndGet;
         Budget outAfterOneGroup = () -> grants.get() >= 1;
-        AtlassianOrgSync.Result first = run(outAfterOneGroup);
-        assertEquals(Outcome.CONTINUE, first.outcome());
+        SyncResult first = run(outAfterOneGroup);
+        assertEquals(SyncOutcome.CONTINUE, first.outcome());
         assertEquals(1, grants.get(), "stopped inside the first page of groups, after one role-assignment call");
         assertEquals(0, store.digestCount(Listing.GROUPS), "the page cut midway wrote nothing");
-        assertEquals(Outcome.COMPLETED, runToEnd(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, runToEnd(Budget.unlimited()).outcome());
     }
 
     @Test
     void aRunNeedingTooManyInvocationsEndsInErrorAndStartsCleanNextTime() {
         api.users.clear();
         api.withUsers(2 * (AtlassianOrgSync.MAX_INVOCATIONS + 5));
-        AtlassianOrgSync.Result result = runToEnd(() -> true);
-        assertEquals(Outcome.FAILED, result.outcome());
+        SyncResult result = runToEnd(() -> true);
+        assertEquals(SyncOutcome.FAILED, result.outcome());
         assertEquals(AtlassianOrgSync.MAX_INVOCATIONS, result.run().invocations());
         String error = integrations.get(ORG).lastError();
         assertTrue(error.contains(AtlassianOrgSync.MAX_INVOCATIONS + " invocations"), error);
@@ -256,35 +255,35 @@ class AtlassianOrgSyncTest {
         api.groups.clear();
         api.withGroups(8);
         api.pageSize = 8;
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertFalse(lapsed.get(), "the lease never lapsed under the working run");
         assertTrue(state.renewals >= 3, "renewed inside the page: " + state.renewals);
     }
 
     @Test
     void aCrashedRunShowsStalledWithWhenItResumesAndTheFirstTickAfterTheLeaseResumesIt() {
-        AtlassianOrgSync.Result first = run(() -> true);
-        assertEquals(Outcome.CONTINUE, first.outcome());
+        SyncResult first = run(() -> true);
+        assertEquals(SyncOutcome.CONTINUE, first.outcome());
         // The next invocation takes the lease and dies (no release): what a killed Lambda leaves.
         Instant until = clock.instant().plus(SyncStateStore.LEASE);
         state.leaveLease(TENANT, ORG, "dead invocation", until);
         assertEquals("syncing", overviewEntry().status(), "while the lease runs, nobody can tell a crash");
-        assertEquals(Outcome.BUSY, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.BUSY, run(Budget.unlimited()).outcome());
 
         clock.advance(SyncStateStore.LEASE.plusSeconds(1));
         IntegrationOverview.Entry stalled = overviewEntry();
         assertEquals("stalled", stalled.status());
         assertEquals(until.plus(IntegrationOverview.SCHEDULE_EVERY), stalled.syncResumesBy());
 
-        AtlassianOrgSync.Result resumed = runToEnd(Budget.unlimited());
-        assertEquals(Outcome.COMPLETED, resumed.outcome(), "the first tick after the lease resumes the run");
+        SyncResult resumed = runToEnd(Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, resumed.outcome(), "the first tick after the lease resumes the run");
         assertEquals("connected", overviewEntry().status());
         assertNull(overviewEntry().syncResumesBy());
     }
 
     @Test
     void aContinuationOnItsWayIsSyncingAndOneNeverDeliveredIsStalledUntilTheNextTick() {
-        assertEquals(Outcome.CONTINUE, run(() -> true).outcome());
+        assertEquals(SyncOutcome.CONTINUE, run(() -> true).outcome());
         Instant releasedAt = clock.instant();
         assertEquals("syncing", overviewEntry().status(), "the continuation event is on its way");
 
@@ -292,7 +291,7 @@ class AtlassianOrgSyncTest {
         IntegrationOverview.Entry stalled = overviewEntry();
         assertEquals("stalled", stalled.status(), "no invocation took the continuation");
         assertEquals(releasedAt.plus(SyncStateStore.LEASE).plus(IntegrationOverview.SCHEDULE_EVERY), stalled.syncResumesBy());
-        assertEquals(Outcome.COMPLETED, runToEnd(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, runToEnd(Budget.unlimited()).outcome());
     }
 
     private IntegrationOverview.Entry overviewEntry() {
@@ -301,15 +300,15 @@ class AtlassianOrgSyncTest {
 
     @Test
     void aDisconnectBetweenAPageFetchAndItsWriteLeavesNoLicenseItemBehind() {
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         api.users.put("u100", FakeOrgApi.user("u100", true)); // the next run has something to write on its last page
         api.onUsersPage = page -> {
             if (page == 5) {
                 service.disconnect(TENANT, ORG);
             }
         };
-        AtlassianOrgSync.Result result = run(Budget.unlimited());
-        assertEquals(Outcome.FENCED, result.outcome());
+        SyncResult result = run(Budget.unlimited());
+        assertEquals(SyncOutcome.FENCED, result.outcome());
         assertEquals(0, store.itemCount(), "zero items of the org left");
         assertTrue(state.isEmpty(), "no checkpoint or lease left");
         assertTrue(integrations.records.isEmpty());
@@ -350,14 +349,14 @@ class AtlassianOrgSyncTest {
                 racing.delete(tenantId, type);
             }
         }, vault, () -> api.calls, clock, SyncStateStore.LEASE, settings);
-        assertEquals(Outcome.SKIPPED, raced.run(TENANT, Budget.unlimited()).outcome(), "the old connection's run does not start");
+        assertEquals(SyncOutcome.SKIPPED, raced.run(TENANT, Budget.unlimited()).outcome(), "the old connection's run does not start");
         assertEquals(0, store.itemCount());
         assertTrue(state.isEmpty(), "the lease it took is given back without leaving an item");
     }
 
     @Test
     void aReclaimAfterTheSyncReadItsUserIsNotOverwrittenByTheSyncsSeatCount() {
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertEquals(10, assignedJiraSeats());
         Instant activeSince = clock.instant().minus(Duration.ofDays(TenantSettings.DEFAULT_INACTIVITY_DAYS));
         api.onUsersPage = page -> {
@@ -374,13 +373,13 @@ class AtlassianOrgSyncTest {
                 clock.advance(Duration.ofSeconds(1));
             }
         };
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertEquals(8, assignedJiraSeats(), "both reclaimed seats stay freed");
     }
 
     @Test
     void aReclaimLandingBetweenTheSyncsCountAndItsSummaryWriteIsNotOverwritten() {
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         Instant activeSince = clock.instant().minus(Duration.ofDays(TenantSettings.DEFAULT_INACTIVITY_DAYS));
         AtomicBoolean reclaimed = new AtomicBoolean();
         store.beforeFencedWrite = () -> {
@@ -392,7 +391,7 @@ class AtlassianOrgSyncTest {
                         FakeOrgApi.user("u001", false), activeSince), clock.instant());
             }
         };
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertTrue(reclaimed.get());
         assertEquals(9, assignedJiraSeats());
     }
@@ -407,7 +406,7 @@ class AtlassianOrgSyncTest {
                 assertNull(entry.syncResumesBy());
             }
         };
-        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertNotNull(integrations.get(ORG).lastSuccessfulSyncAt());
     }
 }

@@ -96,7 +96,7 @@ class GrantingGroupsBothWaysTest {
                 null, null, false, 0));
         AtlassianOrgSync sync = new AtlassianOrgSync(api, store, state, integrations, new KeyVault(), api.calls::get, clock,
                 SyncStateStore.LEASE, new DefaultSettings());
-        assertEquals(AtlassianOrgSync.Outcome.COMPLETED, sync.run(TENANT, Budget.unlimited()).outcome());
+        assertEquals(SyncOutcome.COMPLETED, sync.run(TENANT, Budget.unlimited()).outcome());
 
         Map<String, OrgUser> users = new TreeMap<>();
         for (String id : store.userIds()) {

@@ -14,7 +14,6 @@ import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
-import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -98,12 +97,12 @@ class IncrementalOrgSyncTest {
                 u.claimStatus(), u.orgAdmin(), u.addedToOrg(), List.of(), u.groups());
     }
 
-    private AtlassianOrgSync.Result tick() {
+    private SyncResult tick() {
         clock.advance(Duration.ofMinutes(15));
         return sync.run(TENANT, Budget.unlimited(), false);
     }
 
-    private boolean wasIncremental(AtlassianOrgSync.Result result) {
+    private boolean wasIncremental(SyncResult result) {
         return result.run() != null && result.run().runId().startsWith("incremental-");
     }
 
@@ -113,8 +112,8 @@ class IncrementalOrgSyncTest {
 
     @Test
     void theFirstSyncListsTheOrgAndLaterTicksReadOnlyWhatTheEventsTouch() {
-        AtlassianOrgSync.Result first = tick();
-        assertEquals(Outcome.COMPLETED, first.outcome());
+        SyncResult first = tick();
+        assertEquals(SyncOutcome.COMPLETED, first.outcome());
         assertFalse(wasIncremental(first), "connect: a full listing");
         assertEquals(0, api.streamCalls, "a full listing does not read the stream");
         assertEquals(10, jiraSeats());
@@ -123,8 +122,8 @@ class IncrementalOrgSyncTest {
         api.event("user_removed_from_group", List.of("u007"), List.of("g001"));
         int callsBefore = api.calls;
         int grantCallsBefore = api.grantCalls;
-        AtlassianOrgSync.Result second = tick();
-        assertEquals(Outcome.COMPLETED, second.outcome());
+        SyncResult second = tick();
+        assertEquals(SyncOutcome.COMPLETED, second.outcome());
         assertTrue(wasIncremental(second));
         assertEquals(List.of(), store.user(TENANT, "u007").orElseThrow().item().products());
         assertEquals(9, jiraSeats(), "the seat count follows");
@@ -135,7 +134,7 @@ class IncrementalOrgSyncTest {
         assertEquals("available", integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING));
 
         callsBefore = api.calls;
-        AtlassianOrgSync.Result quiet = tick();
+        SyncResult quiet = tick();
         assertTrue(wasIncremental(quiet));
         assertEquals(0, quiet.run().usersWritten());
         assertEquals(1, api.calls - callsBefore, "nothing happened: one poll, from the stored cursor");
@@ -163,7 +162,7 @@ class IncrementalOrgSyncTest {
             api.users.put(id, withoutAccess(api.users.get(id)));
         }
         api.event("group_role_granted", List.of(), List.of("g000"));
-        AtlassianOrgSync.Result result = tick();
+        SyncResult result = tick();
         assertTrue(wasIncremental(result));
         assertEquals(5, result.run().usersWritten(), "the group's five members");
         assertEquals(List.of("atlassian/admin"), store.groups(TENANT, List.of("g000")).get("g000").grants().get(0).roles());
@@ -177,7 +176,7 @@ class IncrementalOrgSyncTest {
         api.users.put("u008", withoutAccess(api.users.get("u008")));
         api.event("user_suspended", List.of("u008"), List.of());
         api.events.add(api.events.get(api.events.size() - 1));
-        AtlassianOrgSync.Result result = tick();
+        SyncResult result = tick();
         assertTrue(wasIncremental(result));
         assertEquals(1, result.run().usersWritten());
         assertEquals(9, jiraSeats());
@@ -189,8 +188,8 @@ class IncrementalOrgSyncTest {
         tick();
         api.cursorsExpired = true;
         api.users.put("u001", withoutAccess(api.users.get("u001")));
-        AtlassianOrgSync.Result result = tick();
-        assertEquals(Outcome.COMPLETED, result.outcome());
+        SyncResult result = tick();
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertFalse(wasIncremental(result), "a full listing, no event needed: the change was not in the stream");
         assertEquals(List.of(), store.user(TENANT, "u001").orElseThrow().item().products());
         api.cursorsExpired = false;
@@ -215,7 +214,7 @@ class IncrementalOrgSyncTest {
             String id = String.format("u%03d", i);
             api.users.put(id, withGroups(api.users.get(id)));
         }
-        AtlassianOrgSync.Result result = tick();
+        SyncResult result = tick();
         assertFalse(wasIncremental(result));
         assertTrue(store.groups(TENANT, List.of("g000")).isEmpty(), "marked removed by the listing");
         assertEquals(List.of(), store.user(TENANT, "u000").orElseThrow().item().groups());
@@ -227,7 +226,7 @@ class IncrementalOrgSyncTest {
         for (int i = 0; i < 200; i++) {
             api.event("user_suspended", List.of("x" + i), List.of());
         }
-        AtlassianOrgSync.Result result = tick();
+        SyncResult result = tick();
         assertFalse(wasIncremental(result), "200 users 10 a call cost more than listing this small org");
         assertEquals(0, api.userReads);
     }
@@ -246,8 +245,8 @@ class IncrementalOrgSyncTest {
     void anOrgWithoutAStreamSaysSoAndListsEveryTickUntilADayLater() {
         api.streamStatus = 403;
         tick();
-        AtlassianOrgSync.Result second = tick();
-        assertEquals(Outcome.COMPLETED, second.outcome());
+        SyncResult second = tick();
+        assertEquals(SyncOutcome.COMPLETED, second.outcome());
         assertFalse(wasIncremental(second));
         String shown = integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING);
         assertNotNull(shown);
@@ -275,8 +274,8 @@ class IncrementalOrgSyncTest {
     void aFullSyncAskedForListsTheOrgEvenWhenTheStreamCouldServe() {
         tick();
         clock.advance(Duration.ofMinutes(15));
-        AtlassianOrgSync.Result result = sync.run(TENANT, Budget.unlimited(), true);
-        assertEquals(Outcome.COMPLETED, result.outcome());
+        SyncResult result = sync.run(TENANT, Budget.unlimited(), true);
+        assertEquals(SyncOutcome.COMPLETED, result.outcome());
         assertFalse(wasIncremental(result));
     }
 
@@ -287,7 +286,7 @@ class IncrementalOrgSyncTest {
         int full = 0;
         int incremental = 0;
         while (clock.instant().isBefore(Instant.parse("2026-11-29T12:00:00Z"))) {
-            AtlassianOrgSync.Result r = tick();
+            SyncResult r = tick();
             if (wasIncremental(r)) {
                 incremental++;
             } else {

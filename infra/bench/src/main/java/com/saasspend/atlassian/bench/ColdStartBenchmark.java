@@ -1,5 +1,7 @@
 package com.saasspend.atlassian.bench;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.atlassian.sim.WorldSeed;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.Budget;
@@ -98,8 +100,8 @@ public final class ColdStartBenchmark {
         try (OrgUnderTest org = new OrgUnderTest(WorldSeed.demo(), false)) {
             String licensesTenant = "bench-cold-licenses";
             org.connect(licensesTenant);
-            AtlassianOrgSync.Result synced = org.meteredSync().run(licensesTenant, Budget.unlimited());
-            if (synced.outcome() != AtlassianOrgSync.Outcome.COMPLETED) {
+            SyncResult synced = org.meteredSync().run(licensesTenant, Budget.unlimited());
+            if (synced.outcome() != SyncOutcome.COMPLETED) {
                 throw new IllegalStateException("the licenses tenant's sync ended " + synced.outcome());
             }
             Map<String, String> env = org.aws.env(org.sim.baseUrl());

@@ -1,5 +1,7 @@
 package com.saasspend.atlassian.bench;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.atlassian.sim.DemoCredentials;
 import com.saasspend.atlassian.sim.World;
 import com.saasspend.atlassian.sim.WorldGenerator;
@@ -131,7 +133,7 @@ public final class IncrementalDayBenchmark {
 
                 org.sim.clearRequests();
                 CapacityMeter.Snapshot s0 = org.meter.snapshot();
-                AtlassianOrgSync.Result r = incrementalSync.run(incremental, Budget.unlimited(), false);
+                SyncResult r = incrementalSync.run(incremental, Budget.unlimited(), false);
                 require(r, "tick " + tick);
                 if (r.run() == null || !r.run().runId().startsWith("incremental-")) {
                     fullListings++;
@@ -204,8 +206,8 @@ public final class IncrementalDayBenchmark {
         return t.readUnits() + t.writeUnits();
     }
 
-    private static void require(AtlassianOrgSync.Result result, String what) {
-        if (result.outcome() != AtlassianOrgSync.Outcome.COMPLETED) {
+    private static void require(SyncResult result, String what) {
+        if (result.outcome() != SyncOutcome.COMPLETED) {
             throw new IllegalStateException(what + " ended " + result.outcome());
         }
     }

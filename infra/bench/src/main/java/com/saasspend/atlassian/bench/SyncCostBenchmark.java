@@ -1,5 +1,7 @@
 package com.saasspend.atlassian.bench;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.atlassian.sim.DemoCredentials;
 import com.saasspend.atlassian.sim.RecordedRequest;
 import com.saasspend.atlassian.sim.World;
@@ -84,13 +86,13 @@ public final class SyncCostBenchmark {
                 org.sim.clearRequests();
                 CapacityMeter.Snapshot s0 = org.meter.snapshot();
                 long t0 = System.nanoTime();
-                AtlassianOrgSync.Result first = org.meteredSync().run(tenant, Budget.unlimited());
+                SyncResult first = org.meteredSync().run(tenant, Budget.unlimited());
                 long firstMillis = (System.nanoTime() - t0) / 1_000_000;
                 require(first, "first sync");
                 List<RecordedRequest> firstRequests = org.sim.requests();
                 CapacityMeter.Snapshot s1 = org.meter.snapshot();
                 org.sim.clearRequests();
-                AtlassianOrgSync.Result again = org.meteredSync().run(tenant, Budget.unlimited());
+                SyncResult again = org.meteredSync().run(tenant, Budget.unlimited());
                 require(again, "re-sync");
                 CapacityMeter.Snapshot s2 = org.meter.snapshot();
                 List<RecordedRequest> againRequests = org.sim.requests();
@@ -116,8 +118,8 @@ public final class SyncCostBenchmark {
         return results;
     }
 
-    private static void require(AtlassianOrgSync.Result result, String what) {
-        if (result.outcome() != AtlassianOrgSync.Outcome.COMPLETED) {
+    private static void require(SyncResult result, String what) {
+        if (result.outcome() != SyncOutcome.COMPLETED) {
             throw new IllegalStateException(what + " ended " + result.outcome());
         }
     }

@@ -1,5 +1,7 @@
 package com.saasspend.atlassian.bench;
 
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.atlassian.sim.Faults;
 import com.saasspend.atlassian.sim.RecordedRequest;
 import com.saasspend.atlassian.sim.WorldGenerator;
@@ -42,10 +44,10 @@ public final class SyncWallTimeBenchmark {
                 org.sim.clearRequests();
                 CapacityMeter.Snapshot before = org.meter.snapshot();
                 long t0 = System.nanoTime();
-                AtlassianOrgSync.Result result = org.meteredSync().run(tenant, Budget.unlimited());
+                SyncResult result = org.meteredSync().run(tenant, Budget.unlimited());
                 long wall = (System.nanoTime() - t0) / 1_000_000;
                 org.sim.faults().clear();
-                if (result.outcome() != AtlassianOrgSync.Outcome.COMPLETED) {
+                if (result.outcome() != SyncOutcome.COMPLETED) {
                     throw new IllegalStateException("sync ended " + result.outcome());
                 }
                 CapacityMeter.Snapshot dynamo = org.meter.snapshot().minus(before);
