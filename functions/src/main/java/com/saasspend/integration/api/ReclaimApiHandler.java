@@ -7,7 +7,11 @@ import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIdempotencyKeys;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseReader;
 import com.saasspend.integration.aws.DynamoLicenseStore;
+import com.saasspend.integration.aws.DynamoReclaimJobs;
+import com.saasspend.integration.aws.EventBridgeJobEvents;
+import com.saasspend.integration.aws.SqsJobQueue;
 import com.saasspend.integration.aws.DynamoReclaimAudit;
 import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
@@ -18,6 +22,10 @@ import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
+import com.saasspend.integration.domain.licenses.LicenseService;
+import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
+import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
+import java.util.HashMap;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +45,33 @@ public final class ReclaimApiHandler extends HttpApiHandler {
     }
 
     private ReclaimApiHandler(Env env, Clock clock) {
-        this(env, wire(env, clock));
+        this(env, clock, wire(env, clock));
+    }
+
+    private ReclaimApiHandler(Env env, Clock clock, ReclaimService service) {
+        this(env, service, wireJobs(env, clock, service));
     }
 
     public ReclaimApiHandler(Env env, ReclaimService service) {
-        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service));
+        this(env, Clock.systemUTC(), service);
+    }
+
+    public ReclaimApiHandler(Env env, ReclaimService service, ReclaimJobService jobs) {
+        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service, jobs));
+    }
+
+    /** The bulk reclaim jobs over a reclaim service (the API function and the jobs worker share this wiring). */
+    public static ReclaimJobService wireJobs(Env env, Clock clock, ReclaimService reclaims) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        DynamoTenantSettingsStore settings = new DynamoTenantSettingsStore(dynamo, table);
+        return new ReclaimJobService(reclaims,
+                new LicenseService(new DynamoLicenseReader(dynamo, table), settings, new DynamoIntegrationStore(dynamo, table), clock),
+                new DynamoLicenseStore(dynamo, table),
+                new DynamoReclaimJobs(dynamo, table),
+                new SqsJobQueue(AwsClients.sqs(), env.required("RECLAIM_JOBS_QUEUE_URL")),
+                new EventBridgeJobEvents(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")),
+                clock);
     }
 
     /** The production wiring, also used by the local stack and the integration tests with their own Env. */
@@ -72,8 +102,9 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                 .forEach((outcome, count) -> Metrics.by("Outcome", outcome).count("ReclaimGroupResults", count).emit());
     }
 
-    private static Map<String, Function<ApiRequest, ApiResponse>> routes(ReclaimService service) {
-        return Map.of(
+    private static Map<String, Function<ApiRequest, ApiResponse>> routes(ReclaimService service, ReclaimJobService jobs) {
+        Map<String, Function<ApiRequest, ApiResponse>> routes = new HashMap<>(jobRoutes(jobs));
+        routes.putAll(Map.of(
                 "GET /users/{accountId}/access-groups", request -> {
                     String accountId = ReclaimRequests.accountIdPath(request);
                     return ApiResponse.json(200, Map.of("accountId", accountId,
@@ -110,6 +141,53 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                     body.put("nextCursor", page.nextCursor());
                     return ApiResponse.json(200, body);
                 },
-                "GET /reclaims/{id}", request -> ApiResponse.json(200, service.find(request.tenantId(), request.path("id"))));
+                "GET /reclaims/{id}", request -> ApiResponse.json(200, service.find(request.tenantId(), request.path("id")))));
+        return routes;
+    }
+
+    /** Bulk reclaim: plan, start (Idempotency-Key), status with results, cancel, undo, list. */
+    private static Map<String, Function<ApiRequest, ApiResponse>> jobRoutes(ReclaimJobService jobs) {
+        return Map.of(
+                "POST /reclaim-jobs/plan", request -> ApiResponse.json(200,
+                        jobs.plan(request.tenantId(), ReclaimJobRequests.parsePlan(JsonBodies.object(request)))),
+                "POST /reclaim-jobs", request -> {
+                    String key = ReclaimRequests.idempotencyKey(request);
+                    ReclaimJobService.Started started = jobs.start(request.tenantId(), request.actor(), key,
+                            ReclaimJobRequests.parseStart(JsonBodies.object(request)));
+                    return started(started);
+                },
+                "GET /reclaim-jobs/{id}", request -> {
+                    QueryParameters query = new QueryParameters(request, java.util.Set.of("cursor", "limit"));
+                    String cursor = query.text("cursor", 600);
+                    Integer limit = query.integer("limit", 1, ReclaimRequests.MAX_LIMIT, ReclaimRequests.DEFAULT_LIMIT);
+                    query.check();
+                    return ApiResponse.json(200, ReclaimJobRequests.view(jobs.find(request.tenantId(), request.path("id"),
+                            PageCursors.decode(cursor), limit)));
+                },
+                "POST /reclaim-jobs/{id}/cancel", request -> ApiResponse.json(200,
+                        ReclaimJobRequests.body(jobs.cancel(request.tenantId(), request.path("id")), null)),
+                "POST /reclaim-jobs/{id}/undo", request -> started(jobs.undo(request.tenantId(), request.actor(), request.path("id"))),
+                "GET /reclaim-jobs", request -> {
+                    QueryParameters query = new QueryParameters(request, java.util.Set.of("cursor", "limit"));
+                    String cursor = query.text("cursor", 600);
+                    Integer limit = query.integer("limit", 1, ReclaimRequests.MAX_LIMIT, ReclaimRequests.DEFAULT_LIMIT);
+                    query.check();
+                    String after = PageCursors.decode(cursor);
+                    if (after != null && !ReclaimJob.wellFormed(after)) {
+                        throw ApiProblem.badRequest("invalid_cursor", "The cursor is not one this API handed out; start again without it.");
+                    }
+                    Page<ReclaimJob> page = jobs.list(request.tenantId(), after, limit);
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("jobs", page.items().stream().map(j -> ReclaimJobRequests.body(j, null)).toList());
+                    body.put("nextCursor", PageCursors.encode(page.nextCursor()));
+                    return ApiResponse.json(200, body);
+                });
+    }
+
+    /** 202: the job runs on the queue; its URL says where to follow it. */
+    private static ApiResponse started(ReclaimJobService.Started started) {
+        ApiResponse response = ApiResponse.json(202, ReclaimJobRequests.body(started.job(), null))
+                .withHeader("Location", "/reclaim-jobs/" + started.job().id());
+        return started.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
     }
 }

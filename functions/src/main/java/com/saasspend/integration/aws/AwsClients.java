@@ -5,6 +5,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS clients, built once per Lambda instance. Region and credentials come from the Lambda environment; the
@@ -23,6 +24,10 @@ public final class AwsClients {
 
     public static SecretsManagerClient secretsManager() {
         return SecretsManagerClient.builder().httpClient(HTTP).build();
+    }
+
+    public static SqsClient sqs() {
+        return SqsClient.builder().httpClient(HTTP).build();
     }
 
     public static EventBridgeClient eventBridge() {
