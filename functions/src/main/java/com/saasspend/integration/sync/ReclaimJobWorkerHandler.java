@@ -66,7 +66,7 @@ public final class ReclaimJobWorkerHandler implements RequestHandler<SQSEvent, S
                     step = SqsJobQueue.parse(message.getBody());
                 } catch (IllegalArgumentException malformed) {
                     // Not ours to run: retrying cannot make it a step. Logged and dropped.
-                    LOG.error("a message on the jobs queue is not a job step; dropped", "messageId", message.getMessageId());
+                    LOG.error("a message on the jobs queue is not a job step; dropped", malformed, "messageId", message.getMessageId());
                     continue;
                 }
                 Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null, step.tenantId());
