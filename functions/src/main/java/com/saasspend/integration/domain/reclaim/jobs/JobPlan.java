@@ -36,6 +36,7 @@ public record JobPlan(String id, Instant createdAt, Instant expiresAt, List<Prod
     }
 
     /** A user the selection named that the job leaves alone; {@code code} is stable, {@code reason} is for people. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SkippedUser(String accountId, String name, String code, String reason) {}
 
     /** The plan without its user lists (as a job or a list shows it). */
