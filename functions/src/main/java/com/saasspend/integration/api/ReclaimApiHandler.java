@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -52,12 +53,18 @@ public final class ReclaimApiHandler extends HttpApiHandler {
         this(env, service, wireJobs(env, clock, service));
     }
 
+    /** The single-user reclaim with the jobs wired on first use (callers that never start a job need no jobs queue). */
     public ReclaimApiHandler(Env env, ReclaimService service) {
-        this(env, Clock.systemUTC(), service);
+        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service, memoized(() -> wireJobs(env, Clock.systemUTC(), service))));
     }
 
     public ReclaimApiHandler(Env env, ReclaimService service, ReclaimJobService jobs) {
-        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service, jobs));
+        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service, () -> jobs));
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> make) {
+        java.util.concurrent.atomic.AtomicReference<T> made = new java.util.concurrent.atomic.AtomicReference<>();
+        return () -> made.updateAndGet(existing -> existing != null ? existing : make.get());
     }
 
     /** The bulk reclaim jobs over a reclaim service (the API function and the jobs worker share this wiring). */
@@ -102,7 +109,7 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                 .forEach((outcome, count) -> Metrics.by("Outcome", outcome).count("ReclaimGroupResults", count).emit());
     }
 
-    private static Map<String, Function<ApiRequest, ApiResponse>> routes(ReclaimService service, ReclaimJobService jobs) {
+    private static Map<String, Function<ApiRequest, ApiResponse>> routes(ReclaimService service, Supplier<ReclaimJobService> jobs) {
         Map<String, Function<ApiRequest, ApiResponse>> routes = new HashMap<>(jobRoutes(jobs));
         routes.putAll(Map.of(
                 "GET /users/{accountId}/access-groups", request -> {
@@ -146,13 +153,13 @@ public final class ReclaimApiHandler extends HttpApiHandler {
     }
 
     /** Bulk reclaim: plan, start (Idempotency-Key), status with results, cancel, undo, list. */
-    private static Map<String, Function<ApiRequest, ApiResponse>> jobRoutes(ReclaimJobService jobs) {
+    private static Map<String, Function<ApiRequest, ApiResponse>> jobRoutes(Supplier<ReclaimJobService> jobs) {
         return Map.of(
                 "POST /reclaim-jobs/plan", request -> ApiResponse.json(200,
-                        jobs.plan(request.tenantId(), ReclaimJobRequests.parsePlan(JsonBodies.object(request)))),
+                        jobs.get().plan(request.tenantId(), ReclaimJobRequests.parsePlan(JsonBodies.object(request)))),
                 "POST /reclaim-jobs", request -> {
                     String key = ReclaimRequests.idempotencyKey(request);
-                    ReclaimJobService.Started started = jobs.start(request.tenantId(), request.actor(), key,
+                    ReclaimJobService.Started started = jobs.get().start(request.tenantId(), request.actor(), key,
                             ReclaimJobRequests.parseStart(JsonBodies.object(request)));
                     return started(started);
                 },
@@ -161,12 +168,12 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                     String cursor = query.text("cursor", 600);
                     Integer limit = query.integer("limit", 1, ReclaimRequests.MAX_LIMIT, ReclaimRequests.DEFAULT_LIMIT);
                     query.check();
-                    return ApiResponse.json(200, ReclaimJobRequests.view(jobs.find(request.tenantId(), request.path("id"),
+                    return ApiResponse.json(200, ReclaimJobRequests.view(jobs.get().find(request.tenantId(), request.path("id"),
                             PageCursors.decode(cursor), limit)));
                 },
                 "POST /reclaim-jobs/{id}/cancel", request -> ApiResponse.json(200,
-                        ReclaimJobRequests.body(jobs.cancel(request.tenantId(), request.path("id")), null)),
-                "POST /reclaim-jobs/{id}/undo", request -> started(jobs.undo(request.tenantId(), request.actor(), request.path("id"))),
+                        ReclaimJobRequests.body(jobs.get().cancel(request.tenantId(), request.path("id")), null)),
+                "POST /reclaim-jobs/{id}/undo", request -> started(jobs.get().undo(request.tenantId(), request.actor(), request.path("id"))),
                 "GET /reclaim-jobs", request -> {
                     QueryParameters query = new QueryParameters(request, java.util.Set.of("cursor", "limit"));
                     String cursor = query.text("cursor", 600);
@@ -176,7 +183,7 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                     if (after != null && !ReclaimJob.wellFormed(after)) {
                         throw ApiProblem.badRequest("invalid_cursor", "The cursor is not one this API handed out; start again without it.");
                     }
-                    Page<ReclaimJob> page = jobs.list(request.tenantId(), after, limit);
+                    Page<ReclaimJob> page = jobs.get().list(request.tenantId(), after, limit);
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("jobs", page.items().stream().map(j -> ReclaimJobRequests.body(j, null)).toList());
                     body.put("nextCursor", PageCursors.encode(page.nextCursor()));
