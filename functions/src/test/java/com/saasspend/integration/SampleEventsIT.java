@@ -30,6 +30,7 @@ import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.sync.ProductSyncHandler;
 import com.saasspend.integration.sync.SyncDispatchHandler;
+import com.saasspend.integration.sync.ReclaimJobWorkerHandler;
 import com.saasspend.integration.sync.ReclaimSweepHandler;
 import com.saasspend.integration.sync.SyncWorkerHandler;
 import com.saasspend.integration.testing.AwsEmulator;
@@ -79,7 +80,8 @@ class SampleEventsIT {
             SyncDispatchHandler.class.getName(), env -> new SyncDispatchHandler(Services.of(env, CLOCK)),
             SyncWorkerHandler.class.getName(), env -> new SyncWorkerHandler(Services.of(env, CLOCK)),
             ProductSyncHandler.class.getName(), env -> new ProductSyncHandler(Services.of(env, CLOCK)),
-            ReclaimSweepHandler.class.getName(), env -> new ReclaimSweepHandler(Services.of(env, CLOCK)));
+            ReclaimSweepHandler.class.getName(), env -> new ReclaimSweepHandler(Services.of(env, CLOCK)),
+            ReclaimJobWorkerHandler.class.getName(), env -> new ReclaimJobWorkerHandler(Services.of(env, CLOCK)));
 
     /** The demo tenant's connections, org first (the products are checked against it), as Settings > Integrations sends them. */
     private static final Map<String, String> CONNECTIONS = new LinkedHashMap<>();
@@ -97,7 +99,9 @@ class SampleEventsIT {
 
     static Stream<String> sampleEvents() throws IOException {
         try (Stream<Path> files = Files.list(EVENTS)) {
-            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+            // Files only: events/published and events/schemas document what the product publishes (PublishedEventsTest).
+            List<String> names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .sorted().toList();
             return names.stream();
         }
     }
@@ -105,9 +109,9 @@ class SampleEventsIT {
     @Test
     void theFolderHoldsTheSampleEvents() throws IOException {
         // The parameterized test below would pass vacuously on an empty or moved folder.
-        assertTrue(sampleEvents().count() >= 21, "events/ lost its sample events: " + EVENTS);
+        assertTrue(sampleEvents().count() >= 27, "events/ lost its sample events: " + EVENTS);
         try (Stream<Path> files = Files.list(EVENTS)) {
-            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".json")).toList(),
+            assertEquals(List.of(), files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".json")).toList(),
                     "events/ holds only JSON events");
         }
     }
@@ -144,6 +148,7 @@ class SampleEventsIT {
                                 .equals(props.path("Method").asText() + " " + props.path("Path").asText());
                         case "EventBridgeRule" -> !event.has("routeKey") && matches(props.path("Pattern"), event);
                         case "Schedule", "ScheduleV2" -> "aws.scheduler".equals(event.path("source").asText());
+                        case "SQS" -> "aws:sqs".equals(event.path("Records").path(0).path("eventSource").asText());
                         default -> false;
                     };
                     if (receives) {
@@ -205,6 +210,19 @@ class SampleEventsIT {
             assertSucceeded("reclaim-run.json (to undo)", done);
             values.put("REPLACE-WITH-RECLAIM-ID", Json.MAPPER.readTree(((APIGatewayV2HTTPResponse) done).getBody()).path("id").asText());
         }
+        if (raw.contains("REPLACE-WITH-PLAN-ID") || raw.contains("REPLACE-WITH-JOB-ID")) {
+            // A bulk reclaim planned (and, for the job's own events, started) by the samples themselves, as a console user would.
+            Object plan = invoke(HANDLERS.get(ReclaimApiHandler.class.getName()).apply(stack.env),
+                    fill("reclaim-job-plan.json", Files.readString(EVENTS.resolve("reclaim-job-plan.json")), values));
+            assertSucceeded("reclaim-job-plan.json (to start)", plan);
+            values.put("REPLACE-WITH-PLAN-ID", Json.MAPPER.readTree(((APIGatewayV2HTTPResponse) plan).getBody()).path("id").asText());
+        }
+        if (raw.contains("REPLACE-WITH-JOB-ID")) {
+            Object job = invoke(HANDLERS.get(ReclaimApiHandler.class.getName()).apply(stack.env),
+                    fill("reclaim-job-start.json", Files.readString(EVENTS.resolve("reclaim-job-start.json")), values));
+            assertSucceeded("reclaim-job-start.json (for its id)", job);
+            values.put("REPLACE-WITH-JOB-ID", Json.MAPPER.readTree(((APIGatewayV2HTTPResponse) job).getBody()).path("id").asText());
+        }
         stack.aws.drainSyncEvents();
         return values;
     }
@@ -250,6 +268,9 @@ class SampleEventsIT {
         if (result instanceof APIGatewayV2HTTPResponse response) {
             int status = response.getStatusCode();
             assertTrue(status >= 200 && status < 300, file + " answered " + status + ": " + response.getBody());
+        } else if (result instanceof com.amazonaws.services.lambda.runtime.events.SQSBatchResponse batch) {
+            // The jobs worker: every step of the batch done (none handed back to the queue).
+            assertEquals(List.of(), batch.getBatchItemFailures(), file + " left steps to redeliver");
         } else if (result instanceof Map<?, ?> answer && answer.containsKey("outcome")) {
             // A sync completes; the reclaim sweep answers how many open reclaims it settled (none in this state).
             assertTrue(List.of("completed", "swept").contains(answer.get("outcome")), file + ": " + answer);

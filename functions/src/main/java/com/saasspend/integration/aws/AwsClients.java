@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS SDK clients of one Lambda instance: one of each, built on first use and shared by every adapter (the
@@ -23,12 +24,14 @@ public final class AwsClients {
     private final Memo<DynamoDbClient> dynamoDb;
     private final Memo<SecretsManagerClient> secretsManager;
     private final Memo<EventBridgeClient> eventBridge;
+    private final Memo<SqsClient> sqs;
 
     private AwsClients(Supplier<DynamoDbClient> dynamoDb, Supplier<SecretsManagerClient> secretsManager,
-                       Supplier<EventBridgeClient> eventBridge) {
+                       Supplier<EventBridgeClient> eventBridge, Supplier<SqsClient> sqs) {
         this.dynamoDb = new Memo<>(dynamoDb);
         this.secretsManager = new Memo<>(secretsManager);
         this.eventBridge = new Memo<>(eventBridge);
+        this.sqs = new Memo<>(sqs);
     }
 
     /** The production clients, each built when first asked for (a dispatcher never builds a Secrets Manager client). */
@@ -36,22 +39,23 @@ public final class AwsClients {
         return new AwsClients(
                 () -> DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(PrimingGuard::install).build(),
                 () -> SecretsManagerClient.builder().httpClient(HTTP).overrideConfiguration(PrimingGuard::install).build(),
-                () -> EventBridgeClient.builder().httpClient(HTTP).overrideConfiguration(PrimingGuard::install).build());
+                () -> EventBridgeClient.builder().httpClient(HTTP).overrideConfiguration(PrimingGuard::install).build(),
+                () -> SqsClient.builder().httpClient(HTTP).overrideConfiguration(PrimingGuard::install).build());
     }
 
     /** The same clients except DynamoDB (benchmarks: a metered client). */
     public AwsClients withDynamoDb(DynamoDbClient replacement) {
-        return new AwsClients(() -> replacement, secretsManager, eventBridge);
+        return new AwsClients(() -> replacement, secretsManager, eventBridge, sqs);
     }
 
     /** The same clients except Secrets Manager (tests: a client that counts its secret reads). */
     public AwsClients withSecretsManager(SecretsManagerClient replacement) {
-        return new AwsClients(dynamoDb, () -> replacement, eventBridge);
+        return new AwsClients(dynamoDb, () -> replacement, eventBridge, sqs);
     }
 
     /** The same clients except EventBridge (benchmarks: a client that counts its PutEvents calls). */
     public AwsClients withEventBridge(EventBridgeClient replacement) {
-        return new AwsClients(dynamoDb, secretsManager, () -> replacement);
+        return new AwsClients(dynamoDb, secretsManager, () -> replacement, sqs);
     }
 
     public DynamoDbClient dynamoDb() {
@@ -64,6 +68,11 @@ public final class AwsClients {
 
     public EventBridgeClient eventBridge() {
         return eventBridge.get();
+    }
+
+    /** The bulk reclaim jobs' queue (the reclaim API and the jobs worker only). */
+    public SqsClient sqs() {
+        return sqs.get();
     }
 
     /**

@@ -85,6 +85,32 @@ final class TableKeys {
         return "IDEMPOTENCY#" + key;
     }
 
+    /** A bulk reclaim plan's summary (TTL), in the tenant partition; its users in chunks beside it. */
+    static String reclaimJobPlan(String planId) {
+        return "RECLAIMJOBPLAN#" + planId;
+    }
+
+    static String reclaimJobPlanChunk(String planId, int chunk) {
+        return reclaimJobPlan(planId) + "#CHUNK#" + String.format(Locale.ROOT, "%06d", chunk);
+    }
+
+    /** A bulk reclaim job, in the tenant partition; ids sort by time, so a reverse query lists newest first. */
+    static final String RECLAIM_JOB_PREFIX = "RECLAIMJOB#";
+
+    static String reclaimJob(String jobId) {
+        return RECLAIM_JOB_PREFIX + jobId;
+    }
+
+    /** One user's result in a job (written once, with the job's counters). */
+    static String reclaimJobUserPrefix(String jobId) {
+        return "RECLAIMJOBUSER#" + jobId + SEPARATOR;
+    }
+
+    /** The Idempotency-Key that created a job (TTL). */
+    static String reclaimJobKey(String key) {
+        return "RECLAIMJOBKEY#" + key;
+    }
+
     // The license partition's items.
 
     static final String USER_PREFIX = "USER#";

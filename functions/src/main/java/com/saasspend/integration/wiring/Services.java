@@ -16,6 +16,9 @@ import com.saasspend.integration.aws.DynamoLicenseReader;
 import com.saasspend.integration.aws.DynamoLicenseStore;
 import com.saasspend.integration.aws.DynamoProductStore;
 import com.saasspend.integration.aws.DynamoReclaimAudit;
+import com.saasspend.integration.aws.DynamoReclaimJobs;
+import com.saasspend.integration.aws.EventBridgeJobEvents;
+import com.saasspend.integration.aws.SqsJobQueue;
 import com.saasspend.integration.aws.DynamoSavingsStore;
 import com.saasspend.integration.aws.DynamoSyncStateStore;
 import com.saasspend.integration.aws.DynamoTenantSettingsStore;
@@ -29,6 +32,7 @@ import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.products.ProductSync;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
+import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
 import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
@@ -123,7 +127,23 @@ public final class Services {
 
     /** ReclaimApiFunction and ReclaimSweepFunction. */
     public ReclaimService reclaimService() {
-        return new ReclaimService(integrationStore(), vault(), orgApi(apiHttp()), new DynamoLicenseStore(dynamo(), table()),
+        return reclaimService(apiHttp());
+    }
+
+    /** ReclaimJobWorkerFunction: the single reclaim with the sync's retry settings (a job's user waits out a 429). */
+    public ReclaimService reclaimServiceForJobs() {
+        return reclaimService(syncHttp());
+    }
+
+    /** The bulk reclaim jobs over a reclaim service (ReclaimApiFunction and ReclaimJobWorkerFunction). */
+    public ReclaimJobService reclaimJobService(ReclaimService reclaims) {
+        return new ReclaimJobService(reclaims, licenseService(), new DynamoLicenseStore(dynamo(), table()),
+                new DynamoReclaimJobs(dynamo(), table()), new SqsJobQueue(aws.sqs(), env.required("RECLAIM_JOBS_QUEUE_URL")),
+                new EventBridgeJobEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), clock);
+    }
+
+    private ReclaimService reclaimService(AtlassianHttp http) {
+        return new ReclaimService(integrationStore(), vault(), orgApi(http), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoReclaimAudit(dynamo(), table()), new DynamoIdempotencyKeys(dynamo(), table()), tenantSettings(),
                 syncRequester(), new DynamoSavingsStore(dynamo(), table()), clock);
     }

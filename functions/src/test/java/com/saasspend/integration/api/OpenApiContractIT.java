@@ -75,8 +75,19 @@ class OpenApiContractIT {
 
     private static APIGatewayV2HTTPResponse exchange(String routeKey, String path, Map<String, String> params,
                                                      Map<String, String> query, String body, boolean invalidRequest) {
+        return exchange(routeKey, path, params, query, body, invalidRequest, Map.of());
+    }
+
+    private static APIGatewayV2HTTPResponse exchange(String routeKey, String path, Map<String, String> params,
+                                                     Map<String, String> query, String body, boolean invalidRequest,
+                                                     Map<String, String> headers) {
         APIGatewayV2HTTPEvent event = ApiEvents.request(routeKey, path, params, body, TENANT);
         event.setQueryStringParameters(query.isEmpty() ? null : new HashMap<>(query));
+        if (!headers.isEmpty()) {
+            Map<String, String> all = new HashMap<>(event.getHeaders());
+            headers.forEach((k, v) -> all.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            event.setHeaders(all);
+        }
         String route = routeKey.substring(routeKey.indexOf(' ') + 1);
         APIGatewayV2HTTPResponse response = route.startsWith("/integrations")
                 ? stack.integrations.handleRequest(event, null)
@@ -86,6 +97,7 @@ class OpenApiContractIT {
         SimpleRequest.Builder request = new SimpleRequest.Builder(Request.Method.valueOf(method), path)
                 .withHeader("Authorization", "Bearer token");
         query.forEach(request::withQueryParam);
+        headers.forEach(request::withHeader);
         if (body != null) {
             request.withContentType("application/json").withBody(body);
         }
@@ -190,7 +202,7 @@ class OpenApiContractIT {
     private static ReclaimApiHandler reclaim;
 
     private static boolean isReclaimRoute(String route) {
-        return route.startsWith("/reclaims") || route.endsWith("/access-groups");
+        return route.startsWith("/reclaims") || route.startsWith("/reclaim-jobs") || route.endsWith("/access-groups");
     }
 
     /** Jira without Confluence: the reclaim gate answers 409, which the document promises too. */
@@ -205,5 +217,31 @@ class OpenApiContractIT {
         String id = "20261128T120000000Z-abcdefghij";
         assertEquals(404, exchange("GET /reclaims/{id}", "/reclaims/" + id, Map.of("id", id), none, null).getStatusCode());
         assertEquals(404, exchange("POST /reclaims/{id}/undo", "/reclaims/" + id + "/undo", Map.of("id", id), none, null).getStatusCode());
+        exerciseReclaimJobRoutes(accountId);
+    }
+
+    /** Bulk reclaim: the gate's 409, then (Confluence connected) a plan, a job started and read, its cancel and undo. */
+    private static void exerciseReclaimJobRoutes(String accountId) {
+        Map<String, String> none = Map.of();
+        String selection = "{\"accountIds\":[\"" + accountId + "\"],\"grantingProduct\":\"jira-software\"}";
+        assertEquals(409, exchange("POST /reclaim-jobs/plan", "/reclaim-jobs/plan", none, none, selection).getStatusCode());
+        assertEquals(400, invalid("POST /reclaim-jobs/plan", "/reclaim-jobs/plan", none, none,
+                "{\"accountIds\":[\"" + accountId + "\"],\"filter\":{}}").getStatusCode(), "ids and a filter");
+        assertEquals(201, stack.call(TENANT, "POST /integrations/{type}", "/integrations/confluence", Map.of("type", "confluence"),
+                "{\"siteUrl\":\"https://acme.atlassian.net\",\"email\":\"" + SITE_ADMIN_EMAIL + "\",\"apiToken\":\"" + SITE_API_TOKEN + "\"}")
+                .getStatusCode());
+        JsonNode plan = ApiEvents.json(exchange("POST /reclaim-jobs/plan", "/reclaim-jobs/plan", none, none,
+                "{\"filter\":{\"product\":\"jira-software\",\"status\":\"inactive\",\"excludeAccountIds\":[\"" + accountId + "\"]}}"));
+        String start = "{\"planId\":\"" + plan.path("id").asText() + "\"}";
+        assertEquals(400, invalid("POST /reclaim-jobs", "/reclaim-jobs", none, none, start).getStatusCode(), "no Idempotency-Key");
+        JsonNode job = ApiEvents.json(exchange("POST /reclaim-jobs", "/reclaim-jobs", none, none, start, false,
+                Map.of("Idempotency-Key", "contract-job-1")));
+        String id = job.path("id").asText();
+        exchange("GET /reclaim-jobs/{id}", "/reclaim-jobs/" + id, Map.of("id", id), Map.of("limit", "10"), null);
+        exchange("POST /reclaim-jobs/{id}/cancel", "/reclaim-jobs/" + id + "/cancel", Map.of("id", id), none, null);
+        assertEquals(409, exchange("POST /reclaim-jobs/{id}/undo", "/reclaim-jobs/" + id + "/undo", Map.of("id", id), none, null).getStatusCode());
+        exchange("GET /reclaim-jobs", "/reclaim-jobs", none, Map.of("limit", "10"), null);
+        String unknown = "job-20261128T120000000Z-abcdefghij";
+        assertEquals(404, exchange("GET /reclaim-jobs/{id}", "/reclaim-jobs/" + unknown, Map.of("id", unknown), none, null).getStatusCode());
     }
 }

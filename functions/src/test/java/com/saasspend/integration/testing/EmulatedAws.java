@@ -26,6 +26,8 @@ public final class EmulatedAws {
     public final String secretPrefix;
     public final String bus;
     public final String syncQueueUrl;
+    /** The bulk reclaim jobs' FIFO queue (the template's ReclaimJobsQueue); tests drive the worker from it. */
+    public final String jobsQueueUrl;
 
     public EmulatedAws() {
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -34,6 +36,8 @@ public final class EmulatedAws {
         bus = "sync-" + id;
         events.createEventBus(r -> r.name(bus));
         syncQueueUrl = sqs.createQueue(r -> r.queueName("sync-" + id)).queueUrl();
+        jobsQueueUrl = sqs.createQueue(r -> r.queueName("jobs-" + id + ".fifo").attributes(java.util.Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.VISIBILITY_TIMEOUT, "360"))).queueUrl();
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(syncQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         events.putRule(r -> r.name("all-sync-" + id).eventBusName(bus)
@@ -57,7 +61,8 @@ public final class EmulatedAws {
 
     /** The environment the functions read, pointing at this test's resources. */
     public java.util.Map<String, String> env() {
-        return java.util.Map.of("TABLE_NAME", table, "SECRET_NAME_PREFIX", secretPrefix, "EVENT_BUS_NAME", bus);
+        return java.util.Map.of("TABLE_NAME", table, "SECRET_NAME_PREFIX", secretPrefix, "EVENT_BUS_NAME", bus,
+                "RECLAIM_JOBS_QUEUE_URL", jobsQueueUrl);
     }
 
     /** The sync events published so far (drains the queue). */

@@ -114,6 +114,12 @@ public final class ReclaimPlanner {
                 .anyMatch(role -> role.toLowerCase(Locale.ROOT).contains("admin"));
     }
 
+    /** A group that lets its members into some instance of the product {@code productKey} (a bulk reclaim's groups rule). */
+    public static boolean grantsProduct(OrgGroup group, String productKey) {
+        return group.grants().stream().anyMatch(g -> productKey.equals(g.productKey())
+                && g.roles().stream().anyMatch(role -> !role.endsWith("user-access-admin")));
+    }
+
     /** Every product role except user-access-admin (administration without product use) lets the user in. */
     static boolean grantsAccess(OrgGroup group, String resourceId) {
         return group.grants().stream().anyMatch(g -> g.resourceId().equals(resourceId)

@@ -138,6 +138,16 @@ public final class ReclaimService {
         return new Prepared(user, groups, plan, atlassian.setting("orgId"));
     }
 
+    /**
+     * What the planner needs besides a user and its groups, for a bulk plan (one read for all its users); refuses as a
+     * plan does until reclaim is open.
+     */
+    public ReclaimPlanner.Context planningContext(String tenantId) {
+        List<Integration> all = integrations.list(tenantId);
+        requireReclaimOpen(all);
+        return new ReclaimPlanner.Context(tokenOwners(all), productsById(tenantId), settings.get(tenantId).seatPrices(), notices(all));
+    }
+
     // ---------------------------------------------------------------- reclaim
 
     public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request) {

@@ -187,6 +187,10 @@ public final class LocalStack implements AutoCloseable {
         router.install(List.copyOf(functions.values()));
         router.start();
         running.add(router);
+        SqsEventSources sqsSources = new SqsEventSources(values, sqs);
+        sqsSources.install(List.copyOf(functions.values()));
+        sqsSources.start();
+        running.add(sqsSources);
         phase("rules");
 
         scheduler = new Scheduler(Scheduler.fromTemplate(List.copyOf(functions.values())), values, Clock.systemUTC());

@@ -141,6 +141,10 @@ public final class TemplateValues {
         if (SamTemplate.HTTP_API.equals(template.resourceType(logicalId))) {
             return "local";
         }
+        if ("AWS::SQS::Queue".equals(template.resourceType(logicalId)) && props.path("FifoQueue").asBoolean(false)) {
+            // CloudFormation's generated name of a FIFO queue ends in .fifo, as SQS requires.
+            return stackName + "-" + logicalId + ".fifo";
+        }
         return stackName + "-" + logicalId;
     }
 

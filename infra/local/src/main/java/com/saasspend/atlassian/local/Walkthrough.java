@@ -139,7 +139,20 @@ public final class Walkthrough {
                 Step.of("The daily savings history for charts (one item per day, written by each completed sync)",
                         Call.api("GET", "/savings/history", "/savings/history")),
                 Step.of("Undo it", Call.api("POST", "/reclaims/{id}/undo", "/reclaims/$RECLAIM_ID/undo"))
-                        .needs(PICK_USER).needs("POST /reclaims"));
+                        .needs(PICK_USER).needs("POST /reclaims"),
+                Step.of("Plan a bulk reclaim: everyone inactive on Jira (included users, skipped ones with why, seats and cost)",
+                        Call.api("POST", "/reclaim-jobs/plan", "/reclaim-jobs/plan")
+                                .body("{\"filter\":{\"product\":\"jira-software\",\"status\":\"inactive\"}}")
+                                .capture("PLAN_ID", "d['id']")),
+                Step.of("Run the plan as a job: the worker takes one user at a time from the queue (watch this log)",
+                        Call.api("POST", "/reclaim-jobs", "/reclaim-jobs").body("{\"planId\":\"'\"$PLAN_ID\"'\"}")
+                                .header("Idempotency-Key: $(python3 -c 'import uuid; print(uuid.uuid4())')")
+                                .capture("JOB_ID", "d['id']")).needs("POST /reclaim-jobs/plan"),
+                Step.of("Follow the job: counts, seats and cost freed so far, time left, per-user results",
+                        Call.api("GET", "/reclaim-jobs/{id}", "/reclaim-jobs/$JOB_ID")).needs("POST /reclaim-jobs/plan", "POST /reclaim-jobs"),
+                Step.of("Undo the whole job (a job too; follow it the same way)",
+                        Call.api("POST", "/reclaim-jobs/{id}/undo", "/reclaim-jobs/$JOB_ID/undo"))
+                        .needs("POST /reclaim-jobs/plan", "POST /reclaim-jobs"));
     }
 
     /** The steps the stack can serve, as shell lines ($API, $CONTROL and $TOKEN set by the first lines). */

@@ -268,6 +268,45 @@ class LocalStackIT {
         throw new AssertionError("no jira-software row in GET /licenses");
     }
 
+    @Test
+    @Order(11)
+    void aBulkJobOverTheInactiveJiraUsersRunsOnTheLocalWorkerAndItsUndoPutsTheSeatsBack() throws Exception {
+        long assignedBefore = jiraAssigned();
+        HttpResponse<String> plan = api("POST", "/reclaim-jobs/plan", token, "{\"filter\":{\"product\":\"jira-software\",\"status\":\"inactive\"}}");
+        assertEquals(200, plan.statusCode(), plan.body());
+        int included = json(plan).path("includedCount").asInt();
+        assertTrue(included > 0, "the demo org has inactive Jira users a job can reclaim: " + plan.body());
+
+        HttpResponse<String> started = apiWith("POST", "/reclaim-jobs", token, "{\"planId\":\"" + json(plan).path("id").asText() + "\"}",
+                "Idempotency-Key", UUID.randomUUID().toString());
+        assertEquals(202, started.statusCode(), started.body());
+        // The job runs on the queue: the local stack's SQS event source feeds ReclaimJobWorkerFunction.
+        JsonNode done = awaitJob(json(started).path("id").asText());
+        assertEquals("completed", done.path("status").asText(), done.toString());
+        assertEquals(included, done.path("counts").path("done").asInt(), done.toString());
+        assertEquals(assignedBefore - done.path("seatsFreed").asInt(), jiraAssigned(), "GET /licenses shows the freed seats");
+
+        HttpResponse<String> undo = api("POST", "/reclaim-jobs/" + done.path("id").asText() + "/undo", token, null);
+        assertEquals(202, undo.statusCode(), undo.body());
+        JsonNode undone = awaitJob(json(undo).path("id").asText());
+        assertEquals("completed", undone.path("status").asText(), undone.toString());
+        assertEquals(assignedBefore, jiraAssigned(), "the undo job gives the seats back");
+    }
+
+    /** Reads the job until it is no longer running (the local worker polls its queue every second). */
+    private static JsonNode awaitJob(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            job = json(api("GET", "/reclaim-jobs/" + id, token, null));
+            if (!"running".equals(job.path("status").asText())) {
+                return job;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the job is still running after 2 minutes: " + job);
+    }
+
     // ------------------------------------------------------------------ later features: append steps here
 
     // ------------------------------------------------------------------ helpers

@@ -1,0 +1,296 @@
+package com.saasspend.integration.domain.reclaim;
+
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.CONFLUENCE;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.JIRA;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.TENANT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.Refusal;
+import com.saasspend.integration.domain.licenses.LicenseService;
+import com.saasspend.integration.domain.reclaim.ReclaimFakes.Killed;
+import com.saasspend.integration.domain.reclaim.jobs.JobMessage;
+import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
+import com.saasspend.integration.domain.reclaim.jobs.JobPlanner;
+import com.saasspend.integration.domain.reclaim.jobs.JobSelection;
+import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
+import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
+import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bulk reclaim job against in-memory ports: the plan's inclusions and stable skip reasons, a job driven step by
+ * step through a duplicated delivery, a process killed between a removal and its result, a crash after the result,
+ * cancel, the undo job, and the idempotency of starting.
+ */
+class ReclaimJobServiceTest {
+    static final int USERS = 5;
+    static final String ADMIN = "712020:admin";
+    static final String IDP_ONLY = "712020:idp";
+    static final String CONFLUENCE_ONLY = "712020:conf";
+    static final String NEW_GROUP_ONLY = "712020:newgroup";
+    static final String UNKNOWN = "712020:unknown";
+
+    final ReclaimFakes.MovableClock clock = new ReclaimFakes.MovableClock();
+    final ReclaimFakes.FakeAtlassian atlassian = new ReclaimFakes.FakeAtlassian();
+    final ReclaimFakes.Audit audit = new ReclaimFakes.Audit();
+    final ReclaimFakes.Licenses licenses = new ReclaimFakes.Licenses();
+    final ReclaimFakes.Integrations integrations = new ReclaimFakes.Integrations();
+    final JobFakes.Store store = new JobFakes.Store();
+    final JobFakes.Queue queue = new JobFakes.Queue();
+    final JobFakes.Events events = new JobFakes.Events();
+    ReclaimJobService jobs;
+    final Map<String, OrgUser> originals = new LinkedHashMap<>();
+
+    static String user(int i) {
+        return "712020:u" + i;
+    }
+
+    @BeforeEach
+    void world() {
+        licenses.groups.put("g1", ReclaimFakes.group("g1", JIRA, "jira-software", "dir-1"));
+        licenses.groups.put("g3", ReclaimFakes.group("g3", CONFLUENCE, "confluence", "dir-1"));
+        licenses.groups.put("gidp", new OrgGroup("gidp", "gidp-name", null, "scim", true, 3,
+                List.of(new OrgGroup.Grant(JIRA, "jira-software", List.of("atlassian/user"), false)), "dir-1"));
+        licenses.groups.put("gadmin", new OrgGroup("gadmin", "gadmin-name", null, "admins", false, 3,
+                List.of(new OrgGroup.Grant(JIRA, "jira-software", List.of("atlassian/admin"), false)), "dir-1"));
+        for (int i = 0; i < USERS; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        put(ADMIN, true, List.of("gadmin", "g1"), JIRA);
+        put(IDP_ONLY, false, List.of("gidp"), JIRA);
+        put(CONFLUENCE_ONLY, false, List.of("g3"), CONFLUENCE);
+        // A group the user's record names that the last sync did not store.
+        put(NEW_GROUP_ONLY, false, List.of("gnew"), JIRA);
+        ReclaimService reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
+                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(),
+                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), clock);
+        LicenseService licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
+        jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, clock);
+    }
+
+    private void put(String accountId, boolean orgAdmin, List<String> groups, String... resources) {
+        List<OrgUser.ProductAccess> access = new ArrayList<>();
+        for (String r : resources) {
+            access.add(new OrgUser.ProductAccess(r.equals(JIRA) ? "jira-software" : "confluence", r, "2026-01-01T00:00:00Z"));
+        }
+        OrgUser u = new OrgUser(accountId, "Name " + accountId, accountId + "@example.com", "atlassian", "active", "active", null,
+                orgAdmin, null, access, groups.stream().map(g -> new OrgUser.GroupRef(g, g + "-name")).toList());
+        licenses.users.put(accountId, u);
+        originals.put(accountId, u);
+        atlassian.memberships.put(accountId, new HashSet<>(groups));
+    }
+
+    private static List<String> generated() {
+        return IntStream.range(0, USERS).mapToObj(ReclaimJobServiceTest::user).toList();
+    }
+
+    private JobPlan planJira(List<String> ids) {
+        return jobs.plan(TENANT, new JobSelection(ids, null, "jira-software", null));
+    }
+
+    /** Delivers queued steps until none is left; a step that throws goes back to the head (after its visibility timeout). */
+    private void drain(Consumer<JobMessage> beforeEach) {
+        for (int guard = 0; guard < 1_000 && !queue.messages.isEmpty(); guard++) {
+            JobMessage m = queue.messages.poll();
+            beforeEach.accept(m);
+            try {
+                jobs.handle(m);
+            } catch (Killed | ReclaimJobService.StepNotReady redelivered) {
+                queue.messages.addFirst(m);
+                clock.now = clock.now.plus(Duration.ofMinutes(6));
+            }
+        }
+        assertTrue(queue.messages.isEmpty(), "the job's steps end");
+    }
+
+    private void drain() {
+        drain(m -> { });
+    }
+
+    @Test
+    void aPlanIncludesWhatFreesTheProductAndSkipsEveryOtherUserWithAStableReason() {
+        List<String> ids = new ArrayList<>(generated());
+        ids.addAll(List.of(ADMIN, IDP_ONLY, CONFLUENCE_ONLY, NEW_GROUP_ONLY, UNKNOWN));
+        JobPlan plan = planJira(ids);
+
+        assertEquals(generated(), plan.included().stream().map(JobPlan.PlannedUser::accountId).toList());
+        plan.included().forEach(u -> assertEquals(List.of("g1"), u.groupIds(), "only the groups granting the product"));
+        Map<String, String> skipped = plan.skipped().stream().collect(Collectors.toMap(JobPlan.SkippedUser::accountId, JobPlan.SkippedUser::code));
+        assertEquals(Map.of(ADMIN, "org_admin_access_protected", IDP_ONLY, JobPlanner.IDP_MANAGED_GROUP,
+                CONFLUENCE_ONLY, JobPlanner.NO_MATCHING_GROUPS, NEW_GROUP_ONLY, JobPlanner.GROUP_NEWER_THAN_SYNC,
+                UNKNOWN, JobPlanner.USER_NOT_FOUND), skipped);
+        assertEquals(1, plan.products().size());
+        JobPlan.ProductTotal jira = plan.products().get(0);
+        assertEquals("jira-software", jira.productKey());
+        assertEquals(USERS, jira.seatsFreed());
+        assertEquals(0, new BigDecimal("50").compareTo(jira.monthlyCostFreed()), "5 seats at the tenant's price of 10");
+        assertEquals(0, new BigDecimal("50").compareTo(plan.monthlyCostFreed()));
+        assertTrue(store.plans.get(plan.id()).expiresAt().isAfter(clock.now), "stored with an expiry");
+        assertEquals(0, atlassian.count("remove"), "a plan changes nothing");
+    }
+
+    @Test
+    void aFilterPlanReadsTheLicensePageAndHonoursExclusions() {
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", "inactive", 90,
+                List.of(), List.of(user(1))), "confluence", null));
+        assertEquals(Set.of(user(0), user(2), user(3), user(4), CONFLUENCE_ONLY),
+                plan.included().stream().map(JobPlan.PlannedUser::accountId).collect(Collectors.toSet()));
+        assertEquals(List.of(JobPlanner.EXCLUDED_ACCOUNT), plan.skipped().stream().map(JobPlan.SkippedUser::code).toList());
+
+        JobPlan byGroup = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", null, null,
+                List.of("g1"), List.of()), "confluence", null));
+        assertEquals(List.of(CONFLUENCE_ONLY), byGroup.included().stream().map(JobPlan.PlannedUser::accountId).toList());
+        assertEquals(USERS, byGroup.skipped().stream().filter(s -> s.code().equals(JobPlanner.EXCLUDED_GROUP)).count());
+    }
+
+    @Test
+    void aJobRemovesEveryMembershipExactlyOnceThroughADuplicateDeliveryAndAWorkerKilledBetweenRemovalAndResult() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        assertEquals(ReclaimJob.RUNNING, job.status());
+        atlassian.killAfterChanges = 3;
+        Set<String> duplicated = new HashSet<>();
+        drain(m -> {
+            // The first user step is delivered twice (a redelivery after the step succeeded).
+            if (JobMessage.USER.equals(m.type()) && duplicated.add("once")) {
+                queue.messages.addFirst(m);
+            }
+        });
+
+        assertEquals(-1, atlassian.killAfterChanges, "the worker was killed after the third removal");
+        assertEquals(USERS, atlassian.count("remove"), "one DELETE per user x group, none resent");
+        generated().forEach(id -> assertEquals(Set.of("g3"), atlassian.memberships.get(id)));
+        ReclaimJob done = store.jobs.get(job.id());
+        assertEquals(ReclaimJob.COMPLETED, done.status());
+        assertEquals(USERS, done.counts().done());
+        assertEquals(USERS, done.counts().freed());
+        assertEquals(USERS, done.counts().seats());
+        assertEquals(0, new BigDecimal("50").compareTo(done.counts().monthlyCost()));
+        assertEquals(0, done.counts().remaining());
+        assertEquals(USERS, store.results.get(job.id()).size());
+        store.results.get(job.id()).values().forEach(r -> assertEquals(JobUserResult.COMPLETED, r.outcome(), r.toString()));
+        assertEquals(USERS, audit.records.size(), "one audit item per user: a retry finished the killed one, never another");
+        assertEquals(1, events.jobs.size());
+        assertEquals(USERS, Set.copyOf(events.reclaims).size());
+        // The stored users follow at once (License page) as a single reclaim leaves them.
+        generated().forEach(id -> assertEquals(List.of("g3"), licenses.users.get(id).groups().stream().map(OrgUser.GroupRef::id).toList()));
+    }
+
+    @Test
+    void aCrashAfterAResultIsWrittenNeitherCountsTheUserTwiceNorLosesTheJobsEnd() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        store.afterNextResult = () -> {
+            throw new Killed();
+        };
+        events.failNextJobCompleted = true;
+        drain();
+
+        assertNull(store.afterNextResult, "the crash after a result happened");
+        assertFalse(events.failNextJobCompleted, "the crash before the job's end happened");
+        ReclaimJob done = store.jobs.get(job.id());
+        assertEquals(ReclaimJob.COMPLETED, done.status());
+        assertEquals(USERS, done.counts().done(), "counted once each");
+        assertEquals(USERS, done.counts().seats());
+        assertEquals(USERS, atlassian.count("remove"));
+        assertEquals(1, events.jobs.size(), "the end published once the redelivery found every result");
+    }
+
+    @Test
+    void cancelStopsEveryUserNotStartedAndTheJobEndsCancelled() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        jobs.handle(queue.messages.poll()); // expand
+        jobs.handle(queue.messages.poll());
+        jobs.handle(queue.messages.poll());
+        assertTrue(jobs.cancel(TENANT, job.id()).cancelRequested());
+        drain();
+
+        ReclaimJob ended = store.jobs.get(job.id());
+        assertEquals(ReclaimJob.CANCELLED, ended.status());
+        assertEquals(2, ended.counts().done());
+        assertEquals(USERS - 2, ended.counts().cancelled());
+        assertEquals(2, atlassian.count("remove"), "nothing was removed after the cancel");
+        Refusal again = assertThrows(Refusal.class, () -> jobs.cancel(TENANT, job.id()));
+        assertEquals("job_not_running", again.code());
+    }
+
+    @Test
+    void theUndoOfAJobIsAJobThatRestoresEveryRemovedMembershipAndAskingAgainAnswersTheSameUndo() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        Refusal early = assertThrows(Refusal.class, () -> jobs.undo(TENANT, "admin", job.id()));
+        assertEquals("job_in_progress", early.code());
+        drain();
+
+        ReclaimJobService.Started undo = jobs.undo(TENANT, "admin", job.id());
+        assertFalse(undo.replayed());
+        assertEquals(ReclaimJob.UNDO, undo.job().kind());
+        atlassian.killAfterChanges = 2;
+        drain();
+
+        assertEquals(-1, atlassian.killAfterChanges, "the undo worker was killed after the second add");
+        generated().forEach(id -> assertEquals(Set.of("g1", "g3"), atlassian.memberships.get(id)));
+        assertEquals(USERS, atlassian.count("add"), "one POST per removed membership");
+        ReclaimJob undone = store.jobs.get(undo.job().id());
+        assertEquals(ReclaimJob.COMPLETED, undone.status());
+        assertEquals(USERS, undone.counts().done());
+        assertEquals(USERS, undone.counts().seats(), "seats restored");
+        ReclaimJobService.Started again = jobs.undo(TENANT, "admin", job.id());
+        assertTrue(again.replayed());
+        assertEquals(undo.job().id(), again.job().id());
+        assertEquals("job_is_an_undo", assertThrows(Refusal.class, () -> jobs.undo(TENANT, "admin", undo.job().id())).code());
+    }
+
+    @Test
+    void startingIsIdempotentPerKeyAndAPlanRunsOnce() {
+        JobPlan plan = planJira(generated());
+        ReclaimJobService.Started first = jobs.start(TENANT, "admin", "key-1", plan.id());
+        ReclaimJobService.Started replay = jobs.start(TENANT, "admin", "key-1", plan.id());
+        assertTrue(replay.replayed());
+        assertEquals(first.job().id(), replay.job().id());
+        assertEquals(1, queue.messages.size(), "one expand step, sent once");
+
+        JobPlan other = planJira(List.of(user(0)));
+        assertEquals("idempotency_key_reused", assertThrows(Refusal.class, () -> jobs.start(TENANT, "admin", "key-1", other.id())).code());
+        assertEquals("plan_already_run", assertThrows(Refusal.class, () -> jobs.start(TENANT, "admin", "key-2", plan.id())).code());
+        assertEquals("plan_not_found", assertThrows(Refusal.class, () -> jobs.start(TENANT, "admin", "key-3", "plan-nope")).code());
+        clock.now = clock.now.plus(ReclaimJobService.PLAN_LIFETIME).plusSeconds(1);
+        assertEquals("plan_not_found", assertThrows(Refusal.class, () -> jobs.start(TENANT, "admin", "key-4", other.id())).code());
+    }
+
+    @Test
+    void theStatusEstimatesTheTimeLeftFromThePaceAndPagesTheResults() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        assertNull(jobs.find(TENANT, job.id(), null, 10).secondsLeft(), "no pace before the first user");
+        jobs.handle(queue.messages.poll());
+        clock.now = clock.now.plusSeconds(10);
+        jobs.handle(queue.messages.poll());
+        jobs.handle(queue.messages.poll());
+        ReclaimJobService.View view = jobs.find(TENANT, job.id(), null, 1);
+        assertEquals(15L, view.secondsLeft(), "10 s for 2 users, 3 left");
+        assertEquals(3, view.job().counts().remaining());
+        assertEquals(1, view.results().items().size());
+        assertEquals(user(1), jobs.find(TENANT, job.id(), view.results().nextCursor(), 1).results().items().get(0).accountId());
+        assertEquals("job_not_found", assertThrows(Refusal.class, () -> jobs.find(TENANT, "job-nope", null, 1)).code());
+    }
+}

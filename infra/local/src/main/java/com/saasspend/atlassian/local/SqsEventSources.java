@@ -1,0 +1,155 @@
+package com.saasspend.atlassian.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The template's SQS events (event source mappings), as Lambda runs them: a poller per mapping receives up to
+ * {@code BatchSize} messages, invokes the function with the SQS event, deletes what succeeded and, with
+ * {@code ReportBatchItemFailures}, leaves the reported failures (the whole batch when the function throws) to come
+ * back. Locally a failed message comes back after a few seconds instead of the queue's visibility timeout (minutes),
+ * so a step that waits for another run is retried while someone watches.
+ */
+public final class SqsEventSources implements AutoCloseable {
+    private static final int LOCAL_RETRY_SECONDS = 5;
+
+    public record Mapping(LambdaFunction function, String eventName, String queueUrl, String queueArn, int batchSize,
+                          boolean reportsItemFailures) {}
+
+    private final TemplateValues values;
+    private final SqsClient sqs;
+    private final List<Mapping> mappings = new ArrayList<>();
+    private final List<Thread> pollers = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public SqsEventSources(TemplateValues values, SqsClient sqs) {
+        this.values = values;
+        this.sqs = sqs;
+    }
+
+    public List<Mapping> install(List<LambdaFunction> functions) {
+        for (LambdaFunction function : functions) {
+            for (SamFunction.Event event : function.definition().eventsOfType("SQS")) {
+                JsonNode props = event.properties();
+                String arn = values.resolve(props.path("Queue"));
+                String name = arn.substring(arn.lastIndexOf(':') + 1);
+                String url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
+                boolean partial = false;
+                for (JsonNode type : props.path("FunctionResponseTypes")) {
+                    partial |= "ReportBatchItemFailures".equals(type.asText());
+                }
+                mappings.add(new Mapping(function, event.name(), url, arn, Math.min(10, props.path("BatchSize").asInt(10)), partial));
+            }
+        }
+        return List.copyOf(mappings);
+    }
+
+    public List<Mapping> mappings() {
+        return List.copyOf(mappings);
+    }
+
+    public void start() {
+        running.set(true);
+        for (Mapping mapping : mappings) {
+            Thread poller = new Thread(() -> poll(mapping), "sqs-" + mapping.function().definition().logicalId() + "." + mapping.eventName());
+            poller.setDaemon(true);
+            poller.start();
+            pollers.add(poller);
+        }
+    }
+
+    private void poll(Mapping mapping) {
+        int visibility = mapping.function().definition().timeoutSeconds() + 10;
+        while (running.get()) {
+            List<Message> messages;
+            try {
+                messages = sqs.receiveMessage(r -> r.queueUrl(mapping.queueUrl()).maxNumberOfMessages(mapping.batchSize())
+                        .waitTimeSeconds(1).visibilityTimeout(visibility)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            } catch (RuntimeException e) {
+                if (running.get()) {
+                    InvocationLog.info("polling " + mapping.queueUrl() + " failed: " + e.getMessage());
+                    sleep(1000);
+                }
+                continue;
+            }
+            if (!messages.isEmpty()) {
+                deliver(mapping, messages);
+            }
+        }
+    }
+
+    private void deliver(Mapping mapping, List<Message> messages) {
+        ObjectNode event = ApiGatewayEvents.JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        for (Message m : messages) {
+            ObjectNode record = records.addObject();
+            record.put("messageId", m.messageId()).put("receiptHandle", m.receiptHandle()).put("body", m.body())
+                    .put("md5OfBody", m.md5OfBody()).put("eventSource", "aws:sqs").put("eventSourceARN", mapping.queueArn())
+                    .put("awsRegion", "us-east-1");
+            ObjectNode attributes = record.putObject("attributes");
+            m.attributesAsStrings().forEach(attributes::put);
+            record.putObject("messageAttributes");
+        }
+        String function = mapping.function().definition().logicalId();
+        String requestId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
+        Set<String> failed = new HashSet<>();
+        String outcome;
+        try {
+            String result = mapping.function().invoke(event.toString(), requestId);
+            if (mapping.reportsItemFailures() && result != null && !result.isBlank()) {
+                for (JsonNode failure : ApiGatewayEvents.JSON.readTree(result).path("batchItemFailures")) {
+                    failed.add(failure.path("itemIdentifier").asText());
+                }
+            }
+            outcome = failed.isEmpty() ? "ok" : failed.size() + " of " + messages.size() + " reported failed";
+        } catch (Exception e) {
+            HttpApiGateway.reportFailure(function, requestId, e);
+            messages.forEach(m -> failed.add(m.messageId()));
+            outcome = "FAILED (" + e.getMessage() + ")";
+        }
+        for (Message m : messages) {
+            if (failed.contains(m.messageId())) {
+                sqs.changeMessageVisibility(r -> r.queueUrl(mapping.queueUrl()).receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(LOCAL_RETRY_SECONDS));
+            } else {
+                sqs.deleteMessage(r -> r.queueUrl(mapping.queueUrl()).receiptHandle(m.receiptHandle()));
+            }
+        }
+        InvocationLog.event("sqs " + messages.size() + " message(s) (" + mapping.eventName() + ")", function, outcome,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (Thread poller : pollers) {
+            try {
+                poller.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
