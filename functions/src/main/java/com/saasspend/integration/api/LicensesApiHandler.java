@@ -6,6 +6,7 @@ import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseReader;
 import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.common.Env;
+import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
@@ -23,6 +24,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** The License page: GET /licenses, GET /users, GET /users/{accountId}, and the tenant's settings. */
 public final class LicensesApiHandler extends HttpApiHandler {
     private static final Set<String> STATUSES = Set.of("active", "inactive", "never");
+    /** {@code -lastActive}: most recently active first. */
+    private static final Map<String, LicenseReader.UserOrder> SORTS = Map.of("name", LicenseReader.UserOrder.NAME,
+            "lastActive", LicenseReader.UserOrder.LAST_ACTIVE_ASC, "-lastActive", LicenseReader.UserOrder.LAST_ACTIVE_DESC);
 
     public LicensesApiHandler() {
         this(Env.system(), Clock.systemUTC());
@@ -51,20 +55,23 @@ public final class LicensesApiHandler extends HttpApiHandler {
     }
 
     private static ApiResponse users(LicenseService licenses, ApiRequest request) {
-        QueryParameters query = new QueryParameters(request, Set.of("product", "status", "inactiveForDays", "q", "cursor", "limit"));
+        QueryParameters query = new QueryParameters(request, Set.of("product", "status", "inactiveForDays", "q", "sort", "cursor", "limit"));
         String product = query.text("product", 200);
         String status = query.oneOf("status", STATUSES);
         Integer days = query.integer("inactiveForDays", 1, 3650, null);
         String search = query.text("q", 200);
+        String sort = query.oneOf("sort", SORTS.keySet());
         Integer limit = query.integer("limit", 1, LicenseService.MAX_LIMIT, 50);
         String cursor = query.text("cursor", 600);
         query.check();
         LicenseService.UserPage page = licenses.users(request.tenantId(),
-                new LicenseService.UserQuery(product, status, days, search, PageCursors.decode(cursor), limit));
+                new LicenseService.UserQuery(product, status, days, search, sort == null ? null : SORTS.get(sort),
+                        PageCursors.decode(cursor), limit));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("users", page.users());
         body.put("inactivityDays", page.inactivityDays());
         body.put("nextCursor", PageCursors.encode(page.nextAfter()));
+        body.put("seats", page.seats());
         return ApiResponse.json(200, body);
     }
 
