@@ -14,6 +14,7 @@ import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.sync.ProductCounts;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -99,50 +101,140 @@ class LicenseServiceTest {
         reader.add(user("e", "Eve", "eve@x.io", access("confluence", CONF, null), access("jira-software", JIRA, 31)));
 
         assertEquals(List.of("a"), ids(query(null, "active", null, null)), "active anywhere is active");
-        assertEquals(List.of("b", "e"), ids(query(null, "inactive", null, null)), "used once, not within 30 days");
+        assertEquals(List.of("e", "b"), ids(query(null, "inactive", null, null)), "used once, not within 30 days; most recent first");
         assertEquals(List.of("c"), ids(query(null, "never", null, null)));
-        assertEquals(List.of("a", "b", "c", "d", "e"), ids(query(null, null, null, null)), "no filter: everyone, in key order");
+        assertEquals(List.of("a", "b", "c", "d", "e"), ids(query(null, null, null, null)), "no filter: everyone, by name");
         assertEquals(List.of("e"), ids(query("confluence", "never", null, null)), "status counts only the filtered product");
         assertEquals(List.of("a", "e"), ids(query(CONF, null, null, null)), "a product by resource id");
         assertEquals(List.of("a", "b", "c", "e"), ids(query("JIRA-SOFTWARE", null, null, null)), "a product key in any case");
-        assertEquals(List.of("a", "b", "e"), ids(query("jira-software", "active", 50, null)), "inactiveForDays overrides the threshold");
+        assertEquals(List.of("a", "e", "b"), ids(query("jira-software", "active", 50, null)), "inactiveForDays overrides the threshold");
         settings.put(T, new TenantSettings(1, Map.of()));
         assertEquals(List.of(), ids(query("jira-software", "active", null, null)), "the tenant's threshold when none is given");
     }
 
     @Test
-    void searchMatchesNameOrEmailInAnyCase() {
-        reader.add(user("a", "Ann Smith", "ann@x.io"));
-        reader.add(user("b", null, "SMITHY@x.io"));
-        reader.add(user("c", "Cid", null));
-        assertEquals(List.of("a", "b"), ids(query(null, null, null, "smith")));
-        assertEquals(List.of("c"), ids(query(null, null, null, "CID")));
-        assertEquals(List.of(), ids(query(null, null, null, "zzz")));
+    void eachFilterAndSortIsOneIndexReadOfThePage() {
+        reader.add(user("a", "Ann", "ann@x.io", access("confluence", CONF, 90)));
+        reader.add(user("b", "Bob", "bob@x.io", access("confluence", CONF, 10)));
+        reader.add(user("c", "Cid", "cid@x.io", access("confluence", CONF, null)));
+
+        LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery("confluence", "inactive", 60, null, null, null, 25));
+        assertEquals(List.of("a"), page.users().stream().map(LicenseService.UserRow::accountId).toList());
+        assertEquals(List.of(new LicenseReader.UserSlice("confluence", LicenseReader.Activity.INACTIVE, NOW.minus(Duration.ofDays(60)),
+                LicenseReader.UserOrder.LAST_ACTIVE_DESC, null, 25)), reader.slices,
+                "inactive on Confluence for 60+ days: one range of the product's listing by last use, the page's size");
+        assertEquals(0, reader.searches);
+
+        reader.slices.clear();
+        assertEquals(List.of("c", "a", "b"), ids(new LicenseService.UserQuery(null, null, null, null, LicenseReader.UserOrder.LAST_ACTIVE_ASC, null, 25)),
+                "least recently active first: never used, then the oldest use");
+        assertEquals(List.of("b", "a", "c"), ids(new LicenseService.UserQuery(null, null, null, null, LicenseReader.UserOrder.LAST_ACTIVE_DESC, null, 25)));
+        assertEquals(List.of("a", "b", "c"), ids(new LicenseService.UserQuery(null, null, null, null, LicenseReader.UserOrder.NAME, null, 25)));
+        assertEquals(List.of(LicenseReader.Activity.ANY, LicenseReader.Activity.ANY, LicenseReader.Activity.ANY),
+                reader.slices.stream().map(LicenseReader.UserSlice::activity).toList(), "a sort alone reads the whole listing in order");
+        assertEquals(3, reader.slices.size(), "one read per page");
     }
 
     @Test
-    void pagesContinueAfterTheLastRowAcrossScanSteps() {
+    void combinationsNoIndexServesAreRefusedNotScanned() {
+        Refusal nameWithStatus = assertThrows(Refusal.class, () -> service.users(T,
+                new LicenseService.UserQuery(null, "inactive", null, null, LicenseReader.UserOrder.NAME, null, 10)));
+        assertEquals("sort_with_status", nameWithStatus.code());
+        Refusal sortedSearch = assertThrows(Refusal.class, () -> service.users(T,
+                new LicenseService.UserQuery(null, null, null, "ann", LicenseReader.UserOrder.LAST_ACTIVE_ASC, null, 10)));
+        assertEquals("sort_with_search", sortedSearch.code());
+        assertEquals(Refusal.Kind.INVALID, sortedSearch.kind());
+        assertEquals(List.of(), reader.slices, "nothing read");
+    }
+
+    @Test
+    void aCursorContinuesOnlyTheListingItCameFrom() {
+        for (int i = 0; i < 5; i++) {
+            reader.add(user("u" + i, "User " + i, null, access("jira-software", JIRA, i)));
+        }
+        LicenseService.UserPage byName = service.users(T, new LicenseService.UserQuery(null, null, null, null, null, null, 2));
+        assertEquals(List.of("u0", "u1"), byName.users().stream().map(LicenseService.UserRow::accountId).toList());
+        assertEquals(List.of("u2", "u3"), service.users(T, new LicenseService.UserQuery(null, null, null, null, null, byName.nextAfter(), 2))
+                .users().stream().map(LicenseService.UserRow::accountId).toList());
+        Refusal foreign = assertThrows(Refusal.class, () -> service.users(T,
+                new LicenseService.UserQuery(null, "active", null, null, null, byName.nextAfter(), 2)));
+        assertEquals("invalid_cursor", foreign.code(), "a name cursor does not position a last-use listing");
+    }
+
+    @Test
+    void searchMatchesAPrefixOfTheNameItsWordsOrTheEmailInAnyCase() {
+        reader.add(user("a", "Ann Smith", "ann@x.io"));
+        reader.add(user("b", null, "SMITHY@x.io"));
+        reader.add(user("c", "Cid", null));
+        reader.add(user("d", "Ann Annis", "ann.annis@x.io"));
+        assertEquals(List.of("a", "b"), ids(query(null, null, null, "smith")));
+        assertEquals(List.of("c"), ids(query(null, null, null, "CID")));
+        assertEquals(List.of(), ids(query(null, null, null, "zzz")));
+        assertEquals(List.of(), ids(query(null, null, null, "mith")), "a prefix, not any substring");
+        assertEquals(List.of("d", "a"), ids(query(null, null, null, "ann")),
+                "a user matching by several words and the email, once, at the first text matched (ann annis, ann smith)");
+        assertEquals(List.of(), reader.slices, "search reads the search index only");
+    }
+
+    @Test
+    void searchNarrowedByProductAndStatusFillsPagesAcrossSteps() {
         for (int i = 0; i < 450; i++) {
-            reader.add(user(String.format("u%03d", i), "User " + i, null, i % 3 == 0 ? access("jira-software", JIRA, 1) : access("jira-software", JIRA, null)));
+            reader.add(user(String.format("u%03d", i), String.format("Al %03d", i), null,
+                    i % 3 == 0 ? access("jira-software", JIRA, 1) : access("jira-software", JIRA, null)));
         }
         List<String> seen = new ArrayList<>();
         String after = null;
         int pages = 0;
         do {
-            LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery(null, "active", null, null, after, 70));
+            LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery("jira-software", "active", null, "al", null, after, 70));
             page.users().forEach(u -> seen.add(u.accountId()));
             after = page.nextAfter();
             pages++;
         } while (after != null && pages < 10);
         assertEquals(150, seen.size(), "every third user is active, each exactly once");
-        assertEquals(seen.stream().distinct().sorted().toList(), seen);
+        assertEquals(seen.stream().distinct().sorted().toList(), seen, "in the order of the names matched");
+        assertEquals(3, pages, "70 + 70 + 10");
+    }
+
+    @Test
+    void pagesContinueAfterTheLastRowAndTheLastPageSaysSo() {
+        for (int i = 0; i < 450; i++) {
+            reader.add(user(String.format("u%03d", i), String.format("User %03d", i), null,
+                    i % 3 == 0 ? access("jira-software", JIRA, 1 + i) : access("jira-software", JIRA, null)));
+        }
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery(null, "active", 1000, null,
+                    LicenseReader.UserOrder.LAST_ACTIVE_ASC, after, 70));
+            page.users().forEach(u -> seen.add(u.accountId()));
+            after = page.nextAfter();
+            pages++;
+        } while (after != null && pages < 10);
+        assertEquals(150, seen.size(), "every third user is active, each exactly once");
+        List<String> oldestFirst = new ArrayList<>(seen.stream().sorted().toList());
+        java.util.Collections.reverse(oldestFirst);
+        assertEquals(oldestFirst, seen, "the oldest last use first");
         assertEquals(3, pages, "70 + 70 + 10");
 
-        LicenseService.UserPage exact = service.users(T, new LicenseService.UserQuery(null, null, null, null, "u399", 50));
-        assertEquals(50, exact.users().size());
-        assertNull(exact.nextAfter(), "the page that ends on the last user says there is no more");
-        LicenseService.UserPage notLast = service.users(T, new LicenseService.UserQuery(null, null, null, null, "u398", 50));
-        assertEquals("u448", notLast.nextAfter());
+        assertNull(service.users(T, new LicenseService.UserQuery(null, "active", 1000, null, null, null, 150)).nextAfter(),
+                "the page that ends on the last user says there is no more");
+        LicenseService.UserPage mostRecentFirst = service.users(T, new LicenseService.UserQuery(null, "active", 1000, null, null, null, 149));
+        assertEquals("u444", mostRecentFirst.users().get(148).accountId(), "a status filter's default order: most recent use first");
+        assertEquals("u447", service.users(T, new LicenseService.UserQuery(null, "active", 1000, null, null,
+                mostRecentFirst.nextAfter(), 149)).users().get(0).accountId(), "one user after a full page");
+    }
+
+    @Test
+    void aProductFilterShowsItsSeatCountsWhenTheThresholdIsTheOneCounted() {
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(40, 30, 6, 4),
+                "ari:cloud:jira-software::site/2", new ProductCounts(2, 1, 1, 0), CONF, new ProductCounts(9, 9, 0, 0)), 30, NOW);
+        assertEquals(new ProductCounts(42, 31, 7, 4), service.users(T, query("jira-software", "inactive", null, null)).seats(),
+                "a product key sums its instances");
+        assertEquals(new ProductCounts(9, 9, 0, 0), service.users(T, query(CONF, null, null, null)).seats());
+        assertNull(service.users(T, query("jira-software", "inactive", 60, null)).seats(), "counted at 30 days, not 60");
+        assertNull(service.users(T, query(null, "inactive", null, null)).seats(), "the summary counts seats per product, not users");
     }
 
     @Test
@@ -176,11 +268,12 @@ class LicenseServiceTest {
     }
 
     private List<String> ids(LicenseService.UserQuery query) {
+        reader.searches = 0;
         return service.users(T, query).users().stream().map(LicenseService.UserRow::accountId).toList();
     }
 
     private static LicenseService.UserQuery query(String product, String status, Integer days, String search) {
-        return new LicenseService.UserQuery(product, status, days, search, null, 200);
+        return new LicenseService.UserQuery(product, status, days, search, null, null, 200);
     }
 
     private static OrgUser.ProductAccess access(String key, String resource, Integer daysAgo) {
@@ -196,22 +289,78 @@ class LicenseServiceTest {
                 NOW, "admin", lastSync, null, false, 1);
     }
 
-    /** Users in key order, read in steps as the DynamoDB reader does. */
+    /**
+     * The indexes in memory: each listing ordered as the DynamoDB reader orders it, read from a position, at most max;
+     * records each listing read so the tests can see the plan.
+     */
     private static final class FakeReader implements LicenseReader {
         final List<ProductInstance> products = new ArrayList<>();
         final TreeMap<String, OrgUser> users = new TreeMap<>();
         final Map<String, OrgGroup> groups = new HashMap<>();
+        final List<UserSlice> slices = new ArrayList<>();
+        int searches;
         Summary summary;
 
         void add(OrgUser user) { users.put(user.accountId(), user); }
 
         @Override public List<ProductInstance> products(String tenantId) { return products; }
         @Override public Optional<Summary> summary(String tenantId) { return Optional.ofNullable(summary); }
-        @Override public UserScan users(String tenantId, String afterAccountId, int max) {
-            List<OrgUser> step = (afterAccountId == null ? users : users.tailMap(afterAccountId, false)).values().stream().limit(max).toList();
-            boolean more = !step.isEmpty() && users.higherKey(step.get(step.size() - 1).accountId()) != null;
-            return new UserScan(step, more ? step.get(step.size() - 1).accountId() : null);
+
+        @Override public UserSlicePage users(String tenantId, UserSlice slice) {
+            slices.add(slice);
+            TreeMap<String, OrgUser> listing = new TreeMap<>();
+            for (OrgUser u : users.values()) {
+                List<OrgUser.ProductAccess> held = u.products().stream().filter(p -> slice.product() == null
+                        || (slice.product().contains(":") ? slice.product().equals(p.resourceId()) : slice.product().equalsIgnoreCase(p.key()))).toList();
+                if (slice.product() != null && held.isEmpty()) {
+                    continue;
+                }
+                Instant latest = held.stream().map(OrgUser.ProductAccess::lastActive).filter(a -> a != null).map(Instant::parse)
+                        .max(Instant::compareTo).orElse(null);
+                boolean in = switch (slice.activity()) {
+                    case ANY -> true;
+                    case ACTIVE -> latest != null && !latest.isBefore(slice.activeSince());
+                    case INACTIVE -> latest != null && latest.isBefore(slice.activeSince());
+                    case NEVER -> !held.isEmpty() && latest == null;
+                };
+                if (in) {
+                    String position = slice.order() == UserOrder.NAME ? (u.name() == null ? "" : u.name().toLowerCase()) + "#" + u.accountId()
+                            : (held.isEmpty() ? "-" : latest == null ? "0" : String.format("1%013d", latest.toEpochMilli())) + "#" + u.accountId();
+                    listing.put(position, u);
+                }
+            }
+            NavigableMap<String, OrgUser> ordered = slice.order() == UserOrder.LAST_ACTIVE_DESC ? listing.descendingMap() : listing;
+            if (slice.after() != null) {
+                ordered = ordered.tailMap(slice.after(), false);
+            }
+            return page(ordered, slice.max());
         }
+
+        @Override public UserSlicePage search(String tenantId, String prefix, String after, int max) {
+            searches++;
+            TreeMap<String, OrgUser> matches = new TreeMap<>();
+            for (OrgUser u : users.values()) {
+                List<String> tokens = new ArrayList<>();
+                if (u.name() != null) {
+                    tokens.add(u.name().toLowerCase());
+                    String[] words = u.name().toLowerCase().split(" ");
+                    tokens.addAll(List.of(words).subList(1, words.length));
+                }
+                if (u.email() != null) {
+                    tokens.add(u.email().toLowerCase());
+                }
+                tokens.stream().filter(t -> t.startsWith(prefix)).min(String::compareTo)
+                        .ifPresent(t -> matches.put(t + "#" + u.accountId(), u));
+            }
+            return page(after == null ? matches : matches.tailMap(after, false), max);
+        }
+
+        private static UserSlicePage page(NavigableMap<String, OrgUser> ordered, int max) {
+            List<Entry> entries = ordered.entrySet().stream().limit(max).map(e -> new Entry(e.getValue(), e.getKey())).toList();
+            boolean more = ordered.size() > max;
+            return new UserSlicePage(entries, more ? entries.get(entries.size() - 1).position() : null);
+        }
+
         @Override public Optional<OrgUser> user(String tenantId, String accountId) { return Optional.ofNullable(users.get(accountId)); }
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds) {
             Map<String, OrgGroup> found = new HashMap<>();
