@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -29,6 +30,7 @@ public final class DynamoLicenseReader implements LicenseReader {
     private final String table;
     private final DynamoLicenseStore store;
     private final DoubleAdder consumed = new DoubleAdder();
+    private final LongAdder itemsRead = new LongAdder();
 
     public DynamoLicenseReader(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
@@ -160,6 +162,7 @@ public final class DynamoLicenseReader implements LicenseReader {
             });
             consumed.add(response.consumedCapacity() == null || response.consumedCapacity().capacityUnits() == null
                     ? 0 : response.consumedCapacity().capacityUnits());
+            itemsRead.add(response.items().size());
             for (Map<String, AttributeValue> item : response.items()) {
                 if (!str(item, attribute).equals(after)) {
                     items.add(item);
@@ -206,6 +209,7 @@ public final class DynamoLicenseReader implements LicenseReader {
                 Map<String, KeysAndAttributes> current = request;
                 var response = dynamo.batchGetItem(r -> r.requestItems(current).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
                 response.consumedCapacity().forEach(c -> consumed.add(c.capacityUnits() == null ? 0 : c.capacityUnits()));
+                itemsRead.add(response.responses().getOrDefault(table, List.of()).size());
                 response.responses().getOrDefault(table, List.of()).stream().filter(item -> !removed(item))
                         .map(UserItems::fromItem).forEach(u -> users.put(u.accountId(), u));
                 request = response.unprocessedKeys();
@@ -217,7 +221,12 @@ public final class DynamoLicenseReader implements LicenseReader {
         return users;
     }
 
-    /** Read units the user listings of this reader consumed so far (tests and the benchmark read it). */
+    /** Items the user listings of this reader read so far (index items, user items; tests and the benchmark read it). */
+    public long itemsRead() {
+        return itemsRead.sum();
+    }
+
+    /** Read units the user listings of this reader consumed so far, as DynamoDB reports them (tests and the benchmark read it). */
     public double consumedReadUnits() {
         return consumed.sum();
     }
@@ -238,6 +247,7 @@ public final class DynamoLicenseReader implements LicenseReader {
         });
         consumed.add(response.consumedCapacity() == null || response.consumedCapacity().capacityUnits() == null
                 ? 0 : response.consumedCapacity().capacityUnits());
+        itemsRead.add(response.items().size());
         List<OrgUser> users = new ArrayList<>();
         response.items().forEach(item -> {
             if (!removed(item)) {

@@ -1,0 +1,309 @@
+package com.saasspend.integration.aws;
+
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.atlassian.sim.WorldGenerator;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.licenses.LicenseReader.UserOrder;
+import com.saasspend.integration.domain.licenses.LicenseService;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.LicenseStore;
+import com.saasspend.integration.sync.SyncWorkerHandler;
+import com.saasspend.integration.testing.ApiEvents;
+import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.Stack;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The License page's listings on a synced generated org (moto): every filter and sort answers exactly what reading the
+ * whole partition and filtering would, while reading about the page it returns; the sync, a reclaim's rewrite and a
+ * removal keep the indexes in step.
+ */
+@ExtendWith(AwsEmulator.class)
+class LicenseIndexIT {
+    private static final String TENANT = "tenant-index";
+    private static final int USERS = 600;
+    private static final int LIMIT = 40;
+    private static Stack stack;
+    private static Instant now;
+    private static String jiraResource;
+
+    @BeforeAll
+    static void connectAndSync() {
+        stack = new Stack(WorldGenerator.generate(USERS, 12, 42), Clock.systemUTC());
+        APIGatewayV2HTTPResponse connected = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian",
+                Map.of("type", "atlassian"), "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
+        assertEquals(201, connected.getStatusCode(), connected.getBody());
+        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        now = Instant.now();
+        jiraResource = stack.sim.world().productId(ORG_ID, "jira-software");
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    private record Listing(String product, String status, Integer days, UserOrder sort) {}
+
+    @Test
+    void everyFilterAndSortAnswersWhatAScanWouldReadingAboutThePage() {
+        List<OrgUser> all = scanAll();
+        assertTrue(all.size() >= USERS, "the generated org is stored: " + all.size());
+        List<Listing> listings = new ArrayList<>();
+        for (String product : new String[] {null, "confluence", "JIRA-SOFTWARE", jiraResource}) {
+            listings.add(new Listing(product, null, null, null));
+            listings.add(new Listing(product, null, null, UserOrder.LAST_ACTIVE_ASC));
+            listings.add(new Listing(product, null, null, UserOrder.LAST_ACTIVE_DESC));
+            for (String status : new String[] {"active", "inactive", "never"}) {
+                listings.add(new Listing(product, status, null, null));
+                listings.add(new Listing(product, status, 60, UserOrder.LAST_ACTIVE_ASC));
+            }
+        }
+        for (Listing listing : listings) {
+            List<String> expected = expected(all, listing);
+            DynamoLicenseReader reader = new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table);
+            LicenseService service = service(reader);
+            List<String> listed = new ArrayList<>();
+            String after = null;
+            int pages = 0;
+            do {
+                long before = reader.itemsRead();
+                LicenseService.UserPage page = service.users(TENANT, new LicenseService.UserQuery(listing.product(), listing.status(),
+                        listing.days(), null, listing.sort(), after, LIMIT));
+                page.users().forEach(u -> listed.add(u.accountId()));
+                assertTrue(reader.itemsRead() - before <= LIMIT + 2, listing + ": a page of " + page.users().size()
+                        + " read " + (reader.itemsRead() - before) + " items");
+                after = page.nextAfter();
+                pages++;
+            } while (after != null && pages < 100);
+            assertEquals(expected, listed, listing + ": exactly the scan's users, in order");
+            assertTrue(reader.itemsRead() <= expected.size() + 2L * pages, listing + ": read " + reader.itemsRead()
+                    + " items for " + expected.size() + " users (the partition holds " + all.size() + ")");
+        }
+    }
+
+    @Test
+    void aRareNameSearchReadsTheMatchesNotThePartition() {
+        List<OrgUser> all = scanAll();
+        OrgUser rare = all.get(all.size() / 2);
+        String surname = rare.name().strip().split("\\s+")[rare.name().strip().split("\\s+").length - 1];
+        for (String q : new String[] {rare.email().substring(0, Math.min(rare.email().length(), 12)).toUpperCase(Locale.ROOT),
+                rare.name(), surname.substring(0, 3), "zzzz"}) {
+            String prefix = q.toLowerCase(Locale.ROOT);
+            List<OrgUser> matching = all.stream().filter(u -> !tokens(u, prefix).isEmpty())
+                    .sorted(Comparator.comparing((OrgUser u) -> tokens(u, prefix).get(0) + "#" + u.accountId(), DynamoLicenseReader::compareText))
+                    .toList();
+            DynamoLicenseReader reader = new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table);
+            List<String> found = new ArrayList<>();
+            String after = null;
+            int pages = 0;
+            do {
+                LicenseService.UserPage page = service(reader).users(TENANT, new LicenseService.UserQuery(null, null, null, q, null, after, LIMIT));
+                page.users().forEach(u -> found.add(u.accountId()));
+                after = page.nextAfter();
+                pages++;
+            } while (after != null && pages < 100);
+            assertEquals(matching.stream().map(OrgUser::accountId).toList(), found, q + ": every match once, in the order of the text matched");
+            assertTrue(reader.itemsRead() <= 3L * matching.size() + 2L * pages + 2, q + ": read " + reader.itemsRead()
+                    + " items for " + matching.size() + " matches");
+        }
+    }
+
+    @Test
+    void theApiSortsPagesAndRefusesWhatNoIndexServes() {
+        Map<String, String> query = new HashMap<>(Map.of("sort", "-lastActive", "product", "confluence", "limit", "25"));
+        List<String> listed = new ArrayList<>();
+        for (int pages = 0; pages < 100; pages++) {
+            JsonNode page = ApiEvents.json(ok(query));
+            page.path("users").forEach(u -> listed.add(u.path("accountId").asText()));
+            if (page.path("nextCursor").isNull()) {
+                break;
+            }
+            query.put("cursor", page.path("nextCursor").asText());
+        }
+        assertEquals(expected(scanAll(), new Listing("confluence", null, null, UserOrder.LAST_ACTIVE_DESC)), listed);
+        JsonNode inactive = ApiEvents.json(ok(Map.of("product", "confluence", "status", "inactive")));
+        assertEquals(inactive.path("seats").path("inactive").asInt(), count(scanAll(), new Listing("confluence", "inactive", null, null)),
+                "the header's count comes from the summary and agrees with the listing");
+        assertEquals(400, stack.licenses(TENANT, "GET /users", "/users", Map.of(), Map.of("status", "never", "sort", "name"), null).getStatusCode());
+        assertEquals(400, stack.licenses(TENANT, "GET /users", "/users", Map.of(), Map.of("q", "a", "sort", "name"), null).getStatusCode());
+        String nameCursor = ApiEvents.json(ok(Map.of("limit", "2"))).path("nextCursor").asText();
+        assertEquals(400, stack.licenses(TENANT, "GET /users", "/users", Map.of(),
+                Map.of("status", "active", "cursor", nameCursor), null).getStatusCode(), "a cursor continues only its own listing");
+    }
+
+    @Test
+    void aRewriteAndARemovalKeepEveryListingInStep() {
+        DynamoLicenseStore store = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
+        List<OrgUser> all = scanAll();
+        OrgUser twoProducts = all.stream().filter(u -> u.products().size() >= 2).findFirst().orElseThrow();
+        LicenseStore.Hashed<OrgUser> stored = store.user(TENANT, twoProducts.accountId()).orElseThrow();
+        OrgUser.ProductAccess lost = twoProducts.products().get(0);
+        OrgUser after = new OrgUser(twoProducts.accountId(), "Zed Renamed", twoProducts.email(), twoProducts.accountType(),
+                twoProducts.accountStatus(), twoProducts.membershipStatus(), twoProducts.claimStatus(), twoProducts.orgAdmin(),
+                twoProducts.addedToOrg(), twoProducts.products().subList(1, twoProducts.products().size()), twoProducts.groups());
+        assertFalse(store.replaceUser(TENANT, new LicenseStore.Hashed<>(after, "h2"), "not-the-hash", now), "a lost race writes nothing");
+        assertTrue(store.replaceUser(TENANT, new LicenseStore.Hashed<>(after, "h2"), stored.hash(), now));
+        all = scanAll();
+        assertListingsMatch(all, lost.resourceId(), lost.key());
+        assertEquals(List.of(twoProducts.accountId()), search("zed renamed"), "the new name is found");
+        assertFalse(search(twoProducts.name().toLowerCase(Locale.ROOT)).contains(twoProducts.accountId()), "the old name is not");
+
+        OrgUser leaver = all.stream().filter(u -> !u.products().isEmpty() && !u.accountId().equals(twoProducts.accountId()))
+                .findFirst().orElseThrow();
+        store.markRemoved(TENANT, LicenseStore.Listing.USERS, List.of(leaver.accountId()), now);
+        all = scanAll();
+        assertFalse(all.stream().anyMatch(u -> u.accountId().equals(leaver.accountId())));
+        assertListingsMatch(all, leaver.products().get(0).resourceId(), leaver.products().get(0).key());
+        assertFalse(search(leaver.email()).contains(leaver.accountId()), "a removed user is not found");
+    }
+
+    @Test
+    void anUnchangedResyncWritesNoIndexItemAndAChangeRewritesOnlyItsUser() {
+        DynamoLicenseStore counted = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
+        long indexBefore = counted.written("userIndex");
+        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        assertEquals(indexBefore, counted.written("userIndex"), "an unchanged org writes no index item");
+        OrgUser someone = scanAll().stream().filter(u -> u.products().stream().anyMatch(p -> p.key().equals("confluence")))
+                .findFirst().orElseThrow();
+        stack.sim.world().recordActivity(someone.accountId(), "confluence", Instant.now());
+        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        List<OrgUser> all = scanAll();
+        assertListingsMatch(all, stack.sim.world().productId(ORG_ID, "confluence"), "confluence");
+        List<String> mostRecent = page(new Listing("confluence", "active", null, UserOrder.LAST_ACTIVE_DESC));
+        assertEquals(someone.accountId(), mostRecent.get(0), "the user just active on Confluence leads its listing");
+    }
+
+    private void assertListingsMatch(List<OrgUser> all, String resourceId, String key) {
+        for (Listing listing : List.of(new Listing(null, null, null, null), new Listing(null, "active", null, UserOrder.LAST_ACTIVE_DESC),
+                new Listing(null, "inactive", null, null), new Listing(resourceId, null, null, UserOrder.LAST_ACTIVE_ASC),
+                new Listing(key, "never", null, null), new Listing(key, "inactive", null, null), new Listing(key, null, null, null))) {
+            assertEquals(expected(all, listing), everything(listing), listing.toString());
+        }
+    }
+
+    private List<String> page(Listing listing) {
+        return service(new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table)).users(TENANT, new LicenseService.UserQuery(
+                listing.product(), listing.status(), listing.days(), null, listing.sort(), null, LIMIT)).users().stream()
+                .map(LicenseService.UserRow::accountId).toList();
+    }
+
+    private List<String> everything(Listing listing) {
+        return allPages(service(new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table)), listing);
+    }
+
+    private static List<String> allPages(LicenseService service, Listing listing) {
+        List<String> listed = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 100; pages++) {
+            LicenseService.UserPage page = service.users(TENANT, new LicenseService.UserQuery(listing.product(), listing.status(),
+                    listing.days(), null, listing.sort(), after, LicenseService.MAX_LIMIT));
+            page.users().forEach(u -> listed.add(u.accountId()));
+            after = page.nextAfter();
+            if (after == null) {
+                break;
+            }
+        }
+        return listed;
+    }
+
+    private List<String> search(String q) {
+        return service(new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table)).users(TENANT,
+                new LicenseService.UserQuery(null, null, null, q, null, null, LicenseService.MAX_LIMIT)).users().stream()
+                .map(LicenseService.UserRow::accountId).toList();
+    }
+
+    private static APIGatewayV2HTTPResponse ok(Map<String, String> query) {
+        APIGatewayV2HTTPResponse response = stack.licenses(TENANT, "GET /users", "/users", Map.of(), query, null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        return response;
+    }
+
+    private static LicenseService service(DynamoLicenseReader reader) {
+        return new LicenseService(reader, new DynamoTenantSettingsStore(stack.aws.dynamo, stack.aws.table),
+                new DynamoIntegrationStore(stack.aws.dynamo, stack.aws.table), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    /** The whole partition, as the listings read it before the indexes. */
+    private static List<OrgUser> scanAll() {
+        DynamoLicenseReader reader = new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table);
+        List<OrgUser> users = new ArrayList<>();
+        String after = null;
+        do {
+            DynamoLicenseReader.ScanStep step = reader.scanUsers(TENANT, after, 500);
+            users.addAll(step.users());
+            after = step.lastAccountId();
+        } while (after != null);
+        return users;
+    }
+
+    private static long count(List<OrgUser> all, Listing listing) {
+        return expected(all, listing).size();
+    }
+
+    /** Scan and filter: the meaning of each filter, and each order as documented, computed from every stored user. */
+    private static List<String> expected(List<OrgUser> all, Listing listing) {
+        Instant since = now.minus(Duration.ofDays(listing.days() == null ? 30 : listing.days()));
+        UserOrder order = listing.sort() != null ? listing.sort() : listing.status() != null ? UserOrder.LAST_ACTIVE_DESC : UserOrder.NAME;
+        Map<String, String> sortKey = new HashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (OrgUser u : all) {
+            Predicate<OrgUser.ProductAccess> inScope = p -> listing.product() == null
+                    || listing.product().equalsIgnoreCase(p.key()) || listing.product().equals(p.resourceId());
+            List<OrgUser.ProductAccess> held = u.products().stream().filter(inScope).toList();
+            if (listing.product() != null && held.isEmpty()) {
+                continue;
+            }
+            Instant latest = held.stream().map(OrgUser.ProductAccess::lastActive).filter(a -> a != null).map(Instant::parse)
+                    .max(Comparator.naturalOrder()).orElse(null);
+            String status = held.isEmpty() ? null : latest == null ? "never" : latest.isBefore(since) ? "inactive" : "active";
+            if (listing.status() != null && !listing.status().equals(status)) {
+                continue;
+            }
+            ids.add(u.accountId());
+            sortKey.put(u.accountId(), order == UserOrder.NAME
+                    ? (u.name() == null ? "" : u.name().strip().toLowerCase(Locale.ROOT)) + "#" + u.accountId()
+                    : (held.isEmpty() ? "-" : latest == null ? "0" : String.format("1%013d", latest.toEpochMilli())) + "#" + u.accountId());
+        }
+        Comparator<String> byKey = Comparator.comparing(sortKey::get, DynamoLicenseReader::compareText);
+        ids.sort(order == UserOrder.LAST_ACTIVE_DESC ? byKey.reversed() : byKey);
+        return ids;
+    }
+
+    /** The user's search texts starting with the prefix, first in text order. */
+    private static List<String> tokens(OrgUser u, String prefix) {
+        Set<String> texts = new LinkedHashSet<>();
+        if (u.name() != null) {
+            String[] words = u.name().strip().toLowerCase(Locale.ROOT).split("\\s+");
+            texts.add(u.name().strip().toLowerCase(Locale.ROOT));
+            texts.addAll(List.of(words).subList(1, words.length));
+        }
+        if (u.email() != null) {
+            texts.add(u.email().toLowerCase(Locale.ROOT));
+        }
+        return texts.stream().filter(t -> t.startsWith(prefix)).sorted(DynamoLicenseReader::compareText).toList();
+    }
+}
