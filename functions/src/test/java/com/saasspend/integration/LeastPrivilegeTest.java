@@ -31,7 +31,8 @@ class LeastPrivilegeTest {
     private static final Map<String, Set<String>> INDEX_READERS = Map.of(
             INDEX_READER, Set.of(INDEX_RESOURCE),
             "com.saasspend.integration.aws.DynamoLicenseReader", Set.of("${StateTable.Arn}/index/LicenseUsersByActivity",
-                    "${StateTable.Arn}/index/LicenseUsersByName"));
+                    "${StateTable.Arn}/index/LicenseUsersByName", "${StateTable.Arn}/index/LicenseUsersByWord",
+                    "${StateTable.Arn}/index/LicenseUsersByEmail"));
 
     /**
      * IAM authorises some operations by other actions: a transaction by the item actions it carries (AwsCallGraph

@@ -64,8 +64,7 @@ public final class DynamoLicenseReader implements LicenseReader {
     @Override
     public UserSlicePage users(String tenantId, UserSlice slice) {
         String product = slice.product();
-        String scope = product == null ? TableKeys.SCOPE_ALL
-                : product.contains(":") ? TableKeys.resourceScope(product) : TableKeys.productKeyScope(product);
+        String scope = product == null ? TableKeys.SCOPE_ALL : TableKeys.productKeyScope(product);
         boolean byName = slice.order() == UserOrder.NAME;
         if (byName && slice.activity() != Activity.ANY) {
             throw new IllegalArgumentException("the name order lists a whole product; activity ranges are on last use");
@@ -98,25 +97,55 @@ public final class DynamoLicenseReader implements LicenseReader {
         return new UserSlicePage(entries, range.next());
     }
 
+    /** The search reads three indexes of the listing of every user in turn: by name, by the name's last word, by email. */
+    private static final List<String> SEARCH_INDEXES = List.of(TableKeys.USERS_BY_NAME_INDEX, TableKeys.USERS_BY_WORD_INDEX,
+            TableKeys.USERS_BY_EMAIL_INDEX);
+    private static final List<String> SEARCH_ATTRIBUTES = List.of(TableKeys.IX_NAME, TableKeys.IX_WORD, TableKeys.IX_EMAIL);
+
+    /**
+     * Positions are {@code <phase>|<index key>}; a user is answered in the first phase whose text it matches, so a user
+     * whose name and email both match comes once.
+     */
     @Override
     public UserSlicePage search(String tenantId, String prefix, String after, int max) {
         String text = TableKeys.indexText(prefix);
-        Range range = readRange(TableKeys.userIndex(tenantId, TableKeys.SCOPE_SEARCH), TableKeys.USERS_BY_NAME_INDEX,
-                TableKeys.IX_NAME, text.isEmpty() ? LOWEST : text, text + TableKeys.TEXT_MAX, after, false, max);
-        Map<String, OrgUser> users = usersById(tenantId, range.items().stream().map(i -> str(i, "accountId")).toList());
+        int phase = 0;
+        String position = null;
+        if (after != null) {
+            int bar = after.indexOf('|');
+            phase = bar == 1 && after.charAt(0) >= '0' && after.charAt(0) <= '2' ? after.charAt(0) - '0' : SEARCH_INDEXES.size();
+            position = bar == 1 && after.length() > 2 ? after.substring(2) : null;
+        }
         List<Entry> entries = new ArrayList<>();
-        for (Map<String, AttributeValue> item : range.items()) {
-            String position = range.position(item);
-            String token = position.substring(0, position.lastIndexOf(TableKeys.SEPARATOR));
-            OrgUser user = users.get(str(item, "accountId"));
-            // A user matching by several tokens is answered once, at the first of them in text order.
-            String first = user == null ? null : UserItems.searchTokens(user).stream().filter(t -> t.startsWith(text))
-                    .min(DynamoLicenseReader::compareText).orElse(null);
-            if (token.startsWith(text) && token.equals(first)) {
-                entries.add(new Entry(user, position));
+        for (; phase < SEARCH_INDEXES.size(); phase++, position = null) {
+            if (entries.size() == max) {
+                return new UserSlicePage(entries, phase + "|");
+            }
+            Range range = readRange(TableKeys.userIndex(tenantId, TableKeys.SCOPE_ALL), SEARCH_INDEXES.get(phase),
+                    SEARCH_ATTRIBUTES.get(phase), text.isEmpty() ? LOWEST : text, text + TableKeys.TEXT_MAX, position, false,
+                    max - entries.size());
+            for (Map<String, AttributeValue> item : range.items()) {
+                OrgUser user = UserItems.fromItem(item);
+                if (firstMatch(user, text) == phase) {
+                    entries.add(new Entry(user, phase + "|" + range.position(item)));
+                }
+            }
+            if (range.next() != null) {
+                return new UserSlicePage(entries, phase + "|" + range.next());
             }
         }
-        return new UserSlicePage(entries, range.next());
+        return new UserSlicePage(entries, null);
+    }
+
+    /** The first search text (name, last word, email) of the user that starts with the prefix; -1: none. */
+    private static int firstMatch(OrgUser user, String text) {
+        List<String> texts = UserItems.searchTexts(user);
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) != null && texts.get(i).startsWith(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Below every index key (names are lower-cased text, activity keys start with - 0 1). */
@@ -196,29 +225,6 @@ public final class DynamoLicenseReader implements LicenseReader {
             j += Character.charCount(cb);
         }
         return Integer.compare(a.length() - i, b.length() - j);
-    }
-
-    private Map<String, OrgUser> usersById(String tenantId, List<String> accountIds) {
-        Map<String, OrgUser> users = new HashMap<>();
-        List<String> ids = List.copyOf(new LinkedHashSet<>(accountIds));
-        for (int from = 0; from < ids.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, TableKeys.user(id))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).build());
-            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> current = request;
-                var response = dynamo.batchGetItem(r -> r.requestItems(current).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-                response.consumedCapacity().forEach(c -> consumed.add(c.capacityUnits() == null ? 0 : c.capacityUnits()));
-                itemsRead.add(response.responses().getOrDefault(table, List.of()).size());
-                response.responses().getOrDefault(table, List.of()).stream().filter(item -> !removed(item))
-                        .map(UserItems::fromItem).forEach(u -> users.put(u.accountId(), u));
-                request = response.unprocessedKeys();
-                if (attempt > 8 && request != null && !request.isEmpty()) {
-                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
-                }
-            }
-        }
-        return users;
     }
 
     /** Items the user listings of this reader read so far (index items, user items; tests and the benchmark read it). */

@@ -273,7 +273,8 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     private static final int TRANSACTION_ITEMS = 100;
     private static final String REMOVED_UPDATE = "SET removed = :t, removedAt = :at";
-    private static final String INDEX_ATTRIBUTES = String.join(", ", TableKeys.IX_PK, TableKeys.IX_ACTIVE, TableKeys.IX_NAME, TableKeys.IX_ITEMS);
+    private static final String INDEX_ATTRIBUTES = String.join(", ", TableKeys.IX_PK, TableKeys.IX_ACTIVE, TableKeys.IX_NAME,
+            TableKeys.IX_WORD, TableKeys.IX_EMAIL, TableKeys.IX_ITEMS);
 
     /** Marks one item removed; a user item also leaves every listing. Refused when the item does not exist. */
     private void markItemRemoved(String tenantId, String sk, Instant at) {

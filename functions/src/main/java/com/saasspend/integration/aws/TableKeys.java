@@ -93,22 +93,25 @@ final class TableKeys {
         return PRODUCT_PREFIX + resourceId;
     }
 
-    // The License page's user indexes (README "Data model"). Two sparse GSIs over the same attributes: ixPk names one
-    // listing of one tenant, ixActive orders it by last use, ixName by name (or by search token). The user item is the
-    // listing of every user (scope ALL); per-product copies (scopes P#key, R#resourceId) and small search-token items
-    // (scope SEARCH) live in the license partition under UIX#<accountId>#..., so a disconnect erases them with it.
+    // The License page's user indexes (README "Data model"). Sparse GSIs over the same attributes: ixPk names one
+    // listing of one tenant; ixActive orders it by last use, ixName by name; on the user item (the listing of every
+    // user, scope ALL) ixWord (last word of the name) and ixEmail serve the search. A copy of the row per product key
+    // the user holds (scope P#key) lives in the license partition as UIX#<accountId>#P#key, so a disconnect erases it.
 
     static final String USERS_BY_ACTIVITY_INDEX = "LicenseUsersByActivity";
     static final String USERS_BY_NAME_INDEX = "LicenseUsersByName";
+    static final String USERS_BY_WORD_INDEX = "LicenseUsersByWord";
+    static final String USERS_BY_EMAIL_INDEX = "LicenseUsersByEmail";
     static final String IX_PK = "ixPk";
     static final String IX_ACTIVE = "ixActive";
     static final String IX_NAME = "ixName";
+    static final String IX_WORD = "ixWord";
+    static final String IX_EMAIL = "ixEmail";
     /** The sort keys of a user's index items, kept on the user item so a rewrite or removal knows what to delete. */
     static final String IX_ITEMS = "ixItems";
     static final String SCOPE_ALL = "ALL";
-    static final String SCOPE_SEARCH = "SEARCH";
     static final String USER_INDEX_PREFIX = "UIX#";
-    /** Index text (names, tokens) is cut to this many characters: keys and cursors stay small. */
+    /** Index text (names, words, emails) is cut to this many characters: keys and cursors stay small. */
     static final int INDEX_TEXT_MAX = 64;
     /** Sorts after any text DynamoDB compares (UTF-8 byte order): U+10FFFF. */
     static final String TEXT_MAX = new String(Character.toChars(0x10FFFF));
@@ -123,19 +126,9 @@ final class TableKeys {
         return "P#" + productKey.toLowerCase(Locale.ROOT);
     }
 
-    /** The listing of users holding one product instance (its ARI). */
-    static String resourceScope(String resourceId) {
-        return "R#" + resourceId;
-    }
-
     /** A user's copy in one product listing, in the license partition. */
     static String userIndexItem(String accountId, String scope) {
         return USER_INDEX_PREFIX + accountId + SEPARATOR + scope;
-    }
-
-    /** A user's n-th search token item, in the license partition. */
-    static String userSearchItem(String accountId, int n) {
-        return USER_INDEX_PREFIX + accountId + "#S#" + n;
     }
 
     /**

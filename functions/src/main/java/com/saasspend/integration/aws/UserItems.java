@@ -9,10 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** A synced user as a DynamoDB item and back. */
@@ -27,6 +25,13 @@ public final class UserItems {
     static Map<String, AttributeValue> toItem(String tenantId, OrgUser u, String hash, Instant syncedAt) {
         Map<String, AttributeValue> item = rowItem(tenantId, u, TableKeys.user(u.accountId()), TableKeys.SCOPE_ALL, u.products());
         item.put("kind", s("user"));
+        List<String> search = searchTexts(u);
+        if (search.get(1) != null) {
+            item.put(TableKeys.IX_WORD, s(search.get(1) + TableKeys.SEPARATOR + u.accountId()));
+        }
+        if (search.get(2) != null) {
+            item.put(TableKeys.IX_EMAIL, s(search.get(2) + TableKeys.SEPARATOR + u.accountId()));
+        }
         putIfPresent(item, "claimStatus", u.claimStatus());
         putIfPresent(item, "addedToOrg", u.addedToOrg());
         item.put("orgAdmin", AttributeValue.fromBool(u.orgAdmin()));
@@ -38,9 +43,8 @@ public final class UserItems {
     }
 
     /**
-     * The user's index items: a copy of the row in the listing of each product key and product instance the user
-     * holds (ordered there by last use of that product), and one small item per search token (name, each further
-     * word of the name, email), which the search reads the user item for.
+     * The user's index items: a copy of the row in the listing of each product key the user holds (on any site),
+     * ordered there by the latest use of that product.
      */
     static List<Map<String, AttributeValue>> indexItems(String tenantId, OrgUser u) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
@@ -49,44 +53,22 @@ public final class UserItems {
             if (p.key() != null) {
                 scopes.computeIfAbsent(TableKeys.productKeyScope(p.key()), k -> new ArrayList<>()).add(p);
             }
-            if (p.resourceId() != null) {
-                scopes.computeIfAbsent(TableKeys.resourceScope(p.resourceId()), k -> new ArrayList<>()).add(p);
-            }
         }
         scopes.forEach((scope, products) -> {
             Map<String, AttributeValue> copy = rowItem(tenantId, u, TableKeys.userIndexItem(u.accountId(), scope), scope, products);
             copy.put("kind", s("userIndex"));
             items.add(copy);
         });
-        List<String> tokens = searchTokens(u);
-        for (int i = 0; i < tokens.size(); i++) {
-            Map<String, AttributeValue> token = new HashMap<>();
-            token.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
-            token.put(TableKeys.SK, s(TableKeys.userSearchItem(u.accountId(), i)));
-            token.put("kind", s("userSearch"));
-            token.put("accountId", s(u.accountId()));
-            token.put(TableKeys.IX_PK, s(TableKeys.userIndex(tenantId, TableKeys.SCOPE_SEARCH)));
-            token.put(TableKeys.IX_NAME, s(TableKeys.nameKey(tokens.get(i), u.accountId())));
-            items.add(token);
-        }
         return items;
     }
 
-    /** What a search prefix is matched against, as index text, each once: the name, its later words, the email. */
-    static List<String> searchTokens(OrgUser u) {
-        Set<String> tokens = new LinkedHashSet<>();
-        if (u.name() != null) {
-            tokens.add(TableKeys.indexText(u.name()));
-            String[] words = u.name().strip().split("\\s+");
-            for (int i = 1; i < words.length; i++) {
-                tokens.add(TableKeys.indexText(words[i]));
-            }
-        }
-        if (u.email() != null) {
-            tokens.add(TableKeys.indexText(u.email()));
-        }
-        tokens.remove("");
-        return List.copyOf(tokens);
+    /** What a search prefix is matched against, as index text, in search order: the name, its last word, the email (null: none). */
+    static List<String> searchTexts(OrgUser u) {
+        String name = u.name() == null ? null : TableKeys.indexText(u.name());
+        String[] words = u.name() == null ? new String[0] : u.name().strip().split("\\s+");
+        String word = words.length > 1 ? TableKeys.indexText(words[words.length - 1]) : null;
+        String email = u.email() == null ? null : TableKeys.indexText(u.email());
+        return java.util.Arrays.asList(name == null || name.isEmpty() ? null : name, word, email == null || email.isEmpty() ? null : email);
     }
 
     /** The attributes a License page row needs, keyed into one listing ({@code scope}) by the given products' last use. */

@@ -122,19 +122,37 @@ public final class LicenseService {
             default -> throw new Refusal(Refusal.Kind.INVALID, "invalid_status", "status is one of active, inactive, never.");
         };
         String tag = order.name();
-        LicenseReader.UserSlicePage page = reader.users(tenantId, new LicenseReader.UserSlice(query.product(), activity, activeSince,
-                order, untag(tag, query.after()), query.limit()));
-        List<UserRow> rows = page.entries().stream().map(e -> row(e.user(), activeSince)).toList();
-        return new UserPage(rows, tag(tag, page.next()), days, seats);
+        String product = query.product();
+        if (product == null || !product.contains(":")) {
+            LicenseReader.UserSlicePage page = reader.users(tenantId, new LicenseReader.UserSlice(product, activity, activeSince,
+                    order, untag(tag, query.after()), query.limit()));
+            List<UserRow> rows = page.entries().stream().map(e -> row(e.user(), activeSince)).toList();
+            return new UserPage(rows, tag(tag, page.next()), days, seats);
+        }
+        // One instance (an ARI): the listing of its product key. With one instance of that key in the org, every holder
+        // of the key holds it and the key's activity is its activity; with several, the key's latest use may be on
+        // another site, so the key's listing is read in order and the instance's status decided on each row.
+        String key = productKeyOf(product);
+        boolean oneSite = summary.map(s -> s.counts().keySet().stream().filter(r -> productKeyOf(r).equalsIgnoreCase(key)).count() <= 1)
+                .orElse(false);
+        LicenseReader.Activity read = oneSite ? activity : LicenseReader.Activity.ANY;
+        return fill(after -> reader.users(tenantId, new LicenseReader.UserSlice(key, read, activeSince, order, after, query.limit())),
+                tag, query, activeSince, days, seats);
     }
 
     /** The search index narrows to the users matching the text; product and status filters are applied to those. */
     private UserPage search(String tenantId, UserQuery query, Instant activeSince, int days, ProductCounts seats) {
         String prefix = query.search().toLowerCase(Locale.ROOT);
+        return fill(after -> reader.search(tenantId, prefix, after, SEARCH_STEP), SEARCH_TAG, query, activeSince, days, seats);
+    }
+
+    /** Reads a listing step by step, keeping the rows every filter of the query matches, until the page is full or it ends. */
+    private UserPage fill(Function<String, LicenseReader.UserSlicePage> read, String tag, UserQuery query, Instant activeSince,
+                          int days, ProductCounts seats) {
         List<UserRow> rows = new ArrayList<>();
-        String after = untag(SEARCH_TAG, query.after());
+        String after = untag(tag, query.after());
         while (true) {
-            LicenseReader.UserSlicePage step = reader.search(tenantId, prefix, after, SEARCH_STEP);
+            LicenseReader.UserSlicePage step = read.apply(after);
             for (int i = 0; i < step.entries().size(); i++) {
                 LicenseReader.Entry entry = step.entries().get(i);
                 UserRow row = row(entry.user(), activeSince);
@@ -142,7 +160,7 @@ public final class LicenseService {
                     rows.add(row);
                     if (rows.size() == query.limit()) {
                         boolean more = step.next() != null || i < step.entries().size() - 1;
-                        return new UserPage(rows, more ? tag(SEARCH_TAG, entry.position()) : null, days, seats);
+                        return new UserPage(rows, more ? tag(tag, entry.position()) : null, days, seats);
                     }
                 }
             }

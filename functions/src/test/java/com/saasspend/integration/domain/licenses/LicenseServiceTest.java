@@ -162,7 +162,7 @@ class LicenseServiceTest {
     }
 
     @Test
-    void searchMatchesAPrefixOfTheNameItsWordsOrTheEmailInAnyCase() {
+    void searchMatchesAPrefixOfTheNameItsLastWordOrTheEmailInAnyCase() {
         reader.add(user("a", "Ann Smith", "ann@x.io"));
         reader.add(user("b", null, "SMITHY@x.io"));
         reader.add(user("c", "Cid", null));
@@ -172,7 +172,7 @@ class LicenseServiceTest {
         assertEquals(List.of(), ids(query(null, null, null, "zzz")));
         assertEquals(List.of(), ids(query(null, null, null, "mith")), "a prefix, not any substring");
         assertEquals(List.of("d", "a"), ids(query(null, null, null, "ann")),
-                "a user matching by several words and the email, once, at the first text matched (ann annis, ann smith)");
+                "a user matching by name, last word and email, once: by name (ann annis, ann smith)");
         assertEquals(List.of(), reader.slices, "search reads the search index only");
     }
 
@@ -340,17 +340,15 @@ class LicenseServiceTest {
             searches++;
             TreeMap<String, OrgUser> matches = new TreeMap<>();
             for (OrgUser u : users.values()) {
-                List<String> tokens = new ArrayList<>();
-                if (u.name() != null) {
-                    tokens.add(u.name().toLowerCase());
-                    String[] words = u.name().toLowerCase().split(" ");
-                    tokens.addAll(List.of(words).subList(1, words.length));
+                String[] words = u.name() == null ? new String[0] : u.name().toLowerCase().split(" ");
+                List<String> texts = java.util.Arrays.asList(u.name() == null ? null : u.name().toLowerCase(),
+                        words.length > 1 ? words[words.length - 1] : null, u.email() == null ? null : u.email().toLowerCase());
+                for (int phase = 0; phase < texts.size(); phase++) {
+                    if (texts.get(phase) != null && texts.get(phase).startsWith(prefix)) {
+                        matches.put(phase + "|" + texts.get(phase) + "#" + u.accountId(), u);
+                        break;
+                    }
                 }
-                if (u.email() != null) {
-                    tokens.add(u.email().toLowerCase());
-                }
-                tokens.stream().filter(t -> t.startsWith(prefix)).min(String::compareTo)
-                        .ifPresent(t -> matches.put(t + "#" + u.accountId(), u));
             }
             return page(after == null ? matches : matches.tailMap(after, false), max);
         }
