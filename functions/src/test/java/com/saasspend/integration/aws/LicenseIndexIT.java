@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The License page's listings on a synced generated org (moto): every filter and sort answers exactly what reading the
@@ -186,18 +187,34 @@ class LicenseIndexIT {
     @Test
     @Order(11)
     void anUnchangedResyncWritesNoIndexItemAndAChangeRewritesOnlyItsUser() {
-        DynamoLicenseStore counted = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
-        long indexBefore = counted.written("userIndex");
+        // Settles what the test before changed behind the sync's back; then nothing changed.
         SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
-        assertEquals(indexBefore, counted.written("userIndex"), "an unchanged org writes no index item");
+        List<Map<String, AttributeValue>> before = partition();
+        // Index items are written only with their user (putUsers), so no user written is no index item written.
+        assertEquals(0, SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited()).run().usersWritten());
+        assertEquals(before, partition(), "an unchanged org leaves every user and index item as it was");
         OrgUser someone = scanAll().stream().filter(u -> u.products().stream().anyMatch(p -> p.key().equals("confluence")))
                 .findFirst().orElseThrow();
         stack.sim.world().recordActivity(someone.accountId(), "confluence", Instant.now());
-        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        assertEquals(1, SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited()).run().usersWritten());
         List<OrgUser> all = scanAll();
         assertListingsMatch(all, stack.sim.world().productId(ORG_ID, "confluence"), "confluence");
         List<String> mostRecent = page(new Listing("confluence", "active", null, UserOrder.LAST_ACTIVE_DESC));
         assertEquals(someone.accountId(), mostRecent.get(0), "the user just active on Confluence leads its listing");
+    }
+
+    /** The user items and index items of the tenant's license partition. */
+    private static List<Map<String, AttributeValue>> partition() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        stack.aws.dynamo.queryPaginator(r -> r.tableName(stack.aws.table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableKeys.licenses(TENANT)))))
+                .items().forEach(item -> {
+                    String sk = item.get("sk").s();
+                    if (sk.startsWith(TableKeys.USER_PREFIX) || sk.startsWith(TableKeys.USER_INDEX_PREFIX)) {
+                        items.add(item);
+                    }
+                });
+        return items;
     }
 
     private void assertListingsMatch(List<OrgUser> all, String resourceId, String key) {
