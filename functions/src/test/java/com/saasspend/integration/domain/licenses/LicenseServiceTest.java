@@ -136,6 +136,25 @@ class LicenseServiceTest {
     }
 
     @Test
+    void anInstanceFilterUsesItsKeysRangeWithOneSiteAndDecidesPerRowWithSeveral() {
+        String jira2 = "ari:cloud:jira-software::site/2";
+        reader.add(user("a", "Ann", null, access("jira-software", JIRA, 1), access("jira-software", jira2, 90)));
+        reader.add(user("b", "Bob", null, access("jira-software", JIRA, null)));
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(2, 1, 0, 1), jira2, new ProductCounts(1, 0, 1, 0)), 30, NOW);
+        assertEquals(List.of("a"), ids(query(jira2, "inactive", null, null)), "inactive on site 2, though active on site 1");
+        assertEquals(LicenseReader.Activity.ANY, reader.slices.get(reader.slices.size() - 1).activity(),
+                "with two sites the key's latest use may be the other site's: its listing is read and each row decided");
+        assertEquals("jira-software", reader.slices.get(reader.slices.size() - 1).product());
+
+        reader.slices.clear();
+        reader.users.remove("a");
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(1, 0, 0, 1)), 30, NOW);
+        assertEquals(List.of("b"), ids(query(JIRA, "never", null, null)));
+        assertEquals(List.of(LicenseReader.Activity.NEVER), reader.slices.stream().map(LicenseReader.UserSlice::activity).toList(),
+                "with one site the key's range is the site's: one range read");
+    }
+
+    @Test
     void combinationsNoIndexServesAreRefusedNotScanned() {
         Refusal nameWithStatus = assertThrows(Refusal.class, () -> service.users(T,
                 new LicenseService.UserQuery(null, "inactive", null, null, LicenseReader.UserOrder.NAME, null, 10)));
