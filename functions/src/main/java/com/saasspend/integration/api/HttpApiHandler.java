@@ -41,18 +41,28 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String requestId = context != null ? context.getAwsRequestId() : null;
+        Log.begin(context != null ? context.getFunctionName() : null, requestId, null);
+        // The API Gateway request id: the access log's key, and what every event this request publishes carries.
+        String apiRequestId = event != null && event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
+        if (apiRequestId != null && !apiRequestId.isBlank()) {
+            Log.put("correlationId", apiRequestId);
+        }
+        String routeKey = event != null && event.getRouteKey() != null ? event.getRouteKey() : "";
         InvocationDeadline.enter(context);
-        ApiResponse response;
+        ApiResponse response = null;
         try {
             ApiRequest request = toRequest(event, requestId);
             Log.context(requestId, request.tenantId());
+            LOG.debug("request", "route", routeKey);
             Function<ApiRequest, ApiResponse> route = routes.get(request.routeKey());
             if (route == null) {
                 throw ApiProblem.notFound("route_not_found", "No such operation: " + request.routeKey() + ".");
             }
             response = route.apply(request);
         } catch (Refusal refusal) {
-            response = ProblemResponses.of(Refusals.toProblem(refusal), requestId);
+            ApiProblem problem = Refusals.toProblem(refusal);
+            refused(routeKey, problem.code());
+            response = ProblemResponses.of(problem, requestId);
             if (refusal.retryAfterSeconds() != null) {
                 response = response.withHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
             }
@@ -66,17 +76,24 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
         } catch (ApiProblem problem) {
             if (problem.status() >= 500) {
                 LOG.warn("request failed upstream", "code", problem.code(), "detail", problem.detail());
+            } else {
+                refused(routeKey, problem.code());
             }
             response = ProblemResponses.of(problem, requestId);
         } catch (RuntimeException e) {
             LOG.error("unhandled error", e);
             response = ProblemResponses.internalError(requestId);
         } finally {
+            // One line per request, with its correlation id: where a chain of events starts in the logs.
+            LOG.info("request handled", "route", routeKey, "status", response != null ? response.status() : "none");
             Log.clearContext();
             InvocationDeadline.clear();
         }
         return toEvent(response);
     }
+
+    /** A request of {@code routeKey} was refused with a 4xx {@code code}: subclasses count the refusals ops watch. */
+    protected void refused(String routeKey, String code) {}
 
     private ApiRequest toRequest(APIGatewayV2HTTPEvent event, String requestId) {
         String tenant = claims(event).map(c -> c.get(tenantClaim)).filter(t -> !t.isBlank()).orElse(null);

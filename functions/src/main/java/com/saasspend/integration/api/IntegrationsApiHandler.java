@@ -12,6 +12,7 @@ import com.saasspend.integration.aws.DynamoSyncStateStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
+import com.saasspend.integration.common.Metrics;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationService;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Settings &gt; Integrations: the HttpApi routes under /integrations. Parsing here, decisions in the service. */
 public final class IntegrationsApiHandler extends HttpApiHandler {
+    static final String CONNECT = "POST /integrations/{type}";
 
     /** Lambda's entry point: wires the real adapters once per instance (and once per SnapStart snapshot). */
     public IntegrationsApiHandler() {
@@ -36,6 +38,14 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
 
     public IntegrationsApiHandler(Env env, IntegrationService service) {
         super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service));
+    }
+
+    /** Connect refusals by code (dashboard): a wrong key, an org that is not found, an invalid body... */
+    @Override
+    protected void refused(String routeKey, String code) {
+        if (CONNECT.equals(routeKey)) {
+            Metrics.by("Code", code).count("ConnectRefusals", 1).emit();
+        }
     }
 
     /** The production wiring, also used by the local stack and the integration tests with their own Env. */
@@ -58,7 +68,7 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
     private static Map<String, java.util.function.Function<ApiRequest, ApiResponse>> routes(IntegrationService service) {
         return Map.of(
                 "GET /integrations", request -> ApiResponse.json(200, service.overview(request.tenantId())),
-                "POST /integrations/{type}", request -> {
+                CONNECT, request -> {
                     IntegrationType type = type(request);
                     Credential credential = ConnectRequests.parse(type, JsonBodies.object(request));
                     IntegrationService.Connected result = service.connect(request.tenantId(), request.actor(), credential);

@@ -13,12 +13,16 @@ import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
+import com.saasspend.integration.common.Metrics;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -62,6 +66,12 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                 clock);
     }
 
+    /** One EMF line per group result (removed, refused, failed, not_attempted; on undo restored, ...): dashboard. */
+    static void countGroupResults(List<ReclaimRecord.GroupResult> groups) {
+        groups.stream().collect(Collectors.groupingBy(ReclaimRecord.GroupResult::result, TreeMap::new, Collectors.counting()))
+                .forEach((outcome, count) -> Metrics.by("Outcome", outcome).count("ReclaimGroupResults", count).emit());
+    }
+
     private static Map<String, Function<ApiRequest, ApiResponse>> routes(ReclaimService service) {
         return Map.of(
                 "GET /users/{accountId}/access-groups", request -> {
@@ -77,10 +87,18 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                             ReclaimRequests.parse(JsonBodies.object(request)));
                     ApiResponse response = ApiResponse.json(201, answer.record())
                             .withHeader("Location", "/reclaims/" + answer.record().id());
+                    if (!answer.replayed()) {
+                        countGroupResults(answer.record().groups());
+                    }
                     return answer.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
                 },
-                "POST /reclaims/{id}/undo", request -> ApiResponse.json(200,
-                        service.undo(request.tenantId(), request.actor(), request.path("id"))),
+                "POST /reclaims/{id}/undo", request -> {
+                    ReclaimRecord undone = service.undo(request.tenantId(), request.actor(), request.path("id"));
+                    if (undone.undo() != null) {
+                        countGroupResults(undone.undo().groups());
+                    }
+                    return ApiResponse.json(200, undone);
+                },
                 "GET /reclaims", request -> {
                     QueryParameters query = new QueryParameters(request, java.util.Set.of("cursor", "limit"));
                     String cursor = query.text("cursor", 2048);

@@ -92,9 +92,13 @@ public final class AtlassianHttp {
         for (int attempt = 1; ; attempt++) {
             HttpRequest request = builder.timeout(timeoutForAttempt(operation)).build();
             calls.incrementAndGet();
+            AtlassianTraffic.call();
             try {
                 last = client.send(request, HttpResponse.BodyHandlers.ofString());
                 lastError = null;
+                if (last.statusCode() == 429) {
+                    AtlassianTraffic.throttled();
+                }
                 if (!retryable(last)) {
                     return last;
                 }
@@ -116,6 +120,7 @@ public final class AtlassianHttp {
             }
             LOG.warn("retrying Atlassian call", "operation", operation,
                     "status", last != null ? last.statusCode() : "io-error", "attempt", attempt, "delayMs", delay.toMillis());
+            AtlassianTraffic.retry();
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package com.saasspend.integration.atlassian;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.OrgDomain;
+import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
@@ -104,16 +105,17 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     }
 
     @Override
-    public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+    public Page<ListedGroup> groups(String orgId, String apiKey, String cursor) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("limit", 100);
-        body.put("expand", List.of("counts.users"));
+        // counts.resources: the sync reads role assignments only of groups that have some.
+        body.put("expand", List.of("counts.users", "counts.resources"));
         if (cursor != null) {
             body.put("cursor", cursor);
         }
         JsonNode page = http.send("list groups", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/search"), bearer(apiKey), body);
-        List<OrgGroup> groups = new ArrayList<>();
-        page.path("data").forEach(g -> groups.add(new OrgGroup(
+        List<ListedGroup> groups = new ArrayList<>();
+        page.path("data").forEach(g -> groups.add(new ListedGroup(new OrgGroup(
                 groupId(g.path("id").asText()),
                 g.path("name").asText(),
                 g.path("description").asText(null),
@@ -122,7 +124,8 @@ public final class OrgAdminClient implements AtlassianOrgApi {
                 g.path("counts").hasNonNull("users") ? g.path("counts").path("users").asInt() : null,
                 List.of(),
                 // Membership calls take the group's own directory (groups search documents directoryId per group).
-                g.hasNonNull("directoryId") ? g.path("directoryId").asText() : null)));
+                g.hasNonNull("directoryId") ? g.path("directoryId").asText() : null),
+                g.path("counts").hasNonNull("resources") ? g.path("counts").path("resources").asInt() : null)));
         return new Page<>(groups, nextCursor(page));
     }
 

@@ -7,7 +7,7 @@ import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.licenses.LicenseReader;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -7,9 +7,10 @@ import static com.saasspend.integration.aws.Items.str;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.PageDigest;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,48 +45,31 @@ public final class DynamoLicenseStore implements LicenseStore {
     private final String table;
     private final BatchWriter writer;
     private final Map<String, AtomicLong> written;
-    /** Null: writes are not fenced (reclaim, user refresh); otherwise every creating write checks the sync lease. */
-    private final LeaseFencedWriter fenced;
+    /** Puts that may create items; fenced by the sync lease in a store from {@link #fencedBy}. */
+    private final CreatingWrites creating;
 
     public DynamoLicenseStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
         this.written = new HashMap<>();
-        this.fenced = null;
+        this.creating = new CreatingWrites(dynamo, table, writer);
         for (String kind : List.of("user", "userIndex", "group", "product", "digest", "summary", "removed")) {
             written.put(kind, new AtomicLong());
         }
     }
 
-    private DynamoLicenseStore(DynamoLicenseStore unfenced, SyncFence fence) {
-        this.dynamo = unfenced.dynamo;
-        this.table = unfenced.table;
-        this.writer = unfenced.writer;
-        this.written = unfenced.written;
-        this.fenced = new LeaseFencedWriter(dynamo, table, fence);
+    private DynamoLicenseStore(DynamoLicenseStore base, CreatingWrites creating) {
+        this.dynamo = base.dynamo;
+        this.table = base.table;
+        this.writer = base.writer;
+        this.written = base.written;
+        this.creating = creating;
     }
 
     @Override
     public LicenseStore fencedBy(SyncFence fence) {
-        return new DynamoLicenseStore(fenced == null ? this : new DynamoLicenseStore(dynamo, table), fence);
-    }
-
-    /** Puts items that may create new ones: fenced by the sync lease when this store is. */
-    private void putAll(List<Map<String, AttributeValue>> items) {
-        if (fenced != null) {
-            fenced.put(items);
-        } else {
-            writer.write(items.stream().map(BatchWriter::put).toList());
-        }
-    }
-
-    private void putOne(Map<String, AttributeValue> item) {
-        if (fenced != null) {
-            fenced.put(List.of(item));
-        } else {
-            dynamo.putItem(r -> r.tableName(table).item(item));
-        }
+        return new DynamoLicenseStore(this, creating.fencedBy(fence));
     }
 
     /** Items written so far by kind: user, userIndex (a user's index items, put or deleted), group, product, digest, summary, removed. */
@@ -113,7 +97,7 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
-        putOne(DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest));
+        creating.putOne(DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest));
         written.get("digest").incrementAndGet();
     }
 
@@ -183,7 +167,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         }
         // Deletes create nothing, so they need no fence (a disconnect's erase deletes the same items anyway).
         writer.write(stale);
-        putAll(puts);
+        creating.putAll(puts);
         written.get("user").addAndGet(users.size());
         written.get("userIndex").addAndGet(indexWrites + stale.size());
     }
@@ -217,7 +201,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         for (Hashed<OrgGroup> hashed : groups) {
             puts.add(GroupItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
         }
-        putAll(puts);
+        creating.putAll(puts);
         written.get("group").addAndGet(puts.size());
     }
 
@@ -315,7 +299,7 @@ public final class DynamoLicenseStore implements LicenseStore {
             item.put("syncedAt", s(syncedAt.toString()));
             puts.add(item);
         }
-        putAll(puts);
+        creating.putAll(puts);
         written.get("product").addAndGet(puts.size());
     }
 
@@ -337,11 +321,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         String condition = expectedAdjustments == 0 ? "attribute_not_exists(adjustments) OR adjustments = :n" : "adjustments = :n";
         Map<String, AttributeValue> values = Map.of(":n", Items.n(expectedAdjustments));
         try {
-            if (fenced != null) {
-                fenced.put(List.of(item), condition, values);
-            } else {
-                dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(condition).expressionAttributeValues(values));
-            }
+            creating.putOne(item, condition, values);
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException adjustedMeanwhile) {
             return false;
         }

@@ -11,7 +11,7 @@ import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.products.BitbucketMember;
 import com.saasspend.integration.domain.products.GroupRef;
-import com.saasspend.integration.domain.products.Hashed;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.products.JiraRole;
 import com.saasspend.integration.domain.products.ProductGroup;
 import com.saasspend.integration.domain.products.ProductListing;
@@ -63,44 +63,28 @@ public final class DynamoProductStore implements ProductStore {
     private final String table;
     private final BatchWriter writer;
     private final Map<String, AtomicLong> written;
-    /** Null: unfenced; otherwise every write that may create an item checks the product sync's lease. */
-    private final LeaseFencedWriter fenced;
+    /** Puts that may create items; fenced by the sync lease in a store from {@link #fencedBy}. */
+    private final CreatingWrites creating;
 
     public DynamoProductStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
         this.written = new ConcurrentHashMap<>();
-        this.fenced = null;
+        this.creating = new CreatingWrites(dynamo, table, writer);
     }
 
-    private DynamoProductStore(DynamoProductStore unfenced, SyncFence fence) {
-        this.dynamo = unfenced.dynamo;
-        this.table = unfenced.table;
-        this.writer = unfenced.writer;
-        this.written = unfenced.written;
-        this.fenced = new LeaseFencedWriter(dynamo, table, fence);
+    private DynamoProductStore(DynamoProductStore base, CreatingWrites creating) {
+        this.dynamo = base.dynamo;
+        this.table = base.table;
+        this.writer = base.writer;
+        this.written = base.written;
+        this.creating = creating;
     }
 
     @Override
     public ProductStore fencedBy(SyncFence fence) {
-        return new DynamoProductStore(fenced == null ? this : new DynamoProductStore(dynamo, table), fence);
-    }
-
-    private void putAll(List<Map<String, AttributeValue>> items) {
-        if (fenced != null) {
-            fenced.put(items);
-        } else {
-            writer.write(items.stream().map(BatchWriter::put).toList());
-        }
-    }
-
-    private void putOne(Map<String, AttributeValue> item) {
-        if (fenced != null) {
-            fenced.put(List.of(item));
-        } else {
-            dynamo.putItem(r -> r.tableName(table).item(item));
-        }
+        return new DynamoProductStore(this, creating.fencedBy(fence));
     }
 
     /** Items written so far of one kind: role, group, groupMembers, trelloMember, bitbucketMember, digest, summary, removed. */
@@ -170,7 +154,7 @@ public final class DynamoProductStore implements ProductStore {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, digestPrefix(listing) + pageNumber(page)));
         item.put("kind", s("productDigest"));
         DigestItems.write(item, digest);
-        putOne(item);
+        creating.putOne(item);
         count("digest", 1);
     }
 
@@ -238,7 +222,7 @@ public final class DynamoProductStore implements ProductStore {
             item.put("defaultGroups", groupRefs(role.defaultGroups()));
             puts.add(item);
         }
-        putAll(puts);
+        creating.putAll(puts);
         count("role", puts.size());
     }
 
@@ -305,10 +289,10 @@ public final class DynamoProductStore implements ProductStore {
         for (int b = chunks; b < oldChunks; b++) {
             deletes.add(BatchWriter.delete(key(tenantId, chunkKey(listing, group.id(), b))));
         }
-        putAll(writes);
+        creating.putAll(writes);
         writer.write(deletes);
         count("groupMembers", writes.size() + deletes.size());
-        putOne(header);
+        creating.putOne(header);
         count("group", 1);
     }
 
@@ -350,7 +334,7 @@ public final class DynamoProductStore implements ProductStore {
             putIfPresent(item, "lastActiveAt", m.lastActiveAt());
             puts.add(item);
         }
-        putAll(puts);
+        creating.putAll(puts);
         count("trelloMember", puts.size());
     }
 
@@ -367,7 +351,7 @@ public final class DynamoProductStore implements ProductStore {
             putIfPresent(item, "permission", m.permission());
             puts.add(item);
         }
-        putAll(puts);
+        creating.putAll(puts);
         count("bitbucketMember", puts.size());
     }
 
@@ -406,7 +390,7 @@ public final class DynamoProductStore implements ProductStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        putOne(item);
+        creating.putOne(item);
         count("summary", 1);
     }
 

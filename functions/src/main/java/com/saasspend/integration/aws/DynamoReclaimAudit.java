@@ -57,10 +57,9 @@ public final class DynamoReclaimAudit implements ReclaimAudit {
 
     /** The open listing: one small item per record with work left, so the sweep reads only those. Ids sort by time. */
     private static Map<String, AttributeValue> openKey(String tenantId, String id) {
-        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(OPEN_PREFIX + id));
+        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.reclaimOpen(id)));
     }
 
-    private static final String OPEN_PREFIX = "RECLAIMOPEN#";
 
     private static Map<String, AttributeValue> openItem(String tenantId, String id) {
         Map<String, AttributeValue> item = new HashMap<>(openKey(tenantId, id));
@@ -167,7 +166,7 @@ public final class DynamoReclaimAudit implements ReclaimAudit {
     public List<String> open(String tenantId, int limit) {
         QueryResponse response = dynamo.query(r -> r.tableName(table).limit(limit).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-                .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":p", s(OPEN_PREFIX))));
+                .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":p", s(TableKeys.RECLAIM_OPEN_PREFIX))));
         return response.items().stream().map(item -> str(item, "reclaimId")).toList();
     }
 

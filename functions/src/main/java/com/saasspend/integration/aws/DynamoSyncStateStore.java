@@ -107,7 +107,7 @@ public final class DynamoSyncStateStore implements SyncStateStore {
     public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TableKeys.PK, s(TableKeys.tenant(tenantId)));
-        item.put(TableKeys.SK, s("SYNCRUN#" + type.id() + "#" + run.startedAt() + "#" + run.runId()));
+        item.put(TableKeys.SK, s(TableKeys.syncRun(type.id(), String.valueOf(run.startedAt()), run.runId())));
         item.put("kind", s("syncRun"));
         try {
             item.put("run", s(Json.MAPPER.writeValueAsString(run)));
@@ -157,7 +157,7 @@ public final class DynamoSyncStateStore implements SyncStateStore {
         java.util.List<SyncRunRecord> runs = new java.util.ArrayList<>();
         dynamo.query(r -> r.tableName(table).scanIndexForward(false).limit(limit)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":p", s("SYNCRUN#" + type.id() + "#"))))
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":p", s(TableKeys.syncRunPrefix(type.id())))))
                 .items().forEach(item -> {
                     try {
                         runs.add(Json.MAPPER.readValue(str(item, "run"), SyncRunRecord.class));

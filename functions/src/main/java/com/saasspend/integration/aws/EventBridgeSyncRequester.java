@@ -73,6 +73,10 @@ public final class EventBridgeSyncRequester implements SyncRequester {
         if (!request.accountIds().isEmpty()) {
             detail.put("accountIds", request.accountIds());
         }
+        String correlationId = request.correlationId() != null ? request.correlationId() : Log.correlationId();
+        if (correlationId != null) {
+            detail.put("correlationId", correlationId);
+        }
         try {
             return PutEventsRequestEntry.builder()
                     .eventBusName(busName)

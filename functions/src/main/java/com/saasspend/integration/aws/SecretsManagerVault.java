@@ -71,6 +71,7 @@ public final class SecretsManagerVault implements CredentialVault {
     }
 
     /** Drops a cached value, e.g. after Atlassian rejected it, so the next read sees a rotation done elsewhere. */
+    @Override
     public void forget(String secretName) {
         cache.remove(secretName);
     }

@@ -68,6 +68,13 @@ final class TableKeys {
 
     static final String RECLAIM_PREFIX = "RECLAIM#";
 
+    /** Marks a reclaim or undo with work left (deleted when it settles), in the tenant partition; the sweep queries them. */
+    static final String RECLAIM_OPEN_PREFIX = "RECLAIMOPEN#";
+
+    static String reclaimOpen(String reclaimId) {
+        return RECLAIM_OPEN_PREFIX + reclaimId;
+    }
+
     /** What an Idempotency-Key of the tenant was used for and answered; expires by TTL (expiresAt). */
     static String idempotency(String key) {
         return "IDEMPOTENCY#" + key;

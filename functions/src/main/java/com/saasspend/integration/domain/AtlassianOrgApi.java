@@ -22,8 +22,8 @@ public interface AtlassianOrgApi {
     /** One page of all users of all directories, with product access and groups; {@code cursor} null for the first. */
     Page<OrgUser> users(String orgId, String apiKey, String cursor);
 
-    /** One page of the org's groups (without grants). */
-    Page<OrgGroup> groups(String orgId, String apiKey, String cursor);
+    /** One page of the org's groups (without grants), each with how many resources it has roles on. */
+    Page<ListedGroup> groups(String orgId, String apiKey, String cursor);
 
     /** What a group grants: its role assignments on product instances. */
     List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId);

@@ -55,7 +55,7 @@ public final class IntegrationService {
         Map<String, String> settings = verify(tenantId, credential);
         Optional<Integration> existing = store.find(tenantId, type).filter(i -> i.status() != IntegrationStatus.DISCONNECTED);
         if (existing.isPresent()) {
-            return new Connected(reconnect(existing.get(), credential, settings), false);
+            return new Connected(reconnectLatest(tenantId, existing.get(), credential, settings), false);
         }
         Optional<Integration> leftover = store.find(tenantId, type);
         // A disconnect that failed midway leaves a disconnected record; finish it before connecting anew.
@@ -81,7 +81,7 @@ public final class IntegrationService {
         Integration current = connected(tenantId, credential.type());
         rejectExpired(credential);
         Map<String, String> settings = verify(tenantId, credential);
-        Integration rotated = reconnect(current, credential, settings);
+        Integration rotated = reconnectLatest(tenantId, current, credential, settings);
         syncRequester.request(List.of(new SyncRequest(tenantId, credential.type(), "rotation")));
         return rotated;
     }
@@ -132,6 +132,24 @@ public final class IntegrationService {
 
     private static Refusal notConnected(IntegrationType type) {
         return new Refusal(Kind.NOT_FOUND, "integration_not_connected", "The " + type.id() + " integration is not connected.");
+    }
+
+    /**
+     * A running sync updates the record (its status) between our read and our write: read it again and apply the
+     * credential to what is there now, a bounded number of times, rather than answer the admin a 500.
+     */
+    private Integration reconnectLatest(String tenantId, Integration read, Credential credential, Map<String, String> settings) {
+        Integration current = read;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return reconnect(current, credential, settings);
+            } catch (ConcurrentChangeException raced) {
+                if (attempt >= 3) {
+                    throw raced;
+                }
+                current = connected(tenantId, credential.type());
+            }
+        }
     }
 
     /** Same org or instance again: refresh the stored credential and settings, keep the history. */

@@ -5,14 +5,20 @@ import java.util.List;
 /**
  * Asks for one integration of one tenant to be synced; {@code reason} says why (schedule, connect, manual, reclaim).
  * {@code accountIds}, when not empty, narrows it to re-reading those users only (after a reclaim or its undo).
+ * {@code correlationId}: the id of the request that led to it (an API request, a schedule tick), carried through every
+ * event of the chain so its log lines can be followed; null lets the publisher use the current invocation's.
  */
-public record SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds) {
+public record SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds, String correlationId) {
     public SyncRequest {
         accountIds = accountIds == null ? List.of() : List.copyOf(accountIds);
     }
 
+    public SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds) {
+        this(tenantId, type, reason, accountIds, null);
+    }
+
     /** A full sync of the integration. */
     public SyncRequest(String tenantId, IntegrationType type, String reason) {
-        this(tenantId, type, reason, List.of());
+        this(tenantId, type, reason, List.of(), null);
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.HttpProductApis;
 import com.saasspend.integration.atlassian.RetrySettings;
@@ -36,17 +37,23 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
 
     private final ProductSync sync;
+    private final Clock clock;
 
     public ProductSyncHandler() {
         this(Env.system(), Clock.systemUTC());
     }
 
     public ProductSyncHandler(Env env, Clock clock) {
-        this(wire(env, clock));
+        this(wire(env, clock), clock);
     }
 
     public ProductSyncHandler(ProductSync sync) {
+        this(sync, Clock.systemUTC());
+    }
+
+    public ProductSyncHandler(ProductSync sync, Clock clock) {
         this.sync = sync;
+        this.clock = clock;
     }
 
     public static ProductSync wire(Env env, Clock clock) {
@@ -66,19 +73,38 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Optional<SyncRequest> request = ProductSyncEvents.parse(event);
+        Optional<SyncRequest> request = SyncEvents.productRequest(event);
+        Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null,
+                request.map(SyncRequest::tenantId).orElse(null));
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a product sync request",
                     "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
+            Log.clearContext();
             return Map.of("outcome", "ignored");
         }
         SyncRequest product = request.get();
-        Log.context(context != null ? context.getAwsRequestId() : null, product.tenantId());
+        if (product.correlationId() != null) {
+            Log.put("correlationId", product.correlationId());
+        }
         InvocationDeadline.enter(context);
+        AtlassianTraffic.reset();
         try {
+            LOG.info("product sync request received", "integration", product.type().id(), "reason", product.reason());
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            ProductSync.Result result = sync.run(product.tenantId(), product.type(), budget);
+            ProductSync.Result result;
+            try {
+                result = sync.run(product.tenantId(), product.type(), budget);
+            } catch (RuntimeException internal) {
+                SyncReport.emit(product.type(), false, null, SyncReport.INTERNAL, null, clock);
+                LOG.error("product sync stopped on an internal error; raising so Lambda retries it", internal);
+                throw internal;
+            }
+            SyncReport.emit(product.type(), result.outcome() == ProductSync.Outcome.COMPLETED, result.run(),
+                    result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
+            if (result.outcome() == ProductSync.Outcome.FAILED) {
+                SyncReport.failed(product.type(), product.tenantId(), result.failure());
+            }
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
             answer.put("integration", product.type().id());

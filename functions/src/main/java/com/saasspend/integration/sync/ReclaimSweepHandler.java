@@ -49,7 +49,10 @@ public final class ReclaimSweepHandler implements RequestHandler<Map<String, Obj
             return Map.of("outcome", "ignored");
         }
         String tenantId = request.get().tenantId();
-        Log.context(context != null ? context.getAwsRequestId() : null, tenantId);
+        Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null, tenantId);
+        if (request.get().correlationId() != null) {
+            Log.put("correlationId", request.get().correlationId());
+        }
         try {
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();

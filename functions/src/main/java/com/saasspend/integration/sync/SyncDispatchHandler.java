@@ -32,7 +32,7 @@ public final class SyncDispatchHandler implements RequestHandler<ScheduledEvent,
 
     @Override
     public Map<String, Long> handleRequest(ScheduledEvent event, Context context) {
-        Log.context(context != null ? context.getAwsRequestId() : null, "*");
+        Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null, "*");
         try {
             SyncDispatcher.Dispatched result = dispatcher.dispatch("schedule");
             LOG.info("sync dispatched", "integrations", result.integrationsRead(), "requests", result.requestsPublished());

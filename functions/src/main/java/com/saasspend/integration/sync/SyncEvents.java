@@ -6,7 +6,10 @@ import com.saasspend.integration.domain.SyncRequest;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads a sync request out of an EventBridge event as Lambda hands it over (a JSON object as a Map). */
+/**
+ * Reads a sync request out of an {@code IntegrationSyncRequested} EventBridge event as Lambda hands it over (a JSON
+ * object as a Map): the one parser of every sync function's event.
+ */
 final class SyncEvents {
     private SyncEvents() {}
 
@@ -22,7 +25,17 @@ final class SyncEvents {
             return Optional.empty();
         }
         return IntegrationType.fromId(i).map(type -> new SyncRequest(t, type, reason instanceof String r ? r : "unknown",
-                accountIds(detail.get("accountIds"))));
+                accountIds(detail.get("accountIds")), correlationId(detail)));
+    }
+
+    /** The {@code correlationId} the publisher put in the detail (absent in events from before it did): null. */
+    static String correlationId(Map<?, ?> detail) {
+        return detail.get("correlationId") instanceof String id && !id.isBlank() && id.length() <= 128 ? id : null;
+    }
+
+    /** A product sync request (Jira, Confluence, Trello, Bitbucket); anything else, the Atlassian org included, is not one. */
+    static Optional<SyncRequest> productRequest(Map<String, Object> event) {
+        return parse(event).filter(request -> request.type().isProduct());
     }
 
     /** The optional {@code accountIds} of a targeted re-sync: the text entries of a list, anything else ignored. */

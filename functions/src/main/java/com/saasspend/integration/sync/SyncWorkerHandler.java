@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
+import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.RetrySettings;
@@ -45,6 +46,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     /** Null: a targeted request runs a full sync instead (same result, more calls). */
     private final AtlassianUserRefresh userRefresh;
     private final SyncRequester requester;
+    private final Clock clock;
 
     public SyncWorkerHandler() {
         this(Env.system(), Clock.systemUTC());
@@ -52,7 +54,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
 
     public SyncWorkerHandler(Env env, Clock clock) {
         this(wire(env, clock), wireUserRefresh(env, clock),
-                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")));
+                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")), clock);
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, SyncRequester requester) {
@@ -60,9 +62,14 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester) {
+        this(orgSync, userRefresh, requester, Clock.systemUTC());
+    }
+
+    public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester, Clock clock) {
         this.orgSync = orgSync;
         this.userRefresh = userRefresh;
         this.requester = requester;
+        this.clock = clock;
     }
 
     /** The targeted re-sync of the few users a reclaim or its undo changed. */
@@ -98,14 +105,21 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Optional<SyncRequest> request = SyncEvents.parse(event);
+        String requestId = context != null ? context.getAwsRequestId() : null;
+        Log.begin(context != null ? context.getFunctionName() : null, requestId, request.map(SyncRequest::tenantId).orElse(null));
         if (request.isEmpty()) {
             LOG.warn("ignored an event that is not a sync request", "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
+            Log.clearContext();
             return Map.of("outcome", "ignored");
         }
         SyncRequest sync = request.get();
-        Log.context(context != null ? context.getAwsRequestId() : null, sync.tenantId());
+        if (sync.correlationId() != null) {
+            Log.put("correlationId", sync.correlationId());
+        }
         InvocationDeadline.enter(context);
+        AtlassianTraffic.reset();
         try {
+            LOG.info("sync request received", "integration", sync.type().id(), "reason", sync.reason());
             if (sync.type() != IntegrationType.ATLASSIAN) {
                 LOG.warn("no sync worker for this integration yet", "integration", sync.type().id());
                 return Map.of("outcome", "unsupported", "integration", sync.type().id());
@@ -116,7 +130,19 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
             }
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            AtlassianOrgSync.Result result = orgSync.run(sync.tenantId(), budget);
+            AtlassianOrgSync.Result result;
+            try {
+                result = orgSync.run(sync.tenantId(), budget);
+            } catch (RuntimeException internal) {
+                SyncReport.emit(sync.type(), false, null, SyncReport.INTERNAL, null, clock);
+                LOG.error("sync stopped on an internal error; raising so Lambda retries it", internal);
+                throw internal;
+            }
+            SyncReport.emit(sync.type(), result.outcome() == AtlassianOrgSync.Outcome.COMPLETED, result.run(),
+                    result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
+            if (result.outcome() == AtlassianOrgSync.Outcome.FAILED) {
+                SyncReport.failed(sync.type(), sync.tenantId(), result.failure());
+            }
             if (result.outcome() == AtlassianOrgSync.Outcome.CONTINUE) {
                 requester.request(List.of(new SyncRequest(sync.tenantId(), sync.type(), "continuation")));
             }

@@ -3,7 +3,7 @@ package com.saasspend.integration.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.saasspend.integration.domain.products.Hashed;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.products.ProductGroup;
 import com.saasspend.integration.domain.products.ProductListing;
 import com.saasspend.integration.testing.AwsEmulator;

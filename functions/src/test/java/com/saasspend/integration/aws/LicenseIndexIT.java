@@ -13,6 +13,7 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.licenses.LicenseReader.UserOrder;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.sync.SyncWorkerHandler;
 import com.saasspend.integration.testing.ApiEvents;
@@ -172,13 +173,13 @@ class LicenseIndexIT {
         DynamoLicenseStore store = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
         List<OrgUser> all = scanAll();
         OrgUser twoProducts = all.stream().filter(u -> u.products().size() >= 2).findFirst().orElseThrow();
-        LicenseStore.Hashed<OrgUser> stored = store.user(TENANT, twoProducts.accountId()).orElseThrow();
+        Hashed<OrgUser> stored = store.user(TENANT, twoProducts.accountId()).orElseThrow();
         OrgUser.ProductAccess lost = twoProducts.products().get(0);
         OrgUser after = new OrgUser(twoProducts.accountId(), "Zed Renamed", twoProducts.email(), twoProducts.accountType(),
                 twoProducts.accountStatus(), twoProducts.membershipStatus(), twoProducts.claimStatus(), twoProducts.orgAdmin(),
                 twoProducts.addedToOrg(), twoProducts.products().subList(1, twoProducts.products().size()), twoProducts.groups());
-        assertFalse(store.replaceUser(TENANT, new LicenseStore.Hashed<>(after, "h2"), "not-the-hash", now), "a lost race writes nothing");
-        assertTrue(store.replaceUser(TENANT, new LicenseStore.Hashed<>(after, "h2"), stored.hash(), now));
+        assertFalse(store.replaceUser(TENANT, new Hashed<>(after, "h2"), "not-the-hash", now), "a lost race writes nothing");
+        assertTrue(store.replaceUser(TENANT, new Hashed<>(after, "h2"), stored.hash(), now));
         all = scanAll();
         assertListingsMatch(all, lost.resourceId(), lost.key());
         assertEquals(List.of(twoProducts.accountId()), search("zed renamed"), "the new name is found");

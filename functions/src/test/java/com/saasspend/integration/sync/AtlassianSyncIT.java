@@ -423,6 +423,38 @@ class AtlassianSyncIT {
     }
 
     @Test
+    void theSimulatorsStuckCursorOnAnyOrgListingEndsTheSyncInErrorNamingItTickAfterTick() {
+        // Each org listing the sync pages, and the words its error names it by.
+        Map<String, String> listings = new java.util.LinkedHashMap<>();
+        listings.put("/directories/-/users/search$", "organization users");
+        listings.put("/directories/-/groups/search$", "organization groups");
+        listings.put("/role-assignments$", "role assignments");
+        listings.put("/workspaces$", "product instances");
+        try (Stack stack = connected(SimWorlds.demo())) {
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome());
+            long userDigests = digestItems(stack, "USERS");
+            long groupDigests = digestItems(stack, "GROUPS");
+            int usersBefore = LicenseItems.users(stack.aws, TENANT).size();
+            listings.forEach((path, name) -> {
+                stack.sim.faults().clear().stuckCursor(path);
+                for (int tick = 1; tick <= 2; tick++) {
+                    assertEquals(Outcome.FAILED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), path + " tick " + tick);
+                    Integration failed = integration(stack);
+                    assertEquals(IntegrationStatus.ERROR, failed.status(), path);
+                    assertTrue(failed.lastError().toLowerCase(java.util.Locale.ROOT).contains(name), path + ": " + failed.lastError());
+                    assertEquals(userDigests, digestItems(stack, "USERS"), path + ": no users digest beyond the pages listed");
+                    assertEquals(groupDigests, digestItems(stack, "GROUPS"), path + ": no groups digest beyond the pages listed");
+                    assertTrue(leftovers(stack).stream().noneMatch(k -> k.contains(" SYNCSTATE#")), path + ": lease freed, checkpoint discarded");
+                    assertEquals(usersBefore, LicenseItems.users(stack.aws, TENANT).size(), path + ": nobody removed");
+                }
+            });
+            stack.sim.faults().clear();
+            assertEquals(Outcome.COMPLETED, sync(stack).run(TENANT, Budget.unlimited()).outcome(), "a healthy org recovers");
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
     void aCrashedRunShowsStalledInTheIntegrationsOverviewThenTheNextTickResumesIt() {
         try (Stack stack = connected(SimWorlds.demo())) {
             AtomicInteger pages = new AtomicInteger();
@@ -487,7 +519,7 @@ class AtlassianSyncIT {
         }
 
         @Override
-        public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+        public Page<com.saasspend.integration.domain.ListedGroup> groups(String orgId, String apiKey, String cursor) {
             return api.groups(orgId, apiKey, cursor);
         }
 

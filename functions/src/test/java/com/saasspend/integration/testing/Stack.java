@@ -49,5 +49,6 @@ public final class Stack implements AutoCloseable {
     @Override
     public void close() {
         sim.close();
+        aws.deleteTable();
     }
 }

@@ -3,7 +3,7 @@ package com.saasspend.integration.domain.licenses;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

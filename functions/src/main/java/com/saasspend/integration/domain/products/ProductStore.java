@@ -1,33 +1,18 @@
 package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.IntegrationType;
-import com.saasspend.integration.domain.sync.PageDigest;
+import com.saasspend.integration.domain.sync.DigestStore;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /**
  * Where product syncs keep what they read (the tenant's license data, next to the org sync's), with the page digests
  * that let an unchanged listing be confirmed in one small read per page.
  */
-public interface ProductStore {
-
-    Optional<PageDigest> digest(String tenantId, ProductListing listing, int page);
-
-    void putDigest(String tenantId, ProductListing listing, int page, PageDigest digest);
-
-    void deleteDigest(String tenantId, ProductListing listing, int page);
-
-    /** Every stored digest of a listing, in page order, one at a time. */
-    void forEachDigest(String tenantId, ProductListing listing, BiConsumer<Integer, PageDigest> onDigest);
-
-    /** Content hashes of the stored, not removed, items among {@code ids}; absent ids are not stored. */
-    Map<String, String> storedHashes(String tenantId, ProductListing listing, Collection<String> ids);
-
+public interface ProductStore extends DigestStore<ProductListing> {
     void putRoles(String tenantId, List<Hashed<JiraRole>> roles, Instant syncedAt);
 
     /** Writes one group with its members (JIRA_GROUPS or CONFLUENCE_GROUPS), however many members it has. */
@@ -36,9 +21,6 @@ public interface ProductStore {
     void putTrelloMembers(String tenantId, List<Hashed<TrelloMember>> members, Instant syncedAt);
 
     void putBitbucketMembers(String tenantId, List<Hashed<BitbucketMember>> members, Instant syncedAt);
-
-    /** Marks items gone: they stay readable for history, flagged removed. */
-    void markRemoved(String tenantId, ProductListing listing, Collection<String> ids, Instant at);
 
     /** Content hash of the stored summary of a product, if any. */
     Optional<String> summaryHash(String tenantId, IntegrationType product);

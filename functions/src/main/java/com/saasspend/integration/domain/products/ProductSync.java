@@ -1,7 +1,5 @@
 package com.saasspend.integration.domain.products;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.saasspend.integration.common.Json;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
@@ -13,7 +11,8 @@ import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.domain.sync.ContentHash;
+import com.saasspend.integration.domain.sync.Hashed;
+import com.saasspend.integration.domain.sync.ListingTracker;
 import com.saasspend.integration.domain.sync.SyncLease;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
@@ -21,6 +20,7 @@ import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,7 +56,24 @@ public final class ProductSync {
         FENCED
     }
 
-    public record Result(Outcome outcome, SyncRunRecord run) {}
+    /**
+     * {@code failure}: why a FAILED run failed (an upstream kind; OUT_OF_TIME when time ran out), else null.
+     * {@code credentialExpiresOn}: the token's expiry as the run read it (null when the run did not start or none was
+     * given). The handler turns both into metrics and decides whether to raise.
+     */
+    public record Result(Outcome outcome, SyncRunRecord run, UpstreamFailure.Kind failure, LocalDate credentialExpiresOn) {
+        public Result(Outcome outcome, SyncRunRecord run) {
+            this(outcome, run, null, null);
+        }
+
+        Result failedBy(UpstreamFailure.Kind kind) {
+            return new Result(outcome, run, kind, credentialExpiresOn);
+        }
+
+        Result expiring(LocalDate expiresOn) {
+            return new Result(outcome, run, failure, expiresOn);
+        }
+    }
 
     private final ProductApis apis;
     private final ProductStore store;
@@ -80,6 +97,11 @@ public final class ProductSync {
     }
 
     public Result run(String tenantId, IntegrationType type, Budget budget) {
+        return run(tenantId, type, budget, false);
+    }
+
+    /** {@code freshCredentialTried}: this is the one retry after a 401 found a newer credential in the vault. */
+    private Result run(String tenantId, IntegrationType type, Budget budget, boolean freshCredentialTried) {
         if (!type.isProduct()) {
             throw new IllegalArgumentException("The product sync does not sync " + type.id());
         }
@@ -99,24 +121,39 @@ public final class ProductSync {
             case HELD -> integration = held.integration();
         }
         Run run = new Run(tenantId, type, held, budget);
+        Log.put("runId", run.runId);
+        Map<String, String> secret = null;
+        Result result;
         try {
             // Inside the try: a failure here must free the lease too (it would otherwise hold until it expires).
             held.markSyncing();
-            Credential credential = new Credential(type, integration.settings(), vault.read(integration.secretName()), null);
-            return run.execute(credential);
+            secret = vault.read(integration.secretName());
+            Credential credential = new Credential(type, integration.settings(), secret, null);
+            result = run.execute(credential);
         } catch (SyncFencedOut fenced) {
             LOG.warn("product sync lost its lease and stopped", "integration", type.id());
-            return new Result(Outcome.FENCED, null);
+            result = new Result(Outcome.FENCED, null);
         } catch (UpstreamFailure failure) {
-            return failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME ? run.outOfTime() : run.fail(failure);
+            Map<String, String> used = secret;
+            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshCredentialTried && used != null
+                    && CredentialVault.newerThanUsed(vault, integration.secretName(), used::equals)) {
+                // Rotated while this warm instance held the old credential in its cache: run once more with the stored
+                // one instead of pausing the integration (a product run restarts from its beginning anyway).
+                held.release();
+                LOG.info("the product rejected the cached credential and a newer one is stored; retrying once with it",
+                        "integration", type.id());
+                return run(tenantId, type, budget, true);
+            }
+            result = failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME ? run.outOfTime() : run.fail(failure);
         } catch (OutOfTime outOfTime) {
-            return run.outOfTime();
+            result = run.outOfTime();
         } catch (RuntimeException unexpected) {
             run.record("failed", "internal error: " + unexpected.getClass().getSimpleName());
             held.recordStatus(IntegrationStatus.ERROR, null,
                     "The " + type.id() + " sync stopped on an internal error; it runs again at the next sync.", false);
             throw unexpected;
         }
+        return result.expiring(integration.credentialExpiresOn());
     }
 
     /** The invocation's time is nearly up: stop at a page boundary. */
@@ -132,7 +169,7 @@ public final class ProductSync {
         private final IntegrationType type;
         private final SyncLease held;
         private final Budget budget;
-        private final String runId = UUID.randomUUID().toString();
+        final String runId = UUID.randomUUID().toString();
         private final Instant startedAt = clock.instant();
         private final long callsAtStart = apiCallCounter.getAsLong();
         private final List<ListingTracker> trackers = new ArrayList<>();
@@ -165,7 +202,7 @@ public final class ProductSync {
             for (ListingTracker tracker : trackers) {
                 removed += tracker.sweep(now);
             }
-            Hashed<ProductSummary> hashed = hashed(summary);
+            Hashed<ProductSummary> hashed = Hashed.of(summary);
             if (!licenses.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
                 licenses.putSummary(tenantId, type, hashed, now);
             }
@@ -177,7 +214,7 @@ public final class ProductSync {
         }
 
         private ListingTracker tracker(ProductListing listing) {
-            ListingTracker tracker = new ListingTracker(licenses, tenantId, listing, runId);
+            ListingTracker tracker = new ListingTracker(licenses.digests(tenantId, listing), runId);
             trackers.add(tracker);
             return tracker;
         }
@@ -198,7 +235,7 @@ public final class ProductSync {
         private ProductSummary jira(JiraApi api, Credential credential) {
             List<JiraRole> roles = api.applicationRoles();
             ListingTracker.PageCheck page = tracker(ProductListing.JIRA_ROLES).nextPage();
-            List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(ProductSync::hashed).toList(), JiraRole::key);
+            List<Hashed<JiraRole>> changed = page.changed(roles.stream().map(Hashed::of).toList(), JiraRole::key);
             if (!changed.isEmpty()) {
                 licenses.putRoles(tenantId, changed, clock.instant());
             }
@@ -232,7 +269,7 @@ public final class ProductSync {
                     if (group == null) {
                         continue;
                     }
-                    Hashed<ProductGroup> hashed = hashed(group);
+                    Hashed<ProductGroup> hashed = Hashed.of(group);
                     if (check.changed(group.id(), hashed.hash())) {
                         licenses.putGroup(tenantId, listing, hashed, clock.instant());
                         groupsWritten++;
@@ -293,7 +330,7 @@ public final class ProductSync {
                 Page<TrelloMember> page = api.members(cursor);
                 cursor = guard.next(page.nextCursor(), page.items().size());
                 ListingTracker.PageCheck check = tracker.nextPage();
-                List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(ProductSync::hashed).toList(), TrelloMember::id);
+                List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(Hashed::of).toList(), TrelloMember::id);
                 if (!changed.isEmpty()) {
                     licenses.putTrelloMembers(tenantId, changed, clock.instant());
                 }
@@ -327,7 +364,7 @@ public final class ProductSync {
                 cursor = guard.next(page.nextCursor(), page.items().size());
                 List<Hashed<BitbucketMember>> hashed = page.items().stream()
                         .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
-                        .map(ProductSync::hashed).toList();
+                        .map(Hashed::of).toList();
                 ListingTracker.PageCheck check = tracker.nextPage();
                 List<Hashed<BitbucketMember>> changed = check.changed(hashed, BitbucketMember::uuid);
                 if (!changed.isEmpty()) {
@@ -382,7 +419,7 @@ public final class ProductSync {
             record("failed", message);
             held.recordStatus(IntegrationStatus.ERROR, null, message, tokenRejected);
             LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
-            return new Result(Outcome.FAILED, null);
+            return new Result(Outcome.FAILED, null).failedBy(failure.kind());
         }
 
         Result outOfTime() {
@@ -391,7 +428,7 @@ public final class ProductSync {
             record("timed-out", message);
             held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("product sync ran out of time", "integration", type.id());
-            return new Result(Outcome.FAILED, null);
+            return new Result(Outcome.FAILED, null).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
         }
 
         /** Records the run and frees the lease. */
@@ -442,14 +479,5 @@ public final class ProductSync {
             case TRELLO -> "enterprise";
             default -> "workspace";
         };
-    }
-
-    /** The item with the hash of its JSON form (records serialize their components in a fixed order). */
-    static <T> Hashed<T> hashed(T item) {
-        try {
-            return new Hashed<>(item, ContentHash.of(Json.MAPPER.writeValueAsString(item)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,7 +14,7 @@ import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
-import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.SeatDelta;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,11 +61,18 @@ final class ReclaimCore {
     /** The org and its API key, as membership calls need them. */
     record Connection(String orgId, String apiKey) {}
 
-    /** The Atlassian connection, or empty when the tenant has none (disconnected since). */
+    /**
+     * The Atlassian connection, or empty when the tenant has none (disconnected since). The key is read from the vault,
+     * not its cache: a reclaim or undo is rare and changes memberships, and a warm instance's cached key may predate a
+     * rotation (Atlassian would answer 401 and the reclaim would stop, asking for a rotation already done).
+     */
     Optional<Connection> connection(String tenantId) {
         Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
                 .filter(i -> i.status() != IntegrationStatus.DISCONNECTED);
-        return atlassian.map(i -> new Connection(i.setting("orgId"), vault.read(i.secretName()).get("apiKey")));
+        return atlassian.map(i -> {
+            vault.forget(i.secretName());
+            return new Connection(i.setting("orgId"), vault.read(i.secretName()).get("apiKey"));
+        });
     }
 
     /** Atlassian's truth: the ids of the groups the user is in now (empty when the user is no longer in the org). */

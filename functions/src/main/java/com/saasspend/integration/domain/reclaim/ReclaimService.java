@@ -22,7 +22,7 @@ import com.saasspend.integration.domain.reclaim.ReclaimRecord.GroupResult;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.ContentHash;
 import com.saasspend.integration.domain.sync.LicenseStore;
-import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
+import com.saasspend.integration.domain.sync.Hashed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.saasspend.integration.common.Json;
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.CredentialVault;
@@ -9,6 +8,7 @@ import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
@@ -16,7 +16,6 @@ import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
-import com.saasspend.integration.domain.sync.LicenseStore.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore.Listing;
 import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
 import java.time.Clock;
@@ -26,9 +25,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -74,7 +73,24 @@ public final class AtlassianOrgSync {
         FENCED
     }
 
-    public record Result(Outcome outcome, SyncRunRecord run) {}
+    /**
+     * {@code failure}: why a FAILED run failed (an upstream kind; OUT_OF_TIME for a run that took too many
+     * invocations), else null. {@code credentialExpiresOn}: the key's expiry as the run read it (null when the run did
+     * not start or the admin gave none). The handler turns both into metrics and decides whether to raise.
+     */
+    public record Result(Outcome outcome, SyncRunRecord run, UpstreamFailure.Kind failure, LocalDate credentialExpiresOn) {
+        public Result(Outcome outcome, SyncRunRecord run) {
+            this(outcome, run, null, null);
+        }
+
+        Result failedBy(UpstreamFailure.Kind kind) {
+            return new Result(outcome, run, kind, credentialExpiresOn);
+        }
+
+        Result expiring(LocalDate expiresOn) {
+            return new Result(outcome, run, failure, expiresOn);
+        }
+    }
 
     private final AtlassianOrgApi api;
     private final LicenseStore store;
@@ -101,6 +117,11 @@ public final class AtlassianOrgSync {
     }
 
     public Result run(String tenantId, Budget budget) {
+        return run(tenantId, budget, false);
+    }
+
+    /** {@code freshKeyTried}: this is the one retry after a 401 found a newer key in the vault than the one used. */
+    private Result run(String tenantId, Budget budget, boolean freshKeyTried) {
         Integration integration = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
@@ -124,19 +145,30 @@ public final class AtlassianOrgSync {
             held.markSyncing();
             run = new Run(tenantId, held, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
                     checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
+            Log.put("runId", checkpoint.runId());
         } catch (RuntimeException beforeStart) {
             // Nothing ran: free the lease at once rather than when it expires.
             held.release();
             throw beforeStart;
         }
+        Result result;
         try {
-            return run.execute(budget);
+            result = run.execute(budget);
         } catch (SyncFencedOut fenced) {
-            return run.fencedOut();
+            result = run.fencedOut();
         } catch (OutOfTime outOfTime) {
-            return run.pause();
+            result = run.pause();
         } catch (UpstreamFailure failure) {
-            return run.fail(failure);
+            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshKeyTried
+                    && CredentialVault.newerThanUsed(vault, integration.secretName(), stored -> run.apiKey.equals(stored.get("apiKey")))) {
+                // The key was rotated while this warm instance held the old one in its cache: resume from the
+                // checkpoint once with the stored key instead of pausing the integration.
+                run.saveQuietly();
+                held.release();
+                LOG.info("Atlassian rejected the cached key and a newer one is stored; retrying once with it");
+                return run(tenantId, budget, true);
+            }
+            result = run.fail(failure);
         } catch (RuntimeException unexpected) {
             run.saveQuietly();
             held.release();
@@ -144,6 +176,7 @@ public final class AtlassianOrgSync {
                     "The sync stopped on an internal error; it continues at the next sync.", false);
             throw unexpected;
         }
+        return result.expiring(integration.credentialExpiresOn());
     }
 
     /** The invocation's time is nearly up inside a page: stop at the last page boundary. */
@@ -158,7 +191,7 @@ public final class AtlassianOrgSync {
         private final String tenantId;
         private final SyncLease held;
         private final String orgId;
-        private final String apiKey;
+        final String apiKey;
         private final long callsAtStart;
         /** API calls of the run's earlier invocations. */
         private final long callsBefore;
@@ -261,26 +294,39 @@ public final class AtlassianOrgSync {
         }
 
         private void pageOfGroups() {
-            Page<OrgGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
+            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
             if (page == null) {
                 return;
             }
             // Before anything of the page is written: a listing that does not advance stops here.
             String next = guard(GROUPS_LISTING).next(page.nextCursor(), page.items().size());
             List<OrgGroup> groups = new ArrayList<>();
-            for (OrgGroup group : page.items()) {
-                // One role-assignment listing per group: a page of groups can take minutes.
-                checkTimeAndLease();
-                List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, group.id()));
-                grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
-                groups.add(group.withGrants(grants));
+            for (ListedGroup listed : page.items()) {
+                groups.add(withGrants(listed));
             }
-            long written = compareAndWrite(Listing.GROUPS, groups, OrgGroup::id,
+            long written = writeChanged(Listing.GROUPS, groups.stream().map(Hashed::of).toList(), OrgGroup::id,
                     changed -> licenses.putGroups(tenantId, changed, clock.instant()));
             checkpoint = checkpoint.withProgress(checkpoint.counts(), checkpoint.apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
             advance(next == null ? checkpoint.next(Phase.USERS, null, 0)
                     : checkpoint.next(Phase.GROUPS, next, checkpoint.page() + 1));
+        }
+
+        /**
+         * The group with what it grants. Most groups of an org (teams, projects, mailing lists) have roles on no
+         * resource: groups search counts them ({@code counts.resources}), and a group counting zero grants nothing, so
+         * only the others cost a role-assignment listing (a count Atlassian did not give is read, as before). Counts are
+         * read afresh every run, so a group that gains or loses resources between two runs is read or emptied then.
+         */
+        private OrgGroup withGrants(ListedGroup listed) {
+            if (!listed.mayGrant()) {
+                return listed.group().withGrants(List.of());
+            }
+            // One role-assignment listing per granting group: a page of them can take minutes.
+            checkTimeAndLease();
+            List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, listed.group().id()));
+            grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
+            return listed.group().withGrants(grants);
         }
 
         private void pageOfUsers() {
@@ -292,7 +338,7 @@ public final class AtlassianOrgSync {
             String next = guard(USERS_LISTING).next(page.nextCursor(), page.items().size());
             checkpoint = checkpoint.withUserPageReadAt(readAt);
             List<OrgUser> users = page.items().stream().map(AtlassianOrgSync::canonical).toList();
-            long written = compareAndWrite(Listing.USERS, users, OrgUser::accountId,
+            long written = writeChanged(Listing.USERS, users.stream().map(Hashed::of).toList(), OrgUser::accountId,
                     changed -> licenses.putUsers(tenantId, changed, clock.instant()));
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
             Instant activeSince = clock.instant().minus(Duration.ofDays(inactivityDays));
@@ -324,42 +370,29 @@ public final class AtlassianOrgSync {
         }
 
         /**
-         * Compares a page with its digest and writes only the items whose content changed; answers how many were
-         * written. Ids that were on this page last time and are not now are remembered in the new digest's "left".
+         * Compares the page at the checkpoint with its digest ({@link ListingTracker}) and writes only the items whose
+         * content changed; answers how many were written.
          */
-        private <T> long compareAndWrite(Listing listing, List<T> items, Function<T, String> idOf,
-                                         java.util.function.Consumer<List<Hashed<T>>> write) {
-            int pageIndex = checkpoint.page();
-            // Users arrive here already canonical (pageOfUsers), so this hash equals hashed(user).hash().
-            List<Hashed<T>> hashed = items.stream().map(i -> new Hashed<>(i, ContentHash.of(json(i)))).toList();
-            List<PageDigest.Entry> entries = hashed.stream().map(h -> new PageDigest.Entry(idOf.apply(h.item()), h.hash())).toList();
-            PageDigest old = licenses.digest(tenantId, listing, pageIndex).orElse(null);
-            boolean sameRun = old != null && checkpoint.runId().equals(old.runId());
-            if (old != null && old.entries().equals(entries) && (!sameRun || old.left().isEmpty())) {
-                return 0;
+        private <T> long writeChanged(Listing listing, List<Hashed<T>> items, Function<T, String> idOf,
+                                      java.util.function.Consumer<List<Hashed<T>>> write) {
+            ListingTracker.PageCheck page = tracker(listing).page(checkpoint.page());
+            List<Hashed<T>> changed = page.changed(items, idOf);
+            if (!changed.isEmpty()) {
+                write.accept(changed);
             }
-            Map<String, String> before = old == null ? Map.of() : old.hashesById();
-            List<Hashed<T>> suspects = hashed.stream().filter(h -> !h.hash().equals(before.get(idOf.apply(h.item())))).toList();
-            List<Hashed<T>> changed = List.of();
-            if (!suspects.isEmpty()) {
-                Map<String, String> stored = licenses.storedHashes(tenantId, listing, suspects.stream().map(h -> idOf.apply(h.item())).toList());
-                changed = suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
-                if (!changed.isEmpty()) {
-                    write.accept(changed);
-                }
-            }
-            Set<String> left = new LinkedHashSet<>(sameRun ? old.left() : List.of());
-            Set<String> now = entries.stream().map(PageDigest.Entry::id).collect(Collectors.toSet());
-            before.keySet().stream().filter(id -> !now.contains(id)).forEach(left::add);
-            left.removeAll(now);
-            licenses.putDigest(tenantId, listing, pageIndex, new PageDigest(checkpoint.runId(), entries, List.copyOf(left)));
+            page.close();
             return changed.size();
+        }
+
+        /** The listing's tracker for this run (the run's pages span invocations: each page is opened at its index). */
+        private ListingTracker tracker(Listing listing) {
+            return new ListingTracker(licenses.digests(tenantId, listing), checkpoint.runId());
         }
 
         private Result finish() {
             Instant now = clock.instant();
-            long removedGroups = sweep(Listing.GROUPS, checkpoint.groupPages());
-            long removedUsers = sweep(Listing.USERS, checkpoint.page());
+            long removedGroups = tracker(Listing.GROUPS).sweep(checkpoint.groupPages(), now);
+            long removedUsers = tracker(Listing.USERS).sweep(checkpoint.page(), now);
             putSummary(now);
             long calls = apiCalls();
             SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
@@ -372,11 +405,6 @@ public final class AtlassianOrgSync {
             return new Result(Outcome.COMPLETED, record);
         }
 
-        /**
-         * After a complete listing of {@code pages} pages: ids that left a page this run and appear on no page now
-         * are gone. Digests beyond the last page belonged to items that are gone or moved up. Memory holds only ids
-         * that left a page, never the whole listing.
-         */
         /**
          * Seat counts as of the end of the run: this run's counts plus every seat adjustment (reclaim, undo) made
          * after the page holding its user was read (the page could not reflect it). Conditional on the SUMMARY's
@@ -419,31 +447,6 @@ public final class AtlassianOrgSync {
             return counts;
         }
 
-        private long sweep(Listing listing, int pages) {
-            Set<String> candidates = new HashSet<>();
-            List<Integer> beyond = new ArrayList<>();
-            licenses.forEachDigest(tenantId, listing, (index, digest) -> {
-                if (index >= pages) {
-                    digest.entries().forEach(e -> candidates.add(e.id()));
-                    beyond.add(index);
-                } else if (checkpoint.runId().equals(digest.runId())) {
-                    candidates.addAll(digest.left());
-                }
-            });
-            if (!candidates.isEmpty()) {
-                licenses.forEachDigest(tenantId, listing, (index, digest) -> {
-                    if (index < pages) {
-                        digest.entries().forEach(e -> candidates.remove(e.id()));
-                    }
-                });
-            }
-            beyond.forEach(index -> licenses.deleteDigest(tenantId, listing, index));
-            if (!candidates.isEmpty()) {
-                licenses.markRemoved(tenantId, listing, candidates, clock.instant());
-            }
-            return candidates.size();
-        }
-
         Result fail(UpstreamFailure failure) {
             if (failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME) {
                 // Not an error for a sync: the call was not sent; the next invocation picks up at the page boundary.
@@ -451,7 +454,8 @@ public final class AtlassianOrgSync {
             }
             if (failure.kind() == UpstreamFailure.Kind.BROKEN_PAGING) {
                 return end("Atlassian's listing did not advance, so the sync stopped: " + failure.getMessage()
-                        + " Nothing was removed; the sync starts again from the beginning at the next sync.");
+                        + " Nothing was removed; the sync starts again from the beginning at the next sync.")
+                        .failedBy(UpstreamFailure.Kind.BROKEN_PAGING);
             }
             saveQuietly();
             held.release();
@@ -466,7 +470,7 @@ public final class AtlassianOrgSync {
             };
             held.recordStatus(IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
             LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
-            return new Result(Outcome.FAILED, null);
+            return new Result(Outcome.FAILED, null).failedBy(failure.kind());
         }
 
         /**
@@ -481,7 +485,8 @@ public final class AtlassianOrgSync {
             held.finish(record);
             held.recordStatus(IntegrationStatus.ERROR, null, message, false);
             LOG.warn("sync ended in error", "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new Result(Outcome.FAILED, record);
+            // The only other caller is pause() past MAX_INVOCATIONS: the run ran out of time as a whole.
+            return new Result(Outcome.FAILED, record).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
         }
 
         /** The lease is gone: write nothing more, not even the status (the integration may be gone, or another run owns it). */
@@ -521,9 +526,8 @@ public final class AtlassianOrgSync {
     }
 
     /** A user as the sync stores it: canonical form and content hash. Anything else that writes a user uses this. */
-    public static LicenseStore.Hashed<OrgUser> hashed(OrgUser user) {
-        OrgUser canonical = canonical(user);
-        return new LicenseStore.Hashed<>(canonical, ContentHash.of(json(canonical)));
+    public static Hashed<OrgUser> hashed(OrgUser user) {
+        return Hashed.of(canonical(user));
     }
 
     /** Sorted lists, so the same content always gives the same hash. */
@@ -534,13 +538,5 @@ public final class AtlassianOrgSync {
         groups.sort(Comparator.comparing(OrgUser.GroupRef::id));
         return new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(), u.membershipStatus(),
                 u.claimStatus(), u.orgAdmin(), u.addedToOrg(), products, groups);
-    }
-
-    private static String json(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -62,9 +62,9 @@ public final class AtlassianUserRefresh {
         return written;
     }
 
-    private boolean write(String tenantId, LicenseStore.Hashed<OrgUser> fresh) {
+    private boolean write(String tenantId, Hashed<OrgUser> fresh) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<LicenseStore.Hashed<OrgUser>> stored = store.user(tenantId, fresh.item().accountId());
+            Optional<Hashed<OrgUser>> stored = store.user(tenantId, fresh.item().accountId());
             if (stored.isEmpty() || stored.get().hash().equals(fresh.hash())) {
                 return false;
             }

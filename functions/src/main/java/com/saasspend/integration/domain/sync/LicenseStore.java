@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
@@ -8,30 +9,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /** A tenant's synced license data: users, groups, product instances, seat summary, and the listing digests. */
-public interface LicenseStore {
+public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
     enum Listing { USERS, GROUPS }
-
-    Optional<PageDigest> digest(String tenantId, Listing listing, int page);
-
-    void putDigest(String tenantId, Listing listing, int page, PageDigest digest);
-
-    void deleteDigest(String tenantId, Listing listing, int page);
-
-    /** Every stored digest of a listing, in page order, one at a time (memory stays flat). */
-    void forEachDigest(String tenantId, Listing listing, BiConsumer<Integer, PageDigest> onDigest);
-
-    /** Content hashes of the stored (not removed) items among {@code ids}; absent ids are not stored. */
-    Map<String, String> storedHashes(String tenantId, Listing listing, Collection<String> ids);
 
     void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt);
 
     void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt);
-
-    /** Marks items gone (they stay readable for history, out of every list and count). */
-    void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at);
 
     List<ProductInstance> products(String tenantId);
 
@@ -84,9 +69,6 @@ public interface LicenseStore {
      * lease is revoked (disconnect) or taken over, such writes store nothing and throw {@link SyncFencedOut}.
      */
     LicenseStore fencedBy(SyncFence fence);
-
-    /** An item with the hash of its content. */
-    record Hashed<T>(T item, String hash) {}
 
     /** One change of one user's seats made outside a full sync. */
     record SeatAdjustment(String accountId, Map<String, ProductCounts> delta, Instant at) {

@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.domain.OrgUser;
 import java.time.Instant;
 import java.util.HashMap;

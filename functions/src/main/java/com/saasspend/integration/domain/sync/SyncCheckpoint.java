@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
+import com.saasspend.integration.domain.ProductCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

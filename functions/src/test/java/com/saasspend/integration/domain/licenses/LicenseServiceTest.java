@@ -12,7 +12,7 @@ import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.Refusal;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

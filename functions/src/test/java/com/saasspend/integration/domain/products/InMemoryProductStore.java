@@ -2,6 +2,7 @@ package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.sync.InMemorySyncState;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.PageDigest;
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;

@@ -3,6 +3,8 @@ package com.saasspend.integration.domain.products;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.domain.sync.Hashed;
+import com.saasspend.integration.domain.sync.ListingTracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ class ListingTrackerTest {
 
     /** One run over pages of "id:content" items; writes what the tracker says changed; sweeps only when complete. */
     private long run(List<List<String>> pages, int failBeforePage) {
-        ListingTracker tracker = new ListingTracker(store, "t", LISTING, UUID.randomUUID().toString());
+        ListingTracker tracker = new ListingTracker(store.digests("t", LISTING), UUID.randomUUID().toString());
         for (int p = 0; p < pages.size(); p++) {
             if (p == failBeforePage) {
                 return -1;

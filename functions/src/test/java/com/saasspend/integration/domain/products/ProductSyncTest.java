@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +101,18 @@ class ProductSyncTest {
         }
     }
 
+    /** Holds {@link #stored}; a read answers the copy cached at the first read until {@link #forget} drops it. */
     private static final class FakeVault implements CredentialVault {
+        String stored = "token";
+        String cached;
+        int forgets;
+
+        @Override
+        public void forget(String secretName) {
+            forgets++;
+            cached = null;
+        }
+
         @Override
         public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
             return "secret";
@@ -111,7 +123,10 @@ class ProductSyncTest {
 
         @Override
         public Map<String, String> read(String secretName) {
-            return Map.of("email", "admin@acme.com", "apiToken", "token");
+            if (cached == null) {
+                cached = stored;
+            }
+            return Map.of("email", "admin@acme.com", "apiToken", cached);
         }
 
         @Override
@@ -122,6 +137,9 @@ class ProductSyncTest {
     private final InMemorySyncState state = new InMemorySyncState(CLOCK);
     private final InMemoryProductStore store = new InMemoryProductStore(state);
     private final FakeIntegrations integrations = new FakeIntegrations();
+    private final FakeVault vault = new FakeVault();
+    /** Tokens Confluence answers 401 to. */
+    private final Set<String> rejectedTokens = new HashSet<>();
     private final ProductSync sync = new ProductSync(new ProductApis() {
         @Override
         public JiraApi jira(Credential credential) {
@@ -130,6 +148,9 @@ class ProductSyncTest {
 
         @Override
         public SiteGroupsApi confluence(Credential credential) {
+            if (rejectedTokens.contains(credential.secret().get("apiToken"))) {
+                throw new UpstreamFailure(UpstreamFailure.Kind.UNAUTHORIZED, 401, "Confluence answered HTTP 401", null);
+            }
             return site;
         }
 
@@ -142,7 +163,7 @@ class ProductSyncTest {
         public BitbucketWorkspaceApi bitbucket(Credential credential) {
             throw new UnsupportedOperationException("only Confluence here");
         }
-    }, store, state, integrations, new FakeVault(), () -> 0, CLOCK, Duration.ofMinutes(16));
+    }, store, state, integrations, vault, () -> 0, CLOCK, Duration.ofMinutes(16));
 
     ProductSyncTest() {
         site.groups.put("g1", List.of("a", "b"));
@@ -208,6 +229,36 @@ class ProductSyncTest {
         assertEquals(List.of("failed", "failed", "failed"), state.runs.stream().map(SyncRunRecord::outcome).toList());
         assertEquals(0, store.itemWrites);
         assertTrue(store.removed.values().stream().allMatch(Set::isEmpty));
+    }
+
+    @Test
+    void aTokenRotatedWhileTheCacheHeldTheOldOneIsReadAfreshAndRetriedOnceInsteadOfPausing() {
+        vault.read("secret");
+        vault.stored = "rotated-token";
+        rejectedTokens.add("token");
+
+        ProductSync.Result result = run();
+
+        assertEquals(ProductSync.Outcome.COMPLETED, result.outcome());
+        assertEquals(1, vault.forgets);
+        assertFalse(integrations.record.syncPaused());
+        assertEquals(List.of("completed"), state.runs.stream().map(SyncRunRecord::outcome).toList());
+    }
+
+    @Test
+    void aRejectedTokenThatIsStillTheStoredOneFailsWithItsKindAndExpiry() {
+        integrations.record = new Integration(TENANT, IntegrationType.CONFLUENCE, IntegrationStatus.CONNECTED,
+                Map.of("site", "acme.atlassian.net", "linkedToOrg", "true"), "secret", java.time.LocalDate.parse("2026-12-01"),
+                CLOCK.instant(), "admin", null, null, false, 1);
+        rejectedTokens.add("token");
+
+        ProductSync.Result result = run();
+
+        assertEquals(ProductSync.Outcome.FAILED, result.outcome());
+        assertEquals(UpstreamFailure.Kind.UNAUTHORIZED, result.failure());
+        assertEquals(java.time.LocalDate.parse("2026-12-01"), result.credentialExpiresOn());
+        assertEquals(1, vault.forgets, "the cache was dropped once; the same token is not tried again");
+        assertTrue(integrations.record.syncPaused());
     }
 
     @Test

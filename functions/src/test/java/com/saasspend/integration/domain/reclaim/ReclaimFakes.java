@@ -18,8 +18,9 @@ import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
+import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.PageDigest;
-import com.saasspend.integration.domain.sync.ProductCounts;
+import com.saasspend.integration.domain.ProductCounts;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,7 +89,7 @@ final class ReclaimFakes {
         @Override public int directoryCount(String orgId, String apiKey) { return 1; }
         @Override public List<ProductInstance> productInstances(String orgId, String apiKey) { return List.of(); }
         @Override public Page<OrgUser> users(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
-        @Override public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
+        @Override public Page<com.saasspend.integration.domain.ListedGroup> groups(String orgId, String apiKey, String cursor) { throw new UnsupportedOperationException(); }
         @Override public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) { throw new UnsupportedOperationException(); }
 
         @Override
@@ -225,7 +226,17 @@ final class ReclaimFakes {
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
             return ids.stream().filter(groups::containsKey).collect(Collectors.toMap(id -> id, groups::get, (a, b) -> a));
         }
+        /** Runs once just before the next conditional write: another writer changing the user (a race made to happen). */
+        Runnable beforeNextReplace;
+        int replaceAttempts;
+
         @Override public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
+            replaceAttempts++;
+            if (beforeNextReplace != null) {
+                Runnable race = beforeNextReplace;
+                beforeNextReplace = null;
+                race.run();
+            }
             if (!AtlassianOrgSync.hashed(users.get(user.item().accountId())).hash().equals(expectedHash)) {
                 return false;
             }

@@ -117,6 +117,26 @@ class ReclaimServiceTest {
     }
 
     @Test
+    void aStoredUserWriteThatLosesTheRaceIsRecomputedOnTheOtherWritersVersion() {
+        // Between this reclaim's read of the stored user and its write, another reclaim takes the user out of g3.
+        licenses.beforeNextReplace = () -> {
+            atlassian.memberships.get(USER).remove("g3");
+            licenses.users.put(USER, new OrgUser(original.accountId(), original.name(), original.email(), original.accountType(),
+                    original.accountStatus(), original.membershipStatus(), original.claimStatus(), original.orgAdmin(),
+                    original.addedToOrg(), original.products().stream().filter(p -> !p.resourceId().equals(CONFLUENCE)).toList(),
+                    original.groups().stream().filter(g -> !g.id().equals("g3")).toList()));
+        };
+        ReclaimRecord done = reclaim("race", "g1", "g2");
+
+        assertEquals(ReclaimRecord.COMPLETED, done.status());
+        assertEquals(2, licenses.replaceAttempts, "the first write lost the race and was recomputed: the race happened");
+        assertEquals(List.of("g4"), licenses.users.get(USER).groups().stream().map(OrgUser.GroupRef::id).toList(),
+                "both writers' removals are in the stored user");
+        assertEquals(Set.of(JSM), licenses.users.get(USER).products().stream().map(OrgUser.ProductAccess::resourceId)
+                .collect(Collectors.toSet()));
+    }
+
+    @Test
     void aReclaimKilledMidwayIsFinishedByTheNextReadOfItOnceNoRunHoldsIt() {
         String id = killedAfterTwoOfFour("k1");
         assertEquals(ReclaimRecord.IN_PROGRESS, service.find(TENANT, id).status(), "the killed run's lease is still live");

@@ -122,6 +122,48 @@ class AtlassianOrgSyncTest {
     }
 
     @Test
+    void onlyGroupsCountingResourcesAreAskedWhatTheyGrantAndACountThatChangesIsFollowed() {
+        api.grants.put("g000", List.of());
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(2, api.grantCalls, "g000 counts no resource: no role-assignment call");
+        assertEquals(List.of(), store.groups(TENANT, List.of("g000")).get("g000").grants());
+        assertEquals(1, store.groups(TENANT, List.of("g001")).get("g001").grants().size());
+
+        // Between two syncs g000 gains a role and g001 loses its own.
+        api.grants.put("g000", List.of(new com.saasspend.integration.domain.OrgGroup.Grant(FakeOrgApi.JIRA, "jira-software",
+                List.of("atlassian/admin"), false)));
+        api.grants.put("g001", List.of());
+        api.grantCalls = 0;
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(2, api.grantCalls, "g000 and g002 are read; g001 is not");
+        assertEquals(List.of("atlassian/admin"), store.groups(TENANT, List.of("g000")).get("g000").grants().get(0).roles());
+        assertEquals(List.of(), store.groups(TENANT, List.of("g001")).get("g001").grants(), "a group counting zero grants nothing");
+    }
+
+    @Test
+    void aUserGoneWhileARunEndedInErrorIsMarkedRemovedByTheNextCompleteRun() {
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        api.users.remove("u001");
+        api.stuckUsersCursor = "4";
+        assertEquals(Outcome.FAILED, run(Budget.unlimited()).outcome(), "the run ends on the broken listing, having rewritten pages 0-1");
+        assertTrue(store.removedUsers().isEmpty(), "a broken listing removes nobody");
+
+        api.stuckUsersCursor = null;
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(java.util.Set.of("u001"), store.removedUsers(),
+                "the page digest the ended run wrote remembers u001 until a complete run settles it");
+    }
+
+    @Test
+    void groupsWhoseCountIsUnknownAreAllAskedAsBefore() {
+        api.countsResources = false;
+        api.grants.put("g000", List.of());
+        assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
+        assertEquals(3, api.grantCalls, "no count: every group's role assignments are read");
+        assertEquals(List.of(), store.groups(TENANT, List.of("g000")).get("g000").grants());
+    }
+
+    @Test
     void aUsersListingWhoseCursorRepeatsEndsInErrorNamingItWithNoDigestBeyondThePagesListed() {
         assertEquals(Outcome.COMPLETED, run(Budget.unlimited()).outcome());
         int digestsAfterFirstSync = store.digestWrites();

@@ -1,6 +1,7 @@
 package com.saasspend.integration.domain.sync;
 
 import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgDomain;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
@@ -23,6 +24,11 @@ public final class FakeOrgApi implements AtlassianOrgApi {
 
     public final Map<String, OrgUser> users = new LinkedHashMap<>();
     public final Map<String, OrgGroup> groups = new LinkedHashMap<>();
+    /** What each group grants (its role assignments); a group missing here grants the Jira seat. */
+    public final Map<String, List<OrgGroup.Grant>> grants = new LinkedHashMap<>();
+    /** Whether groups search answers {@code counts.resources}; false: unknown, as before it was asked for. */
+    public boolean countsResources = true;
+    public int grantCalls;
     public int pageSize = 2;
     /** From this cursor on, the users listing answers the cursor it was sent (it never advances); null: healthy. */
     public String stuckUsersCursor;
@@ -81,16 +87,24 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     }
 
     @Override
-    public Page<OrgGroup> groups(String orgId, String apiKey, String cursor) {
+    public Page<ListedGroup> groups(String orgId, String apiKey, String cursor) {
         call();
-        return page(new ArrayList<>(groups.values()), cursor, pageSize);
+        List<ListedGroup> listed = groups.values().stream().map(g -> new ListedGroup(g,
+                countsResources ? (int) grantsOf(g.id()).stream().map(OrgGroup.Grant::resourceId).distinct().count() : null))
+                .toList();
+        return page(listed, cursor, pageSize);
+    }
+
+    private List<OrgGroup.Grant> grantsOf(String groupId) {
+        return grants.getOrDefault(groupId, List.of(new OrgGroup.Grant(JIRA, "jira-software", List.of("user"), false)));
     }
 
     @Override
     public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) {
         call();
+        grantCalls++;
         onGrants.run();
-        return List.of(new OrgGroup.Grant(JIRA, "jira-software", List.of("user"), false));
+        return grantsOf(groupId);
     }
 
     @Override

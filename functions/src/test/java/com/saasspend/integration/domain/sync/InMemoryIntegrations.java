@@ -23,8 +23,20 @@ public final class InMemoryIntegrations implements IntegrationStore {
         return new ArrayList<>(records.values());
     }
 
+    /** Runs once before the next save (another writer getting there first); null: none. */
+    public Runnable beforeNextSave;
+    /** Saves attempted through {@link #save} by the code under test (not counting {@link #beforeNextSave}'s own). */
+    public int saves;
+
     @Override
     public synchronized Integration save(Integration i, long expectedVersion) {
+        if (beforeNextSave != null) {
+            Runnable other = beforeNextSave;
+            beforeNextSave = null;
+            other.run();
+        } else {
+            saves++;
+        }
         Integration current = records.get(i.type());
         if ((current == null ? 0 : current.version()) != expectedVersion) {
             throw new ConcurrentChangeException("version moved");

@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
+import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;

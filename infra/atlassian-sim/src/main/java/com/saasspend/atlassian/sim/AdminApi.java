@@ -509,7 +509,7 @@ final class AdminApi {
         if (expand.contains("counts.users") || expand.contains("counts.resources")) {
             Map<String, Object> counts = new LinkedHashMap<>();
             if (expand.contains("counts.users")) counts.put("users", g.members.size());
-            if (expand.contains("counts.resources")) counts.put("resources", (int) g.roles.stream().map(r -> r.productId).distinct().count());
+            if (expand.contains("counts.resources")) counts.put("resources", (int) g.roles.stream().map(r -> r.productId).filter(org.products::containsKey).distinct().count());
             m.put("counts", counts);
         }
         return m;

@@ -3,7 +3,7 @@ package com.saasspend.atlassian.sim;
 import java.nio.file.Path;
 
 /**
- * {@code java -jar atlassian-sim.jar [--port 8081] [--seed path.json | --generate USERS,GROUPS,SEED]
+ * {@code java -jar atlassian-sim.jar [--port 8081] [--seed path.json | --generate USERS,GROUPS,SEED[,GRANTING_ONE_IN]]
  * [--latency-ms N] [--rate-limit CALLS/SECONDS] [--admin-retry-after] [--fail-share SHARE,STATUS,REGEX]}
  * Defaults: port 8081, the shipped demo seed. Prints one "ready" line with the base URL once listening.
  */
@@ -35,7 +35,7 @@ public final class SimulatorMain {
                     faults.failShare(Double.parseDouble(p[0]), Integer.parseInt(p[1]), p.length > 2 ? p[2] : ".");
                 }
                 case "--help", "-h" -> {
-                    System.out.println("Usage: java -jar atlassian-sim.jar [--port 8081] [--seed seed.json | --generate USERS,GROUPS,SEED]"
+                    System.out.println("Usage: java -jar atlassian-sim.jar [--port 8081] [--seed seed.json | --generate USERS,GROUPS,SEED[,GRANTING_ONE_IN]]"
                             + " [--latency-ms N] [--rate-limit CALLS/SECONDS] [--admin-retry-after] [--fail-share SHARE,STATUS,REGEX]");
                     return;
                 }
@@ -45,7 +45,8 @@ public final class SimulatorMain {
         World world;
         if (generate != null) {
             String[] p = generate.split(",");
-            world = WorldGenerator.generate(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p.length > 2 ? Long.parseLong(p[2]) : 42L);
+            world = WorldGenerator.generate(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p.length > 2 ? Long.parseLong(p[2]) : 42L,
+                    p.length > 3 ? Integer.parseInt(p[3]) : WorldGenerator.DEFAULT_GRANTING_ONE_IN);
         } else {
             world = seed == null ? WorldSeed.demo() : WorldSeed.load(Path.of(seed));
         }

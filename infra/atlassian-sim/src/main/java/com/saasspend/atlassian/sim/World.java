@@ -420,6 +420,18 @@ public final class World {
         return read(() -> orgs.containsKey(orgId) ? new ArrayList<>(orgs.get(orgId).groups.keySet()) : List.of());
     }
 
+    /** Ids of the org's groups that have a role on at least one of its resources (what groups search counts). */
+    public List<String> grantingGroupIds(String orgId) {
+        return read(() -> {
+            Org org = orgs.get(orgId);
+            if (org == null) return List.<String>of();
+            List<String> ids = new ArrayList<>();
+            for (Model.Group g : org.groups.values())
+                if (g.roles.stream().anyMatch(r -> org.products.containsKey(r.productId))) ids.add(g.id);
+            return ids;
+        });
+    }
+
     /** Group id by exact name within the org, or null. */
     public String groupId(String orgId, String groupName) {
         return read(() -> {

@@ -35,14 +35,36 @@ public final class WorldGenerator {
     private static final String[] DEPARTMENTS = {"Engineering", "Sales", "Marketing", "Support", "Finance", "People", "Product", "Design", "Legal", "Operations"};
     private static final String[] ZONES = {"America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney", "America/Los_Angeles"};
 
-    /** Shape of a bulk population; the defaults give a realistic mix. */
-    public record Spec(int users, int groups, long seed, String emailDomain) {}
+    /**
+     * By default one team group in this many grants a product: about one in twenty, as in a company where team,
+     * project and mailing-list groups far outnumber the groups that give access.
+     */
+    public static final int DEFAULT_GRANTING_ONE_IN = 20;
+
+    /**
+     * Shape of a bulk population; the defaults give a realistic mix. {@code grantingOneIn}: one team group in this many
+     * grants a product (1: every one; 0: none).
+     */
+    public record Spec(int users, int groups, long seed, String emailDomain, int grantingOneIn) {
+        public Spec {
+            if (grantingOneIn < 0) throw new IllegalArgumentException("grantingOneIn must be 0 (none) or more");
+        }
+
+        public Spec(int users, int groups, long seed, String emailDomain) {
+            this(users, groups, seed, emailDomain, DEFAULT_GRANTING_ONE_IN);
+        }
+    }
 
     /**
      * The Acme org with {@code users} people and {@code groups} groups in total, five products and the
      * demo credentials. Deterministic for a given seed; handles 100,000 users and 2,000 groups.
      */
     public static World generate(int users, int groups, long seed) {
+        return generate(users, groups, seed, DEFAULT_GRANTING_ONE_IN);
+    }
+
+    /** As {@link #generate(int, int, long)}, with one team group in {@code grantingOneIn} granting a product (0: none). */
+    public static World generate(int users, int groups, long seed, int grantingOneIn) {
         World world = new World();
         Instant now = world.now();
         Org org = world.addOrg(new Org(DemoCredentials.ORG_ID, DemoCredentials.ORG_NAME));
@@ -87,7 +109,7 @@ public final class WorldGenerator {
 
         List<Group> productGroups = standardGroups(world, org);
         for (Group g : productGroups) if (g.name.equals("org-admins") || g.name.equals("jira-software-users") || g.name.equals("confluence-users")) join(g, admin);
-        populate(world, org, new Spec(Math.max(0, users - 1), Math.max(0, groups - productGroups.size()), seed, "acme.com"));
+        populate(world, org, new Spec(Math.max(0, users - 1), Math.max(0, groups - productGroups.size()), seed, "acme.com", grantingOneIn));
         return world;
     }
 
@@ -156,7 +178,7 @@ public final class WorldGenerator {
      * Adds {@code spec.users} people and {@code spec.groups} team groups to the org. Mix: ~90% staff
      * on the org's domain, ~4% external (unmanaged) collaborators, 3% app and 2% customer accounts;
      * of directory users ~3% suspended and ~2% deactivated. Access comes from the org's product
-     * groups (names ending in "-users") and from the 20% of team groups that grant a product, so
+     * groups (names ending in "-users") and from the team groups that grant a product (one in {@code spec.grantingOneIn()}), so
      * many users hold the same seat through two groups. Last activity per product: 70% within 30
      * days, 15% 30-90 days ago, 10% older than 90 days, 5% never.
      */
@@ -173,7 +195,8 @@ public final class WorldGenerator {
         for (int i = 0; i < spec.groups(); i++) {
             String dept = DEPARTMENTS[i % DEPARTMENTS.length];
             Group g = newGroup(world, org, "team-" + dept.toLowerCase() + "-" + (i / DEPARTMENTS.length + 1), dept + " team " + (i / DEPARTMENTS.length + 1));
-            if (!products.isEmpty() && rnd.nextInt(5) == 0) g.roles.add(new RoleGrant(products.get(rnd.nextInt(products.size())).id, "atlassian/user", false));
+            // nextInt(n) == 0: with n = 5 the same draws as before the knob, so seeds that ask for 5 keep their worlds.
+            if (!products.isEmpty() && spec.grantingOneIn() > 0 && rnd.nextInt(spec.grantingOneIn()) == 0) g.roles.add(new RoleGrant(products.get(rnd.nextInt(products.size())).id, "atlassian/user", false));
             teams.add(g);
         }
         double[] productShare = new double[productGroups.size()];

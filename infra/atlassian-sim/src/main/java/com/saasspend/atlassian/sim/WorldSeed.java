@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  *                       "platformRoles": ["atlassian/org-admin"], "groups": ["group name", ...],
  *                       "directRoles": [ {"product": "...", "role": "atlassian/user"} ], "jobTitle", "department", "timeZone",
  *                       "mfaEnabled", "managementSource": "invited|synced"} ],
- *     "generate":    {"users": 400, "groups": 20, "seed": 42, "emailDomain": "acme.com"},   (bulk, deterministic)
+ *     "generate":    {"users": 400, "groups": 20, "seed": 42, "emailDomain": "acme.com", "grantingOneIn": 20},   (bulk, deterministic)
  *     "trello":      {"enterpriseId": "24 hex", "name": "...", "displayName": "...", "product": "trello",
  *                     "workspaces": [ {"id": "24 hex", "name": "...", "displayName": "...",
  *                                      "members": "licensed" | ["accountId", ...], "deactivated": ["accountId", ...]} ]},
@@ -160,7 +160,8 @@ public final class WorldSeed {
         JsonNode gen = o.get("generate");
         if (gen != null) {
             WorldGenerator.populate(world, org, new WorldGenerator.Spec(gen.path("users").asInt(0), gen.path("groups").asInt(0),
-                    gen.path("seed").asLong(42), gen.path("emailDomain").asText(org.domains.isEmpty() ? "example.com" : org.domains.get(0).name)));
+                    gen.path("seed").asLong(42), gen.path("emailDomain").asText(org.domains.isEmpty() ? "example.com" : org.domains.get(0).name),
+                    gen.path("grantingOneIn").asInt(WorldGenerator.DEFAULT_GRANTING_ONE_IN)));
         }
         JsonNode trello = o.get("trello");
         if (trello != null) loadTrello(org, trello);

@@ -31,6 +31,33 @@ class WorldGeneratorTest {
     }
 
     @Test
+    void theShareOfGrantingGroupsIsAKnobDefaultingToAboutOneInTwenty() {
+        // 7 standard groups (five product groups, org-admins, the IdP-synced one) grant; the team groups by the share.
+        int byDefault = WorldGenerator.generate(2_000, 2_000, 42).grantingGroupIds(ORG_ID).size();
+        assertTrue(byDefault > 7 + 60 && byDefault < 7 + 140, "about one team group in twenty grants a product: " + byDefault);
+        assertEquals(7, WorldGenerator.generate(500, 200, 42, 0).grantingGroupIds(ORG_ID).size(), "none: only the standard groups");
+        assertEquals(200, WorldGenerator.generate(500, 200, 42, 1).grantingGroupIds(ORG_ID).size(), "one in one: every group");
+        World w = WorldGenerator.generate(500, 200, 42, 2);
+        int half = w.grantingGroupIds(ORG_ID).size();
+        assertTrue(half > 7 + 60 && half < 7 + 130, "one in two: " + half);
+        // groups search counts exactly those groups' resources.
+        try (AtlassianSimulator sim = AtlassianSimulator.start(0, w)) {
+            java.util.Set<String> counted = new java.util.HashSet<>();
+            String cursor = null;
+            do {
+                JsonNode page = SimHttp.post(sim.baseUrl() + "/admin/v2/orgs/" + ORG_ID + "/directories/-/groups/search", SimHttp.bearer(ORG_API_KEY),
+                        "{\"limit\":100,\"expand\":[\"counts.users\",\"counts.resources\"]" + (cursor == null ? "" : ",\"cursor\":\"" + cursor + "\"") + "}").json();
+                page.path("data").forEach(g -> {
+                    if (g.path("counts").path("resources").asInt(-1) > 0) counted.add(g.path("id").asText());
+                    assertTrue(g.path("counts").has("users") && g.path("counts").has("resources"), g.toString());
+                });
+                cursor = page.path("links").path("next").asText(null);
+            } while (cursor != null);
+            assertEquals(new java.util.HashSet<>(w.grantingGroupIds(ORG_ID)), counted);
+        }
+    }
+
+    @Test
     void demoSeedHasTheInterestingCases() {
         World w = WorldSeed.demo();
         assertTrue(w.userCount(ORG_ID) >= 400, "several hundred users");

@@ -51,7 +51,7 @@ public final class DispatcherBenchmark {
         batchWrite(plain, aws.table, puts);
         DynamoLicenseStore licenses = new DynamoLicenseStore(plain, aws.table);
         for (int t = 0; t < tenantsWithUsers; t++) {
-            List<com.saasspend.integration.domain.sync.LicenseStore.Hashed<OrgUser>> users = new ArrayList<>();
+            List<com.saasspend.integration.domain.sync.Hashed<OrgUser>> users = new ArrayList<>();
             for (int u = 0; u < usersEach; u++) {
                 String id = String.format(Locale.ROOT, "712020:bench-%05d-%05d", t, u);
                 users.add(AtlassianOrgSync.hashed(new OrgUser(id, "User " + u, "user" + u + "@example.com", "atlassian", "active",

@@ -22,13 +22,14 @@ import java.util.function.Consumer;
 public final class WorkerHeapBenchmark {
     static final List<String> WORKER_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
 
-    public record Run(int orgUsers, JsonNode worker, Map<String, Long> calls, long groups, long workspaces, long wallMillis) {
+    public record Run(int orgUsers, JsonNode worker, Map<String, Long> calls, long groups, long grantingGroups, long workspaces,
+                      long wallMillis) {
         long measuredCalls() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
         }
 
         SyncCostBenchmark.Floor floor() {
-            return SyncCostBenchmark.Floor.of(worker.path("users").asLong(), groups, workspaces);
+            return SyncCostBenchmark.Floor.of(worker.path("users").asLong(), groups, grantingGroups, workspaces);
         }
 
         long mb(String field) {
@@ -69,11 +70,11 @@ public final class WorkerHeapBenchmark {
             }
             Map<String, Long> calls = OrgUnderTest.callsByPurpose(sim.requests());
             long groups = world.groupIds(DemoCredentials.ORG_ID).size();
-            Run run = new Run(users, worker, calls, groups, workspaces(sim), wall);
+            Run run = new Run(users, worker, calls, groups, world.grantingGroupIds(DemoCredentials.ORG_ID).size(), workspaces(sim), wall);
             System.out.printf("[worker-heap] N=%,d: %s in %,d ms; peak used %,d MB, live peak %,d MB (%d samples), live after %,d MB; "
-                            + "%,d Atlassian calls (floor %,d)%n", users, worker.path("outcome").asText(), worker.path("millis").asLong(),
+                            + "%,d Atlassian calls (floor %,d; calls any correct sync needs %,d)%n", users, worker.path("outcome").asText(), worker.path("millis").asLong(),
                     run.mb("peakUsedSampled"), run.mb("peakLive"), worker.path("liveSamples").asInt(), run.mb("liveAfterRun"),
-                    run.measuredCalls(), run.floor().total());
+                    run.measuredCalls(), run.floor().total(), run.floor().needed());
             if (afterSync != null) {
                 afterSync.accept(sim);
             }

@@ -52,6 +52,7 @@ public final class LocalStack implements AutoCloseable {
     private EventRuleRouter router;
     private Scheduler scheduler;
     private ControlServer control;
+    private WebConsole web;
     /** How long each start phase took, for the banner (startup time is something we keep an eye on). */
     private final Map<String, Long> phases = new LinkedHashMap<>();
     private long phaseStarted = System.nanoTime();
@@ -62,10 +63,15 @@ public final class LocalStack implements AutoCloseable {
         phaseStarted = now;
     }
 
+    /** The functions' metric lines (also in the stack log, as Lambda would write them), summed for GET /. */
+    private final MetricsSummary metrics = new MetricsSummary();
+
     private LocalStack(LocalStackOptions options, SamTemplate template) {
         this.options = options;
         this.template = template;
         this.values = values(options, template);
+        com.saasspend.integration.common.Metrics.listen(metrics);
+        running.add(() -> com.saasspend.integration.common.Metrics.unlisten(metrics));
     }
 
     private static TemplateValues values(LocalStackOptions options, SamTemplate template) {
@@ -101,7 +107,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void run(LocalStackOptions options) {
+    private static void run(LocalStackOptions given) {
+        // The web console (infra/scripts/run sets its directory) is an origin of its own, which CORS must allow.
+        String webDir = System.getenv(WebConsole.DIR_VARIABLE);
+        boolean withWeb = webDir != null && !webDir.isBlank();
+        String webPortValue = System.getenv(WebConsole.PORT_VARIABLE);
+        int webPort = webPortValue == null || webPortValue.isBlank() ? WebConsole.DEFAULT_PORT : Integer.parseInt(webPortValue.trim());
+        LocalStackOptions options = withWeb ? given.withFrontEndOrigin(WebConsole.origin(webPort)) : given;
         LocalStack stack = new LocalStack(options, SamTemplate.load(options.template()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             InvocationLog.info("stopping");
@@ -109,6 +121,9 @@ public final class LocalStack implements AutoCloseable {
         }, "local-stack-shutdown"));
         try {
             stack.start();
+            if (withWeb) {
+                stack.serveWebConsole(Path.of(webDir), webPort);
+            }
         } catch (RuntimeException e) {
             stack.close();
             throw e;
@@ -278,6 +293,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The reference front end on its own port, signed in as the demo tenant with a token minted at each page load. */
+    WebConsole serveWebConsole(Path dir, int port) {
+        boolean demoSeed = simulator != null && options.simulatorSeed() == null;
+        web = WebConsole.start(dir, port, this::apiUrl, () -> authority.mint(DEMO_TENANT, "admin@acme.example", LocalJwtAuthority.DEFAULT_TTL),
+                demoSeed ? Walkthrough.demoForms() : Map.of());
+        running.add(web);
+        return web;
+    }
+
     // ------------------------------------------------------------------ what tests and the control port read
 
     public String apiUrl() {
@@ -332,6 +356,7 @@ public final class LocalStack implements AutoCloseable {
         out.put("schedules", scheduler.describe());
         out.put("scheduleEvery", options.scheduleEvery() == null ? null : options.scheduleEvery().toString());
         out.put("jwt", Map.of("issuer", authority.issuer(), "audience", authority.audience()));
+        out.put("metrics", metrics.snapshot());
         return out;
     }
 
@@ -340,6 +365,10 @@ public final class LocalStack implements AutoCloseable {
         Walkthrough.Facts facts = new Walkthrough.Facts(routeKeys, !router.routes().isEmpty(), !scheduler.schedules().isEmpty());
         String tokenFile = options.stateDir().resolve("token-" + DEMO_TENANT).toString();
         StringBuilder out = new StringBuilder("\n");
+        if (web != null) {
+            out.append("  Web console            ").append(web.url()).append("  (License page, Reclaim slider; signed in as ")
+                    .append(DEMO_TENANT).append(")\n");
+        }
         out.append("  Local stack ready in ").append(startupMillis).append(" ms after JVM start");
         String runStarted = System.getenv("LOCAL_RUN_STARTED_MS");
         if (runStarted != null && runStarted.matches("\\d+")) {
@@ -350,7 +379,7 @@ public final class LocalStack implements AutoCloseable {
                 .append(")\n");
         out.append("  API (template routes)  ").append(apiUrl()).append('\n');
         gateway.routes().routes().forEach(r -> out.append("      ").append(r.routeKey()).append(" → ").append(r.functionLogicalId()).append('\n'));
-        out.append("  Control                ").append(controlUrl()).append("  (POST /tick, POST /tokens?tenant=T, POST /events, GET /)\n");
+        out.append("  Control                ").append(controlUrl()).append("  (POST /tick, POST /tokens?tenant=T, POST /events, GET / with metric counters)\n");
         out.append("  Atlassian simulator    ").append(simulatorUrl).append("  (demo org ").append(com.saasspend.atlassian.sim.DemoCredentials.ORG_ID)
                 .append(simulator == null ? ", external" : options.simulatorSeed() == null
                         ? ", in-process, demo seed with Acme's domains verified" : ", in-process, seed " + options.simulatorSeed()).append(")\n");

@@ -48,12 +48,23 @@ public record LocalStackOptions(
               --parameter NAME=VALUE      [LOCAL_PARAMETER_OVERRIDES "A=1 B=2"] template parameter values
               --jwt-issuer ISS            [LOCAL_JWT_ISSUER] default %s
               --jwt-audience AUD          [LOCAL_JWT_AUDIENCE] default %s
+            environment only: LOCAL_WEB_DIR (serve the built web console from there, on LOCAL_WEB_PORT, default 5173)
             """.formatted(LocalJwtAuthority.DEFAULT_ISSUER, LocalJwtAuthority.DEFAULT_AUDIENCE);
 
     /** Options for tests: free ports, a fresh key, a unique stack name, template as given. */
     public static LocalStackOptions forTests(Path template, String stackName, String simulatorUrl, Path stateDir) {
         return new LocalStackOptions(template, stackName, 0, 0, 0, simulatorUrl, null, null, stateDir, List.of(), Map.of(),
                 LocalJwtAuthority.DEFAULT_ISSUER, LocalJwtAuthority.DEFAULT_AUDIENCE, false, false);
+    }
+
+    /** These options with one more origin allowed by CORS (the web console's). */
+    public LocalStackOptions withFrontEndOrigin(String origin) {
+        List<String> origins = new ArrayList<>(frontEndOrigins);
+        if (!origins.contains(origin)) {
+            origins.add(origin);
+        }
+        return new LocalStackOptions(template, stackName, apiPort, controlPort, simulatorPort, simulatorUrl, simulatorSeed, scheduleEvery,
+                stateDir, List.copyOf(origins), parameterOverrides, jwtIssuer, jwtAudience, persistentKey, prewarm);
     }
 
     /** Parses options (not the command word) over the environment's defaults. */

@@ -3,6 +3,7 @@ package com.saasspend.atlassian.local;
 import com.saasspend.atlassian.sim.DemoCredentials;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -74,6 +75,21 @@ public final class Walkthrough {
 
     /** The routes of the step that sets ACCOUNT_ID and GROUP_IDS. */
     private static final String[] PICK_USER = {"GET /users", "GET /users/{accountId}/access-groups"};
+
+    /** The connect forms' values for the demo org (the same the tour's curl commands send), by integration type. */
+    static Map<String, Map<String, String>> demoForms() {
+        Map<String, String> site = Map.of("siteUrl", "https://" + DemoCredentials.SITE_HOST, "email", DemoCredentials.SITE_ADMIN_EMAIL,
+                "apiToken", DemoCredentials.SITE_API_TOKEN);
+        return Map.of(
+                "atlassian", Map.of("orgId", DemoCredentials.ORG_ID, "apiKey", DemoCredentials.ORG_API_KEY,
+                        "apiKeyExpiresOn", DemoCredentials.ORG_API_KEY_EXPIRES_AT.substring(0, 10)),
+                "jira", site,
+                "confluence", site,
+                "trello", Map.of("apiKey", DemoCredentials.TRELLO_API_KEY, "token", DemoCredentials.TRELLO_TOKEN,
+                        "enterpriseId", DemoCredentials.TRELLO_ENTERPRISE_ID),
+                "bitbucket", Map.of("workspace", DemoCredentials.BITBUCKET_LINKED_WORKSPACE, "email", DemoCredentials.BITBUCKET_EMAIL,
+                        "apiToken", DemoCredentials.BITBUCKET_API_TOKEN));
+    }
 
     /** The tour, in order. */
     static List<Step> steps() {

@@ -1,4 +1,4 @@
-package com.saasspend.integration.domain.sync;
+package com.saasspend.integration.domain;
 
 /** Seat usage of one product instance, counted over a complete user listing. */
 public record ProductCounts(long assigned, long active, long inactive, long neverUsed) {

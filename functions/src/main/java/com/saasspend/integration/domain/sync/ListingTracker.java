@@ -1,47 +1,67 @@
-package com.saasspend.integration.domain.products;
+package com.saasspend.integration.domain.sync;
 
-import com.saasspend.integration.domain.sync.PageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Keeps one listing of one tenant in step with the product, page by page, by the listing's page digests (what page N
- * held at the last sync: ids and content hashes).
+ * Keeps one listing of one tenant in step with its source, page by page, by the listing's page digests (what page N
+ * held at the last sync: ids and content hashes). Every sync uses it: the org sync's users and groups, the product
+ * syncs' listings.
  *
  * <p>Which items to write: an item whose hash is on its page's digest is unchanged (no item read at all); any other is
- * compared with the stored item's hash, and written only if that differs too. Which items are gone: an id that drops
- * off a page is remembered in that page's digest ({@code left}) until a complete listing settles it: at the end of a
- * complete listing, remembered ids (and ids of digests past the last page) that are on no page now are marked removed.
- * Remembered ids survive failed runs, so a removal seen by a run that failed is still settled by the next complete one.
- * Memory holds one page and the ids that left, never the whole listing.
+ * compared with the stored item's hash, and written only if that differs too. A page whose items and reminders are
+ * unchanged writes nothing, not even its digest. Which items are gone: an id that drops off a page is remembered in
+ * that page's digest ({@code left}) until a complete listing settles it: at the end of a complete listing, remembered
+ * ids (and ids of digests past the last page) that are on no page now are marked removed, and digests past the last
+ * page are deleted. Remembered ids survive failed runs, so a removal seen by a run that failed is still settled by the
+ * next complete one. Memory holds one page and the ids that left, never the whole listing.
  */
 public final class ListingTracker {
-    private final ProductStore store;
-    private final String tenantId;
-    private final ProductListing listing;
+    /** What the tracker needs of a store: the digests and items of one listing of one tenant. */
+    public interface Digests {
+        Optional<PageDigest> digest(int page);
+
+        void putDigest(int page, PageDigest digest);
+
+        void deleteDigest(int page);
+
+        /** Every stored digest of the listing, in page order, one at a time. */
+        void forEachDigest(BiConsumer<Integer, PageDigest> onDigest);
+
+        /** Content hashes of the stored (not removed) items among {@code ids}; absent ids are not stored. */
+        Map<String, String> storedHashes(Collection<String> ids);
+
+        void markRemoved(Collection<String> ids, Instant at);
+    }
+
+    private final Digests store;
     private final String runId;
     private int pages;
 
-    public ListingTracker(ProductStore store, String tenantId, ProductListing listing, String runId) {
+    public ListingTracker(Digests store, String runId) {
         this.store = store;
-        this.tenantId = tenantId;
-        this.listing = listing;
         this.runId = runId;
-    }
-
-    public ProductListing listing() {
-        return listing;
     }
 
     /** Opens the next page of the listing (pages are numbered in the order they are opened). */
     public PageCheck nextPage() {
-        return new PageCheck(pages++);
+        return page(pages);
+    }
+
+    /** Opens page {@code index}: a listing resumed from a checkpoint continues at the page it had reached. */
+    public PageCheck page(int index) {
+        pages = Math.max(pages, index + 1);
+        return new PageCheck(index);
     }
 
     /** One page being compared with its digest; {@link #close()} records what it holds now. */
@@ -53,7 +73,7 @@ public final class ListingTracker {
 
         private PageCheck(int index) {
             this.index = index;
-            this.old = store.digest(tenantId, listing, index).orElse(null);
+            this.old = store.digest(index).orElse(null);
             this.before = old == null ? Map.of() : old.hashesById();
         }
 
@@ -63,11 +83,11 @@ public final class ListingTracker {
             if (hash.equals(before.get(id))) {
                 return false;
             }
-            return !hash.equals(store.storedHashes(tenantId, listing, List.of(id)).get(id));
+            return !hash.equals(store.storedHashes(List.of(id)).get(id));
         }
 
         /** Adds a page of items; answers those that must be written, in page order (one batched read for suspects). */
-        public <T> List<Hashed<T>> changed(List<Hashed<T>> items, java.util.function.Function<T, String> idOf) {
+        public <T> List<Hashed<T>> changed(List<Hashed<T>> items, Function<T, String> idOf) {
             List<Hashed<T>> suspects = new ArrayList<>();
             for (Hashed<T> item : items) {
                 String id = idOf.apply(item.item());
@@ -79,8 +99,7 @@ public final class ListingTracker {
             if (suspects.isEmpty()) {
                 return List.of();
             }
-            Map<String, String> stored = store.storedHashes(tenantId, listing,
-                    suspects.stream().map(h -> idOf.apply(h.item())).toList());
+            Map<String, String> stored = store.storedHashes(suspects.stream().map(h -> idOf.apply(h.item())).toList());
             return suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
         }
 
@@ -97,21 +116,26 @@ public final class ListingTracker {
             if (old != null && old.entries().equals(fresh.entries()) && old.left().equals(fresh.left())) {
                 return;
             }
-            store.putDigest(tenantId, listing, index, fresh);
+            store.putDigest(index, fresh);
         }
     }
 
-    /**
-     * Call only after the listing's last page was closed: marks removed what left a page and is on no page now, and
-     * what only digests past the last page still held. Answers how many items were marked removed.
-     */
+    /** {@link #sweep(int, Instant)} over the pages this tracker opened. */
     public long sweep(Instant at) {
-        int count = pages;
+        return sweep(pages, at);
+    }
+
+    /**
+     * Call only after a complete listing of {@code pageCount} pages (the last one closed): marks removed what left a
+     * page and is on no page now, and what only digests past the last page still held; drops those digests. Answers how
+     * many items were marked removed.
+     */
+    public long sweep(int pageCount, Instant at) {
         Set<String> candidates = new HashSet<>();
         List<Integer> beyond = new ArrayList<>();
         List<Integer> settled = new ArrayList<>();
-        store.forEachDigest(tenantId, listing, (index, digest) -> {
-            if (index >= count) {
+        store.forEachDigest((index, digest) -> {
+            if (index >= pageCount) {
                 digest.entries().forEach(e -> candidates.add(e.id()));
                 beyond.add(index);
             } else if (!digest.left().isEmpty()) {
@@ -120,21 +144,20 @@ public final class ListingTracker {
             }
         });
         if (!candidates.isEmpty()) {
-            store.forEachDigest(tenantId, listing, (index, digest) -> {
-                if (index < count) {
+            store.forEachDigest((index, digest) -> {
+                if (index < pageCount) {
                     digest.entries().forEach(e -> candidates.remove(e.id()));
                 }
             });
         }
         if (!candidates.isEmpty()) {
-            store.markRemoved(tenantId, listing, candidates, at);
+            store.markRemoved(candidates, at);
         }
         // Only now that removals are recorded may the reminders go.
         for (int index : settled) {
-            store.digest(tenantId, listing, index).ifPresent(d ->
-                    store.putDigest(tenantId, listing, index, new PageDigest(runId, d.entries(), List.of())));
+            store.digest(index).ifPresent(d -> store.putDigest(index, new PageDigest(runId, d.entries(), List.of())));
         }
-        beyond.forEach(index -> store.deleteDigest(tenantId, listing, index));
+        beyond.forEach(store::deleteDigest);
         return candidates.size();
     }
 }

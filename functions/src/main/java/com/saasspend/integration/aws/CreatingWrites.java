@@ -1,0 +1,61 @@
+package com.saasspend.integration.aws;
+
+import com.saasspend.integration.domain.sync.SyncFence;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Puts of items that may create new ones, for the stores the syncs write through: plain puts, or, once fenced by a
+ * sync's lease, transactions that check the lease first (so a sync that lost its lease creates nothing).
+ */
+final class CreatingWrites {
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final BatchWriter writer;
+    /** Null: unfenced (reclaim, user refresh). */
+    private final LeaseFencedWriter fence;
+
+    CreatingWrites(DynamoDbClient dynamo, String table, BatchWriter writer) {
+        this(dynamo, table, writer, null);
+    }
+
+    private CreatingWrites(DynamoDbClient dynamo, String table, BatchWriter writer, LeaseFencedWriter fence) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.writer = writer;
+        this.fence = fence;
+    }
+
+    /** The same writes, each checking {@code fence} (the sync's lease) first. */
+    CreatingWrites fencedBy(SyncFence syncFence) {
+        return new CreatingWrites(dynamo, table, writer, new LeaseFencedWriter(dynamo, table, syncFence));
+    }
+
+    void putAll(List<Map<String, AttributeValue>> items) {
+        if (fence != null) {
+            fence.put(items);
+        } else {
+            writer.write(items.stream().map(BatchWriter::put).toList());
+        }
+    }
+
+    void putOne(Map<String, AttributeValue> item) {
+        if (fence != null) {
+            fence.put(List.of(item));
+        } else {
+            dynamo.putItem(r -> r.tableName(table).item(item));
+        }
+    }
+
+    /** A conditional put; throws {@link ConditionalCheckFailedException} when {@code condition} does not hold. */
+    void putOne(Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
+        if (fence != null) {
+            fence.put(List.of(item), condition, values);
+        } else {
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(condition).expressionAttributeValues(values));
+        }
+    }
+}

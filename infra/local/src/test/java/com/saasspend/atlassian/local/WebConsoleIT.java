@@ -1,0 +1,369 @@
+package com.saasspend.atlassian.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.saasspend.atlassian.local.testing.TestTemplates;
+import com.saasspend.atlassian.sim.AtlassianSimulator;
+import com.saasspend.atlassian.sim.DemoCredentials;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import uk.org.webcompere.systemstubs.environment.EnvironmentVariables;
+
+/**
+ * The reference front end (infra/web, built by infra/scripts/test into infra/web/dist) in a real headless Chromium,
+ * on its own origin against the local stack in this JVM: the seed's flow as a person clicks it. Connect Jira before
+ * Atlassian (the API's message shows), connect Atlassian, Jira and Confluence, see seats on the License page, open the
+ * Reclaim slider for an inactive user, confirm, see the seat count drop, undo, and find both in the audit trail.
+ * Every request crosses origins (CORS preflights) with the bearer token config.js hands the page. Screenshots of each
+ * screen go to target/web-screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebConsoleIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Connecting asks for a first sync; on a busy machine it takes a while before seats show. */
+    private static final Duration FIRST_SYNC = Duration.ofSeconds(90);
+    private static final Path SCREENSHOTS = Path.of("target", "web-screenshots");
+
+    private static AtlassianSimulator simulator;
+    private static EnvironmentVariables environment;
+    private static WebConsole web;
+    private static volatile LocalStack stack;
+    private static ChromeDriver browser;
+    private static long jiraSeatsBefore;
+
+    @BeforeAll
+    static void startTheStackTheConsoleAndTheBrowser() throws Exception {
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        if (endpoint == null || endpoint.isBlank()) {
+            fail("AWS_ENDPOINT_URL is not set: run `make test` (it starts moto), or start moto_server and export AWS_ENDPOINT_URL");
+        }
+        Path dist = TestTemplates.realPath().toAbsolutePath().getParent().resolve("infra/web/dist");
+        File driver = executable("chromedriver", "/usr/bin/chromedriver");
+        File chromium = executable("chromium", "/usr/bin/chromium");
+        // The page's origin must be allowed by the API's CORS before the stack starts; the page asks for the API's
+        // URL and a token at load, by when the stack is up.
+        web = WebConsole.start(dist, 0, () -> stack.apiUrl(),
+                () -> stack.authority().mint(LocalStack.DEMO_TENANT, "admin@acme.example", Duration.ofHours(1)));
+        SamTemplate template = TestTemplates.real();
+        String stackName = "web-" + UUID.randomUUID().toString().substring(0, 8);
+        simulator = AtlassianSimulator.start(0, LocalWorld.connectableDemo());
+        LocalStackOptions options = LocalStackOptions.forTests(TestTemplates.realPath(), stackName, simulator.baseUrl(),
+                Files.createTempDirectory("web-console-it")).withFrontEndOrigin(web.url());
+        TemplateValues values = new TemplateValues(template, stackName, Objects.requireNonNullElse(System.getenv("AWS_REGION"), "us-east-1"),
+                LocalStack.ACCOUNT_ID, endpoint, Map.of());
+        environment = new EnvironmentVariables(LocalStack.requiredEnvironment(template, values, simulator.baseUrl()));
+        environment.setup();
+        stack = LocalStack.start(options, template);
+
+        // Debian's driver and browser, named explicitly: Selenium Manager would otherwise try to download them.
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
+        ChromeOptions chrome = new ChromeOptions().setBinary(chromium)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1360,1000");
+        browser = new ChromeDriver(service, chrome);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    private static File executable(String name, String debianPath) {
+        for (String dir : Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator)) {
+            File candidate = new File(dir, name);
+            if (candidate.canExecute()) {
+                return candidate;
+            }
+        }
+        File debian = new File(debianPath);
+        if (debian.canExecute()) {
+            return debian;
+        }
+        throw new IllegalStateException(name + " is not installed: `make test` installs it (apt-get install -y chromium chromium-driver, as root)");
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        if (web != null) {
+            web.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (environment != null) {
+            environment.teardown();
+        }
+    }
+
+    // ------------------------------------------------------------------ the flow
+
+    @Test
+    @Order(1)
+    void theIntegrationsPageSignsInAndShowsNothingConnected() throws Exception {
+        open("integrations");
+        assertTrue(text(By.id("signed-in")).contains("tenant " + LocalStack.DEMO_TENANT), text(By.id("signed-in")));
+        assertEquals("not connected", card("atlassian").findElement(By.cssSelector("[data-test=status]")).getText().toLowerCase());
+        assertTrue(text(By.id("reclaim-state")).contains("atlassian"), text(By.id("reclaim-state")));
+        screenshot("01-integrations-empty");
+    }
+
+    @Test
+    @Order(2)
+    void jiraBeforeAtlassianShowsTheApisMessage() throws Exception {
+        fill("jira", Map.of("siteUrl", "https://" + DemoCredentials.SITE_HOST, "email", DemoCredentials.SITE_ADMIN_EMAIL,
+                "apiToken", DemoCredentials.SITE_API_TOKEN));
+        WebElement problem = waitFor(By.cssSelector("[data-integration=jira] .problem"));
+        assertEquals("atlassian_not_connected", problem.getAttribute("data-code"));
+        assertTrue(problem.getText().contains("Connect your Atlassian organization first"), problem.getText());
+        screenshot("02-jira-before-atlassian");
+    }
+
+    @Test
+    @Order(3)
+    void aMalformedConnectShowsEachFieldError() throws Exception {
+        fill("atlassian", Map.of("orgId", "not an org id!", "apiKey", "short"));
+        WebElement problem = waitFor(By.cssSelector("[data-integration=atlassian] .problem"));
+        List<String> fields = problem.findElements(By.cssSelector(".problem-errors li")).stream().map(e -> e.getAttribute("data-field")).toList();
+        assertFalse(fields.isEmpty(), "field errors listed: " + problem.getText());
+        screenshot("03-field-errors");
+    }
+
+    @Test
+    @Order(4)
+    void connectAtlassianThenJiraAndConfluenceOpensReclaim() throws Exception {
+        // A key said to expire within 14 days: the card warns (Settings > Integrations' key-expiry warning).
+        fill("atlassian", Map.of("orgId", DemoCredentials.ORG_ID, "apiKey", DemoCredentials.ORG_API_KEY,
+                "apiKeyExpiresOn", LocalDate.now(ZoneOffset.UTC).plusDays(7).toString()));
+        awaitConnected("atlassian");
+        assertFalse(card("atlassian").findElement(By.cssSelector("[data-test=credential-warning]")).getText().isBlank());
+        String site = "https://" + DemoCredentials.SITE_HOST;
+        for (String product : List.of("jira", "confluence")) {
+            fill(product, Map.of("siteUrl", site, "email", DemoCredentials.SITE_ADMIN_EMAIL, "apiToken", DemoCredentials.SITE_API_TOKEN));
+            awaitConnected(product);
+        }
+        waiting().until(ExpectedConditions.attributeContains(By.id("reclaim-state"), "class", "ok"));
+        screenshot("04-integrations-connected");
+    }
+
+    @Test
+    @Order(5)
+    void rotatingTheKeyWithALaterExpiryClearsTheWarning() throws Exception {
+        fill("atlassian", Map.of("orgId", DemoCredentials.ORG_ID, "apiKey", DemoCredentials.ORG_API_KEY,
+                "apiKeyExpiresOn", DemoCredentials.ORG_API_KEY_EXPIRES_AT.substring(0, 10)));
+        waiting().until(d -> {
+            WebElement card = d.findElement(By.cssSelector("[data-integration=atlassian]"));
+            if (!card.findElements(By.cssSelector(".problem")).isEmpty()) {
+                throw new AssertionError("rotating failed: " + card.findElement(By.cssSelector(".problem")).getText());
+            }
+            return card.findElements(By.cssSelector("[data-test=credential-warning]")).isEmpty()
+                    && card.getText().contains(DemoCredentials.ORG_API_KEY_EXPIRES_AT.substring(0, 10));
+        });
+    }
+
+    @Test
+    @Order(6)
+    void theLicensePageShowsSeatsOnceTheFirstSyncIsDone() throws Exception {
+        // The seat card shows as soon as the sync wrote the product; its counts follow with the users.
+        long deadline = System.nanoTime() + FIRST_SYNC.toNanos();
+        open("licenses");
+        while (jiraAssignedOrZero() == 0) {
+            if (System.nanoTime() > deadline) {
+                fail("no Jira seats " + FIRST_SYNC.toSeconds() + " s after connecting: " + text(By.id("screen")));
+            }
+            Thread.sleep(1000);
+            open("licenses");
+        }
+        jiraSeatsBefore = jiraAssigned();
+        assertFalse(browser.findElements(By.cssSelector("#users tbody tr")).isEmpty(), "the user table lists the demo org's users");
+        screenshot("05-license-page");
+    }
+
+    @Test
+    @Order(7)
+    void aSeatPriceSetOnTheLicensePageIsKept() throws Exception {
+        browser.findElement(By.cssSelector(".settings-panel summary")).click();
+        WebElement price = waitFor(By.cssSelector("#settings input[data-product=jira-software]"));
+        price.clear();
+        price.sendKeys("8.15");
+        browser.findElement(By.cssSelector("#settings button[type=submit]")).click();
+        // The page reloads once the API saved it: until then it shows the previous settings.
+        waiting().until(d -> d.findElement(By.cssSelector(".settings-panel summary")).getText().contains("jira-software $8.15"));
+        awaitLoaded("licenses");
+    }
+
+    @Test
+    @Order(8)
+    void theSliderShowsIdpManagedGroupsDisabledWithTheReason() throws Exception {
+        search("oscar.okta@acme.com");
+        browser.findElement(By.xpath("//table[@id='users']//tr[contains(., 'oscar.okta@acme.com')]//button[contains(@class, 'reclaim')]")).click();
+        WebElement blocked = waitFor(By.cssSelector("#slider li.group.blocked"));
+        assertFalse(blocked.findElement(By.cssSelector("input[type=checkbox]")).isEnabled(), "an IdP-managed group cannot be chosen");
+        assertFalse(blocked.findElement(By.cssSelector(".blocked-reason")).getText().isBlank(), "and says where to change it");
+        assertFalse(browser.findElements(By.cssSelector("#slider li.group:not(.blocked) input:enabled")).isEmpty(),
+                "the user's other groups can be chosen");
+        screenshot("06-slider-idp-managed");
+        browser.findElement(By.cssSelector("#slider .close")).click();
+        search("");
+    }
+
+    @Test
+    @Order(9)
+    void theSliderReclaimsAnInactiveUsersJiraSeatAndTheCountDrops() throws Exception {
+        new Select(browser.findElement(By.cssSelector("#user-filters [name=status]"))).selectByValue("inactive");
+        new Select(browser.findElement(By.cssSelector("#user-filters [name=product]"))).selectByValue("jira-software");
+        browser.findElement(By.cssSelector("#user-filters button[type=submit]")).click();
+        awaitLoaded("licenses"); // the page clears data-loaded when it starts loading again, at the click
+        List<String> inactive = browser.findElements(By.cssSelector("#users tbody tr")).stream()
+                .map(r -> r.getAttribute("data-account-id")).toList();
+        assertFalse(inactive.isEmpty(), "the demo org has inactive Jira users");
+        for (String accountId : inactive) {
+            browser.findElement(By.cssSelector("tr[data-account-id='" + accountId + "'] button.reclaim")).click();
+            WebElement slider = waitFor(By.id("slider"));
+            waiting().until(d -> !slider.findElements(By.id("plan-seats")).isEmpty()
+                    || !slider.findElements(By.cssSelector("#plan .problem, #plan .note")).isEmpty());
+            if (!slider.findElements(By.id("plan-seats")).isEmpty() && Integer.parseInt(text(By.id("plan-seats"))) > 0
+                    && browser.findElement(By.id("confirm-reclaim")).isEnabled()) {
+                assertTrue(text(By.id("plan-cost")).matches("\\$\\d+\\.\\d\\d/month"), "the cost freed, from the seat price: " + text(By.id("plan-cost")));
+                screenshot("07-slider-plan");
+                browser.findElement(By.id("confirm-reclaim")).click();
+                WebElement status = waitFor(By.id("reclaim-status"));
+                assertEquals("completed", status.getText().toLowerCase(), text(By.id("reclaim-result")));
+                assertFalse(browser.findElements(By.cssSelector("#reclaim-result .group-result[data-result=removed]")).isEmpty());
+                waiting().until(d -> jiraAssigned() < jiraSeatsBefore);
+                screenshot("08-slider-reclaimed");
+                return;
+            }
+            browser.findElement(By.cssSelector("#slider .close")).click();
+        }
+        fail("no inactive Jira user whose reclaim frees a seat: " + inactive);
+    }
+
+    @Test
+    @Order(10)
+    void undoGivesTheSeatBack() throws Exception {
+        browser.findElement(By.id("undo-reclaim")).click();
+        WebElement undo = waitFor(By.id("undo-status"));
+        assertEquals("completed", undo.getText().toLowerCase(), text(By.id("reclaim-result")));
+        waiting().until(d -> jiraAssigned() == jiraSeatsBefore);
+        screenshot("09-slider-undone");
+    }
+
+    @Test
+    @Order(11)
+    void theAuditTrailShowsTheReclaimAndItsUndo() throws Exception {
+        open("reclaims");
+        WebElement row = waitFor(By.cssSelector("#audit tbody tr"));
+        assertEquals("completed", row.findElement(By.cssSelector(".reclaim")).getAttribute("data-status"));
+        assertEquals("completed", row.findElement(By.cssSelector(".undo")).getAttribute("data-status"));
+        screenshot("10-audit-trail");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void open(String screen) {
+        browser.get(web.url() + "/#/" + screen);
+        browser.navigate().refresh(); // a hash change alone would not reload config.js or the screen
+        awaitLoaded(screen);
+    }
+
+    private static void search(String q) {
+        WebElement input = browser.findElement(By.cssSelector("#user-filters [name=q]"));
+        input.clear();
+        input.sendKeys(q);
+        browser.findElement(By.cssSelector("#user-filters button[type=submit]")).click();
+        awaitLoaded("licenses");
+    }
+
+    private static void awaitLoaded(String screen) {
+        waiting().until(d -> screen.equals(d.findElement(By.id("screen")).getAttribute("data-loaded")));
+    }
+
+    private static WebElement card(String integration) {
+        return waitFor(By.cssSelector("[data-integration=" + integration + "]"));
+    }
+
+    /** Types into a connect form (dates through their value: typing into a date input depends on the locale) and submits. */
+    private static void fill(String integration, Map<String, String> values) {
+        WebElement form = waitFor(By.id("form-" + integration));
+        values.forEach((name, value) -> {
+            WebElement input = form.findElement(By.name(name));
+            if ("date".equals(input.getAttribute("type"))) {
+                ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", input, value);
+            } else {
+                input.clear();
+                input.sendKeys(value);
+            }
+        });
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    private static void awaitConnected(String integration) {
+        waiting().until(d -> {
+            List<WebElement> status = d.findElements(By.cssSelector("[data-integration=" + integration + "] [data-test=status]"));
+            List<WebElement> problem = d.findElements(By.cssSelector("[data-integration=" + integration + "] .problem"));
+            if (!problem.isEmpty()) {
+                throw new AssertionError("connecting " + integration + " failed: " + problem.get(0).getText());
+            }
+            return !status.isEmpty() && List.of("connected", "syncing").contains(status.get(0).getText().toLowerCase());
+        });
+    }
+
+    private static long jiraAssignedOrZero() {
+        return browser.findElements(By.cssSelector(".seat-card[data-product=jira-software]")).isEmpty() ? 0 : jiraAssigned();
+    }
+
+    private static long jiraAssigned() {
+        return Long.parseLong(browser.findElement(By.cssSelector(".seat-card[data-product=jira-software] .assigned")).getText());
+    }
+
+    /** Screens re-render after each change: an element found a moment ago may be gone; look again. */
+    private static WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.ignoring(NoSuchElementException.class);
+        return wait;
+    }
+
+    private static WebElement waitFor(By by) {
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static String text(By by) {
+        return browser.findElement(by).getText();
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
