@@ -92,13 +92,55 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public Optional<PageDigest> digest(String tenantId, Listing listing, int page) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, digestKey(listing, page)))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DigestItems.read(item));
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        PageDigest digest = DigestItems.read(item);
+        if (listing == Listing.USERS && !indexCurrent(item)) {
+            // A page recorded before the current index layout: its users may lack index attributes, so none of its
+            // hashes vouches for a user (the sync compares each with its stored item, and storedHashes reports a user
+            // of an older layout as changed). Ids and reminders stay, so removals are still settled.
+            digest = new PageDigest(digest.runId(), digest.entries().stream()
+                    .map(e -> new PageDigest.Entry(e.id(), STALE_INDEX + e.hash())).toList(), digest.left());
+        }
+        return Optional.of(digest);
+    }
+
+    /** Marks a digest hash that no fresh hash equals (a content hash is 11 base64url characters, never a colon). */
+    private static final String STALE_INDEX = "stale-index:";
+
+    private static boolean indexCurrent(Map<String, AttributeValue> item) {
+        return Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) == UserItems.INDEX_VERSION;
     }
 
     @Override
     public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
-        creating.putOne(DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest));
+        Map<String, AttributeValue> item = DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest);
+        if (listing == Listing.USERS) {
+            // Written after the page's users: every user of the page now has the current index layout.
+            item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
+        }
+        creating.putOne(item);
         written.get("digest").incrementAndGet();
+    }
+
+    /**
+     * Whether every user of the listing has the current index layout: the SUMMARY says so, or else every page digest of
+     * the users listing was recorded under it (read once per tenant and layout: the SUMMARY then records it).
+     */
+    private boolean listingsIndexed(String tenantId) {
+        Map<String, AttributeValue> summary = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, "SUMMARY")).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
+        if (summary != null && indexCurrent(summary)) {
+            return true;
+        }
+        boolean[] current = {true};
+        DigestItems.forEachItem(dynamo, table, TableKeys.licenses(tenantId), "DIGEST#" + Listing.USERS.name() + "#", item -> {
+            if (!indexCurrent(item) && !DigestItems.read(item).entries().isEmpty()) {
+                current[0] = false;
+            }
+        });
+        return current[0];
     }
 
     @Override
@@ -318,6 +360,10 @@ public final class DynamoLicenseStore implements LicenseStore {
         item.put("computedAt", s(at.toString()));
         // The counter carries on, so an adjustment after this write is seen by the next sync's condition too.
         item.put("adjustments", Items.n(expectedAdjustments));
+        if (listingsIndexed(tenantId)) {
+            // The License page serves its listings from the indexes only once this is set (LicenseReader.Summary).
+            item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
+        }
         String condition = expectedAdjustments == 0 ? "attribute_not_exists(adjustments) OR adjustments = :n" : "adjustments = :n";
         Map<String, AttributeValue> values = Map.of(":n", Items.n(expectedAdjustments));
         try {

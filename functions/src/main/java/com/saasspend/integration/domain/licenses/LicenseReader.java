@@ -32,8 +32,16 @@ public interface LicenseReader {
 
     Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds);
 
-    /** Seat counts per product instance (by resource id) from the last complete sync. */
-    record Summary(Map<String, ProductCounts> counts, int inactivityDays, Instant computedAt) {}
+    /**
+     * Seat counts per product instance (by resource id) from the last complete sync. {@code listingsIndexed}: every
+     * stored user has the current index layout, so the user listings are complete; false for a tenant synced before
+     * the indexes (or an older layout of them) until a sync has rewritten its users.
+     */
+    record Summary(Map<String, ProductCounts> counts, int inactivityDays, Instant computedAt, boolean listingsIndexed) {
+        public Summary(Map<String, ProductCounts> counts, int inactivityDays, Instant computedAt) {
+            this(counts, inactivityDays, computedAt, true);
+        }
+    }
 
     /**
      * A listing: the users holding {@code product} (a product key in any case, or an instance ARI; null: every user),

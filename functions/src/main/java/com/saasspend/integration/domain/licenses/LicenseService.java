@@ -91,6 +91,9 @@ public final class LicenseService {
      */
     public record UserPage(List<UserRow> users, String nextAfter, int inactivityDays, ProductCounts seats) {}
 
+    /** When to ask again while a sync rebuilds the listings: the org sync runs every 15 minutes. */
+    static final long LISTING_RETRY_AFTER_SECONDS = 900;
+
     /** Search results read per step while filling a page that other filters narrow further. */
     private static final int SEARCH_STEP = 100;
     /** Positions are tagged with the listing they belong to, so a cursor of one listing is refused by another. */
@@ -100,6 +103,12 @@ public final class LicenseService {
         int days = query.inactiveForDays() != null ? query.inactiveForDays() : settings.get(tenantId).inactivityDays();
         Instant activeSince = clock.instant().minus(Duration.ofDays(days));
         Optional<LicenseReader.Summary> summary = reader.summary(tenantId);
+        if (summary.isPresent() && !summary.get().listingsIndexed()) {
+            throw new Refusal(Refusal.Kind.NOT_READY, "listing_being_prepared",
+                    "The next sync (they run every 15 minutes) is rebuilding the user list so it can be filtered and sorted "
+                            + "quickly; seat counts are shown meanwhile. Try again in " + LISTING_RETRY_AFTER_SECONDS / 60
+                            + " minutes.", List.of(), LISTING_RETRY_AFTER_SECONDS);
+        }
         ProductCounts seats = query.product() == null ? null : summary.filter(s -> s.inactivityDays() == days)
                 .map(s -> seatsOf(s, query.product())).orElse(null);
         if (query.search() != null) {
@@ -138,6 +147,32 @@ public final class LicenseService {
         LicenseReader.Activity read = oneSite ? activity : LicenseReader.Activity.ANY;
         return fill(after -> reader.users(tenantId, new LicenseReader.UserSlice(key, read, activeSince, order, after, query.limit())),
                 tag, query, activeSince, days, seats);
+    }
+
+    /** Pages an export reads at most: {@link #MAX_LIMIT} rows each, far past what one response can carry. */
+    static final int MAX_EXPORT_PAGES = 2_000;
+
+    /**
+     * The whole filtered list of {@code query} (its cursor and limit aside), page by page in the listing's order, to
+     * {@code sink} until it declines a row (answers false: a size or time budget is spent). Answers whether every row
+     * was taken.
+     */
+    public boolean forEachUser(String tenantId, UserQuery query, java.util.function.Predicate<UserRow> sink) {
+        String after = null;
+        for (int pages = 0; pages < MAX_EXPORT_PAGES; pages++) {
+            UserPage page = users(tenantId, new UserQuery(query.product(), query.status(), query.inactiveForDays(), query.search(),
+                    query.sort(), after, MAX_LIMIT));
+            for (UserRow row : page.users()) {
+                if (!sink.test(row)) {
+                    return false;
+                }
+            }
+            after = page.nextAfter();
+            if (after == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The search index narrows to the users matching the text; product and status filters are applied to those. */

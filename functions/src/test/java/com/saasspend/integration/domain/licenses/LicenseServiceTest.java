@@ -1,8 +1,10 @@
 package com.saasspend.integration.domain.licenses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
@@ -164,6 +166,46 @@ class LicenseServiceTest {
         assertEquals("sort_with_search", sortedSearch.code());
         assertEquals(Refusal.Kind.INVALID, sortedSearch.kind());
         assertEquals(List.of(), reader.slices, "nothing read");
+    }
+
+    @Test
+    void aTenantWhoseUsersPredateTheIndexesIsToldTheListIsBeingPreparedUntilASyncHasIndexedThem() {
+        reader.add(user("a", "Ann", null, access("jira-software", JIRA, 1)));
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(1, 1, 0, 0)), 30, NOW, false);
+        for (LicenseService.UserQuery q : List.of(query(null, null, null, null), query(JIRA, "inactive", null, null),
+                query(null, null, null, "ann"))) {
+            Refusal preparing = assertThrows(Refusal.class, () -> service.users(T, q));
+            assertEquals("listing_being_prepared", preparing.code());
+            assertEquals(Refusal.Kind.NOT_READY, preparing.kind());
+            assertEquals(LicenseService.LISTING_RETRY_AFTER_SECONDS, preparing.retryAfterSeconds());
+        }
+        assertEquals(List.of(), reader.slices, "nothing read from incomplete listings");
+        assertEquals(1, service.overview(T).products().get(0).assigned(), "the seat counts are served meanwhile");
+
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(1, 1, 0, 0)), 30, NOW, true);
+        assertEquals(List.of("a"), ids(query(null, null, null, null)), "served from the indexes once a sync indexed every user");
+    }
+
+    @Test
+    void anExportTakesEveryPageOfTheFilteredListInOrderUntilTheSinkDeclines() {
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < LicenseService.MAX_LIMIT * 2 + 7; i++) {
+            String id = String.format("u%04d", i);
+            reader.add(user(id, "User " + id, id + "@x.io", access("jira-software", JIRA, i % 3 == 0 ? null : 40)));
+            if (i % 3 == 0) {
+                expected.add(id);
+            }
+        }
+        LicenseService.UserQuery never = new LicenseService.UserQuery("jira-software", "never", null, null,
+                LicenseReader.UserOrder.LAST_ACTIVE_ASC, "ignored:cursor", 3);
+        List<String> exported = new java.util.ArrayList<>();
+        assertTrue(service.forEachUser(T, never, row -> exported.add(row.accountId())));
+        assertEquals(expected, exported, "the whole list in the listing's order, whatever the query's cursor and limit");
+        assertTrue(reader.slices.stream().allMatch(s -> s.max() == LicenseService.MAX_LIMIT), "read in pages of the largest size");
+
+        List<String> some = new java.util.ArrayList<>();
+        assertFalse(service.forEachUser(T, never, row -> some.size() < 100 && some.add(row.accountId())));
+        assertEquals(expected.subList(0, 100), some, "stops at the first row declined");
     }
 
     @Test
