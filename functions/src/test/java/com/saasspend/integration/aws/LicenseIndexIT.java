@@ -213,6 +213,92 @@ class LicenseIndexIT {
         assertEquals(someone.accountId(), mostRecent.get(0), "the user just active on Confluence leads its listing");
     }
 
+    @Test
+    void theExportIsTheWholeFilteredListAsCsvInTheListingsOrder() {
+        for (Listing listing : List.of(new Listing(null, null, null, null), new Listing("confluence", "inactive", 60, UserOrder.LAST_ACTIVE_ASC),
+                new Listing(jiraResource, "never", null, null))) {
+            Map<String, String> query = new HashMap<>();
+            if (listing.product() != null) {
+                query.put("product", listing.product());
+            }
+            if (listing.status() != null) {
+                query.put("status", listing.status());
+            }
+            if (listing.days() != null) {
+                query.put("inactiveForDays", listing.days().toString());
+            }
+            if (listing.sort() == UserOrder.LAST_ACTIVE_ASC) {
+                query.put("sort", "lastActive");
+            }
+            APIGatewayV2HTTPResponse response = stack.licenses(TENANT, "GET /users/export", "/users/export", Map.of(), query, null);
+            assertEquals(200, response.getStatusCode(), response.getBody());
+            assertEquals("text/csv; charset=utf-8", response.getHeaders().get("Content-Type"));
+            assertTrue(response.getHeaders().get("Content-Disposition").startsWith("attachment;"));
+            List<List<String>> rows = parseCsv(response.getBody());
+            assertEquals("Account ID", rows.get(0).get(0));
+            List<String> ids = rows.subList(1, rows.size()).stream().map(r -> r.get(0)).toList();
+            assertEquals(everything(listing), ids, listing + ": the export holds every page of the listing, in order");
+            assertTrue(rows.stream().allMatch(r -> r.size() == rows.get(0).size()), "every row has every column");
+        }
+        APIGatewayV2HTTPResponse searched = stack.licenses(TENANT, "GET /users/export", "/users/export", Map.of(),
+                Map.of("q", "a"), null);
+        List<String> matches = new ArrayList<>();
+        LicenseService service = service(new DynamoLicenseReader(stack.aws.dynamo, stack.aws.table));
+        String after = null;
+        do {
+            LicenseService.UserPage page = service.users(TENANT, new LicenseService.UserQuery(null, null, null, "a", null, after, 50));
+            page.users().forEach(u -> matches.add(u.accountId()));
+            after = page.nextAfter();
+        } while (after != null);
+        assertTrue(matches.size() > 50, "a search of several pages: " + matches.size());
+        assertEquals(matches, parseCsv(searched.getBody()).stream().skip(1).map(r -> r.get(0)).toList(), "a search exports its matches");
+
+        assertEquals(400, stack.licenses(TENANT, "GET /users/export", "/users/export", Map.of(), Map.of("cursor", "x"), null)
+                .getStatusCode(), "no paging parameters: an export is the whole list");
+        // An invocation with too little time left to read the list answers 413 rather than a truncated file.
+        var event = com.saasspend.integration.testing.ApiEvents.request("GET /users/export", "/users/export", Map.of(), null, TENANT);
+        APIGatewayV2HTTPResponse late = stack.licenses.handleRequest(event,
+                com.saasspend.integration.testing.DeadlineContext.endingIn(Duration.ofSeconds(2)));
+        assertEquals(413, late.getStatusCode(), late.getBody());
+        assertEquals("export_too_large", ApiEvents.json(late).get("code").asText());
+    }
+
+    /** RFC 4180 as a spreadsheet reads it: quoted fields may hold commas, doubled quotes and line breaks. */
+    private static List<List<String>> parseCsv(String text) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> row = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                row.add(field.toString());
+                field.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+                i++;
+            } else {
+                field.append(c);
+            }
+        }
+        assertTrue(row.isEmpty() && field.length() == 0, "the file ends with CRLF");
+        return rows;
+    }
+
     /** The user items and index items of the tenant's license partition. */
     private static List<Map<String, AttributeValue>> partition() {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
