@@ -25,7 +25,7 @@ import com.saasspend.atlassian.sim.WorldGenerator;
  * (a subset, for working on one figure), {@code --out FILE}, {@code --functions-jar FILE}, {@code --probe-classpath CP}
  * (what child JVMs run on: functions.jar plus the bench classes), {@code --command TEXT} (as printed in the report),
  * {@code --worker-aws-endpoint URL} (a second moto for the largest worker run), {@code --local-stack DIR} (local-stack.jar
- * and its lib/, for figure 6).
+ * and its lib/, for figure 6), {@code --license-users N} (figure 8's org size).
  */
 public final class Benchmarks {
     /** How much to measure: org sizes and repetitions per figure. */
@@ -82,6 +82,12 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
         Plan plan = options.containsKey("quick") ? Plan.quickPlan() : Plan.fullPlan();
+        if (options.containsKey("license-users")) {
+            // Figure 8 at another size (working on it without a 100k-user sync).
+            int users = Integer.parseInt(options.get("license-users"));
+            plan = new Plan(plan.quick(), plan.costRuns(), plan.wallRuns(), plan.heapOrgs(), plan.pagingOrg(), plan.pagingRuns(),
+                    plan.coldRounds(), plan.freshnessRuns(), plan.dispatcherRuns(), plan.connectedIntegrations(), users, plan.licenseRepeats());
+        }
         Set<String> only = options.containsKey("only")
                 ? new LinkedHashSet<>(Arrays.asList(options.get("only").split(","))) : Set.of();
         Path functionsJar = Path.of(options.getOrDefault("functions-jar", "functions/target/functions.jar"));
