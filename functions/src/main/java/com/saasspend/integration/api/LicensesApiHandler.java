@@ -5,14 +5,18 @@ import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseReader;
+import com.saasspend.integration.aws.DynamoSavingsStore;
 import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.savings.SavingsService;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +26,7 @@ import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The License page: GET /licenses, GET /users, GET /users/export, GET /users/{accountId}, and the tenant's settings. */
+/** The License page: GET /licenses, GET /users, GET /users/export, GET /users/{accountId}, the tenant's settings, and the savings. */
 public final class LicensesApiHandler extends HttpApiHandler {
     private static final Set<String> STATUSES = Set.of("active", "inactive", "never");
     /** {@code -lastActive}: most recently active first. */
@@ -43,7 +47,10 @@ public final class LicensesApiHandler extends HttpApiHandler {
         TenantSettingsStore settings = new DynamoTenantSettingsStore(dynamo, table);
         LicenseService licenses = new LicenseService(new DynamoLicenseReader(dynamo, table), settings,
                 new DynamoIntegrationStore(dynamo, table), clock);
+        SavingsService savings = new SavingsService(licenses, settings, new DynamoSavingsStore(dynamo, table), clock);
         return Map.of(
+                "GET /savings", request -> ApiResponse.json(200, savings.savings(request.tenantId())),
+                "GET /savings/history", request -> savingsHistory(savings, request, clock),
                 "GET /licenses", request -> ApiResponse.json(200, licenses.overview(request.tenantId())),
                 "GET /users", request -> users(licenses, request),
                 "GET /users/export", request -> export(licenses, request),
@@ -111,6 +118,22 @@ public final class LicensesApiHandler extends HttpApiHandler {
     private static boolean timeNearlyOut() {
         java.util.OptionalLong remaining = InvocationDeadline.remainingMillis();
         return remaining.isPresent() && remaining.getAsLong() < EXPORT_MARGIN_MILLIS;
+    }
+
+    /** {@code from}/{@code to}: ISO dates, inclusive; by default the 30 days up to today (UTC). */
+    private static ApiResponse savingsHistory(SavingsService savings, ApiRequest request, Clock clock) {
+        QueryParameters query = new QueryParameters(request, Set.of("from", "to"));
+        LocalDate from = query.date("from");
+        LocalDate to = query.date("to");
+        query.check();
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate end = to != null ? to : from != null && from.isAfter(today) ? from : today;
+        LocalDate start = from != null ? from : max(end.minusDays(29), LocalDate.of(1, 1, 1));
+        return ApiResponse.json(200, savings.history(request.tenantId(), start, end));
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static String accountId(ApiRequest request) {

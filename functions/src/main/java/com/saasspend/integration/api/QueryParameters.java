@@ -54,6 +54,27 @@ final class QueryParameters {
         return fallback;
     }
 
+    /** An ISO calendar date ({@code 2026-11-30}); absent gives null. */
+    java.time.LocalDate date(String name) {
+        String value = request.query(name).orElse(null);
+        if (value == null) {
+            return null;
+        }
+        if (value.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            try {
+                java.time.LocalDate date = java.time.LocalDate.parse(value);
+                // Year 0 parses, but is no calendar date to a client (Python's date, JSON Schema's format: date).
+                if (date.getYear() >= 1) {
+                    return date;
+                }
+            } catch (java.time.format.DateTimeParseException invalid) {
+                // reported below
+            }
+        }
+        errors.add(new ApiProblem.FieldError(name, "must be a date as yyyy-MM-dd (e.g. 2026-11-30)"));
+        return null;
+    }
+
     /** Throws the collected problems, if any. */
     void check() {
         if (!errors.isEmpty()) {

@@ -9,6 +9,7 @@ import com.saasspend.integration.aws.DynamoIdempotencyKeys;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseStore;
 import com.saasspend.integration.aws.DynamoReclaimAudit;
+import com.saasspend.integration.aws.DynamoSavingsStore;
 import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.aws.SecretsManagerVault;
@@ -63,6 +64,7 @@ public final class ReclaimApiHandler extends HttpApiHandler {
                 new DynamoIdempotencyKeys(dynamo, table),
                 new DynamoTenantSettingsStore(dynamo, table),
                 new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")),
+                new DynamoSavingsStore(dynamo, table),
                 clock);
     }
 

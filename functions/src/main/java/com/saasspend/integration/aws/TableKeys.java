@@ -190,4 +190,25 @@ final class TableKeys {
     static String productSyncSummary(String productId) {
         return productSyncPrefix(productId) + SUMMARY;
     }
+
+    // Savings, in the tenant partition (they outlive a disconnect, like the audit trail).
+
+    /** What one reclaim is counted with in the savings counters. */
+    static String savingsReclaim(String reclaimId) {
+        return "SAVINGS#RECLAIM#" + reclaimId;
+    }
+
+    static final String SAVINGS_DAY_PREFIX = "SAVINGS#DAY#";
+
+    /** One day's history item (reclaim counters and the day's seat counts), {@code yyyy-MM-dd}; sorts by date. */
+    static String savingsDay(String isoDate) {
+        return SAVINGS_DAY_PREFIX + isoDate;
+    }
+
+    /** One month's reclaim counters, {@code yyyy-MM}. */
+    static String savingsMonth(String yearMonth) {
+        return "SAVINGS#MONTH#" + yearMonth;
+    }
+
+    static final String SAVINGS_TOTAL = "SAVINGS#TOTAL";
 }

@@ -10,7 +10,9 @@ import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
+import com.saasspend.integration.aws.DynamoLicenseReader;
 import com.saasspend.integration.aws.DynamoLicenseStore;
+import com.saasspend.integration.aws.DynamoSavingsStore;
 import com.saasspend.integration.aws.DynamoSyncStateStore;
 import com.saasspend.integration.aws.DynamoTenantSettingsStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
@@ -20,6 +22,8 @@ import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRequester;
+import com.saasspend.integration.domain.licenses.LicenseService;
+import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.Budget;
@@ -47,6 +51,8 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     private final AtlassianUserRefresh userRefresh;
     private final SyncRequester requester;
     private final Clock clock;
+    /** Null: no savings history is written (tests of the sync alone). */
+    private final SavingsService savings;
 
     public SyncWorkerHandler() {
         this(Env.system(), Clock.systemUTC());
@@ -54,7 +60,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
 
     public SyncWorkerHandler(Env env, Clock clock) {
         this(wire(env, clock), wireUserRefresh(env, clock),
-                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")), clock);
+                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")), clock, wireSavings(env, clock));
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, SyncRequester requester) {
@@ -66,6 +72,12 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester, Clock clock) {
+        this(orgSync, userRefresh, requester, clock, null);
+    }
+
+    public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester, Clock clock,
+                             SavingsService savings) {
+        this.savings = savings;
         this.orgSync = orgSync;
         this.userRefresh = userRefresh;
         this.requester = requester;
@@ -86,6 +98,15 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 new DynamoTenantSettingsStore(dynamo, table));
     }
 
+    /** The savings history item a completed sync writes for the day. */
+    public static SavingsService wireSavings(Env env, Clock clock) {
+        DynamoDbClient dynamo = AwsClients.dynamoDb();
+        String table = env.required("TABLE_NAME");
+        DynamoTenantSettingsStore settings = new DynamoTenantSettingsStore(dynamo, table);
+        return new SavingsService(new LicenseService(new DynamoLicenseReader(dynamo, table), settings,
+                new DynamoIntegrationStore(dynamo, table), clock), settings, new DynamoSavingsStore(dynamo, table), clock);
+    }
+
     public static AtlassianOrgSync wire(Env env, Clock clock) {
         DynamoDbClient dynamo = AwsClients.dynamoDb();
         String table = env.required("TABLE_NAME");
@@ -100,6 +121,19 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                 clock,
                 SyncStateStore.LEASE,
                 new DynamoTenantSettingsStore(dynamo, table));
+    }
+
+    /** Today's savings history item, from the seat counts just completed; the sync's own result stands if it fails. */
+    private void recordSavingsDay(String tenantId) {
+        if (savings == null) {
+            return;
+        }
+        try {
+            savings.recordDay(tenantId);
+        } catch (RuntimeException e) {
+            // The next completed sync of the day overwrites the item; a day without one shows as a gap in the chart.
+            LOG.warn("the savings history item could not be written", "error", e.getClass().getSimpleName());
+        }
     }
 
     @Override
@@ -142,6 +176,9 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                     result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
             if (result.outcome() == AtlassianOrgSync.Outcome.FAILED) {
                 SyncReport.failed(sync.type(), sync.tenantId(), result.failure());
+            }
+            if (result.outcome() == AtlassianOrgSync.Outcome.COMPLETED) {
+                recordSavingsDay(sync.tenantId());
             }
             if (result.outcome() == AtlassianOrgSync.Outcome.CONTINUE) {
                 requester.request(List.of(new SyncRequest(sync.tenantId(), sync.type(), "continuation")));

@@ -154,6 +154,7 @@ class OpenApiContractIT {
         assertEquals(404, exchange("GET /users/{accountId}", "/users/nobody", Map.of("accountId", "nobody"), none, null).getStatusCode());
         exchange("PUT /settings", "/settings", none, none, "{\"inactivityDays\":45,\"seatPrices\":{\"jira-software\":8.6}}");
         exchange("GET /settings", "/settings", none, none, null);
+        exerciseSavingsRoutes();
 
         exerciseReclaimRoutes(accountId);
 
@@ -169,6 +170,19 @@ class OpenApiContractIT {
             }
         }));
         assertTrue(missing.isEmpty(), "operations this test does not exercise yet: " + missing);
+    }
+
+    // ---- Savings routes: with seat prices set and the day's history item written, as a completed sync writes it
+
+    private static void exerciseSavingsRoutes() {
+        Map<String, String> none = Map.of();
+        SyncWorkerHandler.wireSavings(stack.env, Clock.systemUTC()).recordDay(TENANT);
+        exchange("GET /savings", "/savings", none, none, null);
+        JsonNode history = ApiEvents.json(exchange("GET /savings/history", "/savings/history", none, none, null));
+        assertEquals(1, history.path("days").size(), history.toString());
+        assertEquals(400, invalid("GET /savings/history", "/savings/history", none, Map.of("from", "2026-11-30", "to", "2026-11-01"), null)
+                .getStatusCode());
+        assertEquals(400, invalid("GET /savings/history", "/savings/history", none, Map.of("from", "someday"), null).getStatusCode());
     }
 
     // ---- Reclaim routes (added by the Reclaim feature; success shapes are validated in ReclaimIT too)

@@ -12,6 +12,8 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.savings.ReclaimedSeats;
+import com.saasspend.integration.domain.savings.SavingsCounter;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.Hashed;
@@ -44,10 +46,11 @@ final class ReclaimCore {
     final ReclaimAudit audit;
     final TenantSettingsStore settings;
     final SyncRequester syncRequester;
+    final SavingsCounter savings;
     final Clock clock;
 
     ReclaimCore(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
-                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, Clock clock) {
+                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, SavingsCounter savings, Clock clock) {
         this.integrations = integrations;
         this.vault = vault;
         this.orgApi = orgApi;
@@ -55,6 +58,7 @@ final class ReclaimCore {
         this.audit = audit;
         this.settings = settings;
         this.syncRequester = syncRequester;
+        this.savings = savings;
         this.clock = clock;
     }
 
@@ -117,6 +121,18 @@ final class ReclaimCore {
             }
         }
         LOG.warn("the stored user kept changing; the targeted re-sync settles it");
+    }
+
+    /**
+     * The savings counters follow the record about to be settled: the seats it freed less {@code restored} (those an
+     * undo put back), on the day the reclaim was made. Called before the record settles, so a settle that fails is
+     * retried by a finisher and counts again, which changes nothing (the counter applies differences only).
+     */
+    void countSavings(String tenantId, ReclaimRecord record, List<ReclaimRecord.FreedSeat> restored) {
+        List<ReclaimRecord.FreedSeat> kept = new java.util.ArrayList<>(record.seatsFreed());
+        restored.forEach(kept::remove);
+        savings.count(tenantId, new ReclaimedSeats(record.id(), java.time.LocalDate.ofInstant(record.createdAt(), java.time.ZoneOffset.UTC),
+                kept.stream().map(s -> new ReclaimedSeats.Seat(s.resourceId(), s.productKey(), s.monthlyPrice())).toList()));
     }
 
     void requestResync(String tenantId, String accountId, String reason) {

@@ -157,6 +157,7 @@ final class ReclaimRun {
         }
         BigDecimal cost = freed.stream().map(FreedSeat::monthlyPrice).filter(Objects::nonNull).reduce(BigDecimal::add).orElse(null);
         ReclaimRecord settled = record.settled(ReclaimRecord.reclaimOutcome(record.groups()), record.groups(), freed, cost);
+        core.countSavings(tenantId, settled, List.of());
         core.audit.settle(tenantId, settled);
         if (record.groups().stream().anyMatch(g -> !g.is(REFUSED))) {
             core.requestResync(tenantId, record.accountId(), "reclaim");

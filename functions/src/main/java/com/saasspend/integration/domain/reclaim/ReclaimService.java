@@ -18,6 +18,8 @@ import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.reclaim.IdempotencyKeys.Held;
+import com.saasspend.integration.domain.savings.SavingsCounter;
+import com.saasspend.integration.domain.savings.SavingsStore;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord.GroupResult;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.ContentHash;
@@ -61,14 +63,15 @@ public final class ReclaimService {
 
     public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                           ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
-                          Clock clock) {
+                          SavingsStore savings, Clock clock) {
         this.integrations = integrations;
         this.licenses = licenses;
         this.audit = audit;
         this.keys = keys;
         this.settings = settings;
         this.clock = clock;
-        this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester, clock);
+        this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester,
+                new SavingsCounter(savings), clock);
         this.reclaimRun = new ReclaimRun(core);
         this.undoRun = new UndoRun(core);
     }

@@ -149,14 +149,16 @@ final class UndoRun {
                 .filter(m -> m.keySet().containsAll(back)).orElseGet(() -> core.licenses.groups(tenantId, back));
         List<OrgUser.ProductAccess> seats = record.seatsFreed().stream()
                 .map(s -> new OrgUser.ProductAccess(s.productKey(), s.resourceId(), s.lastActive())).toList();
-        int restored = (int) seats.stream().filter(seat -> back.stream().map(groups::get)
-                .anyMatch(g -> g != null && ReclaimPlanner.grantsAccess(g, seat.resourceId()))).count();
+        List<ReclaimRecord.FreedSeat> restoredSeats = record.seatsFreed().stream().filter(seat -> back.stream().map(groups::get)
+                .anyMatch(g -> g != null && ReclaimPlanner.grantsAccess(g, seat.resourceId()))).toList();
+        int restored = restoredSeats.size();
         if (!back.isEmpty()) {
             List<OrgUser.GroupRef> refs = undo.groups().stream().filter(g -> back.contains(g.groupId()))
                     .map(g -> new OrgUser.GroupRef(g.groupId(), g.name())).toList();
             core.updateStoredUser(tenantId, record.accountId(), groups, u -> ReclaimPlanner.withGroupsRestored(u, refs, seats, groups));
         }
         ReclaimRecord settled = record.withUndo(undo.settled(ReclaimRecord.undoOutcome(undo.groups()), restored));
+        core.countSavings(tenantId, settled, restoredSeats);
         core.audit.settle(tenantId, settled);
         core.requestResync(tenantId, record.accountId(), "reclaim-undo");
         LOG.info("undo settled", "reclaimId", settled.id(), "status", settled.undo().status(), "seatsRestored", restored);

@@ -58,7 +58,7 @@ class ReclaimServiceTest {
         licenses.users.put(USER, original);
         atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g2", "g3", "g4")));
         service = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit, keys,
-                new ReclaimFakes.Settings(), resyncs, clock);
+                new ReclaimFakes.Settings(), resyncs, new com.saasspend.integration.domain.savings.InMemorySavingsStore(), clock);
     }
 
     private ReclaimRecord reclaim(String key, String... groups) {

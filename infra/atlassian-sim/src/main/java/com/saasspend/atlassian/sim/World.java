@@ -483,6 +483,33 @@ public final class World {
         });
     }
 
+    /** Whether the user occupies a paid seat on the product. */
+    public boolean holdsSeat(String accountId, String productKeyOrId) {
+        return read(() -> {
+            Org org = orgByAccountId.get(accountId);
+            Product p = org == null ? null : product(org, productKeyOrId);
+            return p != null && holdsSeat(org, org.users.get(accountId), p);
+        });
+    }
+
+    /** When the user last used the product, or null for never. */
+    public Instant lastActive(String accountId, String productKeyOrId) {
+        return read(() -> {
+            Org org = orgByAccountId.get(accountId);
+            Product p = org == null ? null : product(org, productKeyOrId);
+            return p == null ? null : org.users.get(accountId).lastActive.get(p.id);
+        });
+    }
+
+    /** The seats bought on the product, where the org's product list reports them (null otherwise). */
+    public Integer capacity(String orgId, String productKeyOrId) {
+        return read(() -> {
+            Org org = orgs.get(orgId);
+            Product p = org == null ? null : product(org, productKeyOrId);
+            return p == null ? null : p.capacity;
+        });
+    }
+
     public boolean isSuspended(String accountId) {
         return read(() -> {
             User u = findUser(accountId);

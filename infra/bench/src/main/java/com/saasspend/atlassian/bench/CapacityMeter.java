@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -39,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Rules: a write costs ceil(size / 1 KB) per item, size being the larger of the item before and after (a failed
  * conditional write costs the same); GetItem/BatchGetItem cost ceil(size / 4 KB) per item, half when eventually
  * consistent; Query/Scan cost ceil(sum of sizes / 4 KB) per page, half when eventually consistent. Reads are charged
- * on the whole item even with a projection. What requests and responses do not show (the stored item before a write,
+ * on the whole item even with a projection; TransactWriteItems costs twice a plain write for every item in it,
+ * condition checks included (the lease fence of every sync write). What requests and responses do not show (the stored item before a write,
  * the item after an UpdateItem, the whole item behind a projection) is read through {@code sizer}, an unmetered
  * client, outside the timed part of the call. Without a sizer those are estimated (1 unit) and counted as estimates.
  */
@@ -159,6 +163,8 @@ public final class CapacityMeter implements ExecutionInterceptor {
                     }
                 }
             });
+        } else if (request instanceof TransactWriteItemsRequest transaction) {
+            transactionUnits(transaction, before, consumed, estimated, true);
         } else if (request instanceof GetItemRequest get) {
             Map<String, AttributeValue> item = ((GetItemResponse) response).item();
             boolean found = item != null && !item.isEmpty();
@@ -202,7 +208,42 @@ public final class CapacityMeter implements ExecutionInterceptor {
                 add(consumed, kind(delete.key()), new Tally(0, ItemSize.writeUnits(before(before, delete.tableName(), delete.key(), estimated)), 0, 0));
             }
         }
+        if (context.request() instanceof TransactWriteItemsRequest transaction
+                && context.exception() instanceof TransactionCanceledException) {
+            // A cancelled transaction is charged like a completed one (each item checked, nothing written).
+            transactionUnits(transaction, attributes.getAttribute(BEFORE), consumed, estimated, false);
+        }
         record(context.request(), consumed, elapsed, estimated[0], conditional);
+    }
+
+    /** Each item of a transaction: twice the write units of the larger of the stored item and the written one. */
+    private void transactionUnits(TransactWriteItemsRequest transaction, Map<Key, Long> before, Map<String, Tally> consumed,
+                                  long[] estimated, boolean written) {
+        for (TransactWriteItem item : transaction.transactItems()) {
+            Key key = transactionKey(item);
+            long stored = before(before, key.table(), key.key(), estimated);
+            long size = stored;
+            if (item.put() != null) {
+                size = Math.max(stored, ItemSize.of(item.put().item()));
+            } else if (item.update() != null && written && sizer != null) {
+                size = Math.max(stored, sizes(List.of(key)).getOrDefault(key, 0L));
+            }
+            boolean writes = written && item.conditionCheck() == null;
+            add(consumed, kind(key.key()), new Tally(writes ? 1 : 0, 2 * ItemSize.writeUnits(size), 0, 0));
+        }
+    }
+
+    private static Key transactionKey(TransactWriteItem item) {
+        if (item.put() != null) {
+            return new Key(item.put().tableName(), key(item.put().item()));
+        }
+        if (item.update() != null) {
+            return new Key(item.update().tableName(), item.update().key());
+        }
+        if (item.delete() != null) {
+            return new Key(item.delete().tableName(), item.delete().key());
+        }
+        return new Key(item.conditionCheck().tableName(), item.conditionCheck().key());
     }
 
     private synchronized void record(SdkRequest request, Map<String, Tally> consumed, long elapsed, long estimated, boolean conditionalFailure) {
@@ -325,6 +366,8 @@ public final class CapacityMeter implements ExecutionInterceptor {
         } else if (request instanceof BatchWriteItemRequest batch) {
             batch.requestItems().forEach((table, writes) -> writes.forEach(w -> keys.add(new Key(table,
                     w.putRequest() != null ? key(w.putRequest().item()) : w.deleteRequest().key()))));
+        } else if (request instanceof TransactWriteItemsRequest transaction) {
+            transaction.transactItems().forEach(item -> keys.add(transactionKey(item)));
         }
         return keys;
     }

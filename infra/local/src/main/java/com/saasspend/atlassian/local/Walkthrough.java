@@ -134,6 +134,10 @@ public final class Walkthrough {
                         Call.api("POST", "/reclaims", "/reclaims").body(reclaimBody)
                                 .header("Idempotency-Key: $(python3 -c 'import uuid; print(uuid.uuid4())')")
                                 .capture("RECLAIM_ID", "d['id']")).needs(PICK_USER),
+                Step.of("What reclaiming saves: unused seats and their monthly cost, seats reclaimed this month and to date",
+                        Call.api("GET", "/savings", "/savings")),
+                Step.of("The daily savings history for charts (one item per day, written by each completed sync)",
+                        Call.api("GET", "/savings/history", "/savings/history")),
                 Step.of("Undo it", Call.api("POST", "/reclaims/{id}/undo", "/reclaims/$RECLAIM_ID/undo"))
                         .needs(PICK_USER).needs("POST /reclaims"));
     }

@@ -33,12 +33,14 @@ class WalkthroughTest {
     @Test
     void laterFeaturesAppearWithTheirRoutes() {
         String text = render(Set.of("GET /users", "GET /users/{accountId}/access-groups", "POST /reclaims/plan",
-                "POST /reclaims", "POST /reclaims/{id}/undo"), true);
+                "POST /reclaims", "POST /reclaims/{id}/undo", "GET /savings", "GET /savings/history"), true);
         assertTrue(text.contains("\"$API/users?status=inactive\""), text);
         assertTrue(text.contains("export ACCOUNT_ID=$(curl -s \"$API/users?status=inactive&limit=1\""), text);
         assertTrue(text.contains("\"$API/reclaims/plan\""), text);
         assertTrue(text.contains("-H \"Idempotency-Key: "), text);
         assertTrue(text.contains("\"$API/reclaims/$RECLAIM_ID/undo\""), text);
+        assertTrue(text.contains("\"$API/savings\""), text);
+        assertTrue(text.contains("\"$API/savings/history\""), text);
         assertTrue(text.contains("\"$CONTROL/tick\""), text);
         assertFalse(text.contains("/integrations/atlassian\""), text);
         assertFalse(render(Set.of("POST /reclaims/plan"), false).contains("/reclaims/plan"),
