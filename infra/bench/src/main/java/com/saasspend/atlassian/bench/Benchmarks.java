@@ -676,6 +676,11 @@ public final class Benchmarks {
         for (LicensePageBenchmark.Page p : r.scanned()) {
             d.append(row(p.listing(), p.page(), n(p.rows()), units(p.readUnits()), p.millis().describe(Benchmarks::millis)));
         }
+        d.append("\n**What limits the latency here.** moto answers a query on a global secondary index by reading every item of"
+                + " the table and keeping those of the queried partition (`moto/dynamodb/models/table.py`, `Table.query`), so on moto"
+                + " an index page costs about what a scan costs and grows with the table; DynamoDB reads only the index range, as the"
+                + " read units above (computed from the items each query returns) show. The read units are the figure that carries"
+                + " over to AWS; the latency goal is judged on moto as issue 16 asks.\n");
         LicensePageBenchmark.Page scanByName = r.scanned().get(0);
         boolean met = maxUnits <= 10 && maxMedian <= 300;
         return new Figure("8", "License page at " + k(r.users()) + " users", "≤ 10 read units and ≤ 300 ms median per page",
