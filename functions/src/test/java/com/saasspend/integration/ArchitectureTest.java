@@ -3,7 +3,10 @@ package com.saasspend.integration;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +47,31 @@ class ArchitectureTest {
     void adaptersNeverCallHandlers() {
         noClasses().that().resideInAnyPackage(ROOT + ".aws..", ROOT + ".atlassian..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".sync..")
+                .check(production);
+    }
+
+    /**
+     * One composition root: adapters (aws, atlassian) are built only in {@code wiring} (or by other adapters they are
+     * made of), and SDK clients only in {@code aws.AwsClients}, so no handler or service grows a second wiring with
+     * its own DynamoDB client or secret cache.
+     */
+    @Test
+    void onlyTheCompositionRootBuildsAdaptersAndOnlyAwsClientsBuildsSdkClients() {
+        noClasses().that().resideOutsideOfPackages(ROOT + ".wiring..", ROOT + ".aws..", ROOT + ".atlassian..")
+                .should().callConstructorWhere(DescribedPredicate.describe("an adapter's constructor", (JavaConstructorCall call) ->
+                        call.getTargetOwner().getPackageName().startsWith(ROOT + ".aws")
+                                || call.getTargetOwner().getPackageName().startsWith(ROOT + ".atlassian")))
+                .orShould().callMethodWhere(DescribedPredicate.describe("AtlassianHttp.create or AwsClients.fromEnvironment",
+                        (JavaMethodCall call) -> call.getTarget().getFullName().startsWith(ROOT + ".atlassian.AtlassianHttp.create(")
+                                || call.getTarget().getFullName().startsWith(ROOT + ".aws.AwsClients.fromEnvironment(")))
+                .because("handlers get their services from wiring/Services, the one composition root")
+                .check(production);
+        noClasses().that().doNotHaveFullyQualifiedName(ROOT + ".aws.AwsClients")
+                .should().callMethodWhere(DescribedPredicate.describe("an AWS SDK client's builder", (JavaMethodCall call) ->
+                        call.getTargetOwner().getPackageName().startsWith("software.amazon.awssdk.services.")
+                                && call.getTargetOwner().getSimpleName().endsWith("Client")
+                                && (call.getName().equals("builder") || call.getName().equals("create"))))
+                .because("one client of each service per instance, built in aws/AwsClients")
                 .check(production);
     }
 

@@ -36,6 +36,7 @@ import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import com.saasspend.integration.testing.Template;
+import com.saasspend.integration.wiring.Services;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -72,13 +73,13 @@ class SampleEventsIT {
 
     /** How each handler named in template.yaml is built in a test (the production wiring, on this test's emulator). */
     private static final Map<String, Function<Env, RequestHandler<?, ?>>> HANDLERS = Map.of(
-            IntegrationsApiHandler.class.getName(), env -> new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, CLOCK)),
-            LicensesApiHandler.class.getName(), env -> new LicensesApiHandler(env, CLOCK),
-            ReclaimApiHandler.class.getName(), env -> new ReclaimApiHandler(env, ReclaimApiHandler.wire(env, CLOCK)),
-            SyncDispatchHandler.class.getName(), SyncDispatchHandler::new,
-            SyncWorkerHandler.class.getName(), env -> new SyncWorkerHandler(env, CLOCK),
-            ProductSyncHandler.class.getName(), env -> new ProductSyncHandler(env, CLOCK),
-            ReclaimSweepHandler.class.getName(), env -> new ReclaimSweepHandler(env, CLOCK));
+            IntegrationsApiHandler.class.getName(), env -> new IntegrationsApiHandler(Services.of(env, CLOCK)),
+            LicensesApiHandler.class.getName(), env -> new LicensesApiHandler(Services.of(env, CLOCK)),
+            ReclaimApiHandler.class.getName(), env -> new ReclaimApiHandler(Services.of(env, CLOCK)),
+            SyncDispatchHandler.class.getName(), env -> new SyncDispatchHandler(Services.of(env, CLOCK)),
+            SyncWorkerHandler.class.getName(), env -> new SyncWorkerHandler(Services.of(env, CLOCK)),
+            ProductSyncHandler.class.getName(), env -> new ProductSyncHandler(Services.of(env, CLOCK)),
+            ReclaimSweepHandler.class.getName(), env -> new ReclaimSweepHandler(Services.of(env, CLOCK)));
 
     /** The demo tenant's connections, org first (the products are checked against it), as Settings > Integrations sends them. */
     private static final Map<String, String> CONNECTIONS = new LinkedHashMap<>();
@@ -195,7 +196,7 @@ class SampleEventsIT {
             }
         }
         if (!connecting.equals("atlassian")) {
-            assertEquals("COMPLETED", SyncWorkerHandler.wire(stack.env, CLOCK).run(tenant, Budget.unlimited()).outcome().name());
+            assertEquals("COMPLETED", Services.of(stack.env, CLOCK).orgSync().run(tenant, Budget.unlimited()).outcome().name());
         }
         if (raw.contains("REPLACE-WITH-RECLAIM-ID")) {
             // The reclaim to undo is made by the sample reclaim itself, as a console user would.

@@ -72,6 +72,29 @@ class TemplateContractTest {
         });
     }
 
+    /**
+     * Every function logs JSON (Lambda filters our lines by their level, AWS_LAMBDA_LOG_LEVEL) at a level that keeps the
+     * metric lines, which carry no level and count as INFO; every function is traced by Lambda (no X-Ray SDK).
+     */
+    @Test
+    void everyFunctionLogsJsonAtALevelThatKeepsMetricLinesAndIsTraced() {
+        JsonNode globals = Template.root().path("Globals").path("Function");
+        JsonNode logging = globals.path("LoggingConfig");
+        assertEquals("JSON", logging.path("LogFormat").asText());
+        assertEquals("INFO", logging.path("SystemLogLevel").asText(), "REPORT lines carry Init and Restore Duration");
+        JsonNode level = Template.root().path("Parameters").path(logging.path("ApplicationLogLevel").asText());
+        assertEquals("INFO", level.path("Default").asText());
+        level.path("AllowedValues").forEach(value -> assertTrue(List.of("TRACE", "DEBUG", "INFO").contains(value.asText()),
+                value.asText() + " would drop the metric lines (Lambda reads a line without a level as INFO)"));
+        assertEquals("Active", globals.path("Tracing").asText());
+        Template.resourcesOfType("AWS::Serverless::Function").forEach((id, function) -> {
+            JsonNode props = function.path("Properties");
+            assertFalse(props.path("LoggingConfig").has("LogFormat"), id + " overrides the log format");
+            assertFalse(props.path("LoggingConfig").has("ApplicationLogLevel"), id + " overrides the log level");
+            assertFalse(props.has("Tracing"), id + " overrides tracing");
+        });
+    }
+
     @Test
     void apiFunctionsUseSnapStartAndEveryRouteIsBehindTheJwtAuthorizer() {
         JsonNode auth = Template.resource("Api").path("Properties").path("Auth");

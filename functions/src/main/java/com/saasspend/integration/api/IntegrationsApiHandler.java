@@ -1,27 +1,15 @@
 package com.saasspend.integration.api;
 
-import com.saasspend.integration.atlassian.AtlassianEndpoints;
-import com.saasspend.integration.atlassian.AtlassianHttp;
-import com.saasspend.integration.atlassian.OrgAdminClient;
-import com.saasspend.integration.atlassian.ProductAccessClient;
-import com.saasspend.integration.atlassian.RetrySettings;
-import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoIntegrationStore;
-import com.saasspend.integration.aws.DynamoLicenseDataEraser;
-import com.saasspend.integration.aws.DynamoSyncStateStore;
-import com.saasspend.integration.aws.EventBridgeSyncRequester;
-import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Metrics;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationService;
 import com.saasspend.integration.domain.IntegrationType;
-import java.time.Clock;
+import com.saasspend.integration.wiring.Services;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Settings &gt; Integrations: the HttpApi routes under /integrations. Parsing here, decisions in the service. */
 public final class IntegrationsApiHandler extends HttpApiHandler {
@@ -29,11 +17,13 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
 
     /** Lambda's entry point: wires the real adapters once per instance (and once per SnapStart snapshot). */
     public IntegrationsApiHandler() {
-        this(Env.system(), Clock.systemUTC());
+        this(Services.fromEnvironment());
     }
 
-    private IntegrationsApiHandler(Env env, Clock clock) {
-        this(env, wire(env, clock));
+    /** The function as the composition root builds it, with its SnapStart priming registered. */
+    public IntegrationsApiHandler(Services services) {
+        this(services.env(), services.integrationService());
+        SnapStartPriming.integrations(this, services);
     }
 
     public IntegrationsApiHandler(Env env, IntegrationService service) {
@@ -46,23 +36,6 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
         if (CONNECT.equals(routeKey)) {
             Metrics.by("Code", code).count("ConnectRefusals", 1).emit();
         }
-    }
-
-    /** The production wiring, also used by the local stack and the integration tests with their own Env. */
-    public static IntegrationService wire(Env env, Clock clock) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        AtlassianEndpoints endpoints = AtlassianEndpoints.from(env);
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forApiRequests().withOverrides(env));
-        return new IntegrationService(
-                new DynamoIntegrationStore(dynamo, table),
-                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")),
-                new OrgAdminClient(http, endpoints),
-                new ProductAccessClient(http, endpoints),
-                new DynamoLicenseDataEraser(dynamo, table),
-                new DynamoSyncStateStore(dynamo, table),
-                clock);
     }
 
     private static Map<String, java.util.function.Function<ApiRequest, ApiResponse>> routes(IntegrationService service) {
@@ -85,7 +58,10 @@ public final class IntegrationsApiHandler extends HttpApiHandler {
                 },
                 "POST /integrations/{type}/sync", request -> {
                     IntegrationType type = type(request);
-                    service.requestSync(request.tenantId(), type);
+                    QueryParameters query = new QueryParameters(request, java.util.Set.of("full"));
+                    String full = query.oneOf("full", java.util.Set.of("true", "false"));
+                    query.check();
+                    service.requestSync(request.tenantId(), type, "true".equals(full));
                     return ApiResponse.json(202, Map.of("integration", type.id(), "sync", "requested"));
                 });
     }

@@ -2,17 +2,12 @@ package com.saasspend.integration.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.atlassian.InvocationDeadline;
-import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoIntegrationStore;
-import com.saasspend.integration.aws.DynamoLicenseReader;
-import com.saasspend.integration.aws.DynamoSavingsStore;
-import com.saasspend.integration.aws.DynamoTenantSettingsStore;
-import com.saasspend.integration.common.Env;
 import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.savings.SavingsService;
+import com.saasspend.integration.wiring.Services;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -24,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The License page: GET /licenses, GET /users, GET /users/export, GET /users/{accountId}, the tenant's settings, and the savings. */
 public final class LicensesApiHandler extends HttpApiHandler {
@@ -33,21 +27,22 @@ public final class LicensesApiHandler extends HttpApiHandler {
     private static final Map<String, LicenseReader.UserOrder> SORTS = Map.of("name", LicenseReader.UserOrder.NAME,
             "lastActive", LicenseReader.UserOrder.LAST_ACTIVE_ASC, "-lastActive", LicenseReader.UserOrder.LAST_ACTIVE_DESC);
 
+    /** Lambda's entry point: wires the real adapters once per instance (and once per SnapStart snapshot). */
     public LicensesApiHandler() {
-        this(Env.system(), Clock.systemUTC());
+        this(Services.fromEnvironment());
     }
 
-    public LicensesApiHandler(Env env, Clock clock) {
-        super(env.optional("TENANT_CLAIM", "tenant_id"), routes(env, clock));
+    /** The function as the composition root builds it, with its SnapStart priming registered. */
+    public LicensesApiHandler(Services services) {
+        super(services.tenantClaim(), routes(services));
+        SnapStartPriming.licenses(this, services);
     }
 
-    private static Map<String, Function<ApiRequest, ApiResponse>> routes(Env env, Clock clock) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        TenantSettingsStore settings = new DynamoTenantSettingsStore(dynamo, table);
-        LicenseService licenses = new LicenseService(new DynamoLicenseReader(dynamo, table), settings,
-                new DynamoIntegrationStore(dynamo, table), clock);
-        SavingsService savings = new SavingsService(licenses, settings, new DynamoSavingsStore(dynamo, table), clock);
+    private static Map<String, Function<ApiRequest, ApiResponse>> routes(Services services) {
+        TenantSettingsStore settings = services.tenantSettings();
+        LicenseService licenses = services.licenseService();
+        SavingsService savings = services.savingsService();
+        Clock clock = services.clock();
         return Map.of(
                 "GET /savings", request -> ApiResponse.json(200, savings.savings(request.tenantId())),
                 "GET /savings/history", request -> savingsHistory(savings, request, clock),

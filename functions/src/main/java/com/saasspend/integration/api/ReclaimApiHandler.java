@@ -1,71 +1,34 @@
 package com.saasspend.integration.api;
 
-import com.saasspend.integration.atlassian.AtlassianEndpoints;
-import com.saasspend.integration.atlassian.AtlassianHttp;
-import com.saasspend.integration.atlassian.OrgAdminClient;
-import com.saasspend.integration.atlassian.RetrySettings;
-import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoIdempotencyKeys;
-import com.saasspend.integration.aws.DynamoIntegrationStore;
-import com.saasspend.integration.aws.DynamoLicenseStore;
-import com.saasspend.integration.aws.DynamoReclaimAudit;
-import com.saasspend.integration.aws.DynamoSavingsStore;
-import com.saasspend.integration.aws.DynamoTenantSettingsStore;
-import com.saasspend.integration.aws.EventBridgeSyncRequester;
-import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Metrics;
-import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
-import java.time.Clock;
+import com.saasspend.integration.wiring.Services;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Reclaim: the HttpApi routes under /reclaims and a user's access groups. Parsing here, decisions in the service. */
 public final class ReclaimApiHandler extends HttpApiHandler {
 
     /** Lambda's entry point: wires the real adapters once per instance (and once per SnapStart snapshot). */
     public ReclaimApiHandler() {
-        this(Env.system(), Clock.systemUTC());
+        this(Services.fromEnvironment());
     }
 
-    private ReclaimApiHandler(Env env, Clock clock) {
-        this(env, wire(env, clock));
+    /** The function as the composition root builds it, with its SnapStart priming registered. */
+    public ReclaimApiHandler(Services services) {
+        this(services.env(), services.reclaimService());
+        SnapStartPriming.reclaims(this, services);
     }
 
     public ReclaimApiHandler(Env env, ReclaimService service) {
         super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service));
-    }
-
-    /** The production wiring, also used by the local stack and the integration tests with their own Env. */
-    public static ReclaimService wire(Env env, Clock clock) {
-        return wire(env, clock, UnaryOperator.identity());
-    }
-
-    /** The production wiring with the Atlassian client wrapped (tests: a run killed between two calls). */
-    public static ReclaimService wire(Env env, Clock clock, UnaryOperator<AtlassianOrgApi> orgApi) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forApiRequests().withOverrides(env));
-        return new ReclaimService(
-                new DynamoIntegrationStore(dynamo, table),
-                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                orgApi.apply(new OrgAdminClient(http, AtlassianEndpoints.from(env))),
-                new DynamoLicenseStore(dynamo, table),
-                new DynamoReclaimAudit(dynamo, table),
-                new DynamoIdempotencyKeys(dynamo, table),
-                new DynamoTenantSettingsStore(dynamo, table),
-                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")),
-                new DynamoSavingsStore(dynamo, table),
-                clock);
     }
 
     /** One EMF line per group result (removed, refused, failed, not_attempted; on undo restored, ...): dashboard. */

@@ -2,6 +2,8 @@ package com.saasspend.integration.atlassian;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.AuditEvent;
+import com.saasspend.integration.domain.AuditEventPage;
 import com.saasspend.integration.domain.OrgDomain;
 import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgGroup;
@@ -105,6 +107,23 @@ public final class OrgAdminClient implements AtlassianOrgApi {
     }
 
     @Override
+    public Page<OrgUser> usersInGroup(String orgId, String apiKey, String groupId, String cursor) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (cursor != null) {
+            // A cursor carries the query it continues.
+            body.put("cursor", cursor);
+        } else {
+            body.put("groupIds", List.of(groupId));
+            body.put("limit", 100);
+            body.put("expand", List.of("productAccess", "groups", "platformRoles"));
+        }
+        JsonNode page = http.send("list users of a group", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/users/search"), bearer(apiKey), body);
+        List<OrgUser> users = new ArrayList<>();
+        page.path("data").forEach(u -> users.add(user(u)));
+        return new Page<>(users, nextCursor(page));
+    }
+
+    @Override
     public Page<ListedGroup> groups(String orgId, String apiKey, String cursor) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("limit", 100);
@@ -114,6 +133,63 @@ public final class OrgAdminClient implements AtlassianOrgApi {
             body.put("cursor", cursor);
         }
         JsonNode page = http.send("list groups", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/search"), bearer(apiKey), body);
+        return new Page<>(listedGroups(page), nextCursor(page));
+    }
+
+    /** groups search with {@code groupIds} (at most 10 a request, as documented); a deleted group is simply absent. */
+    @Override
+    public List<ListedGroup> groupsById(String orgId, String apiKey, List<String> groupIds) {
+        List<ListedGroup> groups = new ArrayList<>();
+        for (int from = 0; from < groupIds.size(); from += 10) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("groupIds", groupIds.subList(from, Math.min(groupIds.size(), from + 10)));
+            body.put("limit", 100);
+            body.put("expand", List.of("counts.users", "counts.resources"));
+            JsonNode page = http.send("read groups", "POST", uri("/v2/orgs/" + enc(orgId) + "/directories/-/groups/search"), bearer(apiKey), body);
+            groups.addAll(listedGroups(page));
+        }
+        return groups;
+    }
+
+    /**
+     * events-stream: 500 a page (the documented maximum), oldest first. {@code links.next} (a URL) says a page follows
+     * now; {@code meta.next} is where the next poll continues.
+     */
+    @Override
+    public AuditEventPage auditEvents(String orgId, String apiKey, String cursor, long fromMillis) {
+        String query = "?limit=500" + (cursor != null ? "&cursor=" + enc(cursor) : "&from=" + fromMillis);
+        JsonNode page = http.send("poll audit events", "GET", uri("/v1/orgs/" + enc(orgId) + "/events-stream" + query), bearer(apiKey), null);
+        List<AuditEvent> events = new ArrayList<>();
+        page.path("data").forEach(e -> {
+            List<String> accounts = new ArrayList<>();
+            List<String> groups = new ArrayList<>();
+            e.path("attributes").path("context").forEach(o -> {
+                String type = o.path("type").asText("");
+                String id = o.path("id").asText(null);
+                if (id == null || id.isBlank()) {
+                    return;
+                }
+                if (type.equals("users") || type.equals("user")) {
+                    accounts.add(id);
+                } else if (type.equals("groups") || type.equals("group")) {
+                    groups.add(groupId(id));
+                }
+            });
+            events.add(new AuditEvent(e.path("id").asText(), e.path("attributes").path("action").asText(""), accounts, groups));
+        });
+        String resume = page.path("meta").path("next").asText(null);
+        return new AuditEventPage(events, nextCursor(page), resume == null || resume.isBlank() ? null : resume);
+    }
+
+    @Override
+    public List<String> eventActions(String orgId, String apiKey) {
+        JsonNode answer = http.send("list event actions", "GET", uri("/v1/orgs/" + enc(orgId) + "/event-actions"), bearer(apiKey), null);
+        List<String> actions = new ArrayList<>();
+        answer.path("data").forEach(a -> actions.add(a.path("id").asText()));
+        return actions;
+    }
+
+    private static List<ListedGroup> listedGroups(JsonNode page) {
         List<ListedGroup> groups = new ArrayList<>();
         page.path("data").forEach(g -> groups.add(new ListedGroup(new OrgGroup(
                 groupId(g.path("id").asText()),
@@ -126,7 +202,7 @@ public final class OrgAdminClient implements AtlassianOrgApi {
                 // Membership calls take the group's own directory (groups search documents directoryId per group).
                 g.hasNonNull("directoryId") ? g.path("directoryId").asText() : null),
                 g.path("counts").hasNonNull("resources") ? g.path("counts").path("resources").asInt() : null)));
-        return new Page<>(groups, nextCursor(page));
+        return groups;
     }
 
     @Override

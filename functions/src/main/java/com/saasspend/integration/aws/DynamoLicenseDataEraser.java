@@ -36,6 +36,9 @@ public final class DynamoLicenseDataEraser implements LicenseDataEraser {
             deleteSyncState(tenantId, type.id());
         }
         deleteWhere(tenantId, null);
+        // Where the org's audit-event stream was read up to: about the org being disconnected (a reconnect ignores it).
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)),
+                TableKeys.SK, s(TableKeys.eventStream(IntegrationType.ATLASSIAN.id())))));
     }
 
     @Override

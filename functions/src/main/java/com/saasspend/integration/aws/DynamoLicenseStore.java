@@ -124,6 +124,14 @@ public final class DynamoLicenseStore implements LicenseStore {
         written.get("digest").incrementAndGet();
     }
 
+    /** The SUMMARY of the last complete sync records the current index layout (what the License page checks too). */
+    @Override
+    public boolean listingsCurrent(String tenantId) {
+        Map<String, AttributeValue> summary = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, "SUMMARY")).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
+        return summary == null || summary.isEmpty() || indexCurrent(summary);
+    }
+
     /**
      * Whether every user of the listing has the current index layout: the SUMMARY says so, or else every page digest of
      * the users listing was recorded under it (read once per tenant and layout: the SUMMARY then records it).

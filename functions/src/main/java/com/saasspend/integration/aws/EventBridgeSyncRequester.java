@@ -27,7 +27,6 @@ public final class EventBridgeSyncRequester implements SyncRequester {
 
     private final EventBridgeClient events;
     private final String busName;
-    private long putEventsCalls;
 
     public EventBridgeSyncRequester(EventBridgeClient events, String busName) {
         this.events = events;
@@ -45,7 +44,6 @@ public final class EventBridgeSyncRequester implements SyncRequester {
             for (int from = 0; from < pending.size(); from += MAX_ENTRIES_PER_CALL) {
                 List<PutEventsRequestEntry> batch = pending.subList(from, Math.min(pending.size(), from + MAX_ENTRIES_PER_CALL));
                 PutEventsResponse response = events.putEvents(r -> r.entries(batch));
-                putEventsCalls++;
                 if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
                     List<PutEventsResultEntry> results = response.entries();
                     for (int i = 0; i < results.size(); i++) {
@@ -60,16 +58,14 @@ public final class EventBridgeSyncRequester implements SyncRequester {
         }
     }
 
-    /** PutEvents calls made so far (the dispatcher reports it; benchmarks read it). */
-    public long putEventsCalls() {
-        return putEventsCalls;
-    }
-
     private PutEventsRequestEntry entry(SyncRequest request) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("tenantId", request.tenantId());
         detail.put("integration", request.type().id());
         detail.put("reason", request.reason());
+        if (request.full()) {
+            detail.put("full", true);
+        }
         if (!request.accountIds().isEmpty()) {
             detail.put("accountIds", request.accountIds());
         }

@@ -43,6 +43,11 @@ final class TableKeys {
         return "SYNCSTATE#" + typeId;
     }
 
+    /** Where an integration's incremental sync stands in the org's audit-event stream, in the tenant partition. */
+    static String eventStream(String typeId) {
+        return "EVENTSTREAM#" + typeId;
+    }
+
     static final String INTEGRATION_PREFIX = "INTEGRATION#";
 
     static String integration(String typeId) {

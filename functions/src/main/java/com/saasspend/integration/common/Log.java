@@ -69,6 +69,11 @@ public final class Log {
         CONTEXT.set(Map.copyOf(context));
     }
 
+    /** After a SnapStart priming ran a request: the first invocation after a restore is logged as the cold start it is. */
+    public static void nextInvocationIsCold() {
+        COLD.set(true);
+    }
+
     /** Sets the request id and tenant for the lines this thread writes until {@link #clearContext()}. */
     public static void context(String requestId, String tenantId) {
         Map<String, String> current = CONTEXT.get();

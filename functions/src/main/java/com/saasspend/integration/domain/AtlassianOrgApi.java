@@ -32,6 +32,31 @@ public interface AtlassianOrgApi {
     List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds);
 
     /**
+     * One page of the org's audit-event stream, oldest first: from {@code cursor} (a page's or a poll's cursor), or,
+     * with no cursor, from {@code fromMillis} (epoch millis). An expired cursor is {@link UpstreamFailure.Kind#INVALID_CURSOR};
+     * an org whose plan keeps no audit log answers FORBIDDEN or NOT_FOUND. An API without the stream answers as such
+     * an org does.
+     */
+    default AuditEventPage auditEvents(String orgId, String apiKey, String cursor, long fromMillis) {
+        throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "no audit-event stream", null);
+    }
+
+    /** The actions the org's audit log records ({@code event-actions}); NOT_FOUND as {@link #auditEvents} when it has none. */
+    default List<String> eventActions(String orgId, String apiKey) {
+        throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "no audit-event stream", null);
+    }
+
+    /** One page (100) of the users in a group, with product access and groups, as {@link #users} gives them. */
+    default Page<OrgUser> usersInGroup(String orgId, String apiKey, String groupId, String cursor) {
+        throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "users by group are not served here", null);
+    }
+
+    /** The groups with these ids that still exist (groups search by id, 10 a call), each with its resource count. */
+    default List<ListedGroup> groupsById(String orgId, String apiKey, List<String> groupIds) {
+        throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "groups by id are not served here", null);
+    }
+
+    /**
      * Removes a user from a group (reclaim), in the group's directory ({@link OrgGroup#membershipDirectory()}).
      * Throws {@link UpstreamFailure} NOT_FOUND when Atlassian says the user is not a member (confirm before trusting it).
      */

@@ -36,6 +36,14 @@ public record Integration(
                 connectedBy, lastSuccessfulSyncAt, error, syncPaused, version);
     }
 
+    /** The record with one setting set (a fact about the connection, shown with it). */
+    public Integration withSetting(String name, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(settings);
+        changed.put(name, value);
+        return new Integration(tenantId, type, status, changed, secretName, credentialExpiresOn, connectedAt, connectedBy,
+                lastSuccessfulSyncAt, lastError, syncPaused, version);
+    }
+
     /** After a sync: its outcome, the error in words (or null), whether syncs wait for a rotated credential. */
     public Integration afterSync(IntegrationStatus newStatus, Instant succeededAt, String error, boolean paused) {
         return new Integration(tenantId, type, newStatus, settings, secretName, credentialExpiresOn, connectedAt,

@@ -73,7 +73,7 @@ public final class IntegrationService {
             requireSameInstance(winner, settings);
             return new Connected(winner, false);
         }
-        syncRequester.request(List.of(new SyncRequest(tenantId, type, "connect")));
+        syncRequester.request(List.of(SyncRequest.full(tenantId, type, "connect")));
         return new Connected(saved, true);
     }
 
@@ -82,7 +82,7 @@ public final class IntegrationService {
         rejectExpired(credential);
         Map<String, String> settings = verify(tenantId, credential);
         Integration rotated = reconnectLatest(tenantId, current, credential, settings);
-        syncRequester.request(List.of(new SyncRequest(tenantId, credential.type(), "rotation")));
+        syncRequester.request(List.of(SyncRequest.full(tenantId, credential.type(), "rotation")));
         return rotated;
     }
 
@@ -120,8 +120,13 @@ public final class IntegrationService {
     }
 
     public void requestSync(String tenantId, IntegrationType type) {
+        requestSync(tenantId, type, false);
+    }
+
+    /** {@code full}: list the whole organization rather than read its recent changes. */
+    public void requestSync(String tenantId, IntegrationType type, boolean full) {
         connected(tenantId, type);
-        syncRequester.request(List.of(new SyncRequest(tenantId, type, "manual")));
+        syncRequester.request(List.of(full ? SyncRequest.full(tenantId, type, "manual") : new SyncRequest(tenantId, type, "manual")));
     }
 
     private Integration connected(String tenantId, IntegrationType type) {

@@ -7,10 +7,22 @@ import java.util.List;
  * {@code accountIds}, when not empty, narrows it to re-reading those users only (after a reclaim or its undo).
  * {@code correlationId}: the id of the request that led to it (an API request, a schedule tick), carried through every
  * event of the chain so its log lines can be followed; null lets the publisher use the current invocation's.
+ * {@code full}: list the whole organization even where an incremental run from its audit-event stream would do
+ * (connect, rotation, an admin's "full sync").
  */
-public record SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds, String correlationId) {
+public record SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds, String correlationId,
+                          boolean full) {
     public SyncRequest {
         accountIds = accountIds == null ? List.of() : List.copyOf(accountIds);
+    }
+
+    public SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds, String correlationId) {
+        this(tenantId, type, reason, accountIds, correlationId, false);
+    }
+
+    /** A sync that lists the whole organization. */
+    public static SyncRequest full(String tenantId, IntegrationType type, String reason) {
+        return new SyncRequest(tenantId, type, reason, List.of(), null, true);
     }
 
     public SyncRequest(String tenantId, IntegrationType type, String reason, List<String> accountIds) {

@@ -2,30 +2,19 @@ package com.saasspend.integration.sync;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.saasspend.integration.atlassian.AtlassianEndpoints;
-import com.saasspend.integration.atlassian.AtlassianHttp;
 import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.atlassian.InvocationDeadline;
-import com.saasspend.integration.atlassian.HttpProductApis;
-import com.saasspend.integration.atlassian.RetrySettings;
-import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoIntegrationStore;
-import com.saasspend.integration.aws.DynamoProductStore;
-import com.saasspend.integration.aws.DynamoSyncStateStore;
-import com.saasspend.integration.aws.SecretsManagerVault;
-import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.products.ProductSync;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.domain.sync.SyncStateStore;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Runs one sync of one tenant's Jira, Confluence, Trello or Bitbucket integration, invoked by the bus rules for
@@ -40,11 +29,11 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     private final Clock clock;
 
     public ProductSyncHandler() {
-        this(Env.system(), Clock.systemUTC());
+        this(Services.fromEnvironment());
     }
 
-    public ProductSyncHandler(Env env, Clock clock) {
-        this(wire(env, clock), clock);
+    public ProductSyncHandler(Services services) {
+        this(services.productSync(), services.clock());
     }
 
     public ProductSyncHandler(ProductSync sync) {
@@ -54,21 +43,6 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     public ProductSyncHandler(ProductSync sync, Clock clock) {
         this.sync = sync;
         this.clock = clock;
-    }
-
-    public static ProductSync wire(Env env, Clock clock) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
-        return new ProductSync(
-                new HttpProductApis(http, AtlassianEndpoints.from(env)),
-                new DynamoProductStore(dynamo, table),
-                new DynamoSyncStateStore(dynamo, table),
-                new DynamoIntegrationStore(dynamo, table),
-                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                http::calls,
-                clock,
-                SyncStateStore.LEASE);
     }
 
     @Override

@@ -2,14 +2,12 @@ package com.saasspend.integration.sync;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.saasspend.integration.api.ReclaimApiHandler;
-import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
 import com.saasspend.integration.domain.sync.Budget;
-import java.time.Clock;
+import com.saasspend.integration.wiring.Services;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +27,11 @@ public final class ReclaimSweepHandler implements RequestHandler<Map<String, Obj
     private final ReclaimService service;
 
     public ReclaimSweepHandler() {
-        this(Env.system(), Clock.systemUTC());
+        this(Services.fromEnvironment());
     }
 
-    public ReclaimSweepHandler(Env env, Clock clock) {
-        this(ReclaimApiHandler.wire(env, clock));
+    public ReclaimSweepHandler(Services services) {
+        this(services.reclaimService());
     }
 
     public ReclaimSweepHandler(ReclaimService service) {

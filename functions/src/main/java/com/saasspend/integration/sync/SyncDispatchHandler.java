@@ -3,12 +3,9 @@ package com.saasspend.integration.sync;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoConnectedIntegrations;
-import com.saasspend.integration.aws.EventBridgeSyncRequester;
-import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncDispatcher;
+import com.saasspend.integration.wiring.Services;
 import java.util.Map;
 
 /** Invoked by the 15-minute schedule: publishes one sync request per tenant and connected integration. */
@@ -17,13 +14,11 @@ public final class SyncDispatchHandler implements RequestHandler<ScheduledEvent,
     private final SyncDispatcher dispatcher;
 
     public SyncDispatchHandler() {
-        this(Env.system());
+        this(Services.fromEnvironment());
     }
 
-    public SyncDispatchHandler(Env env) {
-        this(new SyncDispatcher(
-                new DynamoConnectedIntegrations(AwsClients.dynamoDb(), env.required("TABLE_NAME")),
-                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME"))));
+    public SyncDispatchHandler(Services services) {
+        this(services.syncDispatcher());
     }
 
     public SyncDispatchHandler(SyncDispatcher dispatcher) {

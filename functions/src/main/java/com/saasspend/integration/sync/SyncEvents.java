@@ -25,7 +25,7 @@ final class SyncEvents {
             return Optional.empty();
         }
         return IntegrationType.fromId(i).map(type -> new SyncRequest(t, type, reason instanceof String r ? r : "unknown",
-                accountIds(detail.get("accountIds")), correlationId(detail)));
+                accountIds(detail.get("accountIds")), correlationId(detail), Boolean.TRUE.equals(detail.get("full"))));
     }
 
     /** The {@code correlationId} the publisher put in the detail (absent in events from before it did): null. */

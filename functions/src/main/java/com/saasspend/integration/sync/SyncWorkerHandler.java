@@ -2,39 +2,23 @@ package com.saasspend.integration.sync;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.saasspend.integration.atlassian.AtlassianEndpoints;
-import com.saasspend.integration.atlassian.AtlassianHttp;
 import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.atlassian.InvocationDeadline;
-import com.saasspend.integration.atlassian.OrgAdminClient;
-import com.saasspend.integration.atlassian.RetrySettings;
-import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoIntegrationStore;
-import com.saasspend.integration.aws.DynamoLicenseReader;
-import com.saasspend.integration.aws.DynamoLicenseStore;
-import com.saasspend.integration.aws.DynamoSavingsStore;
-import com.saasspend.integration.aws.DynamoSyncStateStore;
-import com.saasspend.integration.aws.DynamoTenantSettingsStore;
-import com.saasspend.integration.aws.EventBridgeSyncRequester;
-import com.saasspend.integration.aws.SecretsManagerVault;
-import com.saasspend.integration.common.Env;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRequester;
-import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.domain.sync.SyncStateStore;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Runs one sync of one tenant's Atlassian organization, invoked by the bus rule for {@code IntegrationSyncRequested}
@@ -55,12 +39,13 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     private final SavingsService savings;
 
     public SyncWorkerHandler() {
-        this(Env.system(), Clock.systemUTC());
+        this(Services.fromEnvironment());
     }
 
-    public SyncWorkerHandler(Env env, Clock clock) {
-        this(wire(env, clock), wireUserRefresh(env, clock),
-                new EventBridgeSyncRequester(AwsClients.eventBridge(), env.required("EVENT_BUS_NAME")), clock, wireSavings(env, clock));
+    /** One composition root: one DynamoDB client and one secret cache shared by the org sync and the user refresh. */
+    public SyncWorkerHandler(Services services) {
+        this(services.orgSync(), services.userRefresh(), services.syncRequester(), services.clock(),
+                services.savingsService());
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, SyncRequester requester) {
@@ -82,45 +67,6 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
         this.userRefresh = userRefresh;
         this.requester = requester;
         this.clock = clock;
-    }
-
-    /** The targeted re-sync of the few users a reclaim or its undo changed. */
-    public static AtlassianUserRefresh wireUserRefresh(Env env, Clock clock) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
-        return new AtlassianUserRefresh(
-                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
-                new DynamoLicenseStore(dynamo, table),
-                new DynamoIntegrationStore(dynamo, table),
-                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                clock,
-                new DynamoTenantSettingsStore(dynamo, table));
-    }
-
-    /** The savings history item a completed sync writes for the day. */
-    public static SavingsService wireSavings(Env env, Clock clock) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        DynamoTenantSettingsStore settings = new DynamoTenantSettingsStore(dynamo, table);
-        return new SavingsService(new LicenseService(new DynamoLicenseReader(dynamo, table), settings,
-                new DynamoIntegrationStore(dynamo, table), clock), settings, new DynamoSavingsStore(dynamo, table), clock);
-    }
-
-    public static AtlassianOrgSync wire(Env env, Clock clock) {
-        DynamoDbClient dynamo = AwsClients.dynamoDb();
-        String table = env.required("TABLE_NAME");
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
-        return new AtlassianOrgSync(
-                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
-                new DynamoLicenseStore(dynamo, table),
-                new DynamoSyncStateStore(dynamo, table),
-                new DynamoIntegrationStore(dynamo, table),
-                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                http::calls,
-                clock,
-                SyncStateStore.LEASE,
-                new DynamoTenantSettingsStore(dynamo, table));
     }
 
     /** Today's savings history item, from the seat counts just completed; the sync's own result stands if it fails. */
@@ -166,7 +112,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
             AtlassianOrgSync.Result result;
             try {
-                result = orgSync.run(sync.tenantId(), budget);
+                result = orgSync.run(sync.tenantId(), budget, sync.full());
             } catch (RuntimeException internal) {
                 SyncReport.emit(sync.type(), false, null, SyncReport.INTERNAL, null, clock);
                 LOG.error("sync stopped on an internal error; raising so Lambda retries it", internal);

@@ -18,6 +18,7 @@ import com.saasspend.integration.testing.CapturedLines;
 import com.saasspend.integration.testing.DeadlineContext;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ class CorrelationIT {
             assertEquals(API_REQUEST_ID, ApiEvents.parse(events.get(0)).path("detail").path("correlationId").asText(),
                     "the sync request event carries the API request id");
 
-            SyncWorkerHandler worker = new SyncWorkerHandler(stack.env, Clock.systemUTC());
+            SyncWorkerHandler worker = new SyncWorkerHandler(Services.of(stack.env, Clock.systemUTC()));
             Map<String, Object> answer = worker.handleRequest(event, DeadlineContext.endingIn(Duration.ofMinutes(14)));
             assertEquals("completed", answer.get("outcome"), answer.toString());
 

@@ -16,6 +16,7 @@ import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.EmulatedAws;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,7 +38,7 @@ class IntegrationsApiIT {
         EmulatedAws aws = new EmulatedAws();
         store = new DynamoIntegrationStore(aws.dynamo, aws.table);
         Env env = new Env(aws.env());
-        handler = new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, NOW));
+        handler = new IntegrationsApiHandler(Services.of(env, NOW));
     }
 
     private static APIGatewayV2HTTPEvent sampleEvent(String tenant) {

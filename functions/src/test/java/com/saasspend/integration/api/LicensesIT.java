@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.sync.SyncWorkerHandler;
 import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,7 @@ class LicensesIT {
         APIGatewayV2HTTPResponse connected = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian",
                 Map.of("type", "atlassian"), "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
         assertEquals(201, connected.getStatusCode(), connected.getBody());
-        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited());
     }
 
     @AfterAll

@@ -19,12 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.sync.SyncWorkerHandler;
 import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import com.saasspend.integration.testing.Template;
+import com.saasspend.integration.wiring.Services;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -137,7 +137,10 @@ class OpenApiContractIT {
         exchange("PUT /integrations/{type}/credentials", "/integrations/atlassian/credentials", Map.of("type", "atlassian"), none,
                 "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
         exchange("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"), none, null);
-        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        exchange("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"), Map.of("full", "true"), null);
+        assertEquals(400, invalid("POST /integrations/{type}/sync", "/integrations/atlassian/sync", Map.of("type", "atlassian"),
+                Map.of("full", "yes"), null).getStatusCode());
+        Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited());
         exchange("GET /integrations", "/integrations", none, none, null);
 
         exchange("GET /licenses", "/licenses", none, none, null);
@@ -176,7 +179,7 @@ class OpenApiContractIT {
 
     private static void exerciseSavingsRoutes() {
         Map<String, String> none = Map.of();
-        SyncWorkerHandler.wireSavings(stack.env, Clock.systemUTC()).recordDay(TENANT);
+        Services.of(stack.env, Clock.systemUTC()).savingsService().recordDay(TENANT);
         exchange("GET /savings", "/savings", none, none, null);
         JsonNode history = ApiEvents.json(exchange("GET /savings/history", "/savings/history", none, none, null));
         assertEquals(1, history.path("days").size(), history.toString());
@@ -195,7 +198,7 @@ class OpenApiContractIT {
 
     /** Jira without Confluence: the reclaim gate answers 409, which the document promises too. */
     private static void exerciseReclaimRoutes(String accountId) {
-        reclaim = new ReclaimApiHandler(stack.env, ReclaimApiHandler.wire(stack.env, Clock.systemUTC()));
+        reclaim = new ReclaimApiHandler(Services.of(stack.env, Clock.systemUTC()));
         Map<String, String> none = Map.of();
         String body = "{\"accountId\":\"" + accountId + "\",\"groupIds\":[\"g-1\"]}";
         exchange("GET /users/{accountId}/access-groups", "/users/" + accountId + "/access-groups", Map.of("accountId", accountId), none, null);

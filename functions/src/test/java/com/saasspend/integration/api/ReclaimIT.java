@@ -35,6 +35,7 @@ import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.LicenseItems;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.wiring.Services;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -118,7 +119,7 @@ class ReclaimIT {
                 quinn.putObject("lastActive").put("jira-software", "-1d").put("confluence", "-3d");
             }), clock);
             world = stack.sim.world();
-            reclaim = new ReclaimApiHandler(stack.env, ReclaimApiHandler.wire(stack.env, clock));
+            reclaim = new ReclaimApiHandler(Services.of(stack.env, clock));
             connect("atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
             for (String product : products) {
                 connect(product, product.equals("bitbucket")
@@ -126,7 +127,7 @@ class ReclaimIT {
                                 + "\",\"apiToken\":\"" + BITBUCKET_API_TOKEN + "\"}"
                         : "{\"siteUrl\":\"https://acme.atlassian.net\",\"email\":\"" + SITE_ADMIN_EMAIL + "\",\"apiToken\":\"" + SITE_API_TOKEN + "\"}");
             }
-            assertEquals("COMPLETED", SyncWorkerHandler.wire(stack.env, clock).run(TENANT, Budget.unlimited()).outcome().name());
+            assertEquals("COMPLETED", Services.of(stack.env, clock).orgSync().run(TENANT, Budget.unlimited()).outcome().name());
             stack.aws.drainSyncEvents();
             stack.sim.clearRequests();
         }
@@ -360,7 +361,7 @@ class ReclaimIT {
             f.world.recordActivity(IVAN, "confluence", f.clock.instant());
             @SuppressWarnings("unchecked")
             Map<String, Object> event = Json.MAPPER.readValue(events.get(0), Map.class);
-            Map<String, Object> answer = new SyncWorkerHandler(f.stack.env, f.clock).handleRequest(event, null);
+            Map<String, Object> answer = new SyncWorkerHandler(Services.of(f.stack.env, f.clock)).handleRequest(event, null);
             assertEquals("users_refreshed", answer.get("outcome"), answer.toString());
             assertEquals(1, answer.get("usersWritten"), "only what changed since (Confluence activity) is written");
             assertEquals(f.clock.instant().toString(), f.stored(IVAN).products().stream()
@@ -637,7 +638,7 @@ class ReclaimIT {
     /** The reclaim handler whose Atlassian client kills the process right after {@code changes} membership changes. */
     static ReclaimApiHandler killingAfter(Fixture f, int changes) {
         java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(changes);
-        return new ReclaimApiHandler(f.stack.env, ReclaimApiHandler.wire(f.stack.env, f.clock, real ->
+        return new ReclaimApiHandler(f.stack.env, Services.of(f.stack.env, f.clock).withOrgApi(real ->
                 (com.saasspend.integration.domain.AtlassianOrgApi) java.lang.reflect.Proxy.newProxyInstance(
                         ReclaimIT.class.getClassLoader(), new Class<?>[] {com.saasspend.integration.domain.AtlassianOrgApi.class},
                         (proxy, method, args) -> {
@@ -651,7 +652,7 @@ class ReclaimIT {
                                 throw new Killed();
                             }
                             return result;
-                        })));
+                        })).reclaimService());
     }
 
     static APIGatewayV2HTTPResponse reclaimWith(ReclaimApiHandler handler, String key, String accountId, String... groupIds) {
@@ -757,7 +758,7 @@ class ReclaimIT {
                     .loadEvent("events/sync-requested-atlassian.json", Map.class);
             ((Map<String, Object>) tick.get("detail")).put("tenantId", TENANT);
             com.saasspend.integration.sync.ReclaimSweepHandler sweep = new com.saasspend.integration.sync.ReclaimSweepHandler(
-                    ReclaimApiHandler.wire(f.stack.env, f.clock));
+                    Services.of(f.stack.env, f.clock).reclaimService());
             assertEquals(Map.of("outcome", "swept", "settled", 1), sweep.handleRequest(tick, null));
             assertFinishedCompletely(f, ok(f.get(TENANT, id), 200), groups, jira, confluence, jsm);
             assertEquals(Map.of("outcome", "swept", "settled", 0), sweep.handleRequest(tick, null), "nothing left");

@@ -17,6 +17,7 @@ import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.wiring.Services;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class SavingsIT {
     static void connectPriceAndSync() {
         stack = new Stack(SimWorlds.demo(), CLOCK);
         world = stack.sim.world();
-        reclaim = new ReclaimApiHandler(stack.env, ReclaimApiHandler.wire(stack.env, CLOCK));
+        reclaim = new ReclaimApiHandler(Services.of(stack.env, CLOCK));
         APIGatewayV2HTTPResponse connected = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian",
                 Map.of("type", "atlassian"), "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
         assertEquals(201, connected.getStatusCode(), connected.getBody());
@@ -82,7 +83,7 @@ class SavingsIT {
         Map<String, Object> detail = new LinkedHashMap<>(Map.of("tenantId", TENANT, "integration", "atlassian", "reason", "manual"));
         Map<String, Object> event = new HashMap<>(Map.of("detail-type", "IntegrationSyncRequested",
                 "source", "saasspend.atlassian-integration", "detail", detail));
-        Map<String, Object> result = new SyncWorkerHandler(stack.env, CLOCK).handleRequest(event, null);
+        Map<String, Object> result = new SyncWorkerHandler(Services.of(stack.env, CLOCK)).handleRequest(event, null);
         assertEquals("completed", result.get("outcome"), result.toString());
         stack.aws.drainSyncEvents();
     }

@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.Budget;
-import com.saasspend.integration.sync.SyncWorkerHandler;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.wiring.Services;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,14 +47,14 @@ class SecretsNeverLeakIT {
             Log.output(capture);
 
             bodies.add(call(stack, "POST /integrations/{type}", "/integrations/atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + CANARY + "\"}", 201));
-            AtlassianOrgSync sync = SyncWorkerHandler.wire(stack.env, Clock.systemUTC());
+            AtlassianOrgSync sync = Services.of(stack.env, Clock.systemUTC()).orgSync();
             assertEquals(AtlassianOrgSync.Outcome.COMPLETED, sync.run("t", Budget.unlimited()).outcome());
             bodies.add(call(stack, "POST /integrations/{type}", "/integrations/atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + WRONG_CANARY + "\"}", 422));
             bodies.add(call(stack, "POST /integrations/{type}", "/integrations/atlassian", "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + CANARY + " \"}", 200));
             bodies.add(call(stack, "PUT /integrations/{type}/credentials", "/integrations/atlassian/credentials",
                     "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + WRONG_CANARY + "\",\"bogus\":\"" + CANARY + "\"}", 400));
             stack.sim.world().revokeKey(CANARY);
-            assertEquals(AtlassianOrgSync.Outcome.FAILED, SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run("t", Budget.unlimited()).outcome());
+            assertEquals(AtlassianOrgSync.Outcome.FAILED, Services.of(stack.env, Clock.systemUTC()).orgSync().run("t", Budget.unlimited()).outcome());
             bodies.add(call(stack, "GET /integrations", "/integrations", null, 200));
             bodies.add(stack.licenses("t", "GET /licenses", "/licenses", Map.of(), Map.of(), null).getBody());
 

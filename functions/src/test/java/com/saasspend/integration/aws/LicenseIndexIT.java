@@ -15,7 +15,7 @@ import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore;
-import com.saasspend.integration.sync.SyncWorkerHandler;
+import com.saasspend.integration.wiring.Services;
 import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.Stack;
@@ -60,7 +60,7 @@ class LicenseIndexIT {
         APIGatewayV2HTTPResponse connected = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian",
                 Map.of("type", "atlassian"), "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
         assertEquals(201, connected.getStatusCode(), connected.getBody());
-        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited());
         now = Instant.now();
         jiraResource = stack.sim.world().productId(ORG_ID, "jira-software");
     }
@@ -198,15 +198,15 @@ class LicenseIndexIT {
     @Order(11)
     void anUnchangedResyncWritesNoIndexItemAndAChangeRewritesOnlyItsUser() {
         // Settles what the test before changed behind the sync's back; then nothing changed.
-        SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited());
+        Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited());
         List<Map<String, AttributeValue>> before = partition();
         // Index items are written only with their user (putUsers), so no user written is no index item written.
-        assertEquals(0, SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited()).run().usersWritten());
+        assertEquals(0, Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited()).run().usersWritten());
         assertEquals(before, partition(), "an unchanged org leaves every user and index item as it was");
         OrgUser someone = scanAll().stream().filter(u -> u.products().stream().anyMatch(p -> p.key().equals("confluence")))
                 .findFirst().orElseThrow();
         stack.sim.world().recordActivity(someone.accountId(), "confluence", Instant.now());
-        assertEquals(1, SyncWorkerHandler.wire(stack.env, Clock.systemUTC()).run(TENANT, Budget.unlimited()).run().usersWritten());
+        assertEquals(1, Services.of(stack.env, Clock.systemUTC()).orgSync().run(TENANT, Budget.unlimited()).run().usersWritten());
         List<OrgUser> all = scanAll();
         assertListingsMatch(all, stack.sim.world().productId(ORG_ID, "confluence"), "confluence");
         List<String> mostRecent = page(new Listing("confluence", "active", null, UserOrder.LAST_ACTIVE_DESC));

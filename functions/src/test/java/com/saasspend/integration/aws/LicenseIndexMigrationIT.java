@@ -11,7 +11,7 @@ import com.saasspend.atlassian.sim.WorldGenerator;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
-import com.saasspend.integration.sync.SyncWorkerHandler;
+import com.saasspend.integration.wiring.Services;
 import com.saasspend.integration.testing.ApiEvents;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.Stack;
@@ -86,7 +86,7 @@ class LicenseIndexMigrationIT {
     }
 
     private static AtlassianOrgSync sync() {
-        return SyncWorkerHandler.wire(stack.env, Clock.systemUTC());
+        return Services.of(stack.env, Clock.systemUTC()).orgSync();
     }
 
     private static void assertPreparing() {

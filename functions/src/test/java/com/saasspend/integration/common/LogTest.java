@@ -56,6 +56,28 @@ class LogTest {
     }
 
     @Test
+    void afterASnapStartPrimingTheFirstRealInvocationIsAColdStartAgain() {
+        Log.begin("f", "priming", "t");
+        Log.nextInvocationIsCold();
+        Log.begin("f", "r1", "t");
+        log.info("first after restore");
+        assertEquals("true", last().path("coldStart").asText());
+        Log.begin("f", "r2", "t");
+        log.info("second");
+        assertEquals("false", last().path("coldStart").asText());
+    }
+
+    /** With LogFormat JSON, Lambda filters by a line's "level" and keeps its "timestamp" only if it is RFC 3339. */
+    @Test
+    void everyLineCarriesTheLevelAndAnRfc3339TimestampLambdaFiltersBy() {
+        log.warn("w");
+        JsonNode line = last();
+        assertEquals("WARN", line.path("level").asText());
+        assertTrue(line.path("timestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z"),
+                line.path("timestamp").asText());
+    }
+
+    @Test
     void theLevelComesFromLambdasLogLevelSetting() {
         assertEquals(Log.Level.DEBUG, Log.parseLevel("DEBUG"));
         assertEquals(Log.Level.DEBUG, Log.parseLevel("trace"));

@@ -83,7 +83,7 @@ class IntegrationServiceTest {
         assertFalse(saved.settings().containsValue(KEY));
         assertEquals(NOW, saved.connectedAt());
         assertEquals("admin@acme.com", saved.connectedBy());
-        assertEquals(List.of(new SyncRequest(T, IntegrationType.ATLASSIAN, "connect")), requested);
+        assertEquals(List.of(SyncRequest.full(T, IntegrationType.ATLASSIAN, "connect")), requested, "connect lists the whole org");
     }
 
     @Test
@@ -232,7 +232,7 @@ class IntegrationServiceTest {
         assertFalse(rotated.syncPaused(), "syncing resumes");
         assertEquals(LocalDate.parse("2027-06-01"), rotated.credentialExpiresOn());
         assertEquals(Map.of("apiKey", "key-2"), secrets.get(errored.secretName()));
-        assertEquals(List.of(new SyncRequest(T, IntegrationType.ATLASSIAN, "rotation")), requested);
+        assertEquals(List.of(SyncRequest.full(T, IntegrationType.ATLASSIAN, "rotation")), requested);
         assertEquals("integration_not_connected", refused(() -> service.rotate(T, site(IntegrationType.JIRA))).code());
     }
 
@@ -255,6 +255,10 @@ class IntegrationServiceTest {
         requested.clear();
         service.requestSync(T, IntegrationType.ATLASSIAN);
         assertEquals(List.of(new SyncRequest(T, IntegrationType.ATLASSIAN, "manual")), requested);
+        assertFalse(requested.get(0).full(), "sync now reads what changed");
+        requested.clear();
+        service.requestSync(T, IntegrationType.ATLASSIAN, true);
+        assertEquals(List.of(SyncRequest.full(T, IntegrationType.ATLASSIAN, "manual")), requested, "?full=true lists the org");
     }
 
     /** The org as the admin API shows it: healthy by default; a failure, once set, answers every call. */

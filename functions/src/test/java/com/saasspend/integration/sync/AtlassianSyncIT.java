@@ -8,17 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.atlassian.sim.World;
-import com.saasspend.integration.atlassian.AtlassianEndpoints;
-import com.saasspend.integration.atlassian.AtlassianHttp;
-import com.saasspend.integration.atlassian.OrgAdminClient;
-import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.DynamoSyncStateStore;
-import com.saasspend.integration.aws.DynamoTenantSettingsStore;
-import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.sync.SeatDelta;
-import com.saasspend.integration.domain.sync.SyncStateStore;
+import com.saasspend.integration.wiring.Services;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,7 +32,6 @@ import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +54,7 @@ class AtlassianSyncIT {
     }
 
     private static AtlassianOrgSync sync(Stack stack) {
-        return SyncWorkerHandler.wire(stack.env, Clock.systemUTC());
+        return Services.of(stack.env, Clock.systemUTC()).orgSync();
     }
 
     /**
@@ -144,7 +137,7 @@ class AtlassianSyncIT {
             Map<String, Object> event = com.amazonaws.services.lambda.runtime.tests.EventLoader
                     .loadEvent("events/sync-requested-atlassian.json", Map.class);
             ((Map<String, Object>) event.get("detail")).put("tenantId", TENANT);
-            SyncWorkerHandler worker = new SyncWorkerHandler(stack.env, Clock.systemUTC());
+            SyncWorkerHandler worker = new SyncWorkerHandler(Services.of(stack.env, Clock.systemUTC()));
             Map<String, Object> answer = worker.handleRequest(event, null);
             assertEquals("completed", answer.get("outcome"), answer.toString());
             assertEquals("ignored", worker.handleRequest(Map.of("detail-type", "Something Else"), null).get("outcome"));
@@ -287,14 +280,7 @@ class AtlassianSyncIT {
 
     /** The production wiring of the org sync with the Atlassian API wrapped, so a test can act at an exact point. */
     private static AtlassianOrgSync sync(Stack stack, java.util.function.UnaryOperator<AtlassianOrgApi> wrap) {
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(stack.env));
-        var dynamo = stack.aws.dynamo;
-        String table = stack.aws.table;
-        return new AtlassianOrgSync(wrap.apply(new OrgAdminClient(http, AtlassianEndpoints.from(stack.env))),
-                new DynamoLicenseStore(dynamo, table), new DynamoSyncStateStore(dynamo, table),
-                new DynamoIntegrationStore(dynamo, table),
-                new SecretsManagerVault(stack.aws.secrets, stack.aws.secretPrefix, Clock.systemUTC()), http::calls,
-                Clock.systemUTC(), SyncStateStore.LEASE, new DynamoTenantSettingsStore(dynamo, table));
+        return Services.of(stack.env, Clock.systemUTC()).withOrgApi(wrap).orgSync();
     }
 
     /** Every item of the tenant's license partition, and the tenant partition's sync state items. */

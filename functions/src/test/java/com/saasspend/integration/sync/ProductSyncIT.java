@@ -50,6 +50,7 @@ import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -574,7 +575,7 @@ class ProductSyncIT {
     @SuppressWarnings("unchecked")
     void theConsoleSampleEventsRunTheProductSyncsAndOtherEventsAreIgnored() {
         try (Stack stack = connected(SimWorlds.demo(), "jira", "confluence", "trello", "bitbucket")) {
-            ProductSyncHandler handler = new ProductSyncHandler(stack.env, CLOCK);
+            ProductSyncHandler handler = new ProductSyncHandler(Services.of(stack.env, CLOCK));
             for (String product : List.of("jira", "confluence", "trello", "bitbucket")) {
                 Map<String, Object> event = com.amazonaws.services.lambda.runtime.tests.EventLoader
                         .loadEvent("events/sync-requested-" + product + ".json", Map.class);

@@ -13,6 +13,7 @@ import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.EmulatedAws;
+import com.saasspend.integration.wiring.Services;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class SyncDispatchIT {
         connect(store, "tenant-c", IntegrationType.ATLASSIAN, IntegrationStatus.CONNECTED);
         connect(store, "tenant-c", IntegrationType.BITBUCKET, IntegrationStatus.DISCONNECTED);
 
-        SyncDispatchHandler handler = new SyncDispatchHandler(new Env(Map.of("TABLE_NAME", aws.table, "EVENT_BUS_NAME", aws.bus)));
+        SyncDispatchHandler handler = new SyncDispatchHandler(Services.of(new Env(Map.of("TABLE_NAME", aws.table, "EVENT_BUS_NAME", aws.bus)), java.time.Clock.systemUTC()));
         ScheduledEvent tick = EventLoader.loadScheduledEvent("events/sync-schedule.json");
         Map<String, Long> result = handler.handleRequest(tick, null);
 

@@ -37,6 +37,17 @@ class SyncEventParsingTest {
     }
 
     @Test
+    void theFullFlagAsksForAFullListingAndOnlyTrueSetsIt() {
+        Map<String, Object> event = event("IntegrationSyncRequested", "t1", "atlassian");
+        @SuppressWarnings("unchecked") Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+        assertEquals(false, SyncEvents.parse(event).orElseThrow().full(), "the schedule's tick: incremental where it can");
+        detail.put("full", "yes");
+        assertEquals(false, SyncEvents.parse(event).orElseThrow().full());
+        detail.put("full", true);
+        assertEquals(SyncRequest.full("t1", IntegrationType.ATLASSIAN, "schedule"), SyncEvents.parse(event).orElseThrow());
+    }
+
+    @Test
     void aSyncRequestForEachProductIsTaken() {
         for (IntegrationType type : new IntegrationType[] {IntegrationType.JIRA, IntegrationType.CONFLUENCE, IntegrationType.TRELLO, IntegrationType.BITBUCKET}) {
             assertEquals(new SyncRequest("t1", type, "schedule"),

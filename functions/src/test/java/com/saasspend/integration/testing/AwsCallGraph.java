@@ -36,6 +36,8 @@ public final class AwsCallGraph {
     private static final Map<String, String> TRANSACT_ITEM_ACTIONS = Map.of("put", "dynamodb:PutItem",
             "update", "dynamodb:UpdateItem", "delete", "dynamodb:DeleteItem", "conditionCheck", "dynamodb:ConditionCheckItem");
 
+    private static final String CRAC_RESOURCE = "org.crac.Resource";
+
     private final JavaClasses classes;
 
     public AwsCallGraph(String rootPackage) {
@@ -98,7 +100,13 @@ public final class AwsCallGraph {
         });
         if (target.getName().equals("<init>")) {
             // A new object's field initialisers run in its constructor; its static initialisation once.
-            classes.get(owner.getName()).getStaticInitializer().ifPresent(queue::add);
+            JavaClass created = classes.get(owner.getName());
+            created.getStaticInitializer().ifPresent(queue::add);
+            // A SnapStart runtime hook built by the code is run by Lambda before the snapshot, with the function's role.
+            if (created.isAssignableTo(CRAC_RESOURCE)) {
+                created.getMethods().stream().filter(m -> m.getName().equals("beforeCheckpoint") || m.getName().equals("afterRestore"))
+                        .forEach(queue::add);
+            }
         }
     }
 

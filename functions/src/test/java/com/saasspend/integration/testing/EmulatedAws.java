@@ -17,9 +17,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * queue subscribed to the bus's sync events, so a test can read what was published.
  */
 public final class EmulatedAws {
-    public final DynamoDbClient dynamo = AwsClients.dynamoDb();
-    public final SecretsManagerClient secrets = AwsClients.secretsManager();
-    public final EventBridgeClient events = AwsClients.eventBridge();
+    private static final AwsClients CLIENTS = AwsClients.fromEnvironment();
+    public final DynamoDbClient dynamo = CLIENTS.dynamoDb();
+    public final SecretsManagerClient secrets = CLIENTS.secretsManager();
+    public final EventBridgeClient events = CLIENTS.eventBridge();
     public final SqsClient sqs = SqsClient.builder().build();
     public final String table;
     public final String secretPrefix;

@@ -5,6 +5,7 @@ import com.saasspend.atlassian.sim.AtlassianSimulator;
 import com.saasspend.atlassian.sim.World;
 import com.saasspend.integration.api.IntegrationsApiHandler;
 import com.saasspend.integration.common.Env;
+import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,8 +31,8 @@ public final class Stack implements AutoCloseable {
         // Waits between retries stay short in tests; the retry logic is the production one.
         vars.put("ATLASSIAN_RETRY_MAX_DELAY_MS", "200");
         env = new Env(vars);
-        integrations = new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, clock));
-        licenses = new com.saasspend.integration.api.LicensesApiHandler(env, clock);
+        integrations = new IntegrationsApiHandler(Services.of(env, clock));
+        licenses = new com.saasspend.integration.api.LicensesApiHandler(Services.of(env, clock));
     }
 
     public APIGatewayV2HTTPResponse call(String tenant, String routeKey, String path, Map<String, String> params, String body) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.time.LocalDate;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -101,10 +102,24 @@ public final class AtlassianOrgSync {
     private final Clock clock;
     private final Duration lease;
     private final TenantSettingsStore settings;
+    /** Null: no incremental runs, every run is a full listing. */
+    private final EventStreamStateStore streams;
+    private final FullListingSchedule schedule;
+    private final IncrementalOrgSync incremental;
 
     public AtlassianOrgSync(AtlassianOrgApi api, LicenseStore store, SyncStateStore state, IntegrationStore integrations,
                             CredentialVault vault, LongSupplier apiCallCounter, Clock clock, Duration lease,
                             TenantSettingsStore settings) {
+        this(api, store, state, integrations, vault, apiCallCounter, clock, lease, settings, null, null);
+    }
+
+    /** With {@code streams}, a run not asked to be full polls the audit-event stream instead of listing, when it can. */
+    public AtlassianOrgSync(AtlassianOrgApi api, LicenseStore store, SyncStateStore state, IntegrationStore integrations,
+                            CredentialVault vault, LongSupplier apiCallCounter, Clock clock, Duration lease,
+                            TenantSettingsStore settings, EventStreamStateStore streams, FullListingSchedule schedule) {
+        this.streams = streams;
+        this.schedule = schedule == null ? FullListingSchedule.defaults() : schedule;
+        this.incremental = new IncrementalOrgSync(api, clock);
         this.api = api;
         this.store = store;
         this.state = state;
@@ -116,12 +131,21 @@ public final class AtlassianOrgSync {
         this.settings = settings;
     }
 
+    /** A full listing of the org (or the continuation of one under way). */
     public Result run(String tenantId, Budget budget) {
-        return run(tenantId, budget, false);
+        return run(tenantId, budget, true, false);
+    }
+
+    /**
+     * {@code full}: list the whole org (asked for by the admin, or a continuation); otherwise an incremental run from
+     * the audit-event stream when one can be trusted (see {@link #wantsFullListing}).
+     */
+    public Result run(String tenantId, Budget budget, boolean full) {
+        return run(tenantId, budget, full, false);
     }
 
     /** {@code freshKeyTried}: this is the one retry after a 401 found a newer key in the vault than the one used. */
-    private Result run(String tenantId, Budget budget, boolean freshKeyTried) {
+    private Result run(String tenantId, Budget budget, boolean full, boolean freshKeyTried) {
         Integration integration = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
         if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
             return new Result(Outcome.SKIPPED, null);
@@ -138,13 +162,27 @@ public final class AtlassianOrgSync {
             case HELD -> integration = held.integration();
         }
         Run run;
+        EventStreamState stream = null;
         try {
-            SyncCheckpoint checkpoint = state.checkpoint(tenantId, IntegrationType.ATLASSIAN)
+            Optional<SyncCheckpoint> underway = state.checkpoint(tenantId, IntegrationType.ATLASSIAN);
+            if (streams != null) {
+                Integration connection = integration;
+                stream = streams.find(tenantId, IntegrationType.ATLASSIAN)
+                        .filter(s -> Objects.equals(s.connectedAt(), connection.connectedAt())).orElse(null);
+            }
+            if (underway.isEmpty() && !full && !wantsFullListing(tenantId, stream)) {
+                Result applied = incrementally(tenantId, budget, held, integration, stream);
+                if (applied != null) {
+                    return applied.expiring(integration.credentialExpiresOn());
+                }
+                // Not trusted or not available: list the org now, in this invocation.
+            }
+            SyncCheckpoint checkpoint = underway
                     .orElseGet(() -> SyncCheckpoint.start(UUID.randomUUID().toString(), clock.instant()))
                     .nextInvocation();
             held.markSyncing();
             run = new Run(tenantId, held, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
-                    checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays());
+                    checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays(), integration.connectedAt());
             Log.put("runId", checkpoint.runId());
         } catch (RuntimeException beforeStart) {
             // Nothing ran: free the lease at once rather than when it expires.
@@ -166,7 +204,7 @@ public final class AtlassianOrgSync {
                 run.saveQuietly();
                 held.release();
                 LOG.info("Atlassian rejected the cached key and a newer one is stored; retrying once with it");
-                return run(tenantId, budget, true);
+                return run(tenantId, budget, full, true);
             }
             result = run.fail(failure);
         } catch (RuntimeException unexpected) {
@@ -177,6 +215,101 @@ public final class AtlassianOrgSync {
             throw unexpected;
         }
         return result.expiring(integration.credentialExpiresOn());
+    }
+
+    /**
+     * Whether this run lists the org rather than polling its audit-event stream: no full listing yet for this
+     * connection (connect), the stream found unavailable less than a day ago, the tenant's daily full listing due, or
+     * its stored users predating the License page's current listing layout (a full listing rewrites them all).
+     */
+    private boolean wantsFullListing(String tenantId, EventStreamState stream) {
+        if (streams == null || stream == null || stream.lastFullAt() == null || !store.listingsCurrent(tenantId)) {
+            return true;
+        }
+        Instant now = clock.instant();
+        if (stream.streamUnavailable() != null && stream.checkedAt() != null
+                && stream.checkedAt().isAfter(now.minus(STREAM_RECHECK))) {
+            return true;
+        }
+        return schedule.due(tenantId, stream.lastFullAt(), now);
+    }
+
+    /** An org whose stream was unavailable is tried again this long after. */
+    static final Duration STREAM_RECHECK = Duration.ofDays(1);
+
+    /**
+     * One incremental run under the held lease. Answers its result, or null when the org must be listed instead (the
+     * run could not be trusted, the stream is unavailable, or Atlassian failed: the listing meets the same failure and
+     * reports it as every sync does).
+     */
+    private Result incrementally(String tenantId, Budget budget, SyncLease held, Integration integration, EventStreamState stream) {
+        Instant startedAt = clock.instant();
+        long callsAtStart = apiCallCounter.getAsLong();
+        String runId = "incremental-" + UUID.randomUUID();
+        Log.put("runId", runId);
+        IncrementalOrgSync.Result result;
+        try {
+            result = incremental.run(tenantId, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
+                    stream, store.fencedBy(held.fence()), held, budget, settings.get(tenantId).inactivityDays());
+        } catch (SyncFencedOut fenced) {
+            LOG.warn("incremental sync lost its lease and stopped");
+            return new Result(Outcome.FENCED, null);
+        } catch (UpstreamFailure failure) {
+            LOG.info("incremental sync failed; listing the organization instead", "kind", failure.kind());
+            return null;
+        }
+        switch (result.kind()) {
+            case APPLIED -> {
+                Instant now = clock.instant();
+                streams.save(tenantId, IntegrationType.ATLASSIAN, result.state());
+                long calls = apiCallCounter.getAsLong() - callsAtStart;
+                // users/groups: what this run re-read (an incremental run sees only what the events touched).
+                SyncRunRecord record = new SyncRunRecord(runId, IntegrationType.ATLASSIAN, startedAt, now, "completed",
+                        result.usersRead(), result.groupsRead(), result.usersWritten(), result.groupsWritten(),
+                        result.removed(), calls, 1, null);
+                held.finish(record);
+                held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
+                showStream(tenantId, integration, STREAM_AVAILABLE);
+                return new Result(Outcome.COMPLETED, record);
+            }
+            case OUT_OF_TIME -> {
+                // Nothing advanced: the continuation polls from the same cursor.
+                held.release();
+                return new Result(Outcome.CONTINUE, null);
+            }
+            case UNAVAILABLE -> {
+                LOG.info("audit-event stream unavailable; listing the organization", "reason", result.reason());
+                streams.save(tenantId, IntegrationType.ATLASSIAN, result.state());
+                showStream(tenantId, integration, result.reason());
+                return null;
+            }
+            default -> {
+                LOG.info("incremental sync cannot be trusted; listing the organization", "reason", result.reason());
+                return null;
+            }
+        }
+    }
+
+    /** The integration setting that says whether syncs read the audit-event stream (shown by GET /integrations). */
+    public static final String STREAM_SETTING = "eventStream";
+    static final String STREAM_AVAILABLE = "available";
+
+    /** Shows the stream's availability on the integration, written only when it changes. */
+    private void showStream(String tenantId, Integration connection, String value) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Integration current = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
+            if (current == null || current.status() == IntegrationStatus.DISCONNECTED
+                    || !Objects.equals(current.connectedAt(), connection.connectedAt())
+                    || value.equals(current.setting(STREAM_SETTING))) {
+                return;
+            }
+            try {
+                integrations.save(current.withSetting(STREAM_SETTING, value), current.version());
+                return;
+            } catch (IntegrationStore.ConcurrentChangeException raced) {
+                // A rotation or status update changed the record meanwhile: read it again.
+            }
+        }
     }
 
     /** The invocation's time is nearly up inside a page: stop at the last page boundary. */
@@ -197,6 +330,8 @@ public final class AtlassianOrgSync {
         private final long callsBefore;
         /** The tenant's inactivity threshold, read once per invocation. */
         private final int inactivityDays;
+        /** The connection this run syncs (its stream state is kept for this connection only). */
+        private final Instant connectedAt;
         private SyncCheckpoint checkpoint;
         /** The store with every creating write fenced by this run's lease. */
         private final LicenseStore licenses;
@@ -207,7 +342,8 @@ public final class AtlassianOrgSync {
         private int advanced;
 
         Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
-            int inactivityDays) {
+            int inactivityDays, Instant connectedAt) {
+            this.connectedAt = connectedAt;
             this.tenantId = tenantId;
             this.held = held;
             this.orgId = orgId;
@@ -319,14 +455,11 @@ public final class AtlassianOrgSync {
          * read afresh every run, so a group that gains or loses resources between two runs is read or emptied then.
          */
         private OrgGroup withGrants(ListedGroup listed) {
-            if (!listed.mayGrant()) {
-                return listed.group().withGrants(List.of());
+            if (listed.mayGrant()) {
+                // One role-assignment listing per granting group: a page of them can take minutes.
+                checkTimeAndLease();
             }
-            // One role-assignment listing per granting group: a page of them can take minutes.
-            checkTimeAndLease();
-            List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, listed.group().id()));
-            grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
-            return listed.group().withGrants(grants);
+            return AtlassianOrgSync.withGrants(api, orgId, apiKey, listed);
         }
 
         private void pageOfUsers() {
@@ -400,6 +533,14 @@ public final class AtlassianOrgSync {
                     checkpoint.groupsWritten(), removedUsers + removedGroups, calls, checkpoint.invocations(), null);
             held.finish(record);
             held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
+            if (streams != null) {
+                // Incremental runs poll from the start of this listing: nothing that changed during it is missed.
+                EventStreamState before = streams.find(tenantId, IntegrationType.ATLASSIAN)
+                        .filter(s -> Objects.equals(s.connectedAt(), connectedAt)).orElse(null);
+                streams.save(tenantId, IntegrationType.ATLASSIAN,
+                        EventStreamState.afterFullListing(connectedAt, checkpoint.startedAt(), calls, before));
+            }
+            // Hook for a daily history item written at the end of a full org listing goes here.
             LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
                     "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);
             return new Result(Outcome.COMPLETED, record);
@@ -514,6 +655,16 @@ public final class AtlassianOrgSync {
                 LOG.warn("checkpoint could not be saved", "error", e.getClass().getSimpleName());
             }
         }
+    }
+
+    /** The group with its role assignments (read only when it may grant something), in a fixed order for its hash. */
+    static OrgGroup withGrants(AtlassianOrgApi api, String orgId, String apiKey, ListedGroup listed) {
+        if (!listed.mayGrant()) {
+            return listed.group().withGrants(List.of());
+        }
+        List<OrgGroup.Grant> grants = new ArrayList<>(api.groupGrants(orgId, apiKey, listed.group().id()));
+        grants.sort(Comparator.comparing(OrgGroup.Grant::resourceId));
+        return listed.group().withGrants(grants);
     }
 
     /** The seat a user holds on one product: active, inactive or never used, as of {@code activeSince}. */

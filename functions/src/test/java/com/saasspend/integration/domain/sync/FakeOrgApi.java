@@ -1,6 +1,8 @@
 package com.saasspend.integration.domain.sync;
 
 import com.saasspend.integration.domain.AtlassianOrgApi;
+import com.saasspend.integration.domain.AuditEvent;
+import com.saasspend.integration.domain.AuditEventPage;
 import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgDomain;
 import com.saasspend.integration.domain.OrgGroup;
@@ -39,6 +41,64 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     public IntConsumer onUsersPage = page -> {};
     /** Runs before each group's role assignments are answered. */
     public Runnable onGrants = () -> {};
+
+    /** The org's audit log, oldest first; the stream's cursors are indexes into it. */
+    public final List<AuditEvent> events = new ArrayList<>();
+    /** Audit events a page of the stream holds. */
+    public int eventPageSize = 500;
+    /** The status the stream and its actions answer (403, 404), or 0 when the org has a stream. */
+    public int streamStatus;
+    /** Cursors the stream no longer accepts (ADMIN-400-1). */
+    public boolean cursorsExpired;
+    public List<String> eventActions = new ArrayList<>(AuditEventTouches.REQUIRED_ACTIONS);
+    public int streamCalls;
+    public int userReads;
+
+    /** Appends an event naming these users and groups. */
+    public void event(String action, List<String> accountIds, List<String> groupIds) {
+        events.add(new AuditEvent("e" + events.size(), action, accountIds, groupIds));
+    }
+
+    @Override
+    public AuditEventPage auditEvents(String orgId, String apiKey, String cursor, long fromMillis) {
+        call();
+        streamCalls++;
+        if (streamStatus != 0) {
+            throw new UpstreamFailure(streamStatus == 403 ? UpstreamFailure.Kind.FORBIDDEN : UpstreamFailure.Kind.NOT_FOUND,
+                    streamStatus, "no audit log", null);
+        }
+        if (cursor != null && cursorsExpired) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.INVALID_CURSOR, 400, "Invalid page cursor", null, "ADMIN-400-1");
+        }
+        // Without a cursor the fake serves the whole log: "from" is before every event a test makes.
+        int from = cursor == null ? 0 : Integer.parseInt(cursor);
+        int to = Math.min(events.size(), from + eventPageSize);
+        return new AuditEventPage(events.subList(from, to), to < events.size() ? Integer.toString(to) : null, Integer.toString(to));
+    }
+
+    @Override
+    public List<String> eventActions(String orgId, String apiKey) {
+        call();
+        streamCalls++;
+        if (streamStatus != 0) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "no audit log", null);
+        }
+        return eventActions;
+    }
+
+    @Override
+    public List<ListedGroup> groupsById(String orgId, String apiKey, List<String> groupIds) {
+        call();
+        return groupIds.stream().filter(groups::containsKey).map(id -> new ListedGroup(groups.get(id),
+                (int) grantsOf(id).stream().map(OrgGroup.Grant::resourceId).distinct().count())).toList();
+    }
+
+    @Override
+    public Page<OrgUser> usersInGroup(String orgId, String apiKey, String groupId, String cursor) {
+        call();
+        List<OrgUser> members = users.values().stream().filter(u -> u.groups().stream().anyMatch(g -> g.id().equals(groupId))).toList();
+        return page(members, cursor, 100);
+    }
 
     public FakeOrgApi withUsers(int count) {
         for (int i = 0; i < count; i++) {
@@ -135,6 +195,7 @@ public final class FakeOrgApi implements AtlassianOrgApi {
 
     @Override
     public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
+        userReads++;
         return accountIds.stream().filter(users::containsKey).map(users::get).toList();
     }
 

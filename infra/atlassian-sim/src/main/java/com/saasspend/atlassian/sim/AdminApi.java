@@ -74,6 +74,8 @@ final class AdminApi {
         gw.route(HandlerType.GET, v1 + "/{orgId}/domains", Family.ADMIN, V1_DOMAINS, this::listDomains);
         gw.route(HandlerType.GET, v1 + "/{orgId}/users", Family.ADMIN, V1, this::listManagedAccounts);
         gw.route(HandlerType.GET, v1 + "/{orgId}/directory/users/{accountId}/last-active-dates", Family.ADMIN, V1, this::lastActiveDates);
+        gw.route(HandlerType.GET, v1 + "/{orgId}/events-stream", Family.ADMIN, V1, this::pollEvents);
+        gw.route(HandlerType.GET, v1 + "/{orgId}/event-actions", Family.ADMIN, V1, this::eventActions);
         gw.route(HandlerType.GET, "/admin/v2/orgs/{orgId}/directories", Family.ADMIN, V2, this::listDirectories);
         gw.route(HandlerType.POST, "/admin/v2/orgs/{orgId}/workspaces", Family.ADMIN, WORKSPACES, this::searchWorkspaces);
         gw.route(HandlerType.POST, dir + "/users/search", Family.ADMIN, V2, this::searchUsers);
@@ -256,6 +258,121 @@ final class AdminApi {
             data.put("added_to_org_timestamp", centralized ? Json.seconds(u.addedToOrg) : null);
             return Json.obj("data", data, "links", Json.obj());
         }));
+    }
+
+    // ------------------------------------------------------------------ v1 audit events
+
+    /** The stream's page size when the request names none (the documented default). */
+    static final int EVENTS_DEFAULT_LIMIT = 200;
+
+    /**
+     * Audit events in processing order (asc by default; desc on request, kept in the cursor). Paging: {@code meta.next}
+     * is always the cursor to continue from ("can be used when last page is reached to poll for new events"), and
+     * {@code links.next} (a full URL) appears only while more events are already there. A cursor carries the query
+     * (from, to, limit, sortOrder); like every cursor here it expires ({@link Faults#expireCursors()}) with ADMIN-400-1.
+     */
+    private void pollEvents(Context ctx) {
+        Org org = requireOrg(ctx, "read:events:admin", false);
+        Integer refused = world.auditLog().unavailableStatus(org.id);
+        if (refused != null) {
+            if (refused == 404) throw ApiError.notFound("ADMIN-404-1", "This organization has no audit log");
+            throw new ApiError(refused, "ADMIN-403-3", "This organization's plan does not include the audit log");
+        }
+        String scope = "v1events:" + org.id;
+        String token = ctx.queryParam("cursor");
+        CursorStore.Cursor used = token == null ? null : cursors.resolve(token, scope);
+        ObjectNode query;
+        if (used != null) {
+            query = ((ObjectNode) used.query()).deepCopy();
+        } else {
+            query = Json.MAPPER.createObjectNode();
+            query.put("from", epochMillis(ctx.queryParam("from"), 0L));
+            query.put("to", epochMillis(ctx.queryParam("to"), Long.MAX_VALUE));
+            query.put("desc", "desc".equals(ctx.queryParam("sortOrder")));
+        }
+        // A limit sent with the cursor applies to this page (the cursor keeps the position and filters).
+        if (ctx.queryParam("limit") != null) query.put("limit", eventsLimit(ctx.queryParam("limit")));
+        int limit = query.path("limit").asInt(EVENTS_DEFAULT_LIMIT);
+        long from = query.path("from").asLong();
+        long to = query.path("to").asLong();
+        boolean desc = query.path("desc").asBoolean();
+        String base = Gateway.origin(ctx) + "/admin/v1/orgs/" + org.id + "/events-stream";
+        ctx.json(world.read(() -> {
+            NavigableMap<String, AuditLog.Event> events = world.auditLog().visible(org.id, world.now());
+            if (desc) events = events.descendingMap();
+            Predicate<AuditLog.Event> inWindow = e -> e.time().toEpochMilli() >= from && e.time().toEpochMilli() <= to;
+            String after = used == null ? null : used.afterKey();
+            Paging.Page<AuditLog.Event> page = Paging.keyset(events, after, inWindow, limit);
+            List<Object> data = new ArrayList<>();
+            for (AuditLog.Event e : page.items()) data.add(eventModel(org, e, base));
+            // Where the next poll continues: after the last event returned, or where this one started.
+            String position = page.lastKey() != null ? page.lastKey() : after;
+            String next = cursors.issue(scope, query, position, token);
+            Map<String, Object> links = new LinkedHashMap<>();
+            links.put("self", token == null ? base : base + "?cursor=" + enc(token));
+            if (page.more()) links.put("next", base + "?cursor=" + enc(next));
+            if (used != null && used.previous() != null) links.put("prev", base + "?cursor=" + enc(used.previous()));
+            return Json.obj("data", data, "links", links, "meta", Json.obj("next", next, "page_size", data.size()));
+        }));
+    }
+
+    /** The stream's documented page size: 1 to 500. */
+    private static int eventsLimit(String raw) {
+        try {
+            int v = Integer.parseInt(raw);
+            if (v >= 1 && v <= 500) return v;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.badRequest("ADMIN-400-24", "limit must be between 1 and 500");
+    }
+
+    private static long epochMillis(String value, long absent) {
+        if (value == null) return absent;
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("ADMIN-400-3", "Invalid time: " + value);
+        }
+    }
+
+    private Map<String, Object> eventModel(Org org, AuditLog.Event e, String base) {
+        List<Object> context = new ArrayList<>();
+        for (String[] object : e.objects()) {
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            if ("users".equals(object[0])) {
+                User u = org.users.get(object[1]);
+                if (u != null) attributes.put("name", u.name);
+            } else if ("groups".equals(object[0])) {
+                Group g = org.groups.get(object[1]);
+                if (g != null) attributes.put("name", g.name);
+            }
+            context.add(Json.obj("id", object[1], "type", object[0], "attributes", attributes));
+        }
+        String self = base.substring(0, base.length() - "-stream".length());
+        return Json.obj("id", e.id(), "type", "events",
+                "attributes", Json.obj("time", e.time().toString(), "processedAt", e.processedAt().toString(),
+                        "action", e.action(),
+                        "actor", Json.obj("id", e.actorId(), "name", "Organization admin",
+                                "auth", Json.obj("authType", "api-token")),
+                        "context", context,
+                        "container", List.of(Json.obj("id", org.id, "type", "orgs", "attributes", Json.obj("name", org.name))),
+                        "location", Json.obj("ip", "127.0.0.1")),
+                "links", Json.obj("self", self + "/" + e.id()));
+    }
+
+    /** The actions the org's audit log records (what an incremental reader checks it can rely on). */
+    private void eventActions(Context ctx) {
+        Org org = requireOrg(ctx, "read:events:admin", true);
+        Integer refused = world.auditLog().unavailableStatus(org.id);
+        if (refused != null) throw ApiError.notFound("ADMIN-404-2", "Organization not found");
+        List<Object> data = new ArrayList<>();
+        for (String action : world.auditLog().actions(org.id)) {
+            String[] names = AuditLog.ACTIONS.get(action);
+            data.add(Json.obj("id", action, "type", "event-actions",
+                    "attributes", Json.obj("displayName", names[0], "groupDisplayName", names[1])));
+        }
+        ctx.json(Json.obj("data", data));
     }
 
     // ------------------------------------------------------------------ v2 directories

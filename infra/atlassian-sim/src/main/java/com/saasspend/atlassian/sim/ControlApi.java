@@ -23,8 +23,10 @@ import java.util.TreeMap;
  *                                             "expireCursors":true, "cursorTtlSeconds":60, "adminRetryAfter":true,
  *                                             "stuckCursor":{"pathRegex":"/admin/v1/orgs$"},
  *                                             "licenseLimitOnAdd":{"count":1,"groupId":"..."},
- *                                             "notFoundOnRemove":{"count":1,"groupId":"..."}}  (any subset; groupId optional)
- * DELETE /_sim/faults                        clear all faults
+ *                                             "notFoundOnRemove":{"count":1,"groupId":"..."},
+ *                                             "auditLog":{"dropNext":1,"duplicateNext":1,"delaySeconds":300,
+ *                                                         "unavailable":{"orgId":"...","status":403}}}  (any subset; groupId optional)
+ * DELETE /_sim/faults                        clear all faults (audit-log faults included)
  * POST   /_sim/reset                         clear faults and the request log
  * POST   /_sim/world/memberships/remove      {"groupId","accountId"}   (also .../add)
  * POST   /_sim/world/users/{accountId}/suspend | /restore | /deactivate
@@ -53,10 +55,12 @@ final class ControlApi {
         app.post("/_sim/faults", this::configureFaults);
         app.delete("/_sim/faults", ctx -> {
             sim.faults().clear();
+            sim.world().auditLog().clearFaults();
             ctx.status(204);
         });
         app.post("/_sim/reset", ctx -> {
             sim.faults().clear();
+            sim.world().auditLog().clearFaults();
             sim.clearRequests();
             ctx.status(204);
         });
@@ -141,6 +145,14 @@ final class ControlApi {
         if (b.has("notFoundOnRemove")) {
             JsonNode r = b.get("notFoundOnRemove");
             f.notFoundOnRemove(r.path("count").asInt(1), r.path("groupId").asText(null));
+        }
+        if (b.has("auditLog")) {
+            JsonNode a = b.get("auditLog");
+            AuditLog log = sim.world().auditLog();
+            if (a.has("dropNext")) log.dropNext(a.get("dropNext").asInt());
+            if (a.has("duplicateNext")) log.duplicateNext(a.get("duplicateNext").asInt());
+            if (a.has("delaySeconds")) log.delay(java.time.Duration.ofSeconds(a.get("delaySeconds").asLong()));
+            if (a.has("unavailable")) log.unavailable(a.get("unavailable").path("orgId").asText(), a.get("unavailable").path("status").asInt(403));
         }
         ctx.json(f.describe());
     }

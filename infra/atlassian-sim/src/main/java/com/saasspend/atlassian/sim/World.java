@@ -43,8 +43,18 @@ public final class World {
     private final List<TrelloToken> trelloTokens = new ArrayList<>();
     private final Set<String> trelloApiKeys = new LinkedHashSet<>();
     private Clock clock = Clock.systemUTC();
+    private final AuditLog auditLog = new AuditLog();
 
     World() {}
+
+    /** The orgs' audit logs (every mutation below appends to its org's log) and their faults. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    private void audit(Org org, String action, String... objects) {
+        auditLog.record(org.id, now(), action, objects);
+    }
 
     // ------------------------------------------------------------------ locking
 
@@ -268,6 +278,7 @@ public final class World {
             if (g.externalSynced) return Change.SYNCED_GROUP;
             if (!g.members.remove(accountId)) return Change.NOT_MEMBER;
             u.groupIds.remove(groupId);
+            audit(org, AuditLog.USER_REMOVED_FROM_GROUP, "users", accountId, "groups", groupId);
             return Change.DONE;
         });
     }
@@ -282,6 +293,7 @@ public final class World {
             if (g.externalSynced) return Change.SYNCED_GROUP;
             if (!g.members.add(accountId)) return Change.ALREADY;
             u.groupIds.add(groupId);
+            audit(org, AuditLog.USER_ADDED_TO_GROUP, "users", accountId, "groups", groupId);
             return Change.DONE;
         });
     }
@@ -299,6 +311,8 @@ public final class World {
         return write(() -> {
             User u = findUser(accountId);
             if (u == null || u.directoryId == null) return false;
+            if (u.suspended != suspended)
+                audit(orgByAccountId.get(accountId), suspended ? AuditLog.USER_SUSPENDED : AuditLog.USER_RESTORED, "users", accountId);
             u.suspended = suspended;
             return true;
         });
@@ -310,6 +324,7 @@ public final class World {
             User u = findUser(accountId);
             if (u == null) return false;
             u.accountStatus = "inactive";
+            audit(orgByAccountId.get(accountId), AuditLog.USER_DEACTIVATED, "users", accountId);
             return true;
         });
     }
@@ -334,10 +349,95 @@ public final class World {
             u.bitbucketUuid = "{" + Ids.uuid("bitbucket:" + accountId) + "}";
             u.claimStatus = isVerifiedDomain(org, email) ? "managed" : "unmanaged";
             indexUser(org, u);
+            audit(org, AuditLog.USER_ADDED_TO_ORG, "users", accountId);
             for (String gid : groupIds) {
                 org.groups.get(gid).members.add(accountId);
                 u.groupIds.add(gid);
+                audit(org, AuditLog.USER_ADDED_TO_GROUP, "users", accountId, "groups", gid);
             }
+            return true;
+        });
+    }
+
+    /** Removes the user from the org (its directory and every group): users search no longer returns it. */
+    public boolean removeUser(String accountId) {
+        return write(() -> {
+            Org org = orgByAccountId.get(accountId);
+            if (org == null) return false;
+            User u = org.users.remove(accountId);
+            orgByAccountId.remove(accountId);
+            if (u.trelloMemberId != null) userByTrelloMemberId.remove(u.trelloMemberId);
+            for (String gid : u.groupIds) {
+                Group g = org.groups.get(gid);
+                if (g != null) g.members.remove(accountId);
+            }
+            audit(org, AuditLog.USER_REMOVED_FROM_ORG, "users", accountId);
+            return true;
+        });
+    }
+
+    /** Creates an empty group in the org's first directory; answers its id, or null for an unknown org. */
+    public String createGroup(String orgId, String name) {
+        return write(() -> {
+            Org org = orgs.get(orgId);
+            if (org == null) return null;
+            String id = Ids.uuid("group:" + orgId + ":" + name + ":" + now().toEpochMilli() + ":" + org.groups.size());
+            Group g = new Group(id, name);
+            g.directoryId = org.defaultDirectoryId();
+            indexGroup(org, g);
+            audit(org, AuditLog.GROUP_CREATED, "groups", id);
+            return id;
+        });
+    }
+
+    /** Deletes a group: its members lose what it granted. */
+    public boolean deleteGroup(String groupId) {
+        return write(() -> {
+            Org org = orgByGroupId.get(groupId);
+            if (org == null) return false;
+            Group g = org.groups.remove(groupId);
+            orgByGroupId.remove(groupId);
+            for (String accountId : g.members) {
+                User u = org.users.get(accountId);
+                if (u != null) u.groupIds.remove(groupId);
+            }
+            audit(org, AuditLog.GROUP_DELETED, "groups", groupId);
+            return true;
+        });
+    }
+
+    public boolean renameGroup(String groupId, String name) {
+        return write(() -> {
+            Org org = orgByGroupId.get(groupId);
+            if (org == null) return false;
+            org.groups.get(groupId).name = name;
+            audit(org, AuditLog.GROUP_RENAMED, "groups", groupId);
+            return true;
+        });
+    }
+
+    /** Gives the group a role on a product (product access for its members), e.g. atlassian/user on jira-software. */
+    public boolean grantGroupRole(String groupId, String productKeyOrId, String role) {
+        return write(() -> {
+            Org org = orgByGroupId.get(groupId);
+            Product p = org == null ? null : product(org, productKeyOrId);
+            if (p == null) return false;
+            Group g = org.groups.get(groupId);
+            if (g.roles.stream().anyMatch(r -> r.productId.equals(p.id) && r.role.equals(role))) return false;
+            g.roles.add(new RoleGrant(p.id, role, false));
+            audit(org, AuditLog.GROUP_ROLE_GRANTED, "groups", groupId, "resources", p.id);
+            return true;
+        });
+    }
+
+    /** Removes every role the group has on the product. */
+    public boolean revokeGroupRoles(String groupId, String productKeyOrId) {
+        return write(() -> {
+            Org org = orgByGroupId.get(groupId);
+            Product p = org == null ? null : product(org, productKeyOrId);
+            if (p == null) return false;
+            if (!org.groups.get(groupId).roles.removeIf(r -> r.productId.equals(p.id))) return false;
+            audit(org, AuditLog.GROUP_ROLE_REVOKED, "groups", groupId, "resources", p.id);
             return true;
         });
     }

@@ -130,6 +130,30 @@ class SpecConformanceTest {
     // ------------------------------------------------------------------ admin
 
     @Test
+    void auditEventsApi() {
+        String key = bearer(ORG_API_KEY);
+        String org = "/admin/v1/orgs/" + ORG_ID;
+        String jiraUsers = sim.world().groupId(ORG_ID, "jira-software-users");
+        String trixie = accountByName("Trixie Trello");
+        sim.world().addMembership(jiraUsers, trixie);
+        sim.world().removeMembership(jiraUsers, trixie);
+        sim.world().suspendUser(trixie);
+        sim.world().restoreUser(trixie);
+        JsonNode first = exchange(Api.ADMIN, "GET events-stream", "GET", org + "/events-stream?limit=2&from=0", key, null).json();
+        String next = first.path("links").path("next").asText();
+        exchange(Api.ADMIN, "GET events-stream", "GET", next.substring(sim.baseUrl().length()), key, null);
+        exchange(Api.ADMIN, "GET events-stream", "GET", org + "/events-stream?cursor=" + first.path("meta").path("next").asText() + "&limit=500", key, null);
+        exchange(Api.ADMIN, "GET events-stream", "GET", org + "/events-stream?sortOrder=desc", key, null);
+        expectStatus(exchange(Api.ADMIN, "GET events-stream", "GET", org + "/events-stream?cursor=expired", key, null), 400, "events bad cursor");
+        expectStatus(exchange(Api.ADMIN, "GET events-stream", "GET", org + "/events-stream", bearer("nope"), null), 401, "events 401");
+        exchange(Api.ADMIN, "GET event-actions", "GET", org + "/event-actions", key, null);
+        expectStatus(exchange(Api.ADMIN, "GET event-actions", "GET", "/admin/v1/orgs/" + ORIGINAL_UM_ORG_ID + "/event-actions", key, null), 404, "foreign org actions");
+        expectStatus(exchange(Api.ADMIN, "GET event-actions", "GET", org + "/event-actions", bearer("nope"), null), 401, "actions 401");
+        assertCovered("GET events-stream 200", "GET events-stream 400", "GET events-stream 401", "GET event-actions 200",
+                "GET event-actions 404", "GET event-actions 401");
+    }
+
+    @Test
     void organizationsApi() {
         String key = bearer(ORG_API_KEY);
         String org = "/admin/v1/orgs/" + ORG_ID;

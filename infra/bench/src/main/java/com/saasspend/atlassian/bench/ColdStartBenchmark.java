@@ -19,10 +19,14 @@ import java.util.Map;
 public final class ColdStartBenchmark {
     /** What the JVM picks by itself below 2 GB of memory, as on Lambda's 512 MB-1 GB functions. */
     static final List<String> PROBE_JVM = List.of("-XX:+UseSerialGC");
-    static final List<String> KINDS = List.of("nothing", "connect", "licenses");
+    /** Unprimed cold starts (init + first invocation), their primed counterparts, and the org sync worker. */
+    static final List<String> KINDS = List.of("nothing", "connect", "licenses", "connect-primed", "licenses-primed",
+            "connect-warm", "licenses-warm", "sync", "sync-warm");
+    static final List<String> UNPRIMED = List.of("nothing", "connect", "licenses");
+    static final List<String> PRIMED = List.of("connect-primed", "licenses-primed");
 
     public record Sample(String kind, long launchToResultMillis, long initMillis, long invokeMillis, long uptimeMillis,
-                        int loadedClasses, int status) {}
+                        int loadedClasses, int status, long primingMillis) {}
 
     /** Where loaded classes come from, for one run of each handler with -verbose:class (not timed). */
     static final Map<String, String> ORIGINS = originPrefixes();
@@ -30,6 +34,22 @@ public final class ColdStartBenchmark {
     public record Result(Map<String, List<Sample>> byKind, long jarBytes, Map<String, Map<String, Integer>> classOrigins) {
         Stats stat(String kind, java.util.function.ToLongFunction<Sample> field) {
             return Stats.of(byKind.get(kind).stream().map(s -> field.applyAsLong(s)).toList());
+        }
+
+        /**
+         * The restored-snapshot stand-in, per round: a restore is stood in for by the do-nothing handler's whole cold
+         * start (a JVM brought to a handler that answers), plus the primed handler's first invocation; over the
+         * do-nothing handler's cold start of the same round.
+         */
+        Stats restoredRatio(String primedKind) {
+            List<Double> ratios = new ArrayList<>();
+            List<Sample> baseline = byKind.get("nothing");
+            List<Sample> measured = byKind.get(primedKind);
+            for (int i = 0; i < measured.size(); i++) {
+                long nothing = baseline.get(i).launchToResultMillis();
+                ratios.add((double) (nothing + measured.get(i).invokeMillis()) / nothing);
+            }
+            return Stats.of(ratios);
         }
 
         /** Per round, handler over do-nothing: both sides from the same round. */
@@ -87,23 +107,23 @@ public final class ColdStartBenchmark {
             KINDS.forEach(k -> byKind.put(k, new ArrayList<>()));
             for (int round = 1; round <= rounds; round++) {
                 for (String kind : KINDS) {
-                    String tenant = kind.equals("connect") ? "bench-cold-connect-" + round : licensesTenant;
+                    String tenant = kind.startsWith("connect") ? "bench-cold-" + kind + "-" + round : licensesTenant;
                     ChildJvm.Outcome outcome = ChildJvm.run(PROBE_JVM, probeClasspath, ColdStartProbe.class.getName(),
                             List.of(kind, tenant), env, 300);
                     String[] f = outcome.result().trim().split(" ");
                     Sample s = new Sample(kind, outcome.millisToResult(), Long.parseLong(f[0]), Long.parseLong(f[1]),
-                            Long.parseLong(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]));
-                    int expected = kind.equals("connect") ? 201 : 200;
+                            Long.parseLong(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]), Long.parseLong(f[5]));
+                    int expected = kind.startsWith("connect") ? 201 : 200;
                     if (s.status() != expected) {
                         throw new IllegalStateException(kind + " answered " + s.status() + ": " + outcome.output());
                     }
                     byKind.get(kind).add(s);
-                    System.out.printf("[cold-start] round %d %-8s: %,d ms to the answer (init %,d ms, first invocation %,d ms), %,d classes%n",
-                            round, kind, s.launchToResultMillis(), s.initMillis(), s.invokeMillis(), s.loadedClasses());
+                    System.out.printf("[cold-start] round %d %-15s: %,d ms to the answer (init %,d ms, priming %,d ms, timed invocation %,d ms), %,d classes%n",
+                            round, kind, s.launchToResultMillis(), s.initMillis(), s.primingMillis(), s.invokeMillis(), s.loadedClasses());
                 }
             }
             Map<String, Map<String, Integer>> origins = new LinkedHashMap<>();
-            for (String kind : KINDS) {
+            for (String kind : UNPRIMED) {
                 List<String> jvm = new ArrayList<>(PROBE_JVM);
                 jvm.add("-verbose:class");
                 String tenant = kind.equals("connect") ? "bench-cold-connect-classes" : licensesTenant;

@@ -1,25 +1,33 @@
 package com.saasspend.atlassian.bench;
 
-import com.saasspend.integration.aws.DynamoConnectedIntegrations;
+import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoLicenseStore;
-import com.saasspend.integration.aws.EventBridgeSyncRequester;
+import com.saasspend.integration.common.Env;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.SyncDispatcher;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.wiring.Services;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * Figure 7: the 15-minute tick at 10,000 connected integrations. The table also holds disconnected integration
@@ -69,8 +77,12 @@ public final class DispatcherBenchmark {
         DynamoDbClient metered = EmulatedAws.meteredDynamo(meter);
         List<Run> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            EventBridgeSyncRequester requester = new EventBridgeSyncRequester(aws.events, aws.bus);
-            SyncDispatcher dispatcher = new SyncDispatcher(new DynamoConnectedIntegrations(metered, aws.table), requester);
+            // The dispatcher as its function builds it (the composition root), on the metered DynamoDB client and an
+            // EventBridge client that counts its PutEvents calls.
+            AtomicLong putEventsCalls = new AtomicLong();
+            EventBridgeClient countingEvents = aws.eventBridge(countPutEvents(putEventsCalls));
+            SyncDispatcher dispatcher = new Services(new Env(Map.of("TABLE_NAME", aws.table, "EVENT_BUS_NAME", aws.bus)),
+                    Clock.systemUTC(), AwsClients.fromEnvironment().withDynamoDb(metered).withEventBridge(countingEvents)).syncDispatcher();
             CapacityMeter.Snapshot before = meter.snapshot();
             long t0 = System.nanoTime();
             SyncDispatcher.Dispatched dispatched = dispatcher.dispatch("schedule");
@@ -78,13 +90,25 @@ public final class DispatcherBenchmark {
             CapacityMeter.Snapshot read = meter.snapshot().minus(before);
             Map<String, Long> byKind = new HashMap<>();
             read.byKind().forEach((kind, tally) -> byKind.put(kind, tally.itemsRead()));
-            Run r = new Run(requester.putEventsCalls(), dispatched.requestsPublished(), dispatched.integrationsRead(),
+            Run r = new Run(putEventsCalls.get(), dispatched.requestsPublished(), dispatched.integrationsRead(),
                     read.total().itemsRead(), byKind, read.total().readUnits(), millis);
             results.add(r);
             System.out.printf("[dispatcher] run %d: %,d PutEvents calls for %,d requests; %,d items read %s, %.1f read units, %,d ms%n",
                     run, r.putEventsCalls(), r.published(), r.itemsRead(), byKind, r.readUnits(), millis);
         }
         return new Result(setup, results);
+    }
+
+    /** Counts the PutEvents calls a client sends. */
+    private static ExecutionInterceptor countPutEvents(AtomicLong calls) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                if ("PutEvents".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+                    calls.incrementAndGet();
+                }
+            }
+        };
     }
 
     static String tenant(int i) {

@@ -63,6 +63,15 @@ public final class EmulatedAws {
         secretPrefix = "bench-" + id + "/saasspend";
     }
 
+    /** An EventBridge client on this emulator whose calls also pass through {@code interceptor}. */
+    public EventBridgeClient eventBridge(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        var bridge = EventBridgeClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(interceptor));
+        if (endpoint != null) {
+            bridge.endpointOverride(java.net.URI.create(endpoint));
+        }
+        return bridge.build();
+    }
+
     /** A DynamoDB client whose every call is measured by {@code meter}. */
     public static DynamoDbClient meteredDynamo(CapacityMeter meter) {
         return DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();

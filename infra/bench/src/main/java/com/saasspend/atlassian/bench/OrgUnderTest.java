@@ -6,20 +6,11 @@ import com.saasspend.atlassian.sim.DemoCredentials;
 import com.saasspend.atlassian.sim.RecordedRequest;
 import com.saasspend.atlassian.sim.World;
 import com.saasspend.integration.api.IntegrationsApiHandler;
-import com.saasspend.integration.atlassian.AtlassianEndpoints;
-import com.saasspend.integration.atlassian.AtlassianHttp;
-import com.saasspend.integration.atlassian.OrgAdminClient;
-import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.aws.AwsClients;
-import com.saasspend.integration.aws.DynamoIntegrationStore;
-import com.saasspend.integration.aws.DynamoLicenseStore;
-import com.saasspend.integration.aws.DynamoSyncStateStore;
-import com.saasspend.integration.aws.DynamoTenantSettingsStore;
-import com.saasspend.integration.aws.SecretsManagerVault;
 import com.saasspend.integration.common.Env;
+import com.saasspend.integration.wiring.Services;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +36,7 @@ public final class OrgUnderTest implements AutoCloseable {
         this.env = new Env(aws.env(sim.baseUrl()));
         this.meter = new CapacityMeter(exactSizes ? aws.plainDynamo : null);
         this.meteredDynamo = EmulatedAws.meteredDynamo(meter);
-        this.integrations = new IntegrationsApiHandler(env, IntegrationsApiHandler.wire(env, Clock.systemUTC()));
+        this.integrations = new IntegrationsApiHandler(Services.of(env, Clock.systemUTC()));
     }
 
     /** POST /integrations/atlassian through the connect handler, as an admin would. */
@@ -57,24 +48,17 @@ public final class OrgUnderTest implements AutoCloseable {
         }
     }
 
-    /**
-     * The org sync as {@code SyncWorkerHandler.wire} builds it, except that DynamoDB goes through the metered client.
-     * Keep in step with that method: a new constructor argument there fails this build, on purpose.
-     */
+    /** The org sync as the composition root builds it for the worker, with DynamoDB going through the metered client. */
     public AtlassianOrgSync meteredSync() {
-        String table = env.required("TABLE_NAME");
-        AtlassianHttp http = AtlassianHttp.create(RetrySettings.forSync().withOverrides(env));
-        Clock clock = Clock.systemUTC();
-        return new AtlassianOrgSync(
-                new OrgAdminClient(http, AtlassianEndpoints.from(env)),
-                new DynamoLicenseStore(meteredDynamo, table),
-                new DynamoSyncStateStore(meteredDynamo, table),
-                new DynamoIntegrationStore(meteredDynamo, table),
-                new SecretsManagerVault(AwsClients.secretsManager(), env.required("SECRET_NAME_PREFIX"), clock),
-                http::calls,
-                clock,
-                com.saasspend.integration.domain.sync.SyncStateStore.LEASE,
-                new DynamoTenantSettingsStore(meteredDynamo, table));
+        return new Services(env, Clock.systemUTC(), AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();
+    }
+
+    /**
+     * The org sync as the composition root builds it for the worker (metered), on {@code clock}: a run not asked to be
+     * full reads the audit-event stream (its state in the emulator's table) inside the default full-listing window.
+     */
+    public AtlassianOrgSync meteredSync(Clock clock) {
+        return new Services(env, clock, AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();
     }
 
     /** Atlassian calls by what they fetch, from the simulator's request log. */

@@ -147,8 +147,9 @@ public final class LocalStack implements AutoCloseable {
     private void start() {
         requireEmulator();
         sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.builder().build()).build();
-        dynamo = AwsClients.dynamoDb();
-        events = AwsClients.eventBridge();
+        AwsClients clients = AwsClients.fromEnvironment();
+        dynamo = clients.dynamoDb();
+        events = clients.eventBridge();
         // The simulator starts while the emulator's resources are created: the two take about as long.
         CompletableFuture<AtlassianSimulator> startingSimulator = options.simulatorUrl() != null ? null
                 : CompletableFuture.supplyAsync(() -> AtlassianSimulator.start(options.simulatorPort(), LocalWorld.load(options.simulatorSeed())));

@@ -1,0 +1,74 @@
+package com.saasspend.integration.aws;
+
+import static com.saasspend.integration.aws.Items.n;
+import static com.saasspend.integration.aws.Items.num;
+import static com.saasspend.integration.aws.Items.s;
+import static com.saasspend.integration.aws.Items.str;
+
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.sync.EventStreamState;
+import com.saasspend.integration.domain.sync.EventStreamStateStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * {@code TENANT#t / EVENTSTREAM#type}: where the incremental sync stands in the org's audit-event stream. Written only
+ * by the run holding the sync lease; tied to one connection ({@code connectedAt}), so a reconnect ignores it.
+ */
+public final class DynamoEventStreamStateStore implements EventStreamStateStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoEventStreamStateStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    private Map<String, AttributeValue> key(String tenantId, IntegrationType type) {
+        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.eventStream(type.id())));
+    }
+
+    @Override
+    public Optional<EventStreamState> find(String tenantId, IntegrationType type) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, type))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EventStreamState(instant(item, "connectedAt"), str(item, "cursor"), instant(item, "pollFrom"),
+                instant(item, "lastFullAt"), num(item, "lastFullCalls", 0), str(item, "streamUnavailable"),
+                instant(item, "checkedAt")));
+    }
+
+    @Override
+    public void save(String tenantId, IntegrationType type, EventStreamState state) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, type));
+        putInstant(item, "connectedAt", state.connectedAt());
+        if (state.cursor() != null) {
+            item.put("cursor", s(state.cursor()));
+        }
+        putInstant(item, "pollFrom", state.pollFrom());
+        putInstant(item, "lastFullAt", state.lastFullAt());
+        item.put("lastFullCalls", n(state.lastFullCalls()));
+        if (state.streamUnavailable() != null) {
+            item.put("streamUnavailable", s(state.streamUnavailable()));
+        }
+        putInstant(item, "checkedAt", state.checkedAt());
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    /** ISO-8601 text: exact to the nanosecond, so {@code connectedAt} compares equal to the integration's own. */
+    private static void putInstant(Map<String, AttributeValue> item, String name, Instant value) {
+        if (value != null) {
+            item.put(name, s(value.toString()));
+        }
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String v = str(item, name);
+        return v == null ? null : Instant.parse(v);
+    }
+}

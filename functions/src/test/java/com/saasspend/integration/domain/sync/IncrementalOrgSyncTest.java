@@ -1,0 +1,315 @@
+package com.saasspend.integration.domain.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.integration.domain.CredentialVault;
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.licenses.TenantSettings;
+import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The org sync with an audit-event stream, everything in memory: which runs list the org and which poll the stream,
+ * what an incremental run re-reads and writes, and every reason it falls back to a full listing.
+ */
+class IncrementalOrgSyncTest {
+    private static final String TENANT = "t";
+    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
+    /** Past the default daily window (02:00-06:00 UTC), so no daily full listing falls inside a test. */
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    private final InMemorySyncState state = new InMemorySyncState(clock);
+    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
+    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+    private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
+    private final Map<String, EventStreamState> streamStates = new HashMap<>();
+    private final EventStreamStateStore streams = new EventStreamStateStore() {
+        @Override
+        public Optional<EventStreamState> find(String tenantId, IntegrationType type) {
+            return Optional.ofNullable(streamStates.get(tenantId));
+        }
+
+        @Override
+        public void save(String tenantId, IntegrationType type, EventStreamState s) {
+            streamStates.put(tenantId, s);
+        }
+    };
+    private final CredentialVault vault = new CredentialVault() {
+        @Override
+        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
+            return "secret";
+        }
+
+        @Override
+        public void replace(String secretName, Map<String, String> secret) {}
+
+        @Override
+        public Map<String, String> read(String secretName) {
+            return Map.of("apiKey", "key");
+        }
+
+        @Override
+        public void delete(String secretName) {}
+    };
+    private final TenantSettingsStore settings = new TenantSettingsStore() {
+        @Override
+        public TenantSettings get(String tenantId) {
+            return TenantSettings.DEFAULTS;
+        }
+
+        @Override
+        public void put(String tenantId, TenantSettings s) {}
+    };
+    private final AtlassianOrgSync sync = new AtlassianOrgSync(api, store, state, integrations, vault, () -> api.calls,
+            clock, SyncStateStore.LEASE, settings, streams, FullListingSchedule.defaults());
+
+    IncrementalOrgSyncTest() {
+        integrations.records.put(ORG, new Integration(TENANT, ORG, IntegrationStatus.CONNECTED, Map.of("orgId", "org-1"),
+                "secret", null, clock.instant(), "admin", null, null, false, 0));
+        // Members: u000-u004 are in g000.
+        for (int i = 0; i < 5; i++) {
+            String id = String.format("u%03d", i);
+            api.users.put(id, withGroups(api.users.get(id), "g000"));
+        }
+    }
+
+    private static OrgUser withGroups(OrgUser u, String... groupIds) {
+        return new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(), u.membershipStatus(),
+                u.claimStatus(), u.orgAdmin(), u.addedToOrg(), u.products(),
+                java.util.Arrays.stream(groupIds).map(g -> new OrgUser.GroupRef(g, "group " + g)).toList());
+    }
+
+    private static OrgUser withoutAccess(OrgUser u) {
+        return new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(), u.membershipStatus(),
+                u.claimStatus(), u.orgAdmin(), u.addedToOrg(), List.of(), u.groups());
+    }
+
+    private AtlassianOrgSync.Result tick() {
+        clock.advance(Duration.ofMinutes(15));
+        return sync.run(TENANT, Budget.unlimited(), false);
+    }
+
+    private boolean wasIncremental(AtlassianOrgSync.Result result) {
+        return result.run() != null && result.run().runId().startsWith("incremental-");
+    }
+
+    private long jiraSeats() {
+        return store.summary().get(FakeOrgApi.JIRA).assigned();
+    }
+
+    @Test
+    void theFirstSyncListsTheOrgAndLaterTicksReadOnlyWhatTheEventsTouch() {
+        AtlassianOrgSync.Result first = tick();
+        assertEquals(Outcome.COMPLETED, first.outcome());
+        assertFalse(wasIncremental(first), "connect: a full listing");
+        assertEquals(0, api.streamCalls, "a full listing does not read the stream");
+        assertEquals(10, jiraSeats());
+
+        api.users.put("u007", withoutAccess(api.users.get("u007")));
+        api.event("user_removed_from_group", List.of("u007"), List.of("g001"));
+        int callsBefore = api.calls;
+        int grantCallsBefore = api.grantCalls;
+        AtlassianOrgSync.Result second = tick();
+        assertEquals(Outcome.COMPLETED, second.outcome());
+        assertTrue(wasIncremental(second));
+        assertEquals(List.of(), store.user(TENANT, "u007").orElseThrow().item().products());
+        assertEquals(9, jiraSeats(), "the seat count follows");
+        assertEquals(1, api.userReads, "one user read by id");
+        // event-actions, one poll, one groups-by-id; g001's grants are kept (only role events change them).
+        assertEquals(3, api.calls - callsBefore);
+        assertEquals(0, api.grantCalls - grantCallsBefore);
+        assertEquals("available", integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING));
+
+        callsBefore = api.calls;
+        AtlassianOrgSync.Result quiet = tick();
+        assertTrue(wasIncremental(quiet));
+        assertEquals(0, quiet.run().usersWritten());
+        assertEquals(1, api.calls - callsBefore, "nothing happened: one poll, from the stored cursor");
+    }
+
+    @Test
+    void aJoinerIsCreatedAndALeaverRemovedWithTheirSeats() {
+        tick();
+        api.users.put("u100", FakeOrgApi.user("u100", true));
+        api.event("user_added_to_org", List.of("u100"), List.of());
+        api.users.remove("u009");
+        api.event("user_removed_from_org", List.of("u009"), List.of());
+        assertTrue(wasIncremental(tick()));
+        assertTrue(store.userIds().contains("u100"));
+        assertTrue(store.removedUsers().contains("u009"));
+        assertEquals(10, jiraSeats(), "one seat in, one seat out");
+    }
+
+    @Test
+    void aRoleGrantedToAGroupRereadsEveryMemberAndTheGroup() {
+        tick();
+        api.grants.put("g000", List.of(new OrgGroup.Grant(FakeOrgApi.JIRA, "jira-software", List.of("atlassian/admin"), false)));
+        for (int i = 0; i < 5; i++) {
+            String id = String.format("u%03d", i);
+            api.users.put(id, withoutAccess(api.users.get(id)));
+        }
+        api.event("group_role_granted", List.of(), List.of("g000"));
+        AtlassianOrgSync.Result result = tick();
+        assertTrue(wasIncremental(result));
+        assertEquals(5, result.run().usersWritten(), "the group's five members");
+        assertEquals(List.of("atlassian/admin"), store.groups(TENANT, List.of("g000")).get("g000").grants().get(0).roles());
+        assertEquals(0, api.userReads, "members come from the group's user listing, not one by one");
+        assertEquals(5, jiraSeats());
+    }
+
+    @Test
+    void aDuplicatedEventIsAppliedOnce() {
+        tick();
+        api.users.put("u008", withoutAccess(api.users.get("u008")));
+        api.event("user_suspended", List.of("u008"), List.of());
+        api.events.add(api.events.get(api.events.size() - 1));
+        AtlassianOrgSync.Result result = tick();
+        assertTrue(wasIncremental(result));
+        assertEquals(1, result.run().usersWritten());
+        assertEquals(9, jiraSeats());
+    }
+
+    @Test
+    void anExpiredCursorListsTheOrgInTheSameRun() {
+        tick();
+        tick();
+        api.cursorsExpired = true;
+        api.users.put("u001", withoutAccess(api.users.get("u001")));
+        AtlassianOrgSync.Result result = tick();
+        assertEquals(Outcome.COMPLETED, result.outcome());
+        assertFalse(wasIncremental(result), "a full listing, no event needed: the change was not in the stream");
+        assertEquals(List.of(), store.user(TENANT, "u001").orElseThrow().item().products());
+        api.cursorsExpired = false;
+        assertTrue(wasIncremental(tick()), "the listing restarted the stream from its own start");
+    }
+
+    @Test
+    void anUnknownActionNamingAUserListsTheOrgButOneNamingNoneIsIgnored() {
+        tick();
+        api.event("policy_updated", List.of(), List.of());
+        assertTrue(wasIncremental(tick()), "names nobody: cannot change access");
+        api.event("user_moved_to_another_universe", List.of("u002"), List.of());
+        assertFalse(wasIncremental(tick()));
+    }
+
+    @Test
+    void aDeletedGroupWithMembersListsTheOrg() {
+        tick();
+        api.groups.remove("g000");
+        api.event("group_deleted", List.of(), List.of("g000"));
+        for (int i = 0; i < 5; i++) {
+            String id = String.format("u%03d", i);
+            api.users.put(id, withGroups(api.users.get(id)));
+        }
+        AtlassianOrgSync.Result result = tick();
+        assertFalse(wasIncremental(result));
+        assertTrue(store.groups(TENANT, List.of("g000")).isEmpty(), "marked removed by the listing");
+        assertEquals(List.of(), store.user(TENANT, "u000").orElseThrow().item().groups());
+    }
+
+    @Test
+    void moreTouchedUsersThanAListingCostsListsTheOrg() {
+        tick();
+        for (int i = 0; i < 200; i++) {
+            api.event("user_suspended", List.of("x" + i), List.of());
+        }
+        AtlassianOrgSync.Result result = tick();
+        assertFalse(wasIncremental(result), "200 users 10 a call cost more than listing this small org");
+        assertEquals(0, api.userReads);
+    }
+
+    @Test
+    void moreEventPagesThanTheCapListTheOrg() {
+        tick();
+        api.eventPageSize = 1;
+        for (int i = 0; i < IncrementalOrgSync.MAX_EVENT_PAGES + 1; i++) {
+            api.event("policy_updated", List.of(), List.of());
+        }
+        assertFalse(wasIncremental(tick()));
+    }
+
+    @Test
+    void anOrgWithoutAStreamSaysSoAndListsEveryTickUntilADayLater() {
+        api.streamStatus = 403;
+        tick();
+        AtlassianOrgSync.Result second = tick();
+        assertEquals(Outcome.COMPLETED, second.outcome());
+        assertFalse(wasIncremental(second));
+        String shown = integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING);
+        assertNotNull(shown);
+        assertTrue(shown.contains("every sync lists the whole organization"), shown);
+        int streamCalls = api.streamCalls;
+        assertFalse(wasIncremental(tick()));
+        assertEquals(streamCalls, api.streamCalls, "not asked again within the day");
+
+        api.streamStatus = 0;
+        clock.advance(Duration.ofDays(1));
+        tick(); // the daily full listing
+        assertTrue(wasIncremental(tick()), "tried again after a day, and available now");
+        assertEquals("available", integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING));
+    }
+
+    @Test
+    void anEventActionsListLackingARequiredActionMeansNoStream() {
+        tick();
+        api.eventActions.remove("user_removed_from_group");
+        assertFalse(wasIncremental(tick()));
+        assertTrue(integrations.get(ORG).setting(AtlassianOrgSync.STREAM_SETTING).contains("user_removed_from_group"));
+    }
+
+    @Test
+    void aFullSyncAskedForListsTheOrgEvenWhenTheStreamCouldServe() {
+        tick();
+        clock.advance(Duration.ofMinutes(15));
+        AtlassianOrgSync.Result result = sync.run(TENANT, Budget.unlimited(), true);
+        assertEquals(Outcome.COMPLETED, result.outcome());
+        assertFalse(wasIncremental(result));
+    }
+
+    @Test
+    void theDailyFullListingComesOnceADayAtTheTenantsSlot() {
+        tick();
+        Instant slot = FullListingSchedule.defaults().slot(TENANT, java.time.LocalDate.parse("2026-11-29"));
+        int full = 0;
+        int incremental = 0;
+        while (clock.instant().isBefore(Instant.parse("2026-11-29T12:00:00Z"))) {
+            AtlassianOrgSync.Result r = tick();
+            if (wasIncremental(r)) {
+                incremental++;
+            } else {
+                full++;
+                assertFalse(clock.instant().isBefore(slot), "not before the slot");
+                assertTrue(clock.instant().isBefore(slot.plus(Duration.ofMinutes(15))), "at the first tick after it");
+            }
+        }
+        assertEquals(1, full);
+        assertEquals(94, incremental, "every other tick of the day (95 ticks from 12:30 to 12:00)");
+    }
+
+    @Test
+    void aRunStateOfAnEarlierConnectionIsNotUsed() {
+        tick();
+        tick();
+        EventStreamState earlier = streamStates.get(TENANT);
+        assertNotNull(earlier.cursor());
+        Integration current = integrations.get(ORG);
+        integrations.records.put(ORG, new Integration(TENANT, ORG, IntegrationStatus.CONNECTED, current.settings(),
+                "secret", null, clock.instant(), "admin", null, null, false, current.version()));
+        assertFalse(wasIncremental(tick()), "a new connection starts with a listing");
+        assertNull(streamStates.get(TENANT).cursor());
+    }
+}
