@@ -27,6 +27,12 @@ class LeastPrivilegeTest {
     /** The one class that reads the ConnectedIntegrations index (TableKeys.CONNECTED_INDEX); only its users get the index. */
     private static final String INDEX_READER = "com.saasspend.integration.aws.DynamoConnectedIntegrations";
     private static final String INDEX_RESOURCE = "${StateTable.Arn}/index/ConnectedIntegrations";
+    /** The classes that query an index, each with the indexes it queries (TableKeys names them): only their users get them. */
+    private static final Map<String, Set<String>> INDEX_READERS = Map.of(
+            INDEX_READER, Set.of(INDEX_RESOURCE),
+            "com.saasspend.integration.aws.DynamoLicenseReader", Set.of("${StateTable.Arn}/index/LicenseUsersByActivity",
+                    "${StateTable.Arn}/index/LicenseUsersByName", "${StateTable.Arn}/index/LicenseUsersByWord",
+                    "${StateTable.Arn}/index/LicenseUsersByEmail"));
 
     /**
      * IAM authorises some operations by other actions: a transaction by the item actions it carries (AwsCallGraph
@@ -116,13 +122,19 @@ class LeastPrivilegeTest {
         List<String> problems = new ArrayList<>();
         Map<String, List<Grant>> grants = grantsByFunction(problems);
         Template.resourcesOfType("AWS::Serverless::Function").forEach((id, function) -> {
-            boolean readsIndex = code.classesReachableFrom(handlerClass(function)).contains(INDEX_READER);
-            boolean indexGranted = false;
+            Set<String> reachable = code.classesReachableFrom(handlerClass(function));
+            Set<String> queried = new java.util.TreeSet<>();
+            INDEX_READERS.forEach((reader, indexes) -> {
+                if (reachable.contains(reader)) {
+                    queried.addAll(indexes);
+                }
+            });
+            Set<String> granted = new java.util.TreeSet<>();
             for (Grant grant : grants.get(id)) {
                 for (String resource : grant.resources()) {
+                    boolean onIndex = resource.contains("/index/");
                     for (String action : grant.actions()) {
                         String expected = resourceFor(action);
-                        boolean onIndex = resource.equals(INDEX_RESOURCE);
                         boolean ok = onIndex ? action.equals("dynamodb:Query") : action.startsWith("sqs:") ? isQueueArn(resource)
                                 : resource.contains(expected);
                         if (!ok) {
@@ -130,16 +142,22 @@ class LeastPrivilegeTest {
                                     + (onIndex ? " (an index is only ever queried)" : ""));
                         }
                     }
-                    indexGranted |= resource.equals(INDEX_RESOURCE);
-                    if (resource.contains("/index/") && !resource.equals(INDEX_RESOURCE)) {
-                        problems.add(id + ": grant on " + resource + "; name the one index the code queries");
+                    if (onIndex) {
+                        granted.add(resource);
                     }
                 }
             }
-            if (indexGranted != readsIndex) {
-                problems.add(id + (readsIndex ? " queries the ConnectedIntegrations index (via " + INDEX_READER
-                        + ") but has no dynamodb:Query grant on " + INDEX_RESOURCE + ": add one"
-                        : " is granted the ConnectedIntegrations index but never queries it: remove that grant"));
+            for (String index : queried) {
+                if (!granted.contains(index)) {
+                    problems.add(id + " queries " + index + " (via " + INDEX_READERS.entrySet().stream()
+                            .filter(e -> e.getValue().contains(index)).map(Map.Entry::getKey).sorted().findFirst().orElse("?")
+                            + ") but has no dynamodb:Query grant on it: add one");
+                }
+            }
+            for (String index : granted) {
+                if (!queried.contains(index)) {
+                    problems.add(id + ": grant on " + index + ", which its code never queries: remove that grant");
+                }
             }
         });
         if (!problems.isEmpty()) {

@@ -1,6 +1,8 @@
 package com.saasspend.integration.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.integration.atlassian.InvocationDeadline;
+import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
@@ -18,9 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** The License page: GET /licenses, GET /users, GET /users/{accountId}, the tenant's settings, and the savings. */
+/** The License page: GET /licenses, GET /users, GET /users/export, GET /users/{accountId}, the tenant's settings, and the savings. */
 public final class LicensesApiHandler extends HttpApiHandler {
     private static final Set<String> STATUSES = Set.of("active", "inactive", "never");
+    /** {@code -lastActive}: most recently active first. */
+    private static final Map<String, LicenseReader.UserOrder> SORTS = Map.of("name", LicenseReader.UserOrder.NAME,
+            "lastActive", LicenseReader.UserOrder.LAST_ACTIVE_ASC, "-lastActive", LicenseReader.UserOrder.LAST_ACTIVE_DESC);
 
     /** Lambda's entry point: wires the real adapters once per instance (and once per SnapStart snapshot). */
     public LicensesApiHandler() {
@@ -43,6 +48,7 @@ public final class LicensesApiHandler extends HttpApiHandler {
                 "GET /savings/history", request -> savingsHistory(savings, request, clock),
                 "GET /licenses", request -> ApiResponse.json(200, licenses.overview(request.tenantId())),
                 "GET /users", request -> users(licenses, request),
+                "GET /users/export", request -> export(licenses, request),
                 "GET /users/{accountId}", request -> ApiResponse.json(200, licenses.user(request.tenantId(), accountId(request))),
                 "GET /settings", request -> ApiResponse.json(200, settings.get(request.tenantId())),
                 "PUT /settings", request -> {
@@ -53,21 +59,60 @@ public final class LicensesApiHandler extends HttpApiHandler {
     }
 
     private static ApiResponse users(LicenseService licenses, ApiRequest request) {
-        QueryParameters query = new QueryParameters(request, Set.of("product", "status", "inactiveForDays", "q", "cursor", "limit"));
-        String product = query.text("product", 200);
-        String status = query.oneOf("status", STATUSES);
-        Integer days = query.integer("inactiveForDays", 1, 3650, null);
-        String search = query.text("q", 200);
+        QueryParameters query = new QueryParameters(request, Set.of("product", "status", "inactiveForDays", "q", "sort", "cursor", "limit"));
         Integer limit = query.integer("limit", 1, LicenseService.MAX_LIMIT, 50);
         String cursor = query.text("cursor", 600);
-        query.check();
-        LicenseService.UserPage page = licenses.users(request.tenantId(),
-                new LicenseService.UserQuery(product, status, days, search, PageCursors.decode(cursor), limit));
+        LicenseService.UserQuery filters = filters(query, cursor, limit);
+        LicenseService.UserPage page = licenses.users(request.tenantId(), filters);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("users", page.users());
         body.put("inactivityDays", page.inactivityDays());
         body.put("nextCursor", PageCursors.encode(page.nextAfter()));
+        body.put("seats", page.seats());
         return ApiResponse.json(200, body);
+    }
+
+    /** The filters and sort GET /users and GET /users/export share; checks every parameter of the request. */
+    private static LicenseService.UserQuery filters(QueryParameters query, String cursor, int limit) {
+        String product = query.text("product", 200);
+        String status = query.oneOf("status", STATUSES);
+        Integer days = query.integer("inactiveForDays", 1, 3650, null);
+        String search = query.text("q", 200);
+        String sort = query.oneOf("sort", SORTS.keySet());
+        query.check();
+        return new LicenseService.UserQuery(product, status, days, search, sort == null ? null : SORTS.get(sort),
+                PageCursors.decode(cursor), limit);
+    }
+
+    /**
+     * What one export may hold, as it costs in the Lambda response (6 MB in all, with headers and envelope): the
+     * rest is left to the envelope and JSON escaping the cost already counts.
+     */
+    static final long MAX_EXPORT_COST = 5_500_000;
+    /** Time kept back from the invocation's end to build and return the response (API Gateway waits 29 s at most). */
+    static final long EXPORT_MARGIN_MILLIS = 4_000;
+
+    /**
+     * GET /users/export: the whole filtered list as CSV in the response body, read page by page from the listing's
+     * index. A list too large for one response (or for the invocation's time) is refused whole: no truncated file.
+     */
+    private static ApiResponse export(LicenseService licenses, ApiRequest request) {
+        QueryParameters query = new QueryParameters(request, Set.of("product", "status", "inactiveForDays", "q", "sort"));
+        LicenseService.UserQuery filters = filters(query, null, LicenseService.MAX_LIMIT);
+        UserCsv csv = new UserCsv(MAX_EXPORT_COST);
+        boolean complete = licenses.forEachUser(request.tenantId(), filters, row -> !timeNearlyOut() && csv.add(row));
+        if (!complete) {
+            throw new ApiProblem(413, "export_too_large", "Export too large",
+                    "The list has more users than one export can carry (" + csv.rows() + " fit); narrow it with product, "
+                            + "status or q and export each part.");
+        }
+        return new ApiResponse(200, "text/csv; charset=utf-8", csv.text(),
+                Map.of("Content-Disposition", "attachment; filename=\"users.csv\""));
+    }
+
+    private static boolean timeNearlyOut() {
+        java.util.OptionalLong remaining = InvocationDeadline.remainingMillis();
+        return remaining.isPresent() && remaining.getAsLong() < EXPORT_MARGIN_MILLIS;
     }
 
     /** {@code from}/{@code to}: ISO dates, inclusive; by default the 30 days up to today (UTC). */

@@ -13,7 +13,7 @@ final class Refusals {
             case CONFLICT -> 409;
             case REJECTED -> 422;
             case UPSTREAM_UNAVAILABLE -> 502;
-            case UPSTREAM_RATE_LIMITED, UPSTREAM_OUT_OF_TIME -> 503;
+            case UPSTREAM_RATE_LIMITED, UPSTREAM_OUT_OF_TIME, NOT_READY -> 503;
         };
         String title = switch (refusal.kind()) {
             case INVALID -> "The request is not valid";
@@ -23,6 +23,7 @@ final class Refusals {
             case UPSTREAM_UNAVAILABLE -> "Atlassian unavailable";
             case UPSTREAM_RATE_LIMITED -> "Atlassian rate limit";
             case UPSTREAM_OUT_OF_TIME -> "Atlassian too slow";
+            case NOT_READY -> "Not ready yet";
         };
         return new ApiProblem(status, refusal.code(), title, refusal.getMessage(),
                 refusal.fields().stream().map(f -> new ApiProblem.FieldError(f.name(), f.message())).toList());

@@ -40,8 +40,8 @@ public final class InvocationDeadline {
         REMAINING_MILLIS.remove();
     }
 
-    /** Milliseconds left in this thread's invocation, or empty when it has no deadline. */
-    static OptionalLong remainingMillis() {
+    /** Milliseconds left in this thread's invocation, or empty when it has no deadline (also for handlers bounding their own loops). */
+    public static OptionalLong remainingMillis() {
         LongSupplier source = REMAINING_MILLIS.get();
         return source == null ? OptionalLong.empty() : OptionalLong.of(source.getAsLong());
     }

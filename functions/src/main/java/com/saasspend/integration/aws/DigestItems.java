@@ -47,10 +47,17 @@ final class DigestItems {
 
     /** Every digest whose sort key starts with {@code prefix} (followed by the page number), in page order. */
     static void forEach(DynamoDbClient dynamo, String table, String pk, String prefix, BiConsumer<Integer, PageDigest> onDigest) {
+        forEachItem(dynamo, table, pk, prefix,
+                item -> onDigest.accept(Integer.parseInt(str(item, TableKeys.SK).substring(prefix.length())), read(item)));
+    }
+
+    /** {@link #forEach} as stored items, for a store that keeps its own attributes on its digests. */
+    static void forEachItem(DynamoDbClient dynamo, String table, String pk, String prefix,
+                            java.util.function.Consumer<Map<String, AttributeValue>> onItem) {
         dynamo.queryPaginator(r -> r.tableName(table)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
                         .expressionAttributeValues(Map.of(":pk", s(pk), ":p", s(prefix))))
                 .items()
-                .forEach(item -> onDigest.accept(Integer.parseInt(str(item, TableKeys.SK).substring(prefix.length())), read(item)));
+                .forEach(onItem);
     }
 }

@@ -16,16 +16,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -47,7 +54,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         this.writer = new BatchWriter(dynamo, table);
         this.written = new HashMap<>();
         this.creating = new CreatingWrites(dynamo, table, writer);
-        for (String kind : List.of("user", "group", "product", "digest", "summary", "removed")) {
+        for (String kind : List.of("user", "userIndex", "group", "product", "digest", "summary", "removed")) {
             written.put(kind, new AtomicLong());
         }
     }
@@ -65,7 +72,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         return new DynamoLicenseStore(this, creating.fencedBy(fence));
     }
 
-    /** Items written so far by kind: user, group, product, digest, summary, removed. */
+    /** Items written so far by kind: user, userIndex (a user's index items, put or deleted), group, product, digest, summary, removed. */
     public long written(String kind) {
         return written.get(kind).get();
     }
@@ -85,13 +92,63 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public Optional<PageDigest> digest(String tenantId, Listing listing, int page) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, digestKey(listing, page)))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DigestItems.read(item));
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        PageDigest digest = DigestItems.read(item);
+        if (listing == Listing.USERS && !indexCurrent(item)) {
+            // A page recorded before the current index layout: its users may lack index attributes, so none of its
+            // hashes vouches for a user (the sync compares each with its stored item, and storedHashes reports a user
+            // of an older layout as changed). Ids and reminders stay, so removals are still settled.
+            digest = new PageDigest(digest.runId(), digest.entries().stream()
+                    .map(e -> new PageDigest.Entry(e.id(), STALE_INDEX + e.hash())).toList(), digest.left());
+        }
+        return Optional.of(digest);
+    }
+
+    /** Marks a digest hash that no fresh hash equals (a content hash is 11 base64url characters, never a colon). */
+    private static final String STALE_INDEX = "stale-index:";
+
+    private static boolean indexCurrent(Map<String, AttributeValue> item) {
+        return Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) == UserItems.INDEX_VERSION;
     }
 
     @Override
     public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
-        creating.putOne(DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest));
+        Map<String, AttributeValue> item = DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest);
+        if (listing == Listing.USERS) {
+            // Written after the page's users: every user of the page now has the current index layout.
+            item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
+        }
+        creating.putOne(item);
         written.get("digest").incrementAndGet();
+    }
+
+    /** The SUMMARY of the last complete sync records the current index layout (what the License page checks too). */
+    @Override
+    public boolean listingsCurrent(String tenantId) {
+        Map<String, AttributeValue> summary = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, "SUMMARY")).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
+        return summary == null || summary.isEmpty() || indexCurrent(summary);
+    }
+
+    /**
+     * Whether every user of the listing has the current index layout: the SUMMARY says so, or else every page digest of
+     * the users listing was recorded under it (read once per tenant and layout: the SUMMARY then records it).
+     */
+    private boolean listingsIndexed(String tenantId) {
+        Map<String, AttributeValue> summary = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, "SUMMARY")).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
+        if (summary != null && indexCurrent(summary)) {
+            return true;
+        }
+        boolean[] current = {true};
+        DigestItems.forEachItem(dynamo, table, TableKeys.licenses(tenantId), "DIGEST#" + Listing.USERS.name() + "#", item -> {
+            if (!indexCurrent(item) && !DigestItems.read(item).entries().isEmpty()) {
+                current[0] = false;
+            }
+        });
+        return current[0];
     }
 
     @Override
@@ -112,14 +169,18 @@ public final class DynamoLicenseStore implements LicenseStore {
             List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
                     .map(id -> key(tenantId, prefix(listing) + id)).toList();
             Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                    .projectionExpression("sk, contentHash, removed").build());
+                    .projectionExpression("sk, contentHash, removed, " + UserItems.INDEX_VERSION_ATTRIBUTE).build());
             for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
                 Map<String, KeysAndAttributes> current = request;
                 BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
                 response.responses().getOrDefault(table, List.of()).forEach(item -> {
                     boolean removed = item.containsKey("removed") && Boolean.TRUE.equals(item.get("removed").bool());
                     if (!removed) {
-                        hashes.put(str(item, TableKeys.SK).substring(prefix(listing).length()), str(item, "contentHash"));
+                        // A user stored before the current index layout reads as changed, so a sync that compares it rewrites it.
+                        boolean staleIndex = listing == Listing.USERS
+                                && Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) != UserItems.INDEX_VERSION;
+                        hashes.put(str(item, TableKeys.SK).substring(prefix(listing).length()),
+                                staleIndex ? "index-v" + Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) : str(item, "contentHash"));
                     }
                 });
                 request = response.unprocessedKeys();
@@ -131,14 +192,57 @@ public final class DynamoLicenseStore implements LicenseStore {
         return hashes;
     }
 
+    /**
+     * Each changed user with its index items. Index items the user no longer has (a product lost, a renamed token) are
+     * deleted first; then each user's index items are put before its user item. A crash anywhere leaves the user item
+     * older than its page, so the next sync rewrites it and its index items: the indexes never stay behind the user.
+     */
     @Override
     public void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
+        Map<String, List<String>> previous = storedIndexKeys(tenantId, users.stream().map(h -> h.item().accountId()).toList());
+        List<WriteRequest> stale = new ArrayList<>();
         List<Map<String, AttributeValue>> puts = new ArrayList<>();
+        long indexWrites = 0;
         for (Hashed<OrgUser> hashed : users) {
+            List<Map<String, AttributeValue>> index = UserItems.indexItems(tenantId, hashed.item());
+            Set<String> current = new HashSet<>(index.stream().map(i -> i.get(TableKeys.SK).s()).toList());
+            for (String old : previous.getOrDefault(hashed.item().accountId(), List.of())) {
+                if (!current.contains(old)) {
+                    stale.add(BatchWriter.delete(key(tenantId, old)));
+                }
+            }
+            puts.addAll(index);
             puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
+            indexWrites += index.size();
         }
+        // Deletes create nothing, so they need no fence (a disconnect's erase deletes the same items anyway).
+        writer.write(stale);
         creating.putAll(puts);
-        written.get("user").addAndGet(puts.size());
+        written.get("user").addAndGet(users.size());
+        written.get("userIndex").addAndGet(indexWrites + stale.size());
+    }
+
+    /** The index item keys each stored user item names (strongly consistent: what the last write left). */
+    private Map<String, List<String>> storedIndexKeys(String tenantId, Collection<String> accountIds) {
+        Map<String, List<String>> keys = new HashMap<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(accountIds));
+        for (int from = 0; from < all.size(); from += 100) {
+            List<Map<String, AttributeValue>> batch = all.subList(from, Math.min(all.size(), from + 100)).stream()
+                    .map(id -> key(tenantId, TableKeys.user(id))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(batch).consistentRead(true)
+                    .projectionExpression("accountId, " + TableKeys.IX_ITEMS).build());
+            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> current = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
+                response.responses().getOrDefault(table, List.of())
+                        .forEach(item -> keys.put(str(item, "accountId"), UserItems.indexItemKeys(item)));
+                request = response.unprocessedKeys();
+                if (attempt > 8 && request != null && !request.isEmpty()) {
+                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
+                }
+            }
+        }
+        return keys;
     }
 
     @Override
@@ -154,12 +258,64 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at) {
         for (String id : ids) {
-            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, prefix(listing) + id))
-                    .updateExpression("SET removed = :t, removedAt = :at")
-                    .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":at", s(at.toString()))));
+            if (listing == Listing.USERS) {
+                removeUser(tenantId, id, at);
+            } else {
+                markItemRemoved(tenantId, prefix(listing) + id, at);
+            }
             written.get("removed").incrementAndGet();
         }
+    }
+
+    /**
+     * Marks the user removed and takes it out of every listing in one transaction: the user item loses its index
+     * attributes and its index items are deleted, conditioned on the user item being the one read (a concurrent
+     * rewrite would name other index items: read again).
+     */
+    private void removeUser(String tenantId, String accountId, Instant at) {
+        for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> stored = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(key(tenantId, TableKeys.user(accountId))).projectionExpression("contentHash, " + TableKeys.IX_ITEMS)).item();
+            List<String> index = UserItems.indexItemKeys(stored);
+            String hash = stored == null ? null : str(stored, "contentHash");
+            if (hash == null || index.size() > TRANSACTION_ITEMS - 1) {
+                // No user item (the original refusal stands), or more index items than a transaction takes: index first.
+                index.forEach(sk -> dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, sk))));
+                markItemRemoved(tenantId, TableKeys.user(accountId), at);
+                written.get("userIndex").addAndGet(index.size());
+                return;
+            }
+            List<TransactWriteItem> actions = new ArrayList<>();
+            actions.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(tenantId, TableKeys.user(accountId)))
+                    .updateExpression(REMOVED_UPDATE + " REMOVE " + INDEX_ATTRIBUTES)
+                    .conditionExpression("contentHash = :h")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":at", s(at.toString()), ":h", s(hash)))
+                    .build()).build());
+            index.forEach(sk -> actions.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                    .key(key(tenantId, sk)).build()).build()));
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(actions));
+                written.get("userIndex").addAndGet(index.size());
+                return;
+            } catch (TransactionCanceledException changedMeanwhile) {
+                if (attempt >= 5) {
+                    throw changedMeanwhile;
+                }
+            }
+        }
+    }
+
+    private static final int TRANSACTION_ITEMS = 100;
+    private static final String REMOVED_UPDATE = "SET removed = :t, removedAt = :at";
+    private static final String INDEX_ATTRIBUTES = String.join(", ", TableKeys.IX_PK, TableKeys.IX_ACTIVE, TableKeys.IX_NAME,
+            TableKeys.IX_WORD, TableKeys.IX_EMAIL, TableKeys.IX_ITEMS);
+
+    /** Marks one item removed; a user item also leaves every listing. Refused when the item does not exist. */
+    private void markItemRemoved(String tenantId, String sk, Instant at) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, sk))
+                .updateExpression(sk.startsWith(TableKeys.USER_PREFIX) ? REMOVED_UPDATE + " REMOVE " + INDEX_ATTRIBUTES : REMOVED_UPDATE)
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":at", s(at.toString()))));
     }
 
     @Override
@@ -212,6 +368,10 @@ public final class DynamoLicenseStore implements LicenseStore {
         item.put("computedAt", s(at.toString()));
         // The counter carries on, so an adjustment after this write is seen by the next sync's condition too.
         item.put("adjustments", Items.n(expectedAdjustments));
+        if (listingsIndexed(tenantId)) {
+            // The License page serves its listings from the indexes only once this is set (LicenseReader.Summary).
+            item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
+        }
         String condition = expectedAdjustments == 0 ? "attribute_not_exists(adjustments) OR adjustments = :n" : "adjustments = :n";
         Map<String, AttributeValue> values = Map.of(":n", Items.n(expectedAdjustments));
         try {
@@ -317,17 +477,41 @@ public final class DynamoLicenseStore implements LicenseStore {
         return groups;
     }
 
+    /**
+     * The user item (conditioned on the hash the caller read) with its index items, stale ones deleted, in one
+     * transaction: a reclaim that loses the race writes nothing, one that wins leaves every listing in step.
+     */
     @Override
     public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(UserItems.toItem(tenantId, user.item(), user.hash(), at))
-                    .conditionExpression("contentHash = :expected AND attribute_not_exists(removed)")
-                    .expressionAttributeValues(Map.of(":expected", s(expectedHash))));
-            written.get("user").incrementAndGet();
-            return true;
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException raced) {
+        String accountId = user.item().accountId();
+        Map<String, AttributeValue> stored = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, TableKeys.user(accountId))).projectionExpression("contentHash, removed, " + TableKeys.IX_ITEMS)).item();
+        if (stored == null || stored.isEmpty() || isRemoved(stored) || !expectedHash.equals(str(stored, "contentHash"))) {
             return false;
         }
+        List<Map<String, AttributeValue>> index = UserItems.indexItems(tenantId, user.item());
+        Set<String> current = new HashSet<>(index.stream().map(i -> i.get(TableKeys.SK).s()).toList());
+        List<String> stale = UserItems.indexItemKeys(stored).stream().filter(sk -> !current.contains(sk)).toList();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(UserItems.toItem(tenantId, user.item(), user.hash(), at))
+                .conditionExpression("contentHash = :expected AND attribute_not_exists(removed)")
+                .expressionAttributeValues(Map.of(":expected", s(expectedHash))).build()).build());
+        index.forEach(item -> actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()));
+        stale.forEach(sk -> actions.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                .key(key(tenantId, sk)).build()).build()));
+        if (actions.size() > TRANSACTION_ITEMS) {
+            throw new IllegalStateException("a user with " + index.size() + " index items does not fit one transaction");
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(actions));
+        } catch (TransactionCanceledException raced) {
+            // The condition failed (changed meanwhile) or a concurrent write conflicted: the caller reads again.
+            return false;
+        }
+        written.get("user").incrementAndGet();
+        written.get("userIndex").addAndGet(index.size() + stale.size());
+        return true;
     }
 
     /**

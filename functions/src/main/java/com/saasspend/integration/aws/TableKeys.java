@@ -131,6 +131,79 @@ final class TableKeys {
         return PRODUCT_PREFIX + resourceId;
     }
 
+    // The License page's user indexes (README "Data model"). Sparse GSIs over the same attributes: ixPk names one
+    // listing of one tenant; ixActive orders it by last use, ixName by name; on the user item (the listing of every
+    // user, scope ALL) ixWord (last word of the name) and ixEmail serve the search. A copy of the row per product key
+    // the user holds (scope P#key) lives in the license partition as UIX#<accountId>#P#key, so a disconnect erases it.
+
+    static final String USERS_BY_ACTIVITY_INDEX = "LicenseUsersByActivity";
+    static final String USERS_BY_NAME_INDEX = "LicenseUsersByName";
+    static final String USERS_BY_WORD_INDEX = "LicenseUsersByWord";
+    static final String USERS_BY_EMAIL_INDEX = "LicenseUsersByEmail";
+    static final String IX_PK = "ixPk";
+    static final String IX_ACTIVE = "ixActive";
+    static final String IX_NAME = "ixName";
+    static final String IX_WORD = "ixWord";
+    static final String IX_EMAIL = "ixEmail";
+    /** The sort keys of a user's index items, kept on the user item so a rewrite or removal knows what to delete. */
+    static final String IX_ITEMS = "ixItems";
+    static final String SCOPE_ALL = "ALL";
+    static final String USER_INDEX_PREFIX = "UIX#";
+    /** Index text (names, words, emails) is cut to this many characters: keys and cursors stay small. */
+    static final int INDEX_TEXT_MAX = 64;
+    /** Sorts after any text DynamoDB compares (UTF-8 byte order): U+10FFFF. */
+    static final String TEXT_MAX = new String(Character.toChars(0x10FFFF));
+
+    /** The index partition of one listing of a tenant's users: {@code TENANT#<id>#LICENSES#IX#<scope>}. */
+    static String userIndex(String tenantId, String scope) {
+        return licenses(tenantId) + "#IX#" + scope;
+    }
+
+    /** The listing of users holding a product key (any site): lower-cased, as keys are matched in any case. */
+    static String productKeyScope(String productKey) {
+        return "P#" + productKey.toLowerCase(Locale.ROOT);
+    }
+
+    /** A user's copy in one product listing, in the license partition. */
+    static String userIndexItem(String accountId, String scope) {
+        return USER_INDEX_PREFIX + accountId + SEPARATOR + scope;
+    }
+
+    /**
+     * ixActive: {@code -#id} holds no product, {@code 0#id} never used any, {@code 1<epoch millis, 13 digits>#id}
+     * last used then. "Inactive for N days" is the range from {@code 1} to {@code 1<now - N days>}, whatever N.
+     */
+    static String activityKey(boolean holdsProducts, Long lastActiveMillis, String accountId) {
+        if (!holdsProducts) {
+            return NO_PRODUCT + SEPARATOR + accountId;
+        }
+        return (lastActiveMillis == null ? NEVER_USED + SEPARATOR : activityBound(lastActiveMillis) + SEPARATOR) + accountId;
+    }
+
+    static final String NO_PRODUCT = "-";
+    static final String NEVER_USED = "0";
+    static final String USED = "1";
+
+    /** The ixActive value just below every user last active at {@code epochMillis} (and above those before it). */
+    static String activityBound(long epochMillis) {
+        return USED + String.format(Locale.ROOT, "%013d", Math.max(0, epochMillis));
+    }
+
+    /** ixName: lower-cased text cut to {@link #INDEX_TEXT_MAX}, then {@code #accountId} so equal names stay apart. */
+    static String nameKey(String text, String accountId) {
+        return indexText(text) + SEPARATOR + accountId;
+    }
+
+    static String indexText(String text) {
+        String lower = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        if (lower.length() <= INDEX_TEXT_MAX) {
+            return lower;
+        }
+        // Never split a surrogate pair: half a character is not valid UTF-8 for DynamoDB.
+        int end = Character.isHighSurrogate(lower.charAt(INDEX_TEXT_MAX - 1)) ? INDEX_TEXT_MAX - 1 : INDEX_TEXT_MAX;
+        return lower.substring(0, end);
+    }
+
     /** Every page digest of one org listing ({@code USERS}, {@code GROUPS}). */
     static String digestPrefix(String listing) {
         return "DIGEST#" + listing + SEPARATOR;

@@ -8,8 +8,8 @@ import com.saasspend.integration.domain.OrgUser;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -17,22 +17,72 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class UserItems {
     private UserItems() {}
 
+    /** Bumped when the index attributes change shape: a stored user of an older version reads as changed, so the next sync rewrites it. */
+    static final long INDEX_VERSION = 1;
+    static final String INDEX_VERSION_ATTRIBUTE = "ixv";
+
+    /** The user item; it also is the user's entry in the listing of all users (scope ALL) and names its index items. */
     static Map<String, AttributeValue> toItem(String tenantId, OrgUser u, String hash, Instant syncedAt) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
-        item.put(TableKeys.SK, s(TableKeys.user(u.accountId())));
+        Map<String, AttributeValue> item = rowItem(tenantId, u, TableKeys.user(u.accountId()), TableKeys.SCOPE_ALL, u.products());
         item.put("kind", s("user"));
-        item.put("accountId", s(u.accountId()));
-        putIfPresent(item, "name", u.name());
-        putIfPresent(item, "email", u.email());
-        // Lower-cased copy for the License page's case-insensitive search.
-        item.put("search", s(((u.name() == null ? "" : u.name()) + " " + (u.email() == null ? "" : u.email())).toLowerCase(Locale.ROOT)));
-        putIfPresent(item, "accountType", u.accountType());
-        putIfPresent(item, "accountStatus", u.accountStatus());
-        putIfPresent(item, "membershipStatus", u.membershipStatus());
+        List<String> search = searchTexts(u);
+        if (search.get(1) != null) {
+            item.put(TableKeys.IX_WORD, s(search.get(1) + TableKeys.SEPARATOR + u.accountId()));
+        }
+        if (search.get(2) != null) {
+            item.put(TableKeys.IX_EMAIL, s(search.get(2) + TableKeys.SEPARATOR + u.accountId()));
+        }
         putIfPresent(item, "claimStatus", u.claimStatus());
         putIfPresent(item, "addedToOrg", u.addedToOrg());
         item.put("orgAdmin", AttributeValue.fromBool(u.orgAdmin()));
+        item.put(TableKeys.IX_ITEMS, AttributeValue.fromL(indexItems(tenantId, u).stream().map(i -> i.get(TableKeys.SK)).toList()));
+        item.put(INDEX_VERSION_ATTRIBUTE, Items.n(INDEX_VERSION));
+        item.put("contentHash", s(hash));
+        item.put("syncedAt", s(syncedAt.toString()));
+        return item;
+    }
+
+    /**
+     * The user's index items: a copy of the row in the listing of each product key the user holds (on any site),
+     * ordered there by the latest use of that product.
+     */
+    static List<Map<String, AttributeValue>> indexItems(String tenantId, OrgUser u) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, List<OrgUser.ProductAccess>> scopes = new LinkedHashMap<>();
+        for (OrgUser.ProductAccess p : u.products()) {
+            if (p.key() != null) {
+                scopes.computeIfAbsent(TableKeys.productKeyScope(p.key()), k -> new ArrayList<>()).add(p);
+            }
+        }
+        scopes.forEach((scope, products) -> {
+            Map<String, AttributeValue> copy = rowItem(tenantId, u, TableKeys.userIndexItem(u.accountId(), scope), scope, products);
+            copy.put("kind", s("userIndex"));
+            items.add(copy);
+        });
+        return items;
+    }
+
+    /** What a search prefix is matched against, as index text, in search order: the name, its last word, the email (null: none). */
+    static List<String> searchTexts(OrgUser u) {
+        String name = u.name() == null ? null : TableKeys.indexText(u.name());
+        String[] words = u.name() == null ? new String[0] : u.name().strip().split("\\s+");
+        String word = words.length > 1 ? TableKeys.indexText(words[words.length - 1]) : null;
+        String email = u.email() == null ? null : TableKeys.indexText(u.email());
+        return java.util.Arrays.asList(name == null || name.isEmpty() ? null : name, word, email == null || email.isEmpty() ? null : email);
+    }
+
+    /** The attributes a License page row needs, keyed into one listing ({@code scope}) by the given products' last use. */
+    private static Map<String, AttributeValue> rowItem(String tenantId, OrgUser u, String sk, String scope,
+                                                       List<OrgUser.ProductAccess> scopeProducts) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
+        item.put(TableKeys.SK, s(sk));
+        item.put("accountId", s(u.accountId()));
+        putIfPresent(item, "name", u.name());
+        putIfPresent(item, "email", u.email());
+        putIfPresent(item, "accountType", u.accountType());
+        putIfPresent(item, "accountStatus", u.accountStatus());
+        putIfPresent(item, "membershipStatus", u.membershipStatus());
         List<AttributeValue> products = new ArrayList<>();
         for (OrgUser.ProductAccess p : u.products()) {
             Map<String, AttributeValue> m = new HashMap<>();
@@ -50,9 +100,28 @@ public final class UserItems {
             groups.add(AttributeValue.fromM(m));
         }
         item.put("groups", AttributeValue.fromL(groups));
-        item.put("contentHash", s(hash));
-        item.put("syncedAt", s(syncedAt.toString()));
+        item.put(TableKeys.IX_PK, s(TableKeys.userIndex(tenantId, scope)));
+        item.put(TableKeys.IX_ACTIVE, s(TableKeys.activityKey(!scopeProducts.isEmpty(), latestUse(scopeProducts), u.accountId())));
+        item.put(TableKeys.IX_NAME, s(TableKeys.nameKey(u.name(), u.accountId())));
         return item;
+    }
+
+    /** The latest last use among the products, in epoch millis; null when none was ever used. */
+    private static Long latestUse(List<OrgUser.ProductAccess> products) {
+        Long latest = null;
+        for (OrgUser.ProductAccess p : products) {
+            if (p.lastActive() != null) {
+                long at = Instant.parse(p.lastActive()).toEpochMilli();
+                latest = latest == null ? at : Math.max(latest, at);
+            }
+        }
+        return latest;
+    }
+
+    /** The sort keys of the index items the stored user item names (none for items written before the indexes). */
+    static List<String> indexItemKeys(Map<String, AttributeValue> userItem) {
+        AttributeValue keys = userItem == null ? null : userItem.get(TableKeys.IX_ITEMS);
+        return keys == null || !keys.hasL() ? List.of() : keys.l().stream().map(AttributeValue::s).toList();
     }
 
     public static OrgUser fromItem(Map<String, AttributeValue> item) {

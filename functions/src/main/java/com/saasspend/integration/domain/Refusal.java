@@ -20,7 +20,9 @@ public class Refusal extends RuntimeException {
         /** Atlassian is rate limiting us; try again after retryAfterSeconds. */
         UPSTREAM_RATE_LIMITED,
         /** Atlassian answered too slowly for this request's time limit; try again after retryAfterSeconds. */
-        UPSTREAM_OUT_OF_TIME
+        UPSTREAM_OUT_OF_TIME,
+        /** What the request reads is still being built by a sync; try again after retryAfterSeconds. */
+        NOT_READY
     }
 
     public record Field(String name, String message) {}

@@ -159,6 +159,9 @@ class OpenApiContractIT {
         JsonNode page = ApiEvents.json(exchange("GET /users", "/users", none, Map.of("product", "jira-software", "status", "inactive", "limit", "5"), null));
         exchange("GET /users", "/users", none, Map.of("cursor", page.path("nextCursor").asText(), "limit", "5"), null);
         assertEquals(400, invalid("GET /users", "/users", none, Map.of("status", "sleeping"), null).getStatusCode());
+        assertEquals(200, exchange("GET /users/export", "/users/export", none, Map.of("product", "jira-software", "status", "inactive"), null)
+                .getStatusCode());
+        assertEquals(400, invalid("GET /users/export", "/users/export", none, Map.of("limit", "5"), null).getStatusCode());
         assertEquals(400, invalid("PUT /settings", "/settings", none, none, "{\"inactivityDays\":0}").getStatusCode());
         assertEquals(400, invalid("POST /integrations/{type}", "/integrations/atlassian", Map.of("type", "atlassian"), none, "{\"orgId\":1}").getStatusCode());
         String accountId = page.path("users").get(0).path("accountId").asText();

@@ -182,10 +182,11 @@ public final class AtlassianOrgSync {
 
     /**
      * Whether this run lists the org rather than polling its audit-event stream: no full listing yet for this
-     * connection (connect), the stream found unavailable less than a day ago, or the tenant's daily full listing due.
+     * connection (connect), the stream found unavailable less than a day ago, the tenant's daily full listing due, or
+     * its stored users predating the License page's current listing layout (a full listing rewrites them all).
      */
     private boolean wantsFullListing(String tenantId, EventStreamState stream) {
-        if (streams == null || stream == null || stream.lastFullAt() == null) {
+        if (streams == null || stream == null || stream.lastFullAt() == null || !store.listingsCurrent(tenantId)) {
             return true;
         }
         Instant now = clock.instant();

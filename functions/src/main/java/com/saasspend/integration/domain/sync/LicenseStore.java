@@ -70,6 +70,14 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
      */
     LicenseStore fencedBy(SyncFence fence);
 
+    /**
+     * Whether the last complete sync left every stored user in the current layout of the License page's listings
+     * (false for a tenant synced before it: only a full listing rewrites every user). Stores without such a layout: true.
+     */
+    default boolean listingsCurrent(String tenantId) {
+        return true;
+    }
+
     /** One change of one user's seats made outside a full sync. */
     record SeatAdjustment(String accountId, Map<String, ProductCounts> delta, Instant at) {
         public SeatAdjustment {

@@ -1,8 +1,10 @@
 package com.saasspend.integration.domain.licenses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
@@ -13,17 +15,17 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.ProductCounts;
+import com.saasspend.integration.testing.InMemoryLicenseReader;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The License page's decisions over in-memory ports: seats per product, filters, paging, one user in detail. */
@@ -33,7 +35,7 @@ class LicenseServiceTest {
     private static final String JIRA = "ari:cloud:jira-software::site/1";
     private static final String CONF = "ari:cloud:confluence::site/1";
 
-    private final FakeReader reader = new FakeReader();
+    private final InMemoryLicenseReader reader = new InMemoryLicenseReader();
     private final Map<String, TenantSettings> settings = new HashMap<>();
     private final Map<String, Integration> integrations = new HashMap<>();
     private final LicenseService service = new LicenseService(reader, new TenantSettingsStore() {
@@ -99,50 +101,199 @@ class LicenseServiceTest {
         reader.add(user("e", "Eve", "eve@x.io", access("confluence", CONF, null), access("jira-software", JIRA, 31)));
 
         assertEquals(List.of("a"), ids(query(null, "active", null, null)), "active anywhere is active");
-        assertEquals(List.of("b", "e"), ids(query(null, "inactive", null, null)), "used once, not within 30 days");
+        assertEquals(List.of("e", "b"), ids(query(null, "inactive", null, null)), "used once, not within 30 days; most recent first");
         assertEquals(List.of("c"), ids(query(null, "never", null, null)));
-        assertEquals(List.of("a", "b", "c", "d", "e"), ids(query(null, null, null, null)), "no filter: everyone, in key order");
+        assertEquals(List.of("a", "b", "c", "d", "e"), ids(query(null, null, null, null)), "no filter: everyone, by name");
         assertEquals(List.of("e"), ids(query("confluence", "never", null, null)), "status counts only the filtered product");
         assertEquals(List.of("a", "e"), ids(query(CONF, null, null, null)), "a product by resource id");
         assertEquals(List.of("a", "b", "c", "e"), ids(query("JIRA-SOFTWARE", null, null, null)), "a product key in any case");
-        assertEquals(List.of("a", "b", "e"), ids(query("jira-software", "active", 50, null)), "inactiveForDays overrides the threshold");
+        assertEquals(List.of("a", "e", "b"), ids(query("jira-software", "active", 50, null)), "inactiveForDays overrides the threshold");
         settings.put(T, new TenantSettings(1, Map.of()));
         assertEquals(List.of(), ids(query("jira-software", "active", null, null)), "the tenant's threshold when none is given");
     }
 
     @Test
-    void searchMatchesNameOrEmailInAnyCase() {
-        reader.add(user("a", "Ann Smith", "ann@x.io"));
-        reader.add(user("b", null, "SMITHY@x.io"));
-        reader.add(user("c", "Cid", null));
-        assertEquals(List.of("a", "b"), ids(query(null, null, null, "smith")));
-        assertEquals(List.of("c"), ids(query(null, null, null, "CID")));
-        assertEquals(List.of(), ids(query(null, null, null, "zzz")));
+    void eachFilterAndSortIsOneIndexReadOfThePage() {
+        reader.add(user("a", "Ann", "ann@x.io", access("confluence", CONF, 90)));
+        reader.add(user("b", "Bob", "bob@x.io", access("confluence", CONF, 10)));
+        reader.add(user("c", "Cid", "cid@x.io", access("confluence", CONF, null)));
+
+        LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery("confluence", "inactive", 60, null, null, null, 25));
+        assertEquals(List.of("a"), page.users().stream().map(LicenseService.UserRow::accountId).toList());
+        assertEquals(List.of(new LicenseReader.UserSlice("confluence", LicenseReader.Activity.INACTIVE, NOW.minus(Duration.ofDays(60)),
+                LicenseReader.UserOrder.LAST_ACTIVE_DESC, null, 25)), reader.slices,
+                "inactive on Confluence for 60+ days: one range of the product's listing by last use, the page's size");
+        assertEquals(0, reader.searches);
+
+        reader.slices.clear();
+        assertEquals(List.of("c", "a", "b"), ids(new LicenseService.UserQuery(null, null, null, null, LicenseReader.UserOrder.LAST_ACTIVE_ASC, null, 25)),
+                "least recently active first: never used, then the oldest use");
+        assertEquals(List.of("b", "a", "c"), ids(new LicenseService.UserQuery(null, null, null, null, LicenseReader.UserOrder.LAST_ACTIVE_DESC, null, 25)));
+        assertEquals(List.of("a", "b", "c"), ids(new LicenseService.UserQuery(null, null, null, null, LicenseReader.UserOrder.NAME, null, 25)));
+        assertEquals(List.of(LicenseReader.Activity.ANY, LicenseReader.Activity.ANY, LicenseReader.Activity.ANY),
+                reader.slices.stream().map(LicenseReader.UserSlice::activity).toList(), "a sort alone reads the whole listing in order");
+        assertEquals(3, reader.slices.size(), "one read per page");
     }
 
     @Test
-    void pagesContinueAfterTheLastRowAcrossScanSteps() {
+    void anInstanceFilterUsesItsKeysRangeWithOneSiteAndDecidesPerRowWithSeveral() {
+        String jira2 = "ari:cloud:jira-software::site/2";
+        reader.add(user("a", "Ann", null, access("jira-software", JIRA, 1), access("jira-software", jira2, 90)));
+        reader.add(user("b", "Bob", null, access("jira-software", JIRA, null)));
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(2, 1, 0, 1), jira2, new ProductCounts(1, 0, 1, 0)), 30, NOW);
+        assertEquals(List.of("a"), ids(query(jira2, "inactive", null, null)), "inactive on site 2, though active on site 1");
+        assertEquals(LicenseReader.Activity.ANY, reader.slices.get(reader.slices.size() - 1).activity(),
+                "with two sites the key's latest use may be the other site's: its listing is read and each row decided");
+        assertEquals("jira-software", reader.slices.get(reader.slices.size() - 1).product());
+
+        reader.slices.clear();
+        reader.users.remove("a");
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(1, 0, 0, 1)), 30, NOW);
+        assertEquals(List.of("b"), ids(query(JIRA, "never", null, null)));
+        assertEquals(List.of(LicenseReader.Activity.NEVER), reader.slices.stream().map(LicenseReader.UserSlice::activity).toList(),
+                "with one site the key's range is the site's: one range read");
+    }
+
+    @Test
+    void combinationsNoIndexServesAreRefusedNotScanned() {
+        Refusal nameWithStatus = assertThrows(Refusal.class, () -> service.users(T,
+                new LicenseService.UserQuery(null, "inactive", null, null, LicenseReader.UserOrder.NAME, null, 10)));
+        assertEquals("sort_with_status", nameWithStatus.code());
+        Refusal sortedSearch = assertThrows(Refusal.class, () -> service.users(T,
+                new LicenseService.UserQuery(null, null, null, "ann", LicenseReader.UserOrder.LAST_ACTIVE_ASC, null, 10)));
+        assertEquals("sort_with_search", sortedSearch.code());
+        assertEquals(Refusal.Kind.INVALID, sortedSearch.kind());
+        assertEquals(List.of(), reader.slices, "nothing read");
+    }
+
+    @Test
+    void aTenantWhoseUsersPredateTheIndexesIsToldTheListIsBeingPreparedUntilASyncHasIndexedThem() {
+        reader.add(user("a", "Ann", null, access("jira-software", JIRA, 1)));
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(1, 1, 0, 0)), 30, NOW, false);
+        for (LicenseService.UserQuery q : List.of(query(null, null, null, null), query(JIRA, "inactive", null, null),
+                query(null, null, null, "ann"))) {
+            Refusal preparing = assertThrows(Refusal.class, () -> service.users(T, q));
+            assertEquals("listing_being_prepared", preparing.code());
+            assertEquals(Refusal.Kind.NOT_READY, preparing.kind());
+            assertEquals(LicenseService.LISTING_RETRY_AFTER_SECONDS, preparing.retryAfterSeconds());
+        }
+        assertEquals(List.of(), reader.slices, "nothing read from incomplete listings");
+        assertEquals(1, service.overview(T).products().get(0).assigned(), "the seat counts are served meanwhile");
+
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(1, 1, 0, 0)), 30, NOW, true);
+        assertEquals(List.of("a"), ids(query(null, null, null, null)), "served from the indexes once a sync indexed every user");
+    }
+
+    @Test
+    void anExportTakesEveryPageOfTheFilteredListInOrderUntilTheSinkDeclines() {
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < LicenseService.MAX_LIMIT * 2 + 7; i++) {
+            String id = String.format("u%04d", i);
+            reader.add(user(id, "User " + id, id + "@x.io", access("jira-software", JIRA, i % 3 == 0 ? null : 40)));
+            if (i % 3 == 0) {
+                expected.add(id);
+            }
+        }
+        LicenseService.UserQuery never = new LicenseService.UserQuery("jira-software", "never", null, null,
+                LicenseReader.UserOrder.LAST_ACTIVE_ASC, "ignored:cursor", 3);
+        List<String> exported = new java.util.ArrayList<>();
+        assertTrue(service.forEachUser(T, never, row -> exported.add(row.accountId())));
+        assertEquals(expected, exported, "the whole list in the listing's order, whatever the query's cursor and limit");
+        assertTrue(reader.slices.stream().allMatch(s -> s.max() == LicenseService.MAX_LIMIT), "read in pages of the largest size");
+
+        List<String> some = new java.util.ArrayList<>();
+        assertFalse(service.forEachUser(T, never, row -> some.size() < 100 && some.add(row.accountId())));
+        assertEquals(expected.subList(0, 100), some, "stops at the first row declined");
+    }
+
+    @Test
+    void aCursorContinuesOnlyTheListingItCameFrom() {
+        for (int i = 0; i < 5; i++) {
+            reader.add(user("u" + i, "User " + i, null, access("jira-software", JIRA, i)));
+        }
+        LicenseService.UserPage byName = service.users(T, new LicenseService.UserQuery(null, null, null, null, null, null, 2));
+        assertEquals(List.of("u0", "u1"), byName.users().stream().map(LicenseService.UserRow::accountId).toList());
+        assertEquals(List.of("u2", "u3"), service.users(T, new LicenseService.UserQuery(null, null, null, null, null, byName.nextAfter(), 2))
+                .users().stream().map(LicenseService.UserRow::accountId).toList());
+        Refusal foreign = assertThrows(Refusal.class, () -> service.users(T,
+                new LicenseService.UserQuery(null, "active", null, null, null, byName.nextAfter(), 2)));
+        assertEquals("invalid_cursor", foreign.code(), "a name cursor does not position a last-use listing");
+    }
+
+    @Test
+    void searchMatchesAPrefixOfTheNameItsLastWordOrTheEmailInAnyCase() {
+        reader.add(user("a", "Ann Smith", "ann@x.io"));
+        reader.add(user("b", null, "SMITHY@x.io"));
+        reader.add(user("c", "Cid", null));
+        reader.add(user("d", "Ann Annis", "ann.annis@x.io"));
+        assertEquals(List.of("a", "b"), ids(query(null, null, null, "smith")));
+        assertEquals(List.of("c"), ids(query(null, null, null, "CID")));
+        assertEquals(List.of(), ids(query(null, null, null, "zzz")));
+        assertEquals(List.of(), ids(query(null, null, null, "mith")), "a prefix, not any substring");
+        assertEquals(List.of("d", "a"), ids(query(null, null, null, "ann")),
+                "a user matching by name, last word and email, once: by name (ann annis, ann smith)");
+        assertEquals(List.of(), reader.slices, "search reads the search index only");
+    }
+
+    @Test
+    void searchNarrowedByProductAndStatusFillsPagesAcrossSteps() {
         for (int i = 0; i < 450; i++) {
-            reader.add(user(String.format("u%03d", i), "User " + i, null, i % 3 == 0 ? access("jira-software", JIRA, 1) : access("jira-software", JIRA, null)));
+            reader.add(user(String.format("u%03d", i), String.format("Al %03d", i), null,
+                    i % 3 == 0 ? access("jira-software", JIRA, 1) : access("jira-software", JIRA, null)));
         }
         List<String> seen = new ArrayList<>();
         String after = null;
         int pages = 0;
         do {
-            LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery(null, "active", null, null, after, 70));
+            LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery("jira-software", "active", null, "al", null, after, 70));
             page.users().forEach(u -> seen.add(u.accountId()));
             after = page.nextAfter();
             pages++;
         } while (after != null && pages < 10);
         assertEquals(150, seen.size(), "every third user is active, each exactly once");
-        assertEquals(seen.stream().distinct().sorted().toList(), seen);
+        assertEquals(seen.stream().distinct().sorted().toList(), seen, "in the order of the names matched");
+        assertEquals(3, pages, "70 + 70 + 10");
+    }
+
+    @Test
+    void pagesContinueAfterTheLastRowAndTheLastPageSaysSo() {
+        for (int i = 0; i < 450; i++) {
+            reader.add(user(String.format("u%03d", i), String.format("User %03d", i), null,
+                    i % 3 == 0 ? access("jira-software", JIRA, 1 + i) : access("jira-software", JIRA, null)));
+        }
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery(null, "active", 1000, null,
+                    LicenseReader.UserOrder.LAST_ACTIVE_ASC, after, 70));
+            page.users().forEach(u -> seen.add(u.accountId()));
+            after = page.nextAfter();
+            pages++;
+        } while (after != null && pages < 10);
+        assertEquals(150, seen.size(), "every third user is active, each exactly once");
+        List<String> oldestFirst = new ArrayList<>(seen.stream().sorted().toList());
+        java.util.Collections.reverse(oldestFirst);
+        assertEquals(oldestFirst, seen, "the oldest last use first");
         assertEquals(3, pages, "70 + 70 + 10");
 
-        LicenseService.UserPage exact = service.users(T, new LicenseService.UserQuery(null, null, null, null, "u399", 50));
-        assertEquals(50, exact.users().size());
-        assertNull(exact.nextAfter(), "the page that ends on the last user says there is no more");
-        LicenseService.UserPage notLast = service.users(T, new LicenseService.UserQuery(null, null, null, null, "u398", 50));
-        assertEquals("u448", notLast.nextAfter());
+        assertNull(service.users(T, new LicenseService.UserQuery(null, "active", 1000, null, null, null, 150)).nextAfter(),
+                "the page that ends on the last user says there is no more");
+        LicenseService.UserPage mostRecentFirst = service.users(T, new LicenseService.UserQuery(null, "active", 1000, null, null, null, 149));
+        assertEquals("u444", mostRecentFirst.users().get(148).accountId(), "a status filter's default order: most recent use first");
+        assertEquals("u447", service.users(T, new LicenseService.UserQuery(null, "active", 1000, null, null,
+                mostRecentFirst.nextAfter(), 149)).users().get(0).accountId(), "one user after a full page");
+    }
+
+    @Test
+    void aProductFilterShowsItsSeatCountsWhenTheThresholdIsTheOneCounted() {
+        reader.summary = new LicenseReader.Summary(Map.of(JIRA, new ProductCounts(40, 30, 6, 4),
+                "ari:cloud:jira-software::site/2", new ProductCounts(2, 1, 1, 0), CONF, new ProductCounts(9, 9, 0, 0)), 30, NOW);
+        assertEquals(new ProductCounts(42, 31, 7, 4), service.users(T, query("jira-software", "inactive", null, null)).seats(),
+                "a product key sums its instances");
+        assertEquals(new ProductCounts(9, 9, 0, 0), service.users(T, query(CONF, null, null, null)).seats());
+        assertNull(service.users(T, query("jira-software", "inactive", 60, null)).seats(), "counted at 30 days, not 60");
+        assertNull(service.users(T, query(null, "inactive", null, null)).seats(), "the summary counts seats per product, not users");
     }
 
     @Test
@@ -176,11 +327,12 @@ class LicenseServiceTest {
     }
 
     private List<String> ids(LicenseService.UserQuery query) {
+        reader.searches = 0;
         return service.users(T, query).users().stream().map(LicenseService.UserRow::accountId).toList();
     }
 
     private static LicenseService.UserQuery query(String product, String status, Integer days, String search) {
-        return new LicenseService.UserQuery(product, status, days, search, null, 200);
+        return new LicenseService.UserQuery(product, status, days, search, null, null, 200);
     }
 
     private static OrgUser.ProductAccess access(String key, String resource, Integer daysAgo) {
@@ -194,29 +346,5 @@ class LicenseServiceTest {
     private static Integration integration(Instant lastSync) {
         return new Integration(T, IntegrationType.ATLASSIAN, IntegrationStatus.CONNECTED, Map.of("orgId", "o"), "s", null,
                 NOW, "admin", lastSync, null, false, 1);
-    }
-
-    /** Users in key order, read in steps as the DynamoDB reader does. */
-    private static final class FakeReader implements LicenseReader {
-        final List<ProductInstance> products = new ArrayList<>();
-        final TreeMap<String, OrgUser> users = new TreeMap<>();
-        final Map<String, OrgGroup> groups = new HashMap<>();
-        Summary summary;
-
-        void add(OrgUser user) { users.put(user.accountId(), user); }
-
-        @Override public List<ProductInstance> products(String tenantId) { return products; }
-        @Override public Optional<Summary> summary(String tenantId) { return Optional.ofNullable(summary); }
-        @Override public UserScan users(String tenantId, String afterAccountId, int max) {
-            List<OrgUser> step = (afterAccountId == null ? users : users.tailMap(afterAccountId, false)).values().stream().limit(max).toList();
-            boolean more = !step.isEmpty() && users.higherKey(step.get(step.size() - 1).accountId()) != null;
-            return new UserScan(step, more ? step.get(step.size() - 1).accountId() : null);
-        }
-        @Override public Optional<OrgUser> user(String tenantId, String accountId) { return Optional.ofNullable(users.get(accountId)); }
-        @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds) {
-            Map<String, OrgGroup> found = new HashMap<>();
-            groupIds.forEach(id -> { if (groups.containsKey(id)) found.put(id, groups.get(id)); });
-            return found;
-        }
     }
 }

@@ -1,10 +1,8 @@
 package com.saasspend.integration.domain.reclaim;
 
 import com.saasspend.integration.domain.OrgGroup;
-import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.ProductInstance;
-import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.reclaim.jobs.JobEvents;
 import com.saasspend.integration.domain.reclaim.jobs.JobMessage;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
@@ -12,11 +10,11 @@ import com.saasspend.integration.domain.reclaim.jobs.JobQueue;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
 import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
+import com.saasspend.integration.testing.InMemoryLicenseReader;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -162,23 +160,16 @@ final class JobFakes {
         }
     }
 
-    /** The License page's reads over the reclaim fakes' stored users (key order, as the table lists them). */
-    static final class Reader implements LicenseReader {
+    /** The License page's reads over the reclaim fakes' stored users, listed as the indexes list them. */
+    static final class Reader extends InMemoryLicenseReader {
         final ReclaimFakes.Licenses licenses;
 
         Reader(ReclaimFakes.Licenses licenses) {
+            super(licenses.users);
             this.licenses = licenses;
         }
 
         @Override public List<ProductInstance> products(String tenantId) { return licenses.products(tenantId); }
-        @Override public Optional<Summary> summary(String tenantId) { return Optional.empty(); }
-        @Override public UserScan users(String tenantId, String afterAccountId, int max) {
-            List<OrgUser> sorted = licenses.users.values().stream().sorted(Comparator.comparing(OrgUser::accountId))
-                    .filter(u -> afterAccountId == null || u.accountId().compareTo(afterAccountId) > 0).toList();
-            List<OrgUser> page = sorted.subList(0, Math.min(max, sorted.size()));
-            return new UserScan(page, sorted.size() > max ? page.get(page.size() - 1).accountId() : null);
-        }
-        @Override public Optional<OrgUser> user(String tenantId, String accountId) { return Optional.ofNullable(licenses.users.get(accountId)); }
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds) { return licenses.groups(tenantId, groupIds); }
     }
 }

@@ -50,7 +50,10 @@ class SavingsServiceTest {
             @Override public Optional<Summary> summary(String tenantId) {
                 return Optional.of(new Summary(counts, 30, Instant.parse("2026-11-30T12:00:00Z")));
             }
-            @Override public UserScan users(String tenantId, String after, int max) { return new UserScan(List.of(), null); }
+            @Override public UserSlicePage users(String tenantId, UserSlice slice) { return new UserSlicePage(List.of(), null); }
+            @Override public UserSlicePage search(String tenantId, String prefix, String after, int max) {
+                return new UserSlicePage(List.of(), null);
+            }
             @Override public Optional<OrgUser> user(String tenantId, String accountId) { return Optional.empty(); }
             @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) { return Map.of(); }
         };

@@ -88,19 +88,17 @@ public final class ReclaimJobService {
         }
         JobSelection.Filter filter = selection.filter();
         List<String> ids = new ArrayList<>();
-        String after = null;
-        // Bounded: every page but the last adds FILTER_PAGE ids, and more than MAX_USERS is refused.
-        do {
-            LicenseService.UserPage page = licenseService.users(tenantId, new LicenseService.UserQuery(filter.product(),
-                    filter.status(), filter.inactiveForDays(), null, after, FILTER_PAGE));
-            page.users().forEach(u -> ids.add(u.accountId()));
-            if (ids.size() > JobSelection.MAX_USERS) {
-                throw new Refusal(Kind.INVALID, "selection_too_large", "The filter selects more than " + JobSelection.MAX_USERS
-                        + " users; narrow it (a product, a status, more inactive days) and run several jobs.",
-                        List.of(new Refusal.Field("filter", "selects more than " + JobSelection.MAX_USERS + " users")), null);
-            }
-            after = page.nextAfter();
-        } while (after != null);
+        // The License page's own listing (an index query, page by page); it stops one row past the bound.
+        licenseService.forEachUser(tenantId, new LicenseService.UserQuery(filter.product(), filter.status(),
+                filter.inactiveForDays(), null, null, null, FILTER_PAGE), row -> {
+                    ids.add(row.accountId());
+                    return ids.size() <= JobSelection.MAX_USERS;
+                });
+        if (ids.size() > JobSelection.MAX_USERS) {
+            throw new Refusal(Kind.INVALID, "selection_too_large", "The filter selects more than " + JobSelection.MAX_USERS
+                    + " users; narrow it (a product, a status, more inactive days) and run several jobs.",
+                    List.of(new Refusal.Field("filter", "selects more than " + JobSelection.MAX_USERS + " users")), null);
+        }
         return ids;
     }
 

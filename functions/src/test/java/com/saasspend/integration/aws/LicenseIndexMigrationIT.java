@@ -1,0 +1,195 @@
+package com.saasspend.integration.aws;
+
+import com.saasspend.integration.domain.sync.SyncResult;
+import com.saasspend.integration.domain.sync.SyncOutcome;
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
+import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.atlassian.sim.WorldGenerator;
+import com.saasspend.integration.domain.sync.AtlassianOrgSync;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
+import com.saasspend.integration.wiring.Services;
+import com.saasspend.integration.testing.ApiEvents;
+import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.Stack;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A tenant synced before the License page indexes existed (user items without index attributes, no index items, page
+ * digests and summary without an index version): the page says its user list is being prepared, and the next org sync
+ * rewrites every user with its index items, checkpointed page by page like any sync, after which the listings are
+ * exactly those a fresh sync builds and a further sync writes nothing.
+ */
+@ExtendWith(AwsEmulator.class)
+class LicenseIndexMigrationIT {
+    private static final String TENANT = "tenant-migration";
+    private static final List<String> INDEX_ATTRIBUTES = List.of(TableKeys.IX_PK, TableKeys.IX_ACTIVE, TableKeys.IX_NAME,
+            TableKeys.IX_WORD, TableKeys.IX_EMAIL, TableKeys.IX_ITEMS);
+    private static Stack stack;
+
+    @BeforeAll
+    static void connectAndSync() {
+        stack = new Stack(WorldGenerator.generate(230, 6, 11), Clock.systemUTC());
+        APIGatewayV2HTTPResponse connected = stack.call(TENANT, "POST /integrations/{type}", "/integrations/atlassian",
+                Map.of("type", "atlassian"), "{\"orgId\":\"" + ORG_ID + "\",\"apiKey\":\"" + ORG_API_KEY + "\"}");
+        assertEquals(201, connected.getStatusCode(), connected.getBody());
+        assertEquals(SyncOutcome.COMPLETED, sync().run(TENANT, Budget.unlimited()).outcome());
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    @Test
+    void theNextSyncIndexesAnOldTenantPageByPageAndThePageWaitsForIt() {
+        Map<String, Map<String, String>> indexedByFreshSync = indexState();
+        Map<String, List<String>> listedByFreshSync = listings();
+        assertTrue(indexedByFreshSync.keySet().stream().anyMatch(sk -> sk.startsWith(TableKeys.USER_INDEX_PREFIX)));
+
+        int users = downgradeToBeforeTheIndexes();
+        assertTrue(users > 200, "users stored: " + users);
+        assertPreparing();
+        assertEquals(200, get("/licenses", "GET /licenses", Map.of()).getStatusCode(), "seat counts stay available");
+
+        // One invocation that runs out of time once the first page of users is checkpointed.
+        SyncResult paused = sync().run(TENANT, () -> digestIndexed(0));
+        assertEquals(SyncOutcome.CONTINUE, paused.outcome());
+        long indexedAfterOnePage = storedUsers().stream().filter(u -> u.containsKey(UserItems.INDEX_VERSION_ATTRIBUTE)).count();
+        assertTrue(indexedAfterOnePage > 0 && indexedAfterOnePage < users, "part of the users rewritten: " + indexedAfterOnePage);
+        assertPreparing();
+
+        SyncResult finished = sync().run(TENANT, Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, finished.outcome());
+        SyncRunRecord run = finished.run();
+        assertEquals(run.users(), run.usersWritten(), "the run rewrote every user once, across its two invocations");
+        assertEquals(indexedByFreshSync, indexState(), "the same index attributes and index items as a fresh sync");
+        assertEquals(listedByFreshSync, listings(), "the same listings as after a fresh sync");
+
+        SyncRunRecord again = sync().run(TENANT, Budget.unlimited()).run();
+        assertEquals(0, again.usersWritten(), "an unchanged resync after the migration writes no user");
+        assertEquals(indexedByFreshSync, indexState());
+    }
+
+    private static AtlassianOrgSync sync() {
+        return Services.of(stack.env, Clock.systemUTC()).orgSync();
+    }
+
+    private static void assertPreparing() {
+        APIGatewayV2HTTPResponse response = get("/users", "GET /users", Map.of("status", "inactive"));
+        assertEquals(503, response.getStatusCode(), response.getBody());
+        assertEquals("listing_being_prepared", ApiEvents.json(response).get("code").asText());
+        assertEquals("900", response.getHeaders().get("Retry-After"));
+        assertEquals(503, get("/users", "GET /users", Map.of("q", "a")).getStatusCode(), "search waits too");
+    }
+
+    private static APIGatewayV2HTTPResponse get(String path, String route, Map<String, String> query) {
+        return stack.licenses(TENANT, route, path, Map.of(), query, null);
+    }
+
+    /** Every page of a few listings and a search, through the API. */
+    private static Map<String, List<String>> listings() {
+        Map<String, List<String>> listed = new LinkedHashMap<>();
+        for (Map<String, String> query : List.of(Map.<String, String>of(), Map.of("sort", "-lastActive"),
+                Map.of("product", "confluence", "status", "inactive"), Map.of("product", "jira-software", "status", "never"),
+                Map.of("q", "a"))) {
+            List<String> ids = new ArrayList<>();
+            String cursor = null;
+            for (int pages = 0; pages < 50; pages++) {
+                Map<String, String> withCursor = new HashMap<>(query);
+                withCursor.put("limit", "90");
+                if (cursor != null) {
+                    withCursor.put("cursor", cursor);
+                }
+                APIGatewayV2HTTPResponse response = get("/users", "GET /users", withCursor);
+                assertEquals(200, response.getStatusCode(), response.getBody());
+                JsonNode body = ApiEvents.json(response);
+                body.get("users").forEach(u -> ids.add(u.get("accountId").asText()));
+                cursor = body.get("nextCursor").isNull() ? null : body.get("nextCursor").asText();
+                if (cursor == null) {
+                    break;
+                }
+            }
+            assertTrue(!ids.isEmpty(), query + " lists someone");
+            listed.put(query.toString(), ids);
+        }
+        return listed;
+    }
+
+    /** Per user item and index item: its index attributes (what the listings read). */
+    private static Map<String, Map<String, String>> indexState() {
+        Map<String, Map<String, String>> state = new TreeMap<>();
+        for (Map<String, AttributeValue> item : partition()) {
+            String sk = item.get(TableKeys.SK).s();
+            if (sk.startsWith(TableKeys.USER_PREFIX) || sk.startsWith(TableKeys.USER_INDEX_PREFIX)) {
+                Map<String, String> index = new TreeMap<>();
+                INDEX_ATTRIBUTES.forEach(a -> {
+                    if (item.containsKey(a)) {
+                        index.put(a, item.get(a).toString());
+                    }
+                });
+                state.put(sk, index);
+            }
+        }
+        return state;
+    }
+
+    /**
+     * What the release before the indexes left: user items without index attributes or index version, no index items,
+     * user page digests and the summary without index version. Answers how many users are stored.
+     */
+    private static int downgradeToBeforeTheIndexes() {
+        int users = 0;
+        for (Map<String, AttributeValue> item : partition()) {
+            String sk = item.get(TableKeys.SK).s();
+            Map<String, AttributeValue> key = Map.of(TableKeys.PK, item.get(TableKeys.PK), TableKeys.SK, item.get(TableKeys.SK));
+            if (sk.startsWith(TableKeys.USER_INDEX_PREFIX)) {
+                stack.aws.dynamo.deleteItem(r -> r.tableName(stack.aws.table).key(key));
+            } else if (sk.startsWith(TableKeys.USER_PREFIX)) {
+                users++;
+                stack.aws.dynamo.updateItem(r -> r.tableName(stack.aws.table).key(key).updateExpression(
+                        "REMOVE " + String.join(", ", INDEX_ATTRIBUTES) + ", " + UserItems.INDEX_VERSION_ATTRIBUTE));
+            } else if (sk.startsWith("DIGEST#USERS#") || sk.equals(TableKeys.SUMMARY)) {
+                stack.aws.dynamo.updateItem(r -> r.tableName(stack.aws.table).key(key)
+                        .updateExpression("REMOVE " + UserItems.INDEX_VERSION_ATTRIBUTE));
+            }
+        }
+        return users;
+    }
+
+    private static boolean digestIndexed(int page) {
+        Map<String, AttributeValue> digest = stack.aws.dynamo.getItem(r -> r.tableName(stack.aws.table).consistentRead(true)
+                .key(Map.of(TableKeys.PK, AttributeValue.fromS(TableKeys.licenses(TENANT)),
+                        TableKeys.SK, AttributeValue.fromS(String.format("DIGEST#USERS#%06d", page))))).item();
+        return digest != null && digest.containsKey(UserItems.INDEX_VERSION_ATTRIBUTE);
+    }
+
+    private static List<Map<String, AttributeValue>> storedUsers() {
+        return partition().stream().filter(i -> i.get(TableKeys.SK).s().startsWith(TableKeys.USER_PREFIX)).toList();
+    }
+
+    private static List<Map<String, AttributeValue>> partition() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        stack.aws.dynamo.queryPaginator(r -> r.tableName(stack.aws.table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableKeys.licenses(TENANT)))))
+                .items().forEach(items::add);
+        return items;
+    }
+}
