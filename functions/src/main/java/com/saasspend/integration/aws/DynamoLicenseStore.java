@@ -18,7 +18,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,11 +81,11 @@ public final class DynamoLicenseStore implements LicenseStore {
     }
 
     private static String prefix(Listing listing) {
-        return listing == Listing.USERS ? "USER#" : "GROUP#";
+        return listing == Listing.USERS ? TableKeys.USER_PREFIX : TableKeys.GROUP_PREFIX;
     }
 
     private static String digestKey(Listing listing, int page) {
-        return String.format(Locale.ROOT, "DIGEST#%s#%06d", listing.name(), page);
+        return TableKeys.digest(listing.name(), page);
     }
 
     @Override
@@ -143,7 +142,7 @@ public final class DynamoLicenseStore implements LicenseStore {
             return true;
         }
         boolean[] current = {true};
-        DigestItems.forEachItem(dynamo, table, TableKeys.licenses(tenantId), "DIGEST#" + Listing.USERS.name() + "#", item -> {
+        DigestItems.forEachItem(dynamo, table, TableKeys.licenses(tenantId), TableKeys.digestPrefix(Listing.USERS.name()), item -> {
             if (!indexCurrent(item) && !DigestItems.read(item).entries().isEmpty()) {
                 current[0] = false;
             }
@@ -158,7 +157,7 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void forEachDigest(String tenantId, Listing listing, BiConsumer<Integer, PageDigest> onDigest) {
-        DigestItems.forEach(dynamo, table, TableKeys.licenses(tenantId), "DIGEST#" + listing.name() + "#", onDigest);
+        DigestItems.forEach(dynamo, table, TableKeys.licenses(tenantId), TableKeys.digestPrefix(listing.name()), onDigest);
     }
 
     @Override
@@ -323,7 +322,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         List<ProductInstance> products = new ArrayList<>();
         dynamo.queryPaginator(r -> r.tableName(table)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s("PRODUCT#"))))
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(TableKeys.PRODUCT_PREFIX))))
                 .items()
                 .forEach(item -> products.add(new ProductInstance(str(item, "resourceId"), str(item, "type"), str(item, "name"),
                         str(item, "hostUrl"), intOrNull(item, "capacity"), intOrNull(item, "usage"))));
@@ -334,7 +333,7 @@ public final class DynamoLicenseStore implements LicenseStore {
     public void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt) {
         List<Map<String, AttributeValue>> puts = new ArrayList<>();
         for (ProductInstance p : products) {
-            Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "PRODUCT#" + p.id()));
+            Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.product(p.id())));
             item.put("kind", s("product"));
             item.put("resourceId", s(p.id()));
             putIfPresent(item, "type", p.type());
@@ -355,7 +354,7 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void deleteProducts(String tenantId, Collection<String> resourceIds) {
-        writer.write(resourceIds.stream().map(id -> BatchWriter.delete(key(tenantId, "PRODUCT#" + id))).toList());
+        writer.write(resourceIds.stream().map(id -> BatchWriter.delete(key(tenantId, TableKeys.product(id)))).toList());
     }
 
     @Override
@@ -407,12 +406,6 @@ public final class DynamoLicenseStore implements LicenseStore {
         return counts;
     }
 
-    private static String seatAdjustmentKey(long epochMillis) {
-        return String.format(Locale.ROOT, "%s%013d", SEAT_ADJUSTMENT, epochMillis);
-    }
-
-    /** {@code SEATADJ#<epoch millis, 13 digits>#<id>}: sorts by time, so a range query reads those since a run began. */
-    private static final String SEAT_ADJUSTMENT = "SEATADJ#";
 
     @Override
     public void adjustSeats(String tenantId, String accountId, Map<String, ProductCounts> delta, Instant at) {
@@ -422,7 +415,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         // Recorded before the summary is adjusted: a crash in between makes a sync apply it (the seat is freed at
         // Atlassian already), never lose it.
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId,
-                seatAdjustmentKey(at.toEpochMilli()) + "#" + java.util.UUID.randomUUID()));
+                TableKeys.seatAdjustmentFrom(at.toEpochMilli()) + TableKeys.SEPARATOR + java.util.UUID.randomUUID()));
         item.put("kind", s("seatAdjustment"));
         item.put("accountId", s(accountId));
         item.put("products", countsItem(delta));
@@ -438,7 +431,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
                         .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)),
-                                ":from", s(seatAdjustmentKey(since.toEpochMilli())), ":to", s(SEAT_ADJUSTMENT + "~"))))
+                                ":from", s(TableKeys.seatAdjustmentFrom(since.toEpochMilli())), ":to", s(TableKeys.SEAT_ADJUSTMENT_PREFIX + "~"))))
                 .items()
                 .forEach(item -> adjustments.add(new SeatAdjustment(str(item, "accountId"), counts(item.get("products")),
                         Instant.parse(str(item, "at")))));
@@ -448,7 +441,7 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public Optional<Hashed<OrgUser>> user(String tenantId, String accountId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(tenantId, "USER#" + accountId))).item();
+                .key(key(tenantId, TableKeys.user(accountId)))).item();
         if (item == null || item.isEmpty() || isRemoved(item)) {
             return Optional.empty();
         }
@@ -461,7 +454,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
         for (int from = 0; from < all.size(); from += 100) {
             List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, "GROUP#" + id)).toList();
+                    .map(id -> key(tenantId, TableKeys.group(id))).toList();
             Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
             for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
                 Map<String, KeysAndAttributes> current = request;

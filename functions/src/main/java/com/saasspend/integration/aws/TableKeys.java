@@ -241,6 +241,11 @@ final class TableKeys {
     /** A seat change made by a reclaim or undo (TTL 1 day): sorts by time. */
     static final String SEAT_ADJUSTMENT_PREFIX = "SEATADJ#";
 
+    /** {@code SEATADJ#<epoch millis, 13 digits>}: sorts by time, so a range query reads those since a run began. */
+    static String seatAdjustmentFrom(long epochMillis) {
+        return String.format(Locale.ROOT, "%s%013d", SEAT_ADJUSTMENT_PREFIX, epochMillis);
+    }
+
     // Savings, in the tenant partition (they outlive a disconnect, like the audit trail).
 
     /** What one reclaim is counted with in the savings counters. */

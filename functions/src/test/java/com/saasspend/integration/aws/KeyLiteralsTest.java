@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,12 +23,6 @@ class KeyLiteralsTest {
     private static final Path SOURCES = Path.of("src/main/java");
     /** A Java string literal (escapes included) whose text holds {@code WORD#}: {@code "USER#"}, {@code "DIGEST#%s#%06d"}. */
     private static final Pattern KEY_LITERAL = Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\.)*?\\b[A-Z][A-Z0-9_]*#(?:[^\"\\\\\\n]|\\\\.)*\"");
-    /**
-     * Files still allowed to hold key literals, each with the reason. DynamoLicenseStore is being changed by another
-     * change this session (License page indexes); its literals move to TableKeys when both are merged.
-     */
-    private static final Set<String> NOT_YET_MOVED = Set.of("DynamoLicenseStore.java");
-
     @Test
     void keyPrefixesAreBuiltOnlyInTableKeys() throws IOException {
         assertTrue(Files.isDirectory(SOURCES), "run from the functions module: " + SOURCES.toAbsolutePath());
@@ -37,7 +30,6 @@ class KeyLiteralsTest {
         try (Stream<Path> files = Files.walk(SOURCES)) {
             files.filter(f -> f.toString().endsWith(".java"))
                     .filter(f -> !f.getFileName().toString().equals("TableKeys.java"))
-                    .filter(f -> !NOT_YET_MOVED.contains(f.getFileName().toString()))
                     .forEach(f -> found.addAll(keyLiterals(f)));
         }
         assertEquals(List.of(), found, "key literals outside TableKeys: add a TableKeys method and use it");
