@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,14 +35,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The license partition of a tenant, {@code TENANT#t#LICENSES}: {@code USER#id}, {@code GROUP#id},
- * {@code PRODUCT#ari}, {@code DIGEST#USERS#000042}, {@code SUMMARY}. Counts the items it writes, by kind, so tests and
- * benchmarks can see that an unchanged org writes none.
+ * {@code PRODUCT#ari}, {@code DIGEST#USERS#000042}, {@code SUMMARY} (tests and benchmarks count its writes from the
+ * DynamoDB client, not through counters here).
  */
 public final class DynamoLicenseStore implements LicenseStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
-    private final Map<String, AtomicLong> written;
     /** Puts that may create items; fenced by the sync lease in a store from {@link #fencedBy}. */
     private final CreatingWrites creating;
 
@@ -51,29 +49,19 @@ public final class DynamoLicenseStore implements LicenseStore {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
-        this.written = new HashMap<>();
         this.creating = new CreatingWrites(dynamo, table, writer);
-        for (String kind : List.of("user", "userIndex", "group", "product", "digest", "summary", "removed")) {
-            written.put(kind, new AtomicLong());
-        }
     }
 
     private DynamoLicenseStore(DynamoLicenseStore base, CreatingWrites creating) {
         this.dynamo = base.dynamo;
         this.table = base.table;
         this.writer = base.writer;
-        this.written = base.written;
         this.creating = creating;
     }
 
     @Override
     public LicenseStore fencedBy(SyncFence fence) {
         return new DynamoLicenseStore(this, creating.fencedBy(fence));
-    }
-
-    /** Items written so far by kind: user, userIndex (a user's index items, put or deleted), group, product, digest, summary, removed. */
-    public long written(String kind) {
-        return written.get(kind).get();
     }
 
     private Map<String, AttributeValue> key(String tenantId, String sk) {
@@ -120,14 +108,13 @@ public final class DynamoLicenseStore implements LicenseStore {
             item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
         }
         creating.putOne(item);
-        written.get("digest").incrementAndGet();
     }
 
     /** The SUMMARY of the last complete sync records the current index layout (what the License page checks too). */
     @Override
     public boolean listingsCurrent(String tenantId) {
         Map<String, AttributeValue> summary = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(tenantId, "SUMMARY")).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
+                .key(key(tenantId, TableKeys.SUMMARY)).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
         return summary == null || summary.isEmpty() || indexCurrent(summary);
     }
 
@@ -137,7 +124,7 @@ public final class DynamoLicenseStore implements LicenseStore {
      */
     private boolean listingsIndexed(String tenantId) {
         Map<String, AttributeValue> summary = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(tenantId, "SUMMARY")).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
+                .key(key(tenantId, TableKeys.SUMMARY)).projectionExpression(UserItems.INDEX_VERSION_ATTRIBUTE)).item();
         if (summary != null && indexCurrent(summary)) {
             return true;
         }
@@ -201,7 +188,6 @@ public final class DynamoLicenseStore implements LicenseStore {
         Map<String, List<String>> previous = storedIndexKeys(tenantId, users.stream().map(h -> h.item().accountId()).toList());
         List<WriteRequest> stale = new ArrayList<>();
         List<Map<String, AttributeValue>> puts = new ArrayList<>();
-        long indexWrites = 0;
         for (Hashed<OrgUser> hashed : users) {
             List<Map<String, AttributeValue>> index = UserItems.indexItems(tenantId, hashed.item());
             Set<String> current = new HashSet<>(index.stream().map(i -> i.get(TableKeys.SK).s()).toList());
@@ -212,13 +198,10 @@ public final class DynamoLicenseStore implements LicenseStore {
             }
             puts.addAll(index);
             puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
-            indexWrites += index.size();
         }
         // Deletes create nothing, so they need no fence (a disconnect's erase deletes the same items anyway).
         writer.write(stale);
         creating.putAll(puts);
-        written.get("user").addAndGet(users.size());
-        written.get("userIndex").addAndGet(indexWrites + stale.size());
     }
 
     /** The index item keys each stored user item names (strongly consistent: what the last write left). */
@@ -251,7 +234,6 @@ public final class DynamoLicenseStore implements LicenseStore {
             puts.add(GroupItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
         }
         creating.putAll(puts);
-        written.get("group").addAndGet(puts.size());
     }
 
     @Override
@@ -262,7 +244,6 @@ public final class DynamoLicenseStore implements LicenseStore {
             } else {
                 markItemRemoved(tenantId, prefix(listing) + id, at);
             }
-            written.get("removed").incrementAndGet();
         }
     }
 
@@ -281,7 +262,6 @@ public final class DynamoLicenseStore implements LicenseStore {
                 // No user item (the original refusal stands), or more index items than a transaction takes: index first.
                 index.forEach(sk -> dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, sk))));
                 markItemRemoved(tenantId, TableKeys.user(accountId), at);
-                written.get("userIndex").addAndGet(index.size());
                 return;
             }
             List<TransactWriteItem> actions = new ArrayList<>();
@@ -294,7 +274,6 @@ public final class DynamoLicenseStore implements LicenseStore {
                     .key(key(tenantId, sk)).build()).build()));
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(actions));
-                written.get("userIndex").addAndGet(index.size());
                 return;
             } catch (TransactionCanceledException changedMeanwhile) {
                 if (attempt >= 5) {
@@ -349,7 +328,6 @@ public final class DynamoLicenseStore implements LicenseStore {
             puts.add(item);
         }
         creating.putAll(puts);
-        written.get("product").addAndGet(puts.size());
     }
 
     @Override
@@ -360,7 +338,7 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
                               long expectedAdjustments) {
-        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, "SUMMARY"));
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.SUMMARY));
         item.put("kind", s("summary"));
         item.put("products", countsItem(counts));
         item.put("inactivityDays", Items.n(inactivityDays));
@@ -378,14 +356,13 @@ public final class DynamoLicenseStore implements LicenseStore {
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException adjustedMeanwhile) {
             return false;
         }
-        written.get("summary").incrementAndGet();
         return true;
     }
 
     @Override
     public long summaryAdjustments(String tenantId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(tenantId, "SUMMARY")).projectionExpression("adjustments")).item();
+                .key(key(tenantId, TableKeys.SUMMARY)).projectionExpression("adjustments")).item();
         return item == null ? 0 : Items.num(item, "adjustments", 0);
     }
 
@@ -502,8 +479,6 @@ public final class DynamoLicenseStore implements LicenseStore {
             // The condition failed (changed meanwhile) or a concurrent write conflicted: the caller reads again.
             return false;
         }
-        written.get("user").incrementAndGet();
-        written.get("userIndex").addAndGet(index.size() + stale.size());
         return true;
     }
 
@@ -517,7 +492,7 @@ public final class DynamoLicenseStore implements LicenseStore {
             ProductCounts d = entry.getValue();
             Map<String, String> names = Map.of("#p", "products", "#r", entry.getKey());
             try {
-                dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))
+                dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, TableKeys.SUMMARY))
                         .updateExpression("SET #p.#r.assigned = #p.#r.assigned + :a, #p.#r.active = #p.#r.active + :c, "
                                 + "#p.#r.inactive = #p.#r.inactive + :i, #p.#r.neverUsed = #p.#r.neverUsed + :n, adjustedAt = :at, "
                                 + "adjustments = if_not_exists(adjustments, :zero) + :one")
@@ -528,7 +503,7 @@ public final class DynamoLicenseStore implements LicenseStore {
                                 ":zero", Items.n(0), ":one", Items.n(1))));
             } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException noEntry) {
                 try {
-                    dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "SUMMARY"))
+                    dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, TableKeys.SUMMARY))
                             .updateExpression("SET #p.#r = :counts, adjustedAt = :at, adjustments = if_not_exists(adjustments, :zero) + :one")
                             .conditionExpression("attribute_exists(#p) AND attribute_not_exists(#p.#r)")
                             .expressionAttributeNames(names)
@@ -540,7 +515,6 @@ public final class DynamoLicenseStore implements LicenseStore {
                     // No summary yet (first sync still running) or the entry appeared meanwhile: the sync's count stands.
                 }
             }
-            written.get("summary").incrementAndGet();
         }
     }
 
