@@ -31,8 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -52,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li>{@code PRODUCTSYNC#<p>#SUMMARY}: instance, linked-to-org flag and counts;</li>
  *   <li>{@code PRODUCTSYNC#<p>#DIGEST#<kind>#<page>}: the page digests of a listing.</li>
  * </ul>
- * Counts the items it writes, by kind, so tests can see that an unchanged product writes none.
+ * Tests see what it wrote from the table itself (no test-only counters here).
  */
 public final class DynamoProductStore implements ProductStore {
     /** Members kept inline in a group item; ~45 bytes an account id keeps a full item near 90 KB. */
@@ -62,7 +60,6 @@ public final class DynamoProductStore implements ProductStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
-    private final Map<String, AtomicLong> written;
     /** Puts that may create items; fenced by the sync lease in a store from {@link #fencedBy}. */
     private final CreatingWrites creating;
 
@@ -70,7 +67,6 @@ public final class DynamoProductStore implements ProductStore {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
-        this.written = new ConcurrentHashMap<>();
         this.creating = new CreatingWrites(dynamo, table, writer);
     }
 
@@ -78,28 +74,12 @@ public final class DynamoProductStore implements ProductStore {
         this.dynamo = base.dynamo;
         this.table = base.table;
         this.writer = base.writer;
-        this.written = base.written;
         this.creating = creating;
     }
 
     @Override
     public ProductStore fencedBy(SyncFence fence) {
         return new DynamoProductStore(this, creating.fencedBy(fence));
-    }
-
-    /** Items written so far of one kind: role, group, groupMembers, trelloMember, bitbucketMember, digest, summary, removed. */
-    public long written(String kind) {
-        AtomicLong count = written.get(kind);
-        return count == null ? 0 : count.get();
-    }
-
-    /** Items written (put, updated or deleted) so far, of every kind. */
-    public long writes() {
-        return written.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    private void count(String kind, long items) {
-        written.computeIfAbsent(kind, k -> new AtomicLong()).addAndGet(items);
     }
 
     // ------------------------------------------------------------------ keys
@@ -155,13 +135,11 @@ public final class DynamoProductStore implements ProductStore {
         item.put("kind", s("productDigest"));
         DigestItems.write(item, digest);
         creating.putOne(item);
-        count("digest", 1);
     }
 
     @Override
     public void deleteDigest(String tenantId, ProductListing listing, int page) {
         dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, digestPrefix(listing) + pageNumber(page))));
-        count("digest", 1);
     }
 
     @Override
@@ -223,7 +201,6 @@ public final class DynamoProductStore implements ProductStore {
             puts.add(item);
         }
         creating.putAll(puts);
-        count("role", puts.size());
     }
 
     private static AttributeValue groupRefs(List<GroupRef> refs) {
@@ -266,7 +243,6 @@ public final class DynamoProductStore implements ProductStore {
         } else {
             if (oldChunks > 0) {
                 dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, headerKey)).updateExpression("REMOVE contentHash, chunkHashes"));
-                count("group", 1);
             }
             List<List<String>> members = buckets(group.memberIds(), chunks);
             List<List<String>> inactive = buckets(group.inactiveMemberIds(), chunks);
@@ -291,9 +267,7 @@ public final class DynamoProductStore implements ProductStore {
         }
         creating.putAll(writes);
         writer.write(deletes);
-        count("groupMembers", writes.size() + deletes.size());
         creating.putOne(header);
-        count("group", 1);
     }
 
     /** A power of two, so buckets hold about half to one CHUNK of members each. */
@@ -335,7 +309,6 @@ public final class DynamoProductStore implements ProductStore {
             puts.add(item);
         }
         creating.putAll(puts);
-        count("trelloMember", puts.size());
     }
 
     @Override
@@ -352,7 +325,6 @@ public final class DynamoProductStore implements ProductStore {
             puts.add(item);
         }
         creating.putAll(puts);
-        count("bitbucketMember", puts.size());
     }
 
     @Override
@@ -363,7 +335,6 @@ public final class DynamoProductStore implements ProductStore {
                         .updateExpression("SET removed = :t, removedAt = :at")
                         .conditionExpression("attribute_exists(pk)")
                         .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":at", s(at.toString()))));
-                count("removed", 1);
             } catch (ConditionalCheckFailedException neverStored) {
                 // Listed once but never written (a run failed between digest and write): nothing to mark.
             }
@@ -391,7 +362,6 @@ public final class DynamoProductStore implements ProductStore {
             throw new IllegalStateException(e);
         }
         creating.putOne(item);
-        count("summary", 1);
     }
 
     // ------------------------------------------------------------------ reads (the License page and tests)

@@ -90,6 +90,15 @@ public final class EmulatedAws {
         return names;
     }
 
+    /** Every item of one partition, by sort key, as text (for tests that something wrote nothing there). */
+    public java.util.SortedMap<String, String> dumpPartition(String pk) {
+        java.util.SortedMap<String, String> items = new java.util.TreeMap<>();
+        dynamo.queryPaginator(r -> r.tableName(table).keyConditionExpression("pk = :pk").consistentRead(true)
+                        .expressionAttributeValues(java.util.Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk))))
+                .items().forEach(item -> items.put(item.get("sk").s(), new java.util.TreeMap<>(item).toString()));
+        return items;
+    }
+
     /** Every item of the table as text (for tests that a secret never lands in DynamoDB). */
     public String dumpTable() {
         StringBuilder all = new StringBuilder();
