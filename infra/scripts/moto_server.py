@@ -2,8 +2,9 @@
 
 moto backs up a table before a TransactWriteItems by deep-copying it once for every item of the transaction (a
 100-item page write on a table of N items copies 100 × N items). Our sync writes are lease-fenced transactions, so the
-suite spent most of its moto time and gigabytes of memory on those copies. Here each table is copied once per
-transaction, which is all the rollback needs.
+suite spent most of its moto time and gigabytes of memory on those copies, and a large org's sync slowed down with the
+size of the table. Here a transaction keeps only the items it names as they were, and a cancelled one puts those back:
+all a rollback needs, at a cost independent of the table's size.
 
 moto's rollback of a failed transaction puts those copies back, so a write that another request made meanwhile was
 lost (two concurrent reclaims of one user, each a conditional transaction, left the stored user as neither wrote it).
@@ -25,34 +26,73 @@ from moto.server import main
 _transaction = threading.local()
 
 
-class _CopyEachTableOncePerTransaction:
-    """Stands in for the `copy` module inside moto's DynamoDB models; only table copies in a transaction are shared."""
+class _NoTableCopiesInATransaction:
+    """Stands in for the `copy` module inside moto's DynamoDB models: inside a transaction a table is not copied (the
+    transaction keeps its own items' previous state instead); everything else is copied as moto asks."""
 
     def __getattr__(self, name):
         return getattr(copy, name)
 
     @staticmethod
     def deepcopy(value, memo=None):
-        copies = getattr(_transaction, "copies", None)
-        if copies is None or not isinstance(value, Table):
-            return copy.deepcopy(value, memo)
-        if id(value) not in copies:
-            copies[id(value)] = copy.deepcopy(value, memo)
-        return copies[id(value)]
+        if getattr(_transaction, "active", False) and isinstance(value, Table):
+            return value
+        return copy.deepcopy(value, memo)
 
 
 _original_transact_write_items = dynamodb_models.DynamoDBBackend.transact_write_items
 
 
+def _named_items(backend, transact_items):
+    """(table name, key) of every item the transaction names, for the tables that exist."""
+    named = []
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        table_name = op.get("TableName")
+        if not table_name or table_name not in backend.tables:
+            continue
+        table = backend.tables[table_name]
+        if "Item" in op:
+            attrs = op["Item"]
+            key = {table.hash_key_attr: attrs.get(table.hash_key_attr)}
+            if table.range_key_attr is not None:
+                key[table.range_key_attr] = attrs.get(table.range_key_attr)
+        else:
+            key = op.get("Key")
+        if key and all(v is not None for v in key.values()):
+            named.append((table_name, key))
+    return named
+
+
 def _transact_write_items(self, transact_items):
-    _transaction.copies = {}
+    before = []
+    for table_name, key in _named_items(self, transact_items):
+        try:
+            current = self.get_item(table_name, key)
+        except Exception:  # a malformed key: moto's own validation answers it below
+            continue
+        before.append((table_name, key, copy.deepcopy(current.to_json()["Attributes"]) if current is not None else None))
+    _transaction.active = True
     try:
         return _original_transact_write_items(self, transact_items)
+    except Exception:
+        # Cancelled (or refused midway): every item the transaction named is put back as it was.
+        for table_name, key, attrs in before:
+            table = self.tables.get(table_name)
+            if table is None:
+                continue
+            if attrs is None:
+                hash_value, range_value = self.get_keys_value(table, key)
+                if table.get_item(hash_value, range_value) is not None:
+                    table.delete_item(hash_value, range_value)
+            else:
+                table.put_item(attrs)
+        raise
     finally:
-        _transaction.copies = None
+        _transaction.active = False
 
 
-dynamodb_models.copy = _CopyEachTableOncePerTransaction()
+dynamodb_models.copy = _NoTableCopiesInATransaction()
 dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items
 
 # Re-entrant: a batch write or a transaction calls put_item and friends inside.
