@@ -139,7 +139,7 @@ public final class Services {
     public ReclaimJobService reclaimJobService(ReclaimService reclaims) {
         return new ReclaimJobService(reclaims, licenseService(), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoReclaimJobs(dynamo(), table()), new SqsJobQueue(aws.sqs(), env.required("RECLAIM_JOBS_QUEUE_URL")),
-                new EventBridgeJobEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), clock);
+                new EventBridgeJobEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), syncRequester(), clock);
     }
 
     private ReclaimService reclaimService(AtlassianHttp http) {

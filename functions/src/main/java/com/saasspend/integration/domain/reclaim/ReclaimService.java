@@ -151,6 +151,14 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- reclaim
 
     public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request) {
+        return reclaim(tenantId, actor, idempotencyKey, request, true);
+    }
+
+    /**
+     * {@code resync}: false for a user of a bulk job, whose job requests the targeted re-syncs in batches (one request
+     * per chunk of users instead of one per user); an interrupted run finished later re-syncs its user itself.
+     */
+    public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request, boolean resync) {
         String fingerprint = ContentHash.of(request.fingerprintSource());
         Instant now = clock.instant();
         String reclaimId = ReclaimRecord.newId(now);
@@ -192,7 +200,7 @@ public final class ReclaimService {
             throw refused;
         }
         ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared), baseline(prepared), connection,
-                Budget.unlimited());
+                Budget.unlimited(), resync);
         keys.complete(tenantId, idempotencyKey, record);
         return new Answer(record, false);
     }
@@ -282,6 +290,11 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- undo
 
     public ReclaimRecord undo(String tenantId, String actor, String reclaimId) {
+        return undo(tenantId, actor, reclaimId, true);
+    }
+
+    /** {@code resync}: as for {@link #reclaim(String, String, String, ReclaimRequest, boolean)}. */
+    public ReclaimRecord undo(String tenantId, String actor, String reclaimId, boolean resync) {
         boolean undoWasInterrupted = audit.find(tenantId, reclaimId).map(ReclaimRecord::undoInProgress).orElse(false);
         ReclaimRecord record = find(tenantId, reclaimId);
         if (undoWasInterrupted && !record.undoInProgress()) {
@@ -319,7 +332,7 @@ public final class ReclaimService {
             throw new Refusal(Kind.CONFLICT, "reclaim_already_undone", "This reclaim was already undone at "
                     + current.undo().undoneAt() + " by " + current.undo().undoneBy() + ".");
         }
-        return undoRun.run(tenantId, actor, current, connection, Budget.unlimited());
+        return undoRun.run(tenantId, actor, current, connection, Budget.unlimited(), resync);
     }
 
     private static Refusal undoInProgress() {
