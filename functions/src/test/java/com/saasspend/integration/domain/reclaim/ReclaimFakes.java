@@ -221,7 +221,20 @@ final class ReclaimFakes {
         final Map<String, ProductCounts> summary = new HashMap<>();
 
         @Override public Optional<Hashed<OrgUser>> user(String tenantId, String accountId) {
+            singleUserReads++;
             return Optional.ofNullable(users.get(accountId)).map(AtlassianOrgSync::hashed);
+        }
+        /** The size of each batch read of users asked, and how many single-user reads. */
+        final List<Integer> userBatches = new ArrayList<>();
+        int singleUserReads;
+
+        @Override public Map<String, Hashed<OrgUser>> users(String tenantId, Collection<String> accountIds) {
+            if (accountIds.size() > USERS_PER_READ) {
+                throw new IllegalArgumentException("at most " + USERS_PER_READ + " ids a read, asked " + accountIds.size());
+            }
+            userBatches.add(accountIds.size());
+            return accountIds.stream().filter(users::containsKey).distinct()
+                    .collect(Collectors.toMap(id -> id, id -> AtlassianOrgSync.hashed(users.get(id))));
         }
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
             return ids.stream().filter(groups::containsKey).collect(Collectors.toMap(id -> id, groups::get, (a, b) -> a));

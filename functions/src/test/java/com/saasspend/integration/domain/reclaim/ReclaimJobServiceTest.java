@@ -156,6 +156,23 @@ class ReclaimJobServiceTest {
     }
 
     @Test
+    void aPlanOfManyExplicitIdsReadsTheUsersInBatchesOfAHundredNotOneByOne() {
+        for (int i = USERS; i < 250; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        List<String> ids = new ArrayList<>(IntStream.range(0, 250).mapToObj(ReclaimJobServiceTest::user).toList());
+        ids.add(UNKNOWN);
+        licenses.singleUserReads = 0;
+        JobPlan plan = planJira(ids);
+
+        assertEquals(List.of(100, 100, 51), licenses.userBatches, "one batch read per hundred ids");
+        assertEquals(0, licenses.singleUserReads, "no user read one by one");
+        assertEquals(250, plan.includedCount());
+        assertEquals(List.of(UNKNOWN), plan.skipped().stream().map(JobPlan.SkippedUser::accountId).toList());
+        assertEquals(ids.subList(0, 250), plan.included().stream().map(JobPlan.PlannedUser::accountId).toList(), "in the selection's order");
+    }
+
+    @Test
     void aFilterPlanReadsTheLicensePageAndHonoursExclusions() {
         JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", "inactive", 90,
                 List.of(), List.of(user(1))), "confluence", null));
