@@ -320,6 +320,21 @@ final class ReclaimFakes {
         @Override public void put(String tenantId, TenantSettings settings) { throw new UnsupportedOperationException(); }
     }
 
+    /** The ReclaimCompleted events published: reclaim id, and the job id or "-" for a single reclaim. */
+    static final class Published implements ReclaimEvents {
+        final List<String> events = new ArrayList<>();
+        /** Fails the next publication (the process dying after the reclaim settled, before its key holds the answer). */
+        boolean killNext;
+
+        @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) {
+            if (killNext) {
+                killNext = false;
+                throw new Killed();
+            }
+            events.add(record.id() + "/" + (jobId == null ? "-" : jobId) + "/" + record.status());
+        }
+    }
+
     static final class Requests implements SyncRequester {
         final List<SyncRequest> sent = new ArrayList<>();
         @Override public void request(List<SyncRequest> requests) { sent.addAll(requests); }

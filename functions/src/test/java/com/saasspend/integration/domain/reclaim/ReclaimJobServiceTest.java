@@ -89,7 +89,7 @@ class ReclaimJobServiceTest {
         put(NEW_GROUP_ONLY, false, List.of("gnew"), JIRA);
         reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
                 new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
-                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), clock);
+                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock);
         LicenseService licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
         jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requester, clock);
     }
@@ -215,6 +215,7 @@ class ReclaimJobServiceTest {
         assertEquals(USERS, audit.records.size(), "one audit item per user: a retry finished the killed one, never another");
         assertEquals(1, events.jobs.size());
         assertEquals(USERS, Set.copyOf(events.reclaims).size());
+        assertEquals(USERS, events.reclaims.size(), "one ReclaimCompleted per user, the job's: none from the reclaim itself");
         // The stored users follow at once (License page) as a single reclaim leaves them.
         generated().forEach(id -> assertEquals(List.of("g3"), licenses.users.get(id).groups().stream().map(OrgUser.GroupRef::id).toList()));
     }

@@ -284,7 +284,7 @@ public final class ReclaimJobService {
         ReclaimRecord record;
         try {
             record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), message.accountId()),
-                    new ReclaimRequest(message.accountId(), message.groupIds()), false).record();
+                    new ReclaimRequest(message.accountId(), message.groupIds()), true).record();
         } catch (Refusal refused) {
             return skippedOrRetry(message, refused);
         }
@@ -303,7 +303,7 @@ public final class ReclaimJobService {
         String reclaimId = reclaimed.get().reclaimId();
         ReclaimRecord record;
         try {
-            record = reclaims.undo(tenantId, job.requestedBy(), reclaimId, false);
+            record = reclaims.undo(tenantId, job.requestedBy(), reclaimId, true);
         } catch (Refusal refused) {
             if ("reclaim_already_undone".equals(refused.code())) {
                 // Undone by an earlier delivery of this step (or by hand): its outcome is the answer.
