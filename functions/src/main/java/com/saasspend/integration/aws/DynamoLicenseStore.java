@@ -39,6 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * DynamoDB client, not through counters here).
  */
 public final class DynamoLicenseStore implements LicenseStore {
+    /** Asks again for the keys a BatchGetItem left unprocessed at most this many times. */
+    private static final int UNPROCESSED_RETRIES = 9;
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
@@ -425,26 +427,57 @@ public final class DynamoLicenseStore implements LicenseStore {
         return Optional.of(new Hashed<>(UserItems.fromItem(item), str(item, "contentHash")));
     }
 
+    /** One BatchGetItem of at most {@link #USERS_PER_READ} users (strongly consistent, as {@link #user} reads). */
+    @Override
+    public Map<String, Hashed<OrgUser>> users(String tenantId, Collection<String> accountIds) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(accountIds));
+        if (all.size() > USERS_PER_READ) {
+            throw new IllegalArgumentException("at most " + USERS_PER_READ + " users a read, asked " + all.size());
+        }
+        Map<String, Hashed<OrgUser>> users = new HashMap<>();
+        batchGet(all.stream().map(id -> key(tenantId, TableKeys.user(id))).toList(), item -> {
+            if (!isRemoved(item)) {
+                OrgUser user = UserItems.fromItem(item);
+                users.put(user.accountId(), new Hashed<>(user, str(item, "contentHash")));
+            }
+        });
+        return users;
+    }
+
     @Override
     public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
         Map<String, OrgGroup> groups = new HashMap<>();
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
         for (int from = 0; from < all.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, TableKeys.group(id))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
-                response.responses().getOrDefault(table, List.of()).stream().filter(item -> !isRemoved(item))
-                        .map(GroupItems::fromItem).forEach(g -> groups.put(g.id(), g));
-                request = response.unprocessedKeys();
-                if (attempt > 8 && request != null && !request.isEmpty()) {
-                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
-                }
-            }
+            batchGet(all.subList(from, Math.min(all.size(), from + 100)).stream().map(id -> key(tenantId, TableKeys.group(id))).toList(),
+                    item -> {
+                        if (!isRemoved(item)) {
+                            OrgGroup g = GroupItems.fromItem(item);
+                            groups.put(g.id(), g);
+                        }
+                    });
         }
         return groups;
+    }
+
+    /**
+     * One strongly consistent BatchGetItem of at most 100 keys; the keys DynamoDB leaves unprocessed (throttling, the
+     * 16 MB answer limit) are asked again, a bounded number of times.
+     */
+    private void batchGet(List<Map<String, AttributeValue>> keys, java.util.function.Consumer<Map<String, AttributeValue>> onItem) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
+            if (attempt > UNPROCESSED_RETRIES) {
+                throw new IllegalStateException("DynamoDB kept unprocessed keys");
+            }
+            Map<String, KeysAndAttributes> current = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
+            response.responses().getOrDefault(table, List.of()).forEach(onItem);
+            request = response.unprocessedKeys();
+        }
     }
 
     /**

@@ -139,13 +139,18 @@ public final class Services {
     public ReclaimJobService reclaimJobService(ReclaimService reclaims) {
         return new ReclaimJobService(reclaims, licenseService(), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoReclaimJobs(dynamo(), table()), new SqsJobQueue(aws.sqs(), env.required("RECLAIM_JOBS_QUEUE_URL")),
-                new EventBridgeJobEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), clock);
+                jobEvents(), syncRequester(), clock);
     }
 
     private ReclaimService reclaimService(AtlassianHttp http) {
         return new ReclaimService(integrationStore(), vault(), orgApi(http), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoReclaimAudit(dynamo(), table()), new DynamoIdempotencyKeys(dynamo(), table()), tenantSettings(),
-                syncRequester(), new DynamoSavingsStore(dynamo(), table()), clock);
+                syncRequester(), new DynamoSavingsStore(dynamo(), table()), jobEvents(), clock);
+    }
+
+    /** ReclaimCompleted and ReclaimJobCompleted on the bus. */
+    private EventBridgeJobEvents jobEvents() {
+        return new EventBridgeJobEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME"));
     }
 
     /** SyncDispatchFunction. */

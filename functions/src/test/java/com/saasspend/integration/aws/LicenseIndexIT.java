@@ -4,6 +4,7 @@ import static com.saasspend.atlassian.sim.DemoCredentials.ORG_API_KEY;
 import static com.saasspend.atlassian.sim.DemoCredentials.ORG_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -165,6 +166,20 @@ class LicenseIndexIT {
         String nameCursor = ApiEvents.json(ok(Map.of("limit", "2"))).path("nextCursor").asText();
         assertEquals(400, stack.licenses(TENANT, "GET /users", "/users", Map.of(),
                 Map.of("status", "active", "cursor", nameCursor), null).getStatusCode(), "a cursor continues only its own listing");
+    }
+
+    @Test
+    @Order(9)
+    void aBatchReadOfUsersAnswersWhatReadingEachWouldInOneCall() {
+        DynamoLicenseStore store = new DynamoLicenseStore(stack.aws.dynamo, stack.aws.table);
+        List<String> ids = new java.util.ArrayList<>(scanAll().stream().map(OrgUser::accountId).limit(LicenseStore.USERS_PER_READ - 1).toList());
+        ids.add("712020:not-stored");
+        Map<String, Hashed<OrgUser>> batch = store.users(TENANT, ids);
+
+        assertEquals(LicenseStore.USERS_PER_READ - 1, batch.size(), "every stored user, nothing for an unknown id");
+        ids.forEach(id -> assertEquals(store.user(TENANT, id).orElse(null), batch.get(id), id));
+        assertThrows(IllegalArgumentException.class, () -> store.users(TENANT,
+                java.util.stream.IntStream.rangeClosed(0, LicenseStore.USERS_PER_READ).mapToObj(i -> "id-" + i).toList()));
     }
 
     @Test

@@ -42,10 +42,14 @@ final class ReclaimRun {
         this.core = core;
     }
 
-    /** Writes the record (every removable group pending) under the caller's lease, then runs it to a settled state. */
-    ReclaimRecord start(String tenantId, ReclaimRecord fresh, ReclaimBaseline baseline, Connection connection, Budget budget) {
+    /**
+     * Writes the record (every removable group pending) under the caller's lease, then runs it to a settled state.
+     * {@code resync}: false when the caller requests the targeted re-sync itself (a bulk job, in batches).
+     */
+    ReclaimRecord start(String tenantId, ReclaimRecord fresh, ReclaimBaseline baseline, Connection connection, Budget budget,
+                        boolean resync) {
         core.audit.start(tenantId, fresh, baseline, core.leaseUntil());
-        return run(tenantId, fresh, baseline, connection, null, budget);
+        return run(tenantId, fresh, baseline, connection, null, budget, resync);
     }
 
     /**
@@ -59,17 +63,17 @@ final class ReclaimRun {
         if (connection.isEmpty()) {
             List<GroupResult> groups = record.groups().stream().map(g -> g.is(PENDING) ? g.as(NOT_ATTEMPTED, ReclaimTexts.INTERRUPTED_NOT_STARTED)
                     : g.is(REMOVING) ? g.as(FAILED_RESULT, ReclaimTexts.INTERRUPTED_UNKNOWN) : g).toList();
-            return settle(tenantId, record.withGroups(groups), baseline);
+            return settle(tenantId, record.withGroups(groups), baseline, true);
         }
         // Atlassian's truth first: if it cannot be read, the record stays as it is for the next finisher.
         Set<String> memberOf = core.memberGroups(connection.get(), record.accountId());
         LOG.info("finishing an interrupted reclaim", "reclaimId", record.id());
-        return run(tenantId, record, baseline, connection.get(), memberOf, budget);
+        return run(tenantId, record, baseline, connection.get(), memberOf, budget, true);
     }
 
     /** {@code memberOf}: the user's groups as Atlassian has them now, or null on a fresh run (the plan just read them). */
     private ReclaimRecord run(String tenantId, ReclaimRecord record, ReclaimBaseline baseline, Connection connection,
-                              Set<String> memberOf, Budget budget) {
+                              Set<String> memberOf, Budget budget, boolean resync) {
         List<GroupResult> groups = new ArrayList<>(record.groups());
         String stoppedBecause = null;
         for (int i = 0; i < groups.size(); i++) {
@@ -109,7 +113,7 @@ final class ReclaimRun {
             groups.set(i, outcome);
             core.audit.put(tenantId, record.withGroups(groups));
         }
-        return settle(tenantId, record.withGroups(groups), baseline);
+        return settle(tenantId, record.withGroups(groups), baseline, resync);
     }
 
     private GroupResult failed(GroupResult group, UpstreamFailure failure, Connection connection, String accountId) {
@@ -145,7 +149,7 @@ final class ReclaimRun {
      * The seats freed (only by groups really {@code removed}: a group the user already was not in frees nothing), the
      * stored user updated, the record settled and the user re-synced. Safe to repeat.
      */
-    private ReclaimRecord settle(String tenantId, ReclaimRecord record, ReclaimBaseline baseline) {
+    private ReclaimRecord settle(String tenantId, ReclaimRecord record, ReclaimBaseline baseline, boolean resync) {
         Set<String> removed = ids(record.groups(), REMOVED);
         Set<String> notMember = ids(record.groups(), NOT_A_MEMBER);
         List<FreedSeat> freed = freedSeats(record.accountId(), baseline, removed, notMember);
@@ -159,7 +163,7 @@ final class ReclaimRun {
         ReclaimRecord settled = record.settled(ReclaimRecord.reclaimOutcome(record.groups()), record.groups(), freed, cost);
         core.countSavings(tenantId, settled, List.of());
         core.audit.settle(tenantId, settled);
-        if (record.groups().stream().anyMatch(g -> !g.is(REFUSED))) {
+        if (resync && record.groups().stream().anyMatch(g -> !g.is(REFUSED))) {
             core.requestResync(tenantId, record.accountId(), "reclaim");
         }
         LOG.info("reclaim settled", "reclaimId", settled.id(), "status", settled.status(), "removed", removed.size(),

@@ -56,6 +56,7 @@ public final class ReclaimService {
     private final ReclaimAudit audit;
     private final IdempotencyKeys keys;
     private final TenantSettingsStore settings;
+    private final ReclaimEvents events;
     private final Clock clock;
     private final ReclaimCore core;
     private final ReclaimRun reclaimRun;
@@ -63,12 +64,13 @@ public final class ReclaimService {
 
     public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                           ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
-                          SavingsStore savings, Clock clock) {
+                          SavingsStore savings, ReclaimEvents events, Clock clock) {
         this.integrations = integrations;
         this.licenses = licenses;
         this.audit = audit;
         this.keys = keys;
         this.settings = settings;
+        this.events = events;
         this.clock = clock;
         this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester,
                 new SavingsCounter(savings), clock);
@@ -151,6 +153,16 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- reclaim
 
     public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request) {
+        return reclaim(tenantId, actor, idempotencyKey, request, false);
+    }
+
+    /**
+     * {@code inJob}: true for a user of a bulk job, whose job requests the targeted re-syncs in batches (one request per
+     * chunk of users instead of one per user; an interrupted run finished later re-syncs its user itself) and publishes
+     * the user's {@code ReclaimCompleted} with its job id. A single reclaim publishes it here once settled, before its
+     * key holds the answer: a crash between them publishes again on the retry (at least once), a replay never does.
+     */
+    public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request, boolean inJob) {
         String fingerprint = ContentHash.of(request.fingerprintSource());
         Instant now = clock.instant();
         String reclaimId = ReclaimRecord.newId(now);
@@ -174,6 +186,9 @@ public final class ReclaimService {
                 if (started.isPresent()) {
                     // The holder died after writing its record: finish that reclaim, never start another.
                     ReclaimRecord record = settleOrFinish(tenantId, started.get()).orElseThrow(ReclaimService::keyInProgress);
+                    if (!inJob) {
+                        publishCompleted(tenantId, record);
+                    }
                     keys.complete(tenantId, idempotencyKey, record);
                     return new Answer(record, false);
                 }
@@ -192,9 +207,24 @@ public final class ReclaimService {
             throw refused;
         }
         ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared), baseline(prepared), connection,
-                Budget.unlimited());
+                Budget.unlimited(), !inJob);
+        if (!inJob) {
+            publishCompleted(tenantId, record);
+        }
         keys.complete(tenantId, idempotencyKey, record);
         return new Answer(record, false);
+    }
+
+    /**
+     * A settled single reclaim's event. The reclaim is done whatever the bus answers, so a publication that fails is
+     * logged, not thrown at the caller (the SDK has retried it already).
+     */
+    private void publishCompleted(String tenantId, ReclaimRecord record) {
+        try {
+            events.reclaimCompleted(tenantId, null, record);
+        } catch (RuntimeException e) {
+            LOG.warn("ReclaimCompleted could not be published", "reclaimId", record.id(), "error", e.getClass().getSimpleName());
+        }
     }
 
     private static Refusal keyInProgress() {
@@ -282,6 +312,11 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- undo
 
     public ReclaimRecord undo(String tenantId, String actor, String reclaimId) {
+        return undo(tenantId, actor, reclaimId, false);
+    }
+
+    /** {@code inJob}: the job requests the targeted re-syncs, as for {@link #reclaim(String, String, String, ReclaimRequest, boolean)}. */
+    public ReclaimRecord undo(String tenantId, String actor, String reclaimId, boolean inJob) {
         boolean undoWasInterrupted = audit.find(tenantId, reclaimId).map(ReclaimRecord::undoInProgress).orElse(false);
         ReclaimRecord record = find(tenantId, reclaimId);
         if (undoWasInterrupted && !record.undoInProgress()) {
@@ -319,7 +354,7 @@ public final class ReclaimService {
             throw new Refusal(Kind.CONFLICT, "reclaim_already_undone", "This reclaim was already undone at "
                     + current.undo().undoneAt() + " by " + current.undo().undoneBy() + ".");
         }
-        return undoRun.run(tenantId, actor, current, connection, Budget.unlimited());
+        return undoRun.run(tenantId, actor, current, connection, Budget.unlimited(), !inJob);
     }
 
     private static Refusal undoInProgress() {

@@ -49,6 +49,11 @@ final class UndoRun {
      * an interrupted one. The caller holds the record's lease.
      */
     ReclaimRecord run(String tenantId, String actor, ReclaimRecord record, Connection connection, Budget budget) {
+        return run(tenantId, actor, record, connection, budget, true);
+    }
+
+    /** {@code resync}: false when the caller requests the targeted re-sync itself (a bulk job, in batches). */
+    ReclaimRecord run(String tenantId, String actor, ReclaimRecord record, Connection connection, Budget budget, boolean resync) {
         Undo undo;
         if (record.undo() == null) {
             undo = new Undo(actor, core.clock.instant(), ReclaimRecord.IN_PROGRESS, targets(record), 0);
@@ -108,7 +113,7 @@ final class UndoRun {
             groups.set(i, outcome);
             core.audit.put(tenantId, current.withUndo(undo.withGroups(groups)));
         }
-        return settle(tenantId, current, undo.withGroups(groups));
+        return settle(tenantId, current, undo.withGroups(groups), resync);
     }
 
     private String directoryOf(String tenantId, ReclaimRecord record, String groupId) {
@@ -143,7 +148,7 @@ final class UndoRun {
      * Seats restored: those the reclaim freed that a group the user is back in grants again. The stored user follows,
      * and the user is re-synced. Safe to repeat.
      */
-    private ReclaimRecord settle(String tenantId, ReclaimRecord record, Undo undo) {
+    private ReclaimRecord settle(String tenantId, ReclaimRecord record, Undo undo, boolean resync) {
         Set<String> back = ReclaimRun.ids(undo.groups(), RESTORED, ALREADY_MEMBER);
         Map<String, OrgGroup> groups = core.audit.baseline(tenantId, record.id()).map(ReclaimBaseline::groupsById)
                 .filter(m -> m.keySet().containsAll(back)).orElseGet(() -> core.licenses.groups(tenantId, back));
@@ -160,7 +165,9 @@ final class UndoRun {
         ReclaimRecord settled = record.withUndo(undo.settled(ReclaimRecord.undoOutcome(undo.groups()), restored));
         core.countSavings(tenantId, settled, restoredSeats);
         core.audit.settle(tenantId, settled);
-        core.requestResync(tenantId, record.accountId(), "reclaim-undo");
+        if (resync) {
+            core.requestResync(tenantId, record.accountId(), "reclaim-undo");
+        }
         LOG.info("undo settled", "reclaimId", settled.id(), "status", settled.undo().status(), "seatsRestored", restored);
         return settled;
     }

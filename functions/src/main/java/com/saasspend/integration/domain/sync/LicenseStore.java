@@ -39,6 +39,15 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
     /** The stored user with its content hash; empty when absent or marked removed. */
     Optional<Hashed<OrgUser>> user(String tenantId, String accountId);
 
+    /** The most account ids one {@link #users} call takes (one DynamoDB BatchGetItem). */
+    int USERS_PER_READ = 100;
+
+    /**
+     * The stored users among {@code accountIds} (at most {@link #USERS_PER_READ}; not removed) with their content
+     * hashes, by account id; absent ids are not stored. One read for many users (a bulk plan), where {@link #user} is one each.
+     */
+    Map<String, Hashed<OrgUser>> users(String tenantId, Collection<String> accountIds);
+
     /** The stored groups among {@code ids} (not removed), by id; absent ids are not stored. */
     Map<String, OrgGroup> groups(String tenantId, Collection<String> ids);
 

@@ -221,7 +221,20 @@ final class ReclaimFakes {
         final Map<String, ProductCounts> summary = new HashMap<>();
 
         @Override public Optional<Hashed<OrgUser>> user(String tenantId, String accountId) {
+            singleUserReads++;
             return Optional.ofNullable(users.get(accountId)).map(AtlassianOrgSync::hashed);
+        }
+        /** The size of each batch read of users asked, and how many single-user reads. */
+        final List<Integer> userBatches = new ArrayList<>();
+        int singleUserReads;
+
+        @Override public Map<String, Hashed<OrgUser>> users(String tenantId, Collection<String> accountIds) {
+            if (accountIds.size() > USERS_PER_READ) {
+                throw new IllegalArgumentException("at most " + USERS_PER_READ + " ids a read, asked " + accountIds.size());
+            }
+            userBatches.add(accountIds.size());
+            return accountIds.stream().filter(users::containsKey).distinct()
+                    .collect(Collectors.toMap(id -> id, id -> AtlassianOrgSync.hashed(users.get(id))));
         }
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
             return ids.stream().filter(groups::containsKey).collect(Collectors.toMap(id -> id, groups::get, (a, b) -> a));
@@ -305,6 +318,21 @@ final class ReclaimFakes {
                     "jira-servicedesk", new BigDecimal("20")));
         }
         @Override public void put(String tenantId, TenantSettings settings) { throw new UnsupportedOperationException(); }
+    }
+
+    /** The ReclaimCompleted events published: reclaim id, and the job id or "-" for a single reclaim. */
+    static final class Published implements ReclaimEvents {
+        final List<String> events = new ArrayList<>();
+        /** Fails the next publication (the process dying after the reclaim settled, before its key holds the answer). */
+        boolean killNext;
+
+        @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) {
+            if (killNext) {
+                killNext = false;
+                throw new Killed();
+            }
+            events.add(record.id() + "/" + (jobId == null ? "-" : jobId) + "/" + record.status());
+        }
     }
 
     static final class Requests implements SyncRequester {

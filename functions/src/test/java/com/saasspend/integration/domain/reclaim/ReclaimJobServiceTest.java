@@ -58,6 +58,14 @@ class ReclaimJobServiceTest {
     final JobFakes.Events events = new JobFakes.Events();
     ReclaimJobService jobs;
     final Map<String, OrgUser> originals = new LinkedHashMap<>();
+    ReclaimService reclaims;
+    /** Every targeted re-sync requested, with how many users of the running job had a result when it was. */
+    final List<com.saasspend.integration.domain.SyncRequest> resyncs = new ArrayList<>();
+    final List<Integer> resultsWhenRequested = new ArrayList<>();
+    final com.saasspend.integration.domain.SyncRequester requester = requests -> {
+        resyncs.addAll(requests);
+        requests.forEach(r -> resultsWhenRequested.add(store.results.values().stream().mapToInt(Map::size).max().orElse(0)));
+    };
 
     static String user(int i) {
         return "712020:u" + i;
@@ -79,11 +87,11 @@ class ReclaimJobServiceTest {
         put(CONFLUENCE_ONLY, false, List.of("g3"), CONFLUENCE);
         // A group the user's record names that the last sync did not store.
         put(NEW_GROUP_ONLY, false, List.of("gnew"), JIRA);
-        ReclaimService reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
-                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(),
-                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), clock);
+        reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
+                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
+                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock);
         LicenseService licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
-        jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, clock);
+        jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requester, clock);
     }
 
     private void put(String accountId, boolean orgAdmin, List<String> groups, String... resources) {
@@ -148,6 +156,23 @@ class ReclaimJobServiceTest {
     }
 
     @Test
+    void aPlanOfManyExplicitIdsReadsTheUsersInBatchesOfAHundredNotOneByOne() {
+        for (int i = USERS; i < 250; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        List<String> ids = new ArrayList<>(IntStream.range(0, 250).mapToObj(ReclaimJobServiceTest::user).toList());
+        ids.add(UNKNOWN);
+        licenses.singleUserReads = 0;
+        JobPlan plan = planJira(ids);
+
+        assertEquals(List.of(100, 100, 51), licenses.userBatches, "one batch read per hundred ids");
+        assertEquals(0, licenses.singleUserReads, "no user read one by one");
+        assertEquals(250, plan.includedCount());
+        assertEquals(List.of(UNKNOWN), plan.skipped().stream().map(JobPlan.SkippedUser::accountId).toList());
+        assertEquals(ids.subList(0, 250), plan.included().stream().map(JobPlan.PlannedUser::accountId).toList(), "in the selection's order");
+    }
+
+    @Test
     void aFilterPlanReadsTheLicensePageAndHonoursExclusions() {
         JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", "inactive", 90,
                 List.of(), List.of(user(1))), "confluence", null));
@@ -190,8 +215,42 @@ class ReclaimJobServiceTest {
         assertEquals(USERS, audit.records.size(), "one audit item per user: a retry finished the killed one, never another");
         assertEquals(1, events.jobs.size());
         assertEquals(USERS, Set.copyOf(events.reclaims).size());
+        assertEquals(USERS, events.reclaims.size(), "one ReclaimCompleted per user, the job's: none from the reclaim itself");
         // The stored users follow at once (License page) as a single reclaim leaves them.
         generated().forEach(id -> assertEquals(List.of("g3"), licenses.users.get(id).groups().stream().map(OrgUser.GroupRef::id).toList()));
+    }
+
+    @Test
+    void aJobRequestsOneTargetedResyncPerChunkOfUsersOnceTheyAreDoneNotOnePerUserAndItsUndoToo() {
+        // 150 users: two chunks of the plan (100 + 50).
+        for (int i = USERS; i < 150; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        List<String> all = IntStream.range(0, 150).mapToObj(ReclaimJobServiceTest::user).toList();
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(all).id()).job();
+        drain();
+
+        assertEquals(150, atlassian.count("remove"));
+        assertEquals(List.of(all.subList(0, 100), all.subList(100, 150)),
+                resyncs.stream().map(com.saasspend.integration.domain.SyncRequest::accountIds).toList(),
+                "one request per chunk, naming the chunk's users");
+        assertEquals(List.of(100, 150), resultsWhenRequested, "each sent once its chunk's users were all done");
+        resyncs.forEach(r -> assertEquals("reclaim", r.reason()));
+        resyncs.forEach(r -> assertEquals(com.saasspend.integration.domain.IntegrationType.ATLASSIAN, r.type()));
+
+        resyncs.clear();
+        jobs.undo(TENANT, "admin", job.id());
+        drain();
+        assertEquals(150, atlassian.count("add"));
+        assertEquals(List.of(all.subList(0, 100), all.subList(100, 150)),
+                resyncs.stream().map(com.saasspend.integration.domain.SyncRequest::accountIds).toList());
+        resyncs.forEach(r -> assertEquals("reclaim-undo", r.reason()));
+
+        // A single reclaim still re-syncs its own user at once.
+        resyncs.clear();
+        put("712020:single", false, List.of("g1"), JIRA);
+        reclaims.reclaim(TENANT, "admin", "single-key", new ReclaimRequest("712020:single", List.of("g1")));
+        assertEquals(List.of(List.of("712020:single")), resyncs.stream().map(com.saasspend.integration.domain.SyncRequest::accountIds).toList());
     }
 
     @Test

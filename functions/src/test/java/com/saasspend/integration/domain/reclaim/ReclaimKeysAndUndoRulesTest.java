@@ -45,7 +45,7 @@ class ReclaimKeysAndUndoRulesTest {
                 List.of(new OrgUser.GroupRef("g1", "g1-name"), new OrgUser.GroupRef("g3", "g3-name"), new OrgUser.GroupRef("scim", "From Okta"))));
         atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g3", "scim")));
         service = new ReclaimService(new ReclaimFakes.Integrations(), new ReclaimFakes.Vault(), atlassian, licenses, audit, keys,
-                new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), new InMemorySavingsStore(), clock);
+                new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), new InMemorySavingsStore(), new ReclaimFakes.Published(), clock);
     }
 
     private ReclaimService.Answer reclaim(String key, String... groups) {

@@ -85,7 +85,8 @@ class ReclaimMetricsTest {
                 });
         ReclaimService service = new ReclaimService(new ReclaimFakes.Integrations(), vault, checkingKeys, licenses,
                 new ReclaimFakes.Audit(), new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(),
-                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), new ReclaimFakes.MovableClock());
+                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), new ReclaimFakes.Published(),
+                new ReclaimFakes.MovableClock());
         handler = new ReclaimApiHandler(new Env(Map.of()), service);
     }
 

@@ -45,7 +45,8 @@ class ReclaimReadsTest {
                 List.of(new OrgGroup.Grant("ari:cloud:unknown::site/9", "jira-admin", List.of("atlassian/admin"), false)), "dir-1"));
         user(false);
         service = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit, new ReclaimFakes.Keys(),
-                new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), new InMemorySavingsStore(), new ReclaimFakes.MovableClock());
+                new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), new InMemorySavingsStore(), new ReclaimFakes.Published(),
+                new ReclaimFakes.MovableClock());
     }
 
     private void user(boolean orgAdmin) {

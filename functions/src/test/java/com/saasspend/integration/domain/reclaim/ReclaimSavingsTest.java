@@ -65,7 +65,7 @@ class ReclaimSavingsTest {
             @Override public Page<ReclaimRecord> list(String t, String cursor, int limit) { return audit.list(t, cursor, limit); }
         };
         service = new ReclaimService(new ReclaimFakes.Integrations(), new ReclaimFakes.Vault(), atlassian, licenses, failingSettles,
-                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), savings, clock);
+                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), savings, new ReclaimFakes.Published(), clock);
     }
 
     private Map<String, Tally> total() {

@@ -40,6 +40,7 @@ class ReclaimServiceTest {
     final ReclaimFakes.Licenses licenses = new ReclaimFakes.Licenses();
     final ReclaimFakes.Integrations integrations = new ReclaimFakes.Integrations();
     final ReclaimFakes.Requests resyncs = new ReclaimFakes.Requests();
+    final ReclaimFakes.Published published = new ReclaimFakes.Published();
     ReclaimService service;
     OrgUser original;
 
@@ -58,7 +59,7 @@ class ReclaimServiceTest {
         licenses.users.put(USER, original);
         atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g2", "g3", "g4")));
         service = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit, keys,
-                new ReclaimFakes.Settings(), resyncs, new com.saasspend.integration.domain.savings.InMemorySavingsStore(), clock);
+                new ReclaimFakes.Settings(), resyncs, new com.saasspend.integration.domain.savings.InMemorySavingsStore(), published, clock);
     }
 
     private ReclaimRecord reclaim(String key, String... groups) {
@@ -114,6 +115,26 @@ class ReclaimServiceTest {
         assertEquals(List.of("removed", "removed", "removed", "removed"), results(keys.held.get("k1").answer().groups()),
                 "the key now answers the finished reclaim");
         assertUndoneCompletely(id);
+    }
+
+    @Test
+    void aSingleReclaimPublishesReclaimCompletedOnceSettledAgainWhenKilledBeforeItsKeyAnswersAndNeverOnAReplay() {
+        ReclaimRecord done = reclaim("k1", "g1");
+        assertEquals(List.of(done.id() + "/-/completed"), published.events, "published once settled, with no job id");
+
+        assertTrue(service.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1"))).replayed());
+        assertEquals(1, published.events.size(), "a replayed request does not publish again");
+
+        // Killed after the reclaim settled, before its key held the answer: the retry publishes (at least once).
+        published.killNext = true;
+        assertThrows(Killed.class, () -> reclaim("k2", "g2"));
+        ReclaimRecord settled = audit.records.values().stream().filter(r -> !r.id().equals(done.id())).findFirst().orElseThrow();
+        assertEquals(ReclaimRecord.COMPLETED, settled.status(), "the reclaim itself had settled");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimService.Answer retried = service.reclaim(TENANT, "admin", "k2", new ReclaimRequest(USER, List.of("g2")));
+        assertEquals(settled.id(), retried.record().id());
+        assertEquals(List.of(done.id() + "/-/completed", settled.id() + "/-/completed"), published.events);
+        assertEquals(1, atlassian.count("remove dir-1/g2"), "the retry removed nothing again");
     }
 
     @Test

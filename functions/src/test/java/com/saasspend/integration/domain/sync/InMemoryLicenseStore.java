@@ -228,6 +228,16 @@ public final class InMemoryLicenseStore implements LicenseStore {
     }
 
     @Override
+    public synchronized Map<String, Hashed<OrgUser>> users(String tenantId, Collection<String> accountIds) {
+        if (accountIds.size() > USERS_PER_READ) {
+            throw new IllegalArgumentException("at most " + USERS_PER_READ + " ids a read");
+        }
+        Map<String, Hashed<OrgUser>> out = new HashMap<>();
+        accountIds.forEach(id -> user(tenantId, id).ifPresent(u -> out.put(id, u)));
+        return out;
+    }
+
+    @Override
     public synchronized Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
         Map<String, OrgGroup> out = new HashMap<>();
         ids.stream().filter(id -> data.groups.containsKey(id) && !data.removedGroups.contains(id))

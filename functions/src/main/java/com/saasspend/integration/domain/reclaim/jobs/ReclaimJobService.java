@@ -2,9 +2,13 @@ package com.saasspend.integration.domain.reclaim.jobs;
 
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.OrgGroup;
+import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.Refusal.Kind;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.SyncRequester;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.reclaim.ReclaimPlanner;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
@@ -26,9 +30,11 @@ import java.util.stream.IntStream;
 /**
  * Bulk reclaim: a reviewed plan over many users, run as a job on a queue one user per message, cancellable, and undone
  * as a job too. Each user's removal is a normal reclaim ({@link ReclaimService}: same audit item, per-group results,
- * seat update, targeted re-sync) under an idempotency key derived from (job, user), so a redelivered or interrupted
+ * seat update) under an idempotency key derived from (job, user), so a redelivered or interrupted
  * step finishes that user's reclaim and never removes twice; the user's result and the job's counters are written in
- * one conditional step, so each user counts exactly once.
+ * one conditional step, so each user counts exactly once. The targeted re-sync that settles the users against
+ * Atlassian is requested per chunk of users ({@link JobMessage#RESYNC}), not per user: one re-read of up to
+ * {@link JobStore#CHUNK} users by id, so a job's Atlassian calls stay near the floor of one removal per user and group.
  */
 public final class ReclaimJobService {
     private static final Log LOG = Log.of(ReclaimJobService.class);
@@ -50,16 +56,18 @@ public final class ReclaimJobService {
     private final JobStore store;
     private final JobQueue queue;
     private final JobEvents events;
+    private final SyncRequester syncRequester;
     private final Clock clock;
 
     public ReclaimJobService(ReclaimService reclaims, LicenseService licenseService, LicenseStore licenses, JobStore store,
-                             JobQueue queue, JobEvents events, Clock clock) {
+                             JobQueue queue, JobEvents events, SyncRequester syncRequester, Clock clock) {
         this.reclaims = reclaims;
         this.licenseService = licenseService;
         this.licenses = licenses;
         this.store = store;
         this.queue = queue;
         this.events = events;
+        this.syncRequester = syncRequester;
         this.clock = clock;
     }
 
@@ -68,8 +76,12 @@ public final class ReclaimJobService {
     public JobPlan plan(String tenantId, JobSelection selection) {
         ReclaimPlanner.Context context = reclaims.planningContext(tenantId);
         List<JobPlanner.Candidate> candidates = new ArrayList<>();
-        for (String accountId : selectedIds(tenantId, selection)) {
-            candidates.add(new JobPlanner.Candidate(accountId, licenses.user(tenantId, accountId).map(Hashed::item).orElse(null)));
+        List<String> ids = selectedIds(tenantId, selection);
+        // One batch read per USERS_PER_READ users (5,000 users: 50 reads, not 5,000).
+        for (int from = 0; from < ids.size(); from += LicenseStore.USERS_PER_READ) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + LicenseStore.USERS_PER_READ));
+            java.util.Map<String, Hashed<OrgUser>> stored = licenses.users(tenantId, batch);
+            batch.forEach(id -> candidates.add(new JobPlanner.Candidate(id, Optional.ofNullable(stored.get(id)).map(Hashed::item).orElse(null))));
         }
         Set<String> groupIds = new LinkedHashSet<>();
         candidates.stream().filter(c -> c.user() != null).forEach(c -> c.user().groups().forEach(g -> groupIds.add(g.id())));
@@ -243,7 +255,14 @@ public final class ReclaimJobService {
         ReclaimJob job = found.get();
         if (JobMessage.EXPAND.equals(message.type())) {
             List<JobPlan.PlannedUser> users = store.planChunk(tenantId, job.planId(), message.chunk());
-            queue.send(users.stream().map(u -> JobMessage.user(tenantId, job.id(), u)).toList());
+            List<JobMessage> steps = new ArrayList<>(users.stream().map(u -> JobMessage.user(tenantId, job.id(), u)).toList());
+            // After the chunk's users in the tenant's FIFO order: delivered once they are all done.
+            steps.add(JobMessage.resync(tenantId, job.id(), message.chunk()));
+            queue.send(steps);
+            return;
+        }
+        if (JobMessage.RESYNC.equals(message.type())) {
+            resync(tenantId, job, message.chunk());
             return;
         }
         if (store.result(tenantId, job.id(), message.accountId()).isEmpty()) {
@@ -265,7 +284,7 @@ public final class ReclaimJobService {
         ReclaimRecord record;
         try {
             record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), message.accountId()),
-                    new ReclaimRequest(message.accountId(), message.groupIds())).record();
+                    new ReclaimRequest(message.accountId(), message.groupIds()), true).record();
         } catch (Refusal refused) {
             return skippedOrRetry(message, refused);
         }
@@ -284,7 +303,7 @@ public final class ReclaimJobService {
         String reclaimId = reclaimed.get().reclaimId();
         ReclaimRecord record;
         try {
-            record = reclaims.undo(tenantId, job.requestedBy(), reclaimId);
+            record = reclaims.undo(tenantId, job.requestedBy(), reclaimId, true);
         } catch (Refusal refused) {
             if ("reclaim_already_undone".equals(refused.code())) {
                 // Undone by an earlier delivery of this step (or by hand): its outcome is the answer.
@@ -296,6 +315,25 @@ public final class ReclaimJobService {
         ReclaimRecord.Undo undo = record.undo();
         return new JobUserResult(record.accountId(), record.userName(), undo == null ? JobUserResult.FAILED : undo.status(),
                 record.id(), undo == null ? 0 : undo.seatsRestored(), null, null, null);
+    }
+
+    /**
+     * One targeted re-sync for the chunk's users (the plan's chunk holds at most {@link JobStore#CHUNK}, one request's
+     * worth). Users the job skipped or cancelled are re-read too: unchanged, they cost no write, and reading the results
+     * first would cost a DynamoDB read per user. A failure to publish leaves the settling to the scheduled sync.
+     */
+    private void resync(String tenantId, ReclaimJob job, int chunk) {
+        List<String> accountIds = store.planChunk(tenantId, job.planId(), chunk).stream().map(JobPlan.PlannedUser::accountId).toList();
+        if (accountIds.isEmpty()) {
+            return;
+        }
+        String reason = ReclaimJob.RECLAIM.equals(job.kind()) ? "reclaim" : "reclaim-undo";
+        try {
+            syncRequester.request(List.of(new SyncRequest(tenantId, IntegrationType.ATLASSIAN, reason, accountIds)));
+        } catch (RuntimeException e) {
+            LOG.warn("targeted re-sync of a job's users could not be requested", "jobId", job.id(), "chunk", chunk,
+                    "error", e.getClass().getSimpleName());
+        }
     }
 
     private static JobUserResult skippedOrRetry(JobMessage message, Refusal refused) {
