@@ -10,14 +10,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
 import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,14 +154,25 @@ public final class DynamoReclaimJobs implements JobStore {
                 : TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, TableKeys.reclaimJobPlan(job.planId())))
                         .updateExpression("SET jobId = :id").conditionExpression("attribute_exists(pk) AND attribute_not_exists(jobId)")
                         .expressionAttributeValues(Map.of(":id", s(job.id())))).build();
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(keyItem)
+                        .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                        .expressionAttributeValues(Map.of(":now", n(job.createdAt().getEpochSecond())))).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(jobItem(tenantId, job))
+                        .conditionExpression("attribute_not_exists(pk)")).build(),
+                taken));
+        if (!ReclaimJob.UNDO.equals(job.kind())) {
+            // The job's undo expands the same chunks for 30 days: they must outlive the plan's own 24 hours.
+            AttributeValue keep = n(job.createdAt().plus(ReclaimRecord.UNDO_WINDOW).plus(Duration.ofDays(1)).getEpochSecond());
+            for (int chunk = 0; chunk < job.chunks(); chunk++) {
+                String sk = TableKeys.reclaimJobPlanChunk(job.planId(), chunk);
+                writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, sk))
+                        .updateExpression("SET expiresAt = :keep").conditionExpression("attribute_exists(pk)")
+                        .expressionAttributeValues(Map.of(":keep", keep))).build());
+            }
+        }
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(keyItem)
-                            .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
-                            .expressionAttributeValues(Map.of(":now", n(job.createdAt().getEpochSecond())))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(jobItem(tenantId, job))
-                            .conditionExpression("attribute_not_exists(pk)")).build(),
-                    taken));
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
             return Optional.empty();
         } catch (TransactionCanceledException held) {
             Optional<ReclaimJob> byKey = jobOfKey(tenantId, idempotencyKey).flatMap(id -> job(tenantId, id));

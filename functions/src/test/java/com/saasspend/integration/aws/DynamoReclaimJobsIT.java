@@ -1,0 +1,70 @@
+package com.saasspend.integration.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.saasspend.integration.domain.reclaim.ReclaimRecord;
+import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
+import com.saasspend.integration.domain.reclaim.jobs.JobStore;
+import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
+import com.saasspend.integration.testing.AwsEmulator;
+import com.saasspend.integration.testing.EmulatedAws;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Bulk job items on moto: what a job's undo needs of its plan outlives the plan's own 24 hours. */
+@ExtendWith(AwsEmulator.class)
+class DynamoReclaimJobsIT {
+    private static final String TENANT = "tenant-jobs";
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+
+    private final EmulatedAws aws = new EmulatedAws();
+    private final DynamoReclaimJobs store = new DynamoReclaimJobs(aws.dynamo, aws.table);
+
+    @AfterEach
+    void drop() {
+        aws.deleteTable();
+    }
+
+    @Test
+    void aStartedJobKeepsItsPlansUsersForItsUndoWindowAndAnUnstartedPlanExpiresInADay() {
+        JobPlan started = plan(ReclaimJob.newId("plan", NOW), 250);
+        JobPlan unstarted = plan(ReclaimJob.newId("plan", NOW), 150);
+        store.putPlan(TENANT, started);
+        store.putPlan(TENANT, unstarted);
+        int chunks = (started.includedCount() + JobStore.CHUNK - 1) / JobStore.CHUNK;
+        ReclaimJob job = new ReclaimJob(ReclaimJob.newId("job", NOW), ReclaimJob.RECLAIM, started.id(), null, null, "admin", NOW,
+                ReclaimJob.RUNNING, false, false, chunks, new ReclaimJob.Counts(250, 0, 0, 0, 0, 0, 0, 0, null), null);
+
+        assertEquals(Optional.empty(), store.create(TENANT, "key-1", job, NOW.plusSeconds(86_400)));
+
+        long undoWindowEnds = NOW.plus(ReclaimRecord.UNDO_WINDOW).getEpochSecond();
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            assertTrue(expiresAt(started.id(), chunk) > undoWindowEnds, "chunk " + chunk + " lives past the undo window");
+            assertEquals(chunk < 2 ? 100 : 50, store.planChunk(TENANT, started.id(), chunk).size());
+        }
+        assertEquals(unstarted.expiresAt().getEpochSecond(), expiresAt(unstarted.id(), 0), "a plan no job took keeps its day");
+    }
+
+    private long expiresAt(String planId, int chunk) {
+        Map<String, AttributeValue> item = aws.dynamo.getItem(r -> r.tableName(aws.table).consistentRead(true).key(Map.of(
+                TableKeys.PK, AttributeValue.fromS(TableKeys.tenant(TENANT)),
+                TableKeys.SK, AttributeValue.fromS(TableKeys.reclaimJobPlanChunk(planId, chunk))))).item();
+        return Long.parseLong(item.get("expiresAt").n());
+    }
+
+    private static JobPlan plan(String id, int users) {
+        List<JobPlan.PlannedUser> included = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            included.add(new JobPlan.PlannedUser(String.format("712020:%08d", i), "User " + i, List.of("g-1"), List.of("jira-software"), null));
+        }
+        return new JobPlan(id, NOW, NOW.plusSeconds(86_400), List.of(), users, null, users, 0, included, List.of(), List.of());
+    }
+}
