@@ -37,32 +37,8 @@ class AtlassianOrgSyncTest {
     private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
     private final InMemoryIntegrations integrations = new InMemoryIntegrations();
     private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
-    private final CredentialVault vault = new CredentialVault() {
-        @Override
-        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
-            return "secret";
-        }
-
-        @Override
-        public void replace(String secretName, Map<String, String> secret) {}
-
-        @Override
-        public Map<String, String> read(String secretName) {
-            return Map.of("apiKey", "key");
-        }
-
-        @Override
-        public void delete(String secretName) {}
-    };
-    private final TenantSettingsStore settings = new TenantSettingsStore() {
-        @Override
-        public TenantSettings get(String tenantId) {
-            return TenantSettings.DEFAULTS;
-        }
-
-        @Override
-        public void put(String tenantId, TenantSettings s) {}
-    };
+    private final CredentialVault vault = SyncTestDoubles.vaultWithKey("key");
+    private final TenantSettingsStore settings = SyncTestDoubles.defaultSettings();
     private final AtlassianOrgSync sync = new AtlassianOrgSync(api, store, state, integrations, vault, () -> api.calls,
             clock, SyncStateStore.LEASE, settings);
     /** Disconnect as the product does it, with an eraser that does what DynamoLicenseDataEraser does. */

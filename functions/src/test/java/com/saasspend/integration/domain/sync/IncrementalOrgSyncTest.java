@@ -12,7 +12,6 @@ import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
-import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,32 +46,8 @@ class IncrementalOrgSyncTest {
             streamStates.put(tenantId, s);
         }
     };
-    private final CredentialVault vault = new CredentialVault() {
-        @Override
-        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
-            return "secret";
-        }
-
-        @Override
-        public void replace(String secretName, Map<String, String> secret) {}
-
-        @Override
-        public Map<String, String> read(String secretName) {
-            return Map.of("apiKey", "key");
-        }
-
-        @Override
-        public void delete(String secretName) {}
-    };
-    private final TenantSettingsStore settings = new TenantSettingsStore() {
-        @Override
-        public TenantSettings get(String tenantId) {
-            return TenantSettings.DEFAULTS;
-        }
-
-        @Override
-        public void put(String tenantId, TenantSettings s) {}
-    };
+    private final CredentialVault vault = SyncTestDoubles.vaultWithKey("key");
+    private final TenantSettingsStore settings = SyncTestDoubles.defaultSettings();
     private final AtlassianOrgSync sync = new AtlassianOrgSync(api, store, state, integrations, vault, () -> api.calls,
             clock, SyncStateStore.LEASE, settings, streams, FullListingSchedule.defaults());
 
