@@ -36,6 +36,7 @@ import com.saasspend.integration.testing.LicenseItems;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import com.saasspend.integration.wiring.Services;
+import com.saasspend.integration.testing.ProcessKilled;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -629,30 +630,10 @@ class ReclaimIT {
     // ---------------------------------------------------------------- interrupted runs, undo retries, Atlassian's codes
 
     /** The process dying between two lines: an Error no handler path catches, as a Lambda killed at that moment. */
-    static final class Killed extends Error {
-        Killed() {
-            super("killed", null, false, false);
-        }
-    }
-
     /** The reclaim handler whose Atlassian client kills the process right after {@code changes} membership changes. */
     static ReclaimApiHandler killingAfter(Fixture f, int changes) {
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(changes);
-        return new ReclaimApiHandler(f.stack.env, Services.of(f.stack.env, f.clock).withOrgApi(real ->
-                (com.saasspend.integration.domain.AtlassianOrgApi) java.lang.reflect.Proxy.newProxyInstance(
-                        ReclaimIT.class.getClassLoader(), new Class<?>[] {com.saasspend.integration.domain.AtlassianOrgApi.class},
-                        (proxy, method, args) -> {
-                            Object result;
-                            try {
-                                result = method.invoke(real, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                            if (method.getName().endsWith("Membership") && left.decrementAndGet() == 0) {
-                                throw new Killed();
-                            }
-                            return result;
-                        })).reclaimService());
+        return new ReclaimApiHandler(f.stack.env, Services.of(f.stack.env, f.clock)
+                .withOrgApi(real -> ProcessKilled.afterMembershipChanges(real, changes)).reclaimService());
     }
 
     static APIGatewayV2HTTPResponse reclaimWith(ReclaimApiHandler handler, String key, String accountId, String... groupIds) {
@@ -669,7 +650,7 @@ class ReclaimIT {
 
     /** Quinn's four groups reclaimed by a run killed right after the second removal took effect at Atlassian. */
     static String killedAfterTwoOfFour(Fixture f, String key, String[] groups) {
-        org.junit.jupiter.api.Assertions.assertThrows(Killed.class, () -> reclaimWith(killingAfter(f, 2), key, QUINN, groups));
+        org.junit.jupiter.api.Assertions.assertThrows(ProcessKilled.class, () -> reclaimWith(killingAfter(f, 2), key, QUINN, groups));
         JsonNode stuck = ok(f.list(TENANT, Map.of()), 200).path("reclaims").get(0);
         assertEquals("in_progress", stuck.path("status").asText());
         assertEquals(List.of("removed", "removing", "pending", "pending"), results(stuck));
@@ -768,7 +749,7 @@ class ReclaimIT {
             assertEquals("ignored", sweep.handleRequest(tick, null).get("outcome"));
 
             // An undo killed after its first add: the next read finishes it.
-            org.junit.jupiter.api.Assertions.assertThrows(Killed.class, () -> undoWith(killingAfter(f, 1), id));
+            org.junit.jupiter.api.Assertions.assertThrows(ProcessKilled.class, () -> undoWith(killingAfter(f, 1), id));
             assertEquals("in_progress", ok(f.get(TENANT, id), 200).path("undo").path("status").asText());
             problem(f.undo(TENANT, id), 409, "undo_in_progress");
             f.clock.advance(Duration.ofMinutes(3));

@@ -15,11 +15,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.saasspend.atlassian.sim.RecordedRequest;
 import com.saasspend.atlassian.sim.World;
 import com.saasspend.integration.api.ReclaimApiHandler;
 import com.saasspend.integration.common.Json;
-import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.testing.ApiEvents;
@@ -28,6 +26,7 @@ import com.saasspend.integration.testing.LicenseItems;
 import com.saasspend.integration.testing.SimWorlds;
 import com.saasspend.integration.testing.Stack;
 import com.saasspend.integration.wiring.Services;
+import com.saasspend.integration.testing.ProcessKilled;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +34,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -71,12 +68,6 @@ class ReclaimJobIT {
     }
 
     /** The process dying between two lines: an Error no code path handles, as a Lambda killed at that moment. */
-    static final class Killed extends Error {
-        Killed() {
-            super("killed", null, false, false);
-        }
-    }
-
     static String account(int i) {
         return String.format("712020:00000000-0000-4000-8000-%012d", i);
     }
@@ -185,7 +176,7 @@ class ReclaimJobIT {
                     SQSBatchResponse response = workerFor.apply(batches).handleRequest(event, null);
                     failed = response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                             .collect(Collectors.toSet());
-                } catch (Killed died) {
+                } catch (ProcessKilled died) {
                     failed = messages.stream().map(Message::messageId).collect(Collectors.toSet());
                 }
                 batches++;
@@ -208,20 +199,8 @@ class ReclaimJobIT {
 
         /** A worker whose Atlassian client kills the process right after {@code changes} more membership changes. */
         ReclaimJobWorkerHandler killingAfter(int changes) {
-            AtomicInteger left = new AtomicInteger(changes);
-            return new ReclaimJobWorkerHandler(Services.of(stack.env, clock).withOrgApi(real -> (AtlassianOrgApi) java.lang.reflect.Proxy.newProxyInstance(
-                    ReclaimJobIT.class.getClassLoader(), new Class<?>[] {AtlassianOrgApi.class}, (proxy, method, args) -> {
-                        Object result;
-                        try {
-                            result = method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                        if (method.getName().endsWith("Membership") && left.decrementAndGet() == 0) {
-                            throw new Killed();
-                        }
-                        return result;
-                    })));
+            return new ReclaimJobWorkerHandler(Services.of(stack.env, clock)
+                    .withOrgApi(real -> ProcessKilled.afterMembershipChanges(real, changes)));
         }
 
         /** Delivers a step the worker already ran once more, as SQS's at-least-once delivery may (new deduplication id). */
