@@ -3,7 +3,9 @@
 A link counts as covered when a scenario applied it: the source operation answered the link's status and its values
 (an id, an account, a group) were put into the target request. Inputs: the OpenAPI document and the NDJSON report
 of the stateful run (`st run --report ndjson`).
-Usage: python links_covered.py functions/openapi.yaml target/fuzz-stateful.ndjson
+Usage: python links_covered.py functions/openapi.yaml target/fuzz-stateful.ndjson [operationId ...]
+With operation ids (the stateful run's selection), only links from a selected operation are expected; the others are
+listed as outside the selection, so a link left out is visible rather than silently skipped.
 """
 import json
 import re
@@ -14,21 +16,24 @@ import yaml
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
-def document_links(path):
-    """{link name: "METHOD /path -> [status]"} for every link of every response of every operation."""
+def document_links(path, selected=None):
+    """{link name: "METHOD /path -> [status]"} for every link of every response of every operation (of the selected
+    operations only, when given); and the names of the links left out by the selection."""
     with open(path, encoding="utf-8") as f:
         document = yaml.safe_load(f)
-    links = {}
+    links, outside = {}, {}
     for route, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method not in METHODS:
                 continue
             for status, response in operation.get("responses", {}).items():
                 for name in (response.get("links") or {}):
-                    if name in links:
+                    if name in links or name in outside:
                         raise SystemExit(f"link name {name} is used twice; names must be unique to be counted")
-                    links[name] = f"{method.upper()} {route} -> [{status}]"
-    return links
+                    target = (response["links"][name] or {}).get("operationId")
+                    chosen = selected is None or (operation.get("operationId") in selected and target in selected)
+                    (links if chosen else outside)[name] = f"{method.upper()} {route} -> [{status}]"
+    return links, outside
 
 
 def applied_transitions(node, found):
@@ -45,8 +50,8 @@ def applied_transitions(node, found):
     return found
 
 
-def main(openapi_path, report_path):
-    expected = document_links(openapi_path)
+def main(openapi_path, report_path, selected=None):
+    expected, outside = document_links(openapi_path, selected)
     found = set()
     with open(report_path, encoding="utf-8") as f:
         for line in f:
@@ -59,8 +64,10 @@ def main(openapi_path, report_path):
     print(f"stateful links covered: {len(expected) - len(missing)} of {len(expected)}")
     for name in missing:
         print(f"  not covered: {expected[name]} {name}")
+    for name in sorted(outside):
+        print(f"  outside the stateful selection: {outside[name]} {name}")
     return 1 if missing or not expected else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], set(sys.argv[3:]) or None))
