@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.InputTransformer;
 import software.amazon.awssdk.services.eventbridge.model.Target;
@@ -37,8 +36,7 @@ public final class EventRuleRouter implements AutoCloseable {
     private final EventBridgeClient events;
     private final SqsClient sqs;
     private final List<Route> routes = new ArrayList<>();
-    private final List<Thread> pollers = new ArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final QueuePollers pollers = new QueuePollers();
 
     public EventRuleRouter(SamTemplate template, TemplateValues values, EventBridgeClient events, SqsClient sqs) {
         this.template = template;
@@ -113,33 +111,13 @@ public final class EventRuleRouter implements AutoCloseable {
 
     /** One polling thread per route. */
     public void start() {
-        running.set(true);
         for (Route route : routes) {
-            Thread poller = new Thread(() -> poll(route), "events-" + route.id());
-            poller.setDaemon(true);
-            poller.start();
-            pollers.add(poller);
-        }
-    }
-
-    private void poll(Route route) {
-        int visibility = route.function().definition().timeoutSeconds() + 10;
-        while (running.get()) {
-            List<Message> messages;
-            try {
-                messages = sqs.receiveMessage(r -> r.queueUrl(route.queueUrl()).maxNumberOfMessages(10).waitTimeSeconds(1)
-                        .visibilityTimeout(visibility)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
-            } catch (RuntimeException e) {
-                if (running.get()) {
-                    InvocationLog.info("polling " + route.ruleName() + " failed: " + e.getMessage());
-                    sleep(1000);
-                }
-                continue;
-            }
-            for (Message message : messages) {
-                deliver(route, message);
-            }
+            int visibility = route.function().definition().timeoutSeconds() + 10;
+            pollers.start("events-" + route.id(), route.ruleName(),
+                    () -> sqs.receiveMessage(r -> r.queueUrl(route.queueUrl()).maxNumberOfMessages(10).waitTimeSeconds(1)
+                            .visibilityTimeout(visibility)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages(),
+                    messages -> messages.forEach(message -> deliver(route, message)));
         }
     }
 
@@ -183,26 +161,9 @@ public final class EventRuleRouter implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops polling; an invocation under way gets a few seconds to finish (as Lambda would not be cut off mid-call). */
     @Override
     public void close() {
-        running.set(false);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        for (Thread poller : pollers) {
-            try {
-                poller.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        pollers.close();
     }
 }

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -29,8 +28,7 @@ public final class SqsEventSources implements AutoCloseable {
     private final TemplateValues values;
     private final SqsClient sqs;
     private final List<Mapping> mappings = new ArrayList<>();
-    private final List<Thread> pollers = new ArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final QueuePollers pollers = new QueuePollers();
 
     public SqsEventSources(TemplateValues values, SqsClient sqs) {
         this.values = values;
@@ -59,33 +57,13 @@ public final class SqsEventSources implements AutoCloseable {
     }
 
     public void start() {
-        running.set(true);
         for (Mapping mapping : mappings) {
-            Thread poller = new Thread(() -> poll(mapping), "sqs-" + mapping.function().definition().logicalId() + "." + mapping.eventName());
-            poller.setDaemon(true);
-            poller.start();
-            pollers.add(poller);
-        }
-    }
-
-    private void poll(Mapping mapping) {
-        int visibility = mapping.function().definition().timeoutSeconds() + 10;
-        while (running.get()) {
-            List<Message> messages;
-            try {
-                messages = sqs.receiveMessage(r -> r.queueUrl(mapping.queueUrl()).maxNumberOfMessages(mapping.batchSize())
-                        .waitTimeSeconds(1).visibilityTimeout(visibility)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-            } catch (RuntimeException e) {
-                if (running.get()) {
-                    InvocationLog.info("polling " + mapping.queueUrl() + " failed: " + e.getMessage());
-                    sleep(1000);
-                }
-                continue;
-            }
-            if (!messages.isEmpty()) {
-                deliver(mapping, messages);
-            }
+            int visibility = mapping.function().definition().timeoutSeconds() + 10;
+            pollers.start("sqs-" + mapping.function().definition().logicalId() + "." + mapping.eventName(), mapping.queueUrl(),
+                    () -> sqs.receiveMessage(r -> r.queueUrl(mapping.queueUrl()).maxNumberOfMessages(mapping.batchSize())
+                            .waitTimeSeconds(1).visibilityTimeout(visibility)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages(),
+                    messages -> deliver(mapping, messages));
         }
     }
 
@@ -131,25 +109,8 @@ public final class SqsEventSources implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        for (Thread poller : pollers) {
-            try {
-                poller.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        pollers.close();
     }
 }
