@@ -117,6 +117,11 @@ public final class Benchmarks {
         String report = bench.report(command, startedAt, minutes);
         Files.writeString(out, report);
         System.out.println("[bench] wrote " + out.toAbsolutePath() + " after " + minutes + " min");
+        if (options.containsKey("update")) {
+            Path into = Path.of(options.get("update"));
+            Files.writeString(into, ReportMerge.merge(Files.readString(into), bench.figures, bench.loads, command, startedAt));
+            System.out.println("[bench] merged figure(s) " + bench.figures.stream().map(Figure::number).toList() + " into " + into.toAbsolutePath());
+        }
         if (!bench.failures.isEmpty()) {
             System.err.println("[bench] failed: " + String.join("; ", bench.failures));
             System.exit(1);
