@@ -24,7 +24,8 @@ import com.saasspend.atlassian.sim.WorldGenerator;
  * (a subset, for working on one figure), {@code --out FILE}, {@code --functions-jar FILE}, {@code --probe-classpath CP}
  * (what child JVMs run on: functions.jar plus the bench classes), {@code --command TEXT} (as printed in the report),
  * {@code --worker-aws-endpoint URL} (a second moto for the largest worker run), {@code --local-stack DIR} (local-stack.jar
- * and its lib/, for figure 6), {@code --license-users N} (figure 8's org size).
+ * and its lib/, for figure 6), {@code --license-users N} (figure 8's org size), {@code --cold-start-baseline-jar FILE}
+ * with {@code --cold-start-baseline LABEL} (figure 5 also times that build's functions.jar beside this one).
  */
 public final class Benchmarks {
     /** How much to measure: org sizes and repetitions per figure. */
@@ -99,6 +100,10 @@ public final class Benchmarks {
         long t0 = System.nanoTime();
         Benchmarks bench = new Benchmarks(plan, only, functionsJar, probeClasspath, options.get("worker-aws-endpoint"),
                 options.containsKey("local-stack") ? Path.of(options.get("local-stack")) : null);
+        if (options.containsKey("cold-start-baseline-jar")) {
+            bench.coldStartBaseline = baselineJar(Path.of(options.get("cold-start-baseline-jar")),
+                    options.get("cold-start-baseline"), functionsJar, probeClasspath);
+        }
         bench.runAll();
         long minutes = (System.nanoTime() - t0) / 60_000_000_000L;
         String report = bench.report(command, startedAt, minutes);
@@ -108,6 +113,22 @@ public final class Benchmarks {
             System.err.println("[bench] failed: " + String.join("; ", bench.failures));
             System.exit(1);
         }
+    }
+
+    /**
+     * Figure 5's baseline ({@code --cold-start-baseline-jar FILE}, named by {@code --cold-start-baseline LABEL}): the
+     * probe classpath with that jar in place of this build's functions.jar.
+     */
+    static ColdStartBenchmark.BaselineJar baselineJar(Path jar, String label, Path functionsJar, String probeClasspath) {
+        List<String> entries = new ArrayList<>(Arrays.asList(probeClasspath.split(java.io.File.pathSeparator)));
+        int at = entries.indexOf(functionsJar.toString());
+        if (at < 0) {
+            throw new IllegalArgumentException("the probe classpath " + probeClasspath + " does not hold " + functionsJar
+                    + ", so the baseline jar has nothing to replace");
+        }
+        entries.set(at, jar.toString());
+        return new ColdStartBenchmark.BaselineJar(label != null ? label : jar.getFileName().toString(), jar,
+                String.join(java.io.File.pathSeparator, entries));
     }
 
     private static Map<String, String> options(String[] args) {
@@ -220,7 +241,7 @@ public final class Benchmarks {
             step("figure I, N=" + n(users), () -> incrementalDay = IncrementalDayBenchmark.measure(users, 200, 20, 10, plan.quick() ? 2 : 4));
         }
         if (wanted("5")) {
-            step("figure 5", () -> coldStart = ColdStartBenchmark.measure(functionsJar, probeClasspath, plan.coldRounds()));
+            step("figure 5", () -> coldStart = ColdStartBenchmark.measure(functionsJar, probeClasspath, plan.coldRounds(), coldStartBaseline));
         }
         if (wanted("6") && localStackDir != null && ReclaimFreshnessBenchmark.available(localStackDir)) {
             step("figure 6", () -> freshness = ReclaimFreshnessBenchmark.measure(localStackDir, localStackDir.resolve("state"),
@@ -229,6 +250,8 @@ public final class Benchmarks {
     }
 
     private ColdStartBenchmark.Result coldStart;
+    /** Figure 5 also times this jar beside functions.jar; null: no baseline. */
+    private ColdStartBenchmark.BaselineJar coldStartBaseline;
     private LicensePageBenchmark.Result licensePage;
     private IncrementalDayBenchmark.Result incrementalDay;
     private ReclaimFreshnessBenchmark.Result freshness;
@@ -564,6 +587,28 @@ public final class Benchmarks {
                 measured.add(kind + " unprimed ×" + Stats.fixed(r.ratio(kind).median(), 2));
             }
         }
+        if (r.baseline() != null) {
+            ColdStartBenchmark.Baseline b = r.baseline();
+            d.append("\n**Against ").append(b.label()).append(".** The same unprimed kinds on that build's functions.jar (")
+                    .append(Stats.fixed(b.jarBytes() / (1024.0 * 1024.0), 2)).append(" MB; `infra/scripts/bench --cold-start-baseline ")
+                    .append(b.label()).append("` builds it from a temporary worktree), each sample right beside this build's of the"
+                            + " same kind and round, which of the two goes first alternating by round; same probe classes and"
+                            + " JVM options. The ratio is per round; the goal is ≤ ×1.10.\n\n");
+            d.append("| handler | this build | ").append(b.label()).append(" | this ÷ ").append(b.label())
+                    .append(" (same round) | classes loaded (this / ").append(b.label()).append(") |\n|---|---|---|---|---|\n");
+            for (String kind : ColdStartBenchmark.UNPRIMED) {
+                Stats ratio = r.baselineRatio(kind);
+                d.append(row(kind, r.stat(kind, ColdStartBenchmark.Sample::launchToResultMillis).describe(Benchmarks::millis),
+                        b.stat(kind, ColdStartBenchmark.Sample::launchToResultMillis).describe(Benchmarks::millis),
+                        ratio.describe(v -> "×" + Stats.fixed(v, 2)),
+                        n((long) r.stat(kind, ColdStartBenchmark.Sample::loadedClasses).median()) + " / "
+                                + n((long) b.stat(kind, ColdStartBenchmark.Sample::loadedClasses).median())));
+                if (!kind.equals("nothing")) {
+                    measured.add(kind + " ×" + Stats.fixed(ratio.median(), 2) + " of " + b.label());
+                    met &= ratio.median() <= 1.10;
+                }
+            }
+        }
         d.append("""
 
                 **Restored snapshot (stand-in).** SnapStart restores a JVM snapshot taken after init and after the priming
@@ -619,7 +664,8 @@ public final class Benchmarks {
                 which restores a JVM snapshot taken after init, so this stand-in (no snapshot) overstates their real cold start;
                 it does not include Lambda's own runtime classes or the network to real AWS and Atlassian.
                 """);
-        return new Figure("5", "Cold start stand-in (init + first invocation)", "≤ 3 × do-nothing; jar < 15 MB", String.join("; ", measured),
+        String goal = "≤ 3 × do-nothing; jar < 15 MB" + (r.baseline() != null ? "; ≤ ×1.10 of " + r.baseline().label() : "");
+        return new Figure("5", "Cold start stand-in (init + first invocation)", goal, String.join("; ", measured),
                 Figure.verdict(met), d.toString());
     }
 
