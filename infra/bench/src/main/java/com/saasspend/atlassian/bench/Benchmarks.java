@@ -604,9 +604,10 @@ public final class Benchmarks {
                     .append(Stats.fixed(b.jarBytes() / (1024.0 * 1024.0), 2)).append(" MB; `infra/scripts/bench --cold-start-baseline ")
                     .append(b.label()).append("` builds it from a temporary worktree), each sample right beside this build's of the"
                             + " same kind and round, which of the two goes first alternating by round; same probe classes and"
-                            + " JVM options. The ratios are per round; the goal is ≤ ×1.10 launch → answer. CPU is the child"
-                            + " JVM's CPU time to its answer (all threads: interpreter, JIT, GC), which other load on the"
-                            + " machine changes far less than wall time.\n\n");
+                            + " JVM options. The ratios are per round. CPU is the child JVM's CPU time to its answer (all"
+                            + " threads: interpreter, JIT, GC), which other load on the machine changes far less than wall time"
+                            + " (the do-nothing row, the same classes on both sides, shows how much the wall-time ratio moves"
+                            + " by load alone), so the goal, ≤ ×1.10, is read on the CPU ratio's median.\n\n");
             d.append("| handler | this build | ").append(b.label()).append(" | this ÷ ").append(b.label())
                     .append(" (same round) | CPU this ÷ ").append(b.label()).append(" | classes loaded (this / ").append(b.label())
                     .append(") |\n|---|---|---|---|---|---|\n");
@@ -619,8 +620,10 @@ public final class Benchmarks {
                         n((long) r.stat(kind, ColdStartBenchmark.Sample::loadedClasses).median()) + " / "
                                 + n((long) b.stat(kind, ColdStartBenchmark.Sample::loadedClasses).median())));
                 if (!kind.equals("nothing")) {
-                    measured.add(kind + " ×" + Stats.fixed(ratio.median(), 2) + " of " + b.label());
-                    met &= ratio.median() <= 1.10;
+                    Stats cpu = r.baselineRatio(kind, ColdStartBenchmark.Sample::cpuMillis);
+                    measured.add(kind + " CPU ×" + Stats.fixed(cpu.median(), 2) + " of " + b.label() + " (wall ×"
+                            + Stats.fixed(ratio.median(), 2) + ")");
+                    met &= cpu.median() <= 1.10;
                 }
             }
             d.append("\nClasses one build loads and the other does not (one untimed `-verbose:class` run of each; lambda forms and"
@@ -684,7 +687,7 @@ public final class Benchmarks {
                 which restores a JVM snapshot taken after init, so this stand-in (no snapshot) overstates their real cold start;
                 it does not include Lambda's own runtime classes or the network to real AWS and Atlassian.
                 """);
-        String goal = "≤ 3 × do-nothing; jar < 15 MB" + (r.baseline() != null ? "; ≤ ×1.10 of " + r.baseline().label() : "");
+        String goal = "≤ 3 × do-nothing; jar < 15 MB" + (r.baseline() != null ? "; CPU ≤ ×1.10 of " + r.baseline().label() : "");
         return new Figure("5", "Cold start stand-in (init + first invocation)", goal, String.join("; ", measured),
                 Figure.verdict(met), d.toString());
     }
