@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * What ops sees when the Atlassian sync worker fails (README, "What a sync failure does"), end to end through the
  * local stack: a transient failure is retried by Lambda and then lands in the template's failure queue as Lambda's
- * OnFailure record; a permanent one (revoked key) runs once, pauses the integration and is counted.
+ * OnFailure record, which {@code infra/scripts/replay-failures} (README, "Replaying failures") puts back on the bus
+ * once Atlassian answers again; a permanent one (revoked key) runs once, pauses the integration and is counted.
  *
  * <p>What is real and what is emulated: the table, the bus, the rule queues and the failure queue are moto's (the
  * template's resources, created by the local stack); the EventBridge rule with the template's pattern is moto's; the
@@ -128,12 +129,13 @@ class SyncFailuresIT {
 
     @Test
     @Order(2)
-    void aTransientFailureIsRetriedThenReachesTheFailureQueueAsLambdasRecord() throws Exception {
+    void aTransientFailureIsRetriedThenKeptInTheFailureQueueAsLambdasRecordWhichReplays() throws Exception {
         int retries = maximumRetryAttempts();
         String workerArn = stack.values().attribute(WORKER, "Arn");
         simulator.faults().failShare(1.0, 503, "/orgs/" + DemoCredentials.ORG_ID);
+        String correlationId;
         try {
-            String correlationId = requestSync();
+            correlationId = requestSync();
             JsonNode record = awaitFailureRecord(workerArn, correlationId);
 
             assertEquals("1.0", record.path("version").asText(), record.toString());
@@ -163,14 +165,34 @@ class SyncFailuresIT {
             List<JsonNode> failed = syncsFailed(correlationId);
             assertEquals(1 + retries, failed.size(), "one SyncsFailed data point per attempt: " + failed);
             assertTrue(failed.stream().allMatch(l -> "UNAVAILABLE".equals(l.path("FailureKind").asText())), failed.toString());
-            assertEquals(0, pendingOnTheWorkersRule(), "nothing left to retry once the record is sent");
+            // The emulator deletes the event right after sending the record: no attempt follows it.
+            awaitRuleDrained();
+            assertEquals(1 + retries, workerLines(correlationId, l -> "sync request received".equals(l.path("message").asText())).size(),
+                    "no invocation after the record");
         } finally {
             simulator.faults().clear();
         }
-        // The integration is not paused by an outage: the next request syncs again.
-        String after = requestSync();
-        awaitIntegration(i -> i.hasNonNull("lastSuccessfulSyncAt") && "connected".equals(i.path("status").asText())
-                && !workerLines(after, l -> l.has("SyncsCompleted")).isEmpty(), "a completed sync after the outage");
+        // Atlassian is back: ops replays the kept record with the README's script; the event, unchanged, syncs.
+        String replayed = replayFailures();
+        assertTrue(replayed.strip().endsWith("{\"replayed\": 1, \"superseded\": 0, \"left\": 0}"), replayed);
+        awaitIntegration(i -> "connected".equals(i.path("status").asText())
+                && !workerLines(correlationId, l -> l.has("SyncsCompleted")).isEmpty(), "the replayed request's completed sync");
+    }
+
+    /** infra/scripts/replay-failures (the project's venv: boto3) on the worker's failure queue and bus, against moto. */
+    private static String replayFailures() throws Exception {
+        Path root = TestTemplates.realPath().toAbsolutePath().getParent();
+        Path python = root.resolve(".venv/bin/python");
+        assertTrue(Files.isExecutable(python), "the project venv (boto3) is missing: source infra/scripts/lib.sh && ensure_venv");
+        String bus = stack.router().routes().stream().filter(r -> r.function().definition().logicalId().equals(WORKER))
+                .findFirst().orElseThrow().busName();
+        // The child inherits AWS_ENDPOINT_URL and the dummy credentials that point this run at moto.
+        Process process = new ProcessBuilder(python.toString(), root.resolve("infra/scripts/replay-failures").toString(),
+                "--queue-url", failureQueueUrl(), "--bus", bus).redirectErrorStream(true).start();
+        assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "replay-failures did not finish");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), output);
+        return output;
     }
 
     @Test
@@ -179,10 +201,17 @@ class SyncFailuresIT {
         String workerArn = stack.values().attribute(WORKER, "Arn");
         assertTrue(simulator.world().revokeKey(DemoCredentials.ORG_API_KEY), "the simulator knows the demo org's key");
         String correlationId = requestSync();
-
-        JsonNode atlassian = awaitIntegration(i -> "error".equals(i.path("status").asText()), "the integration in error");
-        assertTrue(atlassian.path("lastError").asText().contains("rotate"), "the reason tells the admin to rotate: " + atlassian);
+        // Handled once the worker got it and the emulator deleted it (a returned invocation) or kept it (a retry).
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (workerLines(correlationId, l -> "sync request received".equals(l.path("message").asText())).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the worker got no sync request within " + WAIT);
+            Thread.sleep(200);
+        }
         awaitRuleDrained();
+
+        JsonNode atlassian = awaitIntegration(i -> true, "the integration");
+        assertEquals("error", atlassian.path("status").asText(), atlassian.toString());
+        assertTrue(atlassian.path("lastError").asText().contains("rotate"), "the reason tells the admin to rotate: " + atlassian);
         Integration stored = new DynamoIntegrationStore(AwsClients.fromEnvironment().dynamoDb(), stack.resources().get("StateTable"))
                 .find(TENANT, IntegrationType.ATLASSIAN).orElseThrow();
         assertEquals(IntegrationStatus.ERROR, stored.status());
@@ -231,7 +260,7 @@ class SyncFailuresIT {
         return records.get(0);
     }
 
-    /** Reads the failure queue for up to {@code wait}, deleting and answering the records of this worker and event. */
+    /** Reads the failure queue for up to {@code wait}, answering the records of this worker and event (left in the queue). */
     private static List<JsonNode> failureRecords(String workerArn, String correlationId, Duration wait) throws Exception {
         String queue = failureQueueUrl();
         List<JsonNode> found = new ArrayList<>();
@@ -242,10 +271,9 @@ class SyncFailuresIT {
                 if (record.path("requestContext").path("functionArn").asText().startsWith(workerArn)
                         && correlationId.equals(record.path("requestPayload").path("detail").path("correlationId").asText())) {
                     found.add(record);
-                    sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
-                } else {
-                    sqs.changeMessageVisibility(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()).visibilityTimeout(0));
                 }
+                // Left in the queue, visible again at once: ops replays from there.
+                sqs.changeMessageVisibility(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()).visibilityTimeout(0));
             }
         }
         return found;
