@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
@@ -29,6 +28,7 @@ public final class DynamoLicenseReader implements LicenseReader {
     private final DynamoDbClient dynamo;
     private final String table;
     private final DynamoLicenseStore store;
+    private final BatchReader reads;
     private final DoubleAdder consumed = new DoubleAdder();
     private final LongAdder itemsRead = new LongAdder();
 
@@ -36,6 +36,7 @@ public final class DynamoLicenseReader implements LicenseReader {
         this.dynamo = dynamo;
         this.table = table;
         this.store = new DynamoLicenseStore(dynamo, table);
+        this.reads = new BatchReader(dynamo, table);
     }
 
     private Map<String, AttributeValue> key(String tenantId, String sk) {
@@ -279,22 +280,12 @@ public final class DynamoLicenseReader implements LicenseReader {
     public Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds) {
         Map<String, OrgGroup> groups = new HashMap<>();
         List<String> ids = List.copyOf(new LinkedHashSet<>(groupIds));
-        for (int from = 0; from < ids.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, TableKeys.group(id))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).build());
-            while (request != null && !request.isEmpty()) {
-                Map<String, KeysAndAttributes> current = request;
-                var response = dynamo.batchGetItem(r -> r.requestItems(current));
-                response.responses().getOrDefault(table, List.of()).forEach(item -> {
-                    if (!removed(item)) {
-                        OrgGroup g = GroupItems.fromItem(item);
-                        groups.put(g.id(), g);
-                    }
-                });
-                request = response.unprocessedKeys();
+        reads.read(ids.stream().map(id -> key(tenantId, TableKeys.group(id))).toList(), r -> r, item -> {
+            if (!removed(item)) {
+                OrgGroup g = GroupItems.fromItem(item);
+                groups.put(g.id(), g);
             }
-        }
+        });
         return groups;
     }
 

@@ -24,8 +24,6 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -39,11 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * DynamoDB client, not through counters here).
  */
 public final class DynamoLicenseStore implements LicenseStore {
-    /** Asks again for the keys a BatchGetItem left unprocessed at most this many times. */
-    private static final int UNPROCESSED_RETRIES = 9;
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
+    private final BatchReader reader;
     /** Puts that may create items; fenced by the sync lease in a store from {@link #fencedBy}. */
     private final CreatingWrites creating;
 
@@ -51,6 +48,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
+        this.reader = new BatchReader(dynamo, table);
         this.creating = new CreatingWrites(dynamo, table, writer);
     }
 
@@ -58,6 +56,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         this.dynamo = base.dynamo;
         this.table = base.table;
         this.writer = base.writer;
+        this.reader = base.reader;
         this.creating = creating;
     }
 
@@ -153,15 +152,8 @@ public final class DynamoLicenseStore implements LicenseStore {
     public Map<String, String> storedHashes(String tenantId, Listing listing, Collection<String> ids) {
         Map<String, String> hashes = new HashMap<>();
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
-        for (int from = 0; from < all.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, prefix(listing) + id)).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                    .projectionExpression("sk, contentHash, removed, " + UserItems.INDEX_VERSION_ATTRIBUTE).build());
-            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
-                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+        reader.read(all.stream().map(id -> key(tenantId, prefix(listing) + id)).toList(),
+                r -> r.projectionExpression("sk, contentHash, removed, " + UserItems.INDEX_VERSION_ATTRIBUTE), item -> {
                     boolean removed = item.containsKey("removed") && Boolean.TRUE.equals(item.get("removed").bool());
                     if (!removed) {
                         // A user stored before the current index layout reads as changed, so a sync that compares it rewrites it.
@@ -171,12 +163,6 @@ public final class DynamoLicenseStore implements LicenseStore {
                                 staleIndex ? "index-v" + Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) : str(item, "contentHash"));
                     }
                 });
-                request = response.unprocessedKeys();
-                if (attempt > 8 && request != null && !request.isEmpty()) {
-                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
-                }
-            }
-        }
         return hashes;
     }
 
@@ -210,22 +196,9 @@ public final class DynamoLicenseStore implements LicenseStore {
     private Map<String, List<String>> storedIndexKeys(String tenantId, Collection<String> accountIds) {
         Map<String, List<String>> keys = new HashMap<>();
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(accountIds));
-        for (int from = 0; from < all.size(); from += 100) {
-            List<Map<String, AttributeValue>> batch = all.subList(from, Math.min(all.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, TableKeys.user(id))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(batch).consistentRead(true)
-                    .projectionExpression("accountId, " + TableKeys.IX_ITEMS).build());
-            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
-                response.responses().getOrDefault(table, List.of())
-                        .forEach(item -> keys.put(str(item, "accountId"), UserItems.indexItemKeys(item)));
-                request = response.unprocessedKeys();
-                if (attempt > 8 && request != null && !request.isEmpty()) {
-                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
-                }
-            }
-        }
+        reader.read(all.stream().map(id -> key(tenantId, TableKeys.user(id))).toList(),
+                r -> r.consistentRead(true).projectionExpression("accountId, " + TableKeys.IX_ITEMS),
+                item -> keys.put(str(item, "accountId"), UserItems.indexItemKeys(item)));
         return keys;
     }
 
@@ -448,36 +421,18 @@ public final class DynamoLicenseStore implements LicenseStore {
     public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
         Map<String, OrgGroup> groups = new HashMap<>();
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
-        for (int from = 0; from < all.size(); from += 100) {
-            batchGet(all.subList(from, Math.min(all.size(), from + 100)).stream().map(id -> key(tenantId, TableKeys.group(id))).toList(),
-                    item -> {
-                        if (!isRemoved(item)) {
-                            OrgGroup g = GroupItems.fromItem(item);
-                            groups.put(g.id(), g);
-                        }
-                    });
-        }
+        batchGet(all.stream().map(id -> key(tenantId, TableKeys.group(id))).toList(), item -> {
+            if (!isRemoved(item)) {
+                OrgGroup g = GroupItems.fromItem(item);
+                groups.put(g.id(), g);
+            }
+        });
         return groups;
     }
 
-    /**
-     * One strongly consistent BatchGetItem of at most 100 keys; the keys DynamoDB leaves unprocessed (throttling, the
-     * 16 MB answer limit) are asked again, a bounded number of times.
-     */
+    /** Strongly consistent batch reads ({@link BatchReader}: 100 keys a request, unprocessed keys asked again with backoff). */
     private void batchGet(List<Map<String, AttributeValue>> keys, java.util.function.Consumer<Map<String, AttributeValue>> onItem) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
-            if (attempt > UNPROCESSED_RETRIES) {
-                throw new IllegalStateException("DynamoDB kept unprocessed keys");
-            }
-            Map<String, KeysAndAttributes> current = request;
-            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
-            response.responses().getOrDefault(table, List.of()).forEach(onItem);
-            request = response.unprocessedKeys();
-        }
+        reader.read(keys, r -> r.consistentRead(true), onItem);
     }
 
     /**

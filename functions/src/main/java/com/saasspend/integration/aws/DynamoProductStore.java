@@ -34,9 +34,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -60,6 +58,7 @@ public final class DynamoProductStore implements ProductStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchWriter writer;
+    private final BatchReader reader;
     /** Puts that may create items; fenced by the sync lease in a store from {@link #fencedBy}. */
     private final CreatingWrites creating;
 
@@ -67,6 +66,7 @@ public final class DynamoProductStore implements ProductStore {
         this.dynamo = dynamo;
         this.table = table;
         this.writer = new BatchWriter(dynamo, table);
+        this.reader = new BatchReader(dynamo, table);
         this.creating = new CreatingWrites(dynamo, table, writer);
     }
 
@@ -74,6 +74,7 @@ public final class DynamoProductStore implements ProductStore {
         this.dynamo = base.dynamo;
         this.table = base.table;
         this.writer = base.writer;
+        this.reader = base.reader;
         this.creating = creating;
     }
 
@@ -154,25 +155,12 @@ public final class DynamoProductStore implements ProductStore {
         Map<String, String> hashes = new HashMap<>();
         String prefix = itemKey(listing, "");
         List<String> all = List.copyOf(new LinkedHashSet<>(ids));
-        for (int from = 0; from < all.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + 100)).stream()
-                    .map(id -> key(tenantId, prefix + id)).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                    .projectionExpression("sk, contentHash, removed").build());
-            for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
-                if (attempt > 8) {
-                    throw new IllegalStateException("DynamoDB kept unprocessed keys");
-                }
-                Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
-                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+        reader.read(all.stream().map(id -> key(tenantId, prefix + id)).toList(), r -> r.projectionExpression("sk, contentHash, removed"),
+                item -> {
                     if (!removed(item) && str(item, "contentHash") != null) {
                         hashes.put(str(item, TableKeys.SK).substring(prefix.length()), str(item, "contentHash"));
                     }
                 });
-                request = response.unprocessedKeys();
-            }
-        }
         return hashes;
     }
 

@@ -24,8 +24,9 @@ import com.saasspend.atlassian.sim.WorldGenerator;
  * (a subset, for working on one figure), {@code --out FILE}, {@code --functions-jar FILE}, {@code --probe-classpath CP}
  * (what child JVMs run on: functions.jar plus the bench classes), {@code --command TEXT} (as printed in the report),
  * {@code --worker-aws-endpoint URL} (a second moto for the largest worker run), {@code --local-stack DIR} (local-stack.jar
- * and its lib/, for figure 6), {@code --license-users N} (figure 8's org size),
- * {@code --incremental-users N} (figure I's org size).
+ * and its lib/, for figure 6), {@code --license-users N} (figure 8's org size), {@code --incremental-users N} (figure I's
+ * org size), {@code --cold-start-baseline-jar FILE} with {@code --cold-start-baseline LABEL} (figure 5 also times that
+ * build's functions.jar beside this one), {@code --update FILE} (merge this run's figures into that report).
  */
 public final class Benchmarks {
     /** How much to measure: org sizes and repetitions per figure. */
@@ -112,6 +113,10 @@ public final class Benchmarks {
         long t0 = System.nanoTime();
         Benchmarks bench = new Benchmarks(plan, only, functionsJar, probeClasspath, options.get("worker-aws-endpoint"),
                 options.containsKey("local-stack") ? Path.of(options.get("local-stack")) : null);
+        if (options.containsKey("cold-start-baseline-jar")) {
+            bench.coldStartBaseline = baselineJar(Path.of(options.get("cold-start-baseline-jar")),
+                    options.get("cold-start-baseline"), functionsJar, probeClasspath);
+        }
         bench.runAll();
         long minutes = (System.nanoTime() - t0) / 60_000_000_000L;
         String report = bench.report(command, startedAt, minutes);
@@ -126,6 +131,33 @@ public final class Benchmarks {
             System.err.println("[bench] failed: " + String.join("; ", bench.failures));
             System.exit(1);
         }
+    }
+
+    /**
+     * Figure 5's baseline ({@code --cold-start-baseline-jar FILE}, named by {@code --cold-start-baseline LABEL}): the
+     * probe classpath with that jar in place of this build's functions.jar.
+     */
+    static ColdStartBenchmark.BaselineJar baselineJar(Path jar, String label, Path functionsJar, String probeClasspath) {
+        List<String> entries = new ArrayList<>(Arrays.asList(probeClasspath.split(java.io.File.pathSeparator)));
+        int at = entries.indexOf(functionsJar.toString());
+        if (at < 0) {
+            throw new IllegalArgumentException("the probe classpath " + probeClasspath + " does not hold " + functionsJar
+                    + ", so the baseline jar has nothing to replace");
+        }
+        entries.set(at, jar.toString());
+        return new ColdStartBenchmark.BaselineJar(label != null ? label : jar.getFileName().toString(), jar,
+                String.join(java.io.File.pathSeparator, entries));
+    }
+
+    /** "12 classes: a.b (7), c.d (5)", the 8 largest packages named. */
+    private static String packages(Map<String, Integer> counts) {
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        if (total == 0) {
+            return "none";
+        }
+        String named = counts.entrySet().stream().limit(8).map(e -> "`" + e.getKey() + "` (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        return total + " classes: " + named + (counts.size() > 8 ? ", …" : "");
     }
 
     private static Map<String, String> options(String[] args) {
@@ -239,7 +271,7 @@ public final class Benchmarks {
                     plan.incrementalFullSamples()));
         }
         if (wanted("5")) {
-            step("figure 5", () -> coldStart = ColdStartBenchmark.measure(functionsJar, probeClasspath, plan.coldRounds()));
+            step("figure 5", () -> coldStart = ColdStartBenchmark.measure(functionsJar, probeClasspath, plan.coldRounds(), coldStartBaseline));
         }
         if (wanted("6") && localStackDir != null && ReclaimFreshnessBenchmark.available(localStackDir)) {
             step("figure 6", () -> freshness = ReclaimFreshnessBenchmark.measure(localStackDir, localStackDir.resolve("state"),
@@ -248,6 +280,8 @@ public final class Benchmarks {
     }
 
     private ColdStartBenchmark.Result coldStart;
+    /** Figure 5 also times this jar beside functions.jar; null: no baseline. */
+    private ColdStartBenchmark.BaselineJar coldStartBaseline;
     private LicensePageBenchmark.Result licensePage;
     private IncrementalDayBenchmark.Result incrementalDay;
     private ReclaimFreshnessBenchmark.Result freshness;
@@ -583,6 +617,40 @@ public final class Benchmarks {
                 measured.add(kind + " unprimed ×" + Stats.fixed(r.ratio(kind).median(), 2));
             }
         }
+        if (r.baseline() != null) {
+            ColdStartBenchmark.Baseline b = r.baseline();
+            d.append("\n**Against ").append(b.label()).append(".** The same unprimed kinds on that build's functions.jar (")
+                    .append(Stats.fixed(b.jarBytes() / (1024.0 * 1024.0), 2)).append(" MB; `infra/scripts/bench --cold-start-baseline ")
+                    .append(b.label()).append("` builds it from a temporary worktree), each sample right beside this build's of the"
+                            + " same kind and round, which of the two goes first alternating by round; same probe classes and"
+                            + " JVM options. The ratios are per round. CPU is the child JVM's CPU time to its answer (all"
+                            + " threads: interpreter, JIT, GC), which other load on the machine changes far less than wall time"
+                            + " (the do-nothing row, the same classes on both sides, shows how much the wall-time ratio moves"
+                            + " by load alone), so the goal, ≤ ×1.10, is read on the CPU ratio's median.\n\n");
+            d.append("| handler | this build | ").append(b.label()).append(" | this ÷ ").append(b.label())
+                    .append(" (same round) | CPU this ÷ ").append(b.label()).append(" | classes loaded (this / ").append(b.label())
+                    .append(") |\n|---|---|---|---|---|---|\n");
+            for (String kind : ColdStartBenchmark.UNPRIMED) {
+                Stats ratio = r.baselineRatio(kind, ColdStartBenchmark.Sample::launchToResultMillis);
+                d.append(row(kind, r.stat(kind, ColdStartBenchmark.Sample::launchToResultMillis).describe(Benchmarks::millis),
+                        b.stat(kind, ColdStartBenchmark.Sample::launchToResultMillis).describe(Benchmarks::millis),
+                        ratio.describe(v -> "×" + Stats.fixed(v, 2)),
+                        r.baselineRatio(kind, ColdStartBenchmark.Sample::cpuMillis).describe(v -> "×" + Stats.fixed(v, 2)),
+                        n((long) r.stat(kind, ColdStartBenchmark.Sample::loadedClasses).median()) + " / "
+                                + n((long) b.stat(kind, ColdStartBenchmark.Sample::loadedClasses).median())));
+                if (!kind.equals("nothing")) {
+                    Stats cpu = r.baselineRatio(kind, ColdStartBenchmark.Sample::cpuMillis);
+                    measured.add(kind + " CPU ×" + Stats.fixed(cpu.median(), 2) + " of " + b.label() + " (wall ×"
+                            + Stats.fixed(ratio.median(), 2) + ")");
+                    met &= cpu.median() <= 1.10;
+                }
+            }
+            d.append("\nClasses one build loads and the other does not (one untimed `-verbose:class` run of each; lambda forms and"
+                    + " hidden classes left out), by package:\n\n| handler | only this build | only ").append(b.label()).append(" |\n|---|---|---|\n");
+            for (String kind : ColdStartBenchmark.UNPRIMED) {
+                d.append(row(kind, packages(b.onlyThisBuild().get(kind)), packages(b.onlyBaseline().get(kind))));
+            }
+        }
         d.append("""
 
                 **Restored snapshot (stand-in).** SnapStart restores a JVM snapshot taken after init and after the priming
@@ -638,7 +706,8 @@ public final class Benchmarks {
                 which restores a JVM snapshot taken after init, so this stand-in (no snapshot) overstates their real cold start;
                 it does not include Lambda's own runtime classes or the network to real AWS and Atlassian.
                 """);
-        return new Figure("5", "Cold start stand-in (init + first invocation)", "≤ 3 × do-nothing; jar < 15 MB", String.join("; ", measured),
+        String goal = "≤ 3 × do-nothing; jar < 15 MB" + (r.baseline() != null ? "; CPU ≤ ×1.10 of " + r.baseline().label() : "");
+        return new Figure("5", "Cold start stand-in (init + first invocation)", goal, String.join("; ", measured),
                 Figure.verdict(met), d.toString());
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Child JVM of figure 5, the cold-start stand-in: init of one handler (its no-arg constructor, as Lambda calls it,
  * reading the environment) and its first invocation, in a fresh JVM on {@code functions.jar} plus this class.
- * Prints one line "RESULT initMs invokeMs uptimeMs loadedClasses status primingMs".
+ * Prints one line "RESULT initMs invokeMs uptimeMs loadedClasses status primingMs cpuMs" (cpuMs: the JVM's CPU time
+ * so far, all its threads: the work of the cold start, less sensitive than wall time to other load on the machine).
  * Args: connect|licenses|nothing, each optionally -primed or -warm, |sync|sync-warm tenantId. A "-warm" kind times
  * the second invocation of its JVM (the floor no priming can go below).
  * A "-primed" kind stands in for a restored SnapStart snapshot: after init it runs the priming Lambda runs before the
@@ -90,7 +91,10 @@ public final class ColdStartProbe {
         // Read after the invocation, so the management classes do not count in the timings.
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+        // After the class count, so the classes of this bean do not count either.
+        long cpuNanos = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1_000_000;
         System.out.println("RESULT " + initNanos / 1_000_000 + " " + invokeNanos / 1_000_000 + " " + uptime + " " + loaded
-                + " " + status + " " + primingNanos / 1_000_000);
+                + " " + status + " " + primingNanos / 1_000_000 + " " + cpuNanos / 1_000_000);
     }
 }

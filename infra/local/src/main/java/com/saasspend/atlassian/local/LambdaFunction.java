@@ -75,6 +75,11 @@ public final class LambdaFunction {
         return definition;
     }
 
+    /** The function's ARN (unqualified), as !GetAtt Function.Arn gives it. */
+    public String functionArn() {
+        return functionArn;
+    }
+
     /**
      * Invokes with a JSON payload; answers the JSON result ("null" for void or null). The handler runs on a thread of
      * its own and is stopped at the template's timeout ({@link TimedOut}), so a local run cannot do what Lambda would
