@@ -12,12 +12,15 @@ import com.saasspend.integration.domain.policies.PolicyAction;
 import com.saasspend.integration.domain.policies.PolicyRules;
 import com.saasspend.integration.domain.policies.PolicyStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -130,6 +133,33 @@ public final class DynamoPolicyStore implements PolicyStore {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(key(tenantId, TableKeys.policyAction(actionId)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromJson(str(item, "action"), PolicyAction.class));
+    }
+
+    @Override
+    public Map<String, PolicyAction> actions(String tenantId, Collection<String> actionIds) {
+        if (actionIds.size() > ACTIONS_PER_READ) {
+            throw new IllegalArgumentException("at most " + ACTIONS_PER_READ + " action ids a read");
+        }
+        Map<String, PolicyAction> found = new HashMap<>();
+        if (actionIds.isEmpty()) {
+            return found;
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                .keys(actionIds.stream().distinct().map(id -> key(tenantId, TableKeys.policyAction(id))).toList())
+                .projectionExpression("#action").expressionAttributeNames(Map.of("#action", "action")).build());
+        for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
+            if (attempt > 8) {
+                throw new IllegalStateException("DynamoDB kept unprocessed keys");
+            }
+            Map<String, KeysAndAttributes> current = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
+            response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                PolicyAction action = fromJson(str(item, "action"), PolicyAction.class);
+                found.put(action.id(), action);
+            });
+            request = response.unprocessedKeys();
+        }
+        return found;
     }
 
     @Override

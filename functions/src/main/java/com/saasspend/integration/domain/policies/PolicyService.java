@@ -167,7 +167,7 @@ public final class PolicyService {
     public Evaluation preview(String tenantId, String policyId) {
         Policy policy = get(tenantId, policyId);
         ReclaimPlanner.Context context = reclaims.planningContext(tenantId);
-        Found found = find(tenantId, policy, context, c -> true);
+        Found found = find(tenantId, policy, context, false, (c, known) -> true);
         String outcome = settings.get(tenantId).policiesPaused() ? "policies_paused" : policy.paused() ? "paused" : "evaluated";
         return new Evaluation(policy.id(), policy.mode(), outcome, found.candidates, found.skippedCount, found.skipped, found.examined,
                 found.capped, 0, 0, 0, 0);
@@ -212,19 +212,25 @@ public final class PolicyService {
         }
         List<PolicyAction> created = new ArrayList<>();
         int[] createdCount = {0};
-        Found found = find(tenantId, policy, context, candidate -> {
-            if (Policy.REPORT.equals(policy.mode())) {
+        boolean records = !Policy.REPORT.equals(policy.mode());
+        Found found = find(tenantId, policy, context, records, (candidate, known) -> {
+            if (!records) {
                 return true;
             }
-            PolicyAction action = newAction(policy, candidate, now);
-            if (store.createAction(tenantId, action)) {
-                created.add(action);
-                createdCount[0]++;
-                return true;
+            if (known == null) {
+                PolicyAction action = newAction(policy, candidate, now);
+                if (store.createAction(tenantId, action)) {
+                    created.add(action);
+                    createdCount[0]++;
+                    return true;
+                }
+                // Created by a concurrent evaluation of the same sync: that one announces it.
+                return false;
             }
             // Known already: a notice that a crash left unpublished is published now (at least once).
-            store.action(tenantId, action.id()).filter(a -> a.noticedAt() == null && PolicyAction.PENDING.equals(a.status()))
-                    .ifPresent(created::add);
+            if (known.noticedAt() == null && PolicyAction.PENDING.equals(known.status())) {
+                created.add(known);
+            }
             return false;
         });
         publishNotices(tenantId, policy, created);
@@ -267,9 +273,12 @@ public final class PolicyService {
         }
     }
 
-    /** Candidates of a policy, each offered to {@code sink}; those it answers true for count towards the cap. */
+    /**
+     * Candidates of a policy, each offered to {@code sink} with its action when one exists for this candidacy (read
+     * only when actions are recorded); those it answers true for count towards the cap.
+     */
     private interface Sink {
-        boolean take(Candidate candidate);
+        boolean take(Candidate candidate, PolicyAction known);
     }
 
     private static final class Found {
@@ -287,7 +296,7 @@ public final class PolicyService {
         }
     }
 
-    private Found find(String tenantId, Policy policy, ReclaimPlanner.Context context, Sink sink) {
+    private Found find(String tenantId, Policy policy, ReclaimPlanner.Context context, boolean readActions, Sink sink) {
         Found found = new Found();
         Instant now = clock.instant();
         int[] counted = {0};
@@ -304,13 +313,13 @@ public final class PolicyService {
                         batch.add(row.accountId());
                         examined[0]++;
                         if (batch.size() == LicenseStore.USERS_PER_READ) {
-                            consider(tenantId, policy, product, context, now, batch, sink, counted, found);
+                            consider(tenantId, policy, product, context, now, batch, readActions, sink, counted, found);
                             batch.clear();
                         }
                         return counted[0] < policy.maxReclaimsPerRun() && examined[0] < MAX_EXAMINED;
                     });
             if (!batch.isEmpty() && counted[0] < policy.maxReclaimsPerRun()) {
-                consider(tenantId, policy, product, context, now, batch, sink, counted, found);
+                consider(tenantId, policy, product, context, now, batch, readActions, sink, counted, found);
             }
             found.examined += examined[0];
             found.capped |= !whole;
@@ -320,7 +329,7 @@ public final class PolicyService {
 
     /** One batch of listed users: read (one batch read), screened, planned; each planned user offered to the sink. */
     private void consider(String tenantId, Policy policy, String product, ReclaimPlanner.Context context, Instant now,
-                          List<String> accountIds, Sink sink, int[] counted, Found found) {
+                          List<String> accountIds, boolean readActions, Sink sink, int[] counted, Found found) {
         Map<String, OrgUser> users = reclaims.users(tenantId, accountIds);
         List<JobPlanner.Candidate> eligible = new ArrayList<>();
         for (String id : accountIds) {
@@ -343,6 +352,10 @@ public final class PolicyService {
         Map<String, OrgGroup> groups = reclaims.groups(tenantId, groupIds);
         JobPlan plan = JobPlanner.plan("policy", now, now, eligible, groups, selection(policy, product), context);
         plan.skipped().forEach(s -> found.skip(new Skipped(s.accountId(), s.name(), product, s.code(), s.reason())));
+        // The batch's actions in one read: a candidate already decided (or pending) costs a read, never a failed write.
+        Map<String, PolicyAction> known = !readActions || plan.included().isEmpty() ? Map.of() : store.actions(tenantId,
+                plan.included().stream().map(p -> PolicyAction.idOf(policy.id(), p.accountId(), product,
+                        lastActive(users.get(p.accountId()), product))).toList());
         for (JobPlan.PlannedUser planned : plan.included()) {
             if (counted[0] >= policy.maxReclaimsPerRun()) {
                 found.capped = true;
@@ -354,7 +367,7 @@ public final class PolicyService {
                     planned.productsFreed().size(), planned.monthlyCostFreed(), lastActive,
                     PolicyAction.idOf(policy.id(), user.accountId(), product, lastActive));
             found.candidates.add(candidate);
-            if (sink.take(candidate)) {
+            if (sink.take(candidate, known.get(candidate.actionId()))) {
                 counted[0]++;
             }
         }

@@ -24,6 +24,11 @@ public interface PolicyStore {
 
     Optional<PolicyAction> action(String tenantId, String actionId);
 
+    /** The actions with these ids that exist (at most {@link #ACTIONS_PER_READ} ids a call: one batch read). */
+    java.util.Map<String, PolicyAction> actions(String tenantId, java.util.Collection<String> actionIds);
+
+    int ACTIONS_PER_READ = 100;
+
     /** Replaces the action only while its stored status is {@code expectedStatus}; false otherwise. */
     boolean updateAction(String tenantId, PolicyAction action, String expectedStatus);
 

@@ -27,7 +27,11 @@ public final class InMemoryPolicyStore implements PolicyStore {
         return policiesOf(tenantId).values().stream().sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
     }
     @Override public Optional<Policy> policy(String tenantId, String policyId) { return Optional.ofNullable(policiesOf(tenantId).get(policyId)); }
+    /** Runs before each policy put is checked: a test's hook to race an edit against it. */
+    Runnable beforePut = () -> {};
+
     @Override public boolean putPolicy(String tenantId, Policy policy, Long expectedVersion) {
+        beforePut.run();
         Policy stored = policiesOf(tenantId).get(policy.id());
         if (expectedVersion == null ? stored != null : stored == null || stored.version() != expectedVersion) {
             return false;
@@ -40,9 +44,24 @@ public final class InMemoryPolicyStore implements PolicyStore {
     }
     @Override public void deletePolicy(String tenantId, String policyId) { policiesOf(tenantId).remove(policyId); }
     @Override public boolean createAction(String tenantId, PolicyAction action) {
-        return actionsOf(tenantId).putIfAbsent(action.id(), action) == null;
+        boolean created = actionsOf(tenantId).putIfAbsent(action.id(), action) == null;
+        if (!created) {
+            failedCreates++;
+        }
+        return created;
     }
     @Override public Optional<PolicyAction> action(String tenantId, String actionId) { return Optional.ofNullable(actionsOf(tenantId).get(actionId)); }
+    @Override public Map<String, PolicyAction> actions(String tenantId, java.util.Collection<String> actionIds) {
+        if (actionIds.size() > ACTIONS_PER_READ) {
+            throw new AssertionError("more ids than one read takes: " + actionIds.size());
+        }
+        actionReads++;
+        Map<String, PolicyAction> found = new HashMap<>();
+        actionIds.forEach(id -> { if (actionsOf(tenantId).containsKey(id)) found.put(id, actionsOf(tenantId).get(id)); });
+        return found;
+    }
+    int actionReads;
+    int failedCreates;
     @Override public boolean updateAction(String tenantId, PolicyAction action, String expectedStatus) {
         beforeUpdate.run();
         PolicyAction stored = actionsOf(tenantId).get(action.id());

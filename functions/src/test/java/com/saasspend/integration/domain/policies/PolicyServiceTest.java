@@ -112,6 +112,19 @@ class PolicyServiceTest {
     }
 
     @Test
+    void anEditRacingAnotherIsRefusedAndChangesNothing() {
+        Policy created = policy(Policy.APPROVE, 5, null, null);
+        store.beforePut = () -> store.policies.get(TENANT).computeIfPresent(created.id(), (id, p) -> new Policy(p.id(), "theirs",
+                p.products(), p.condition(), null, null, p.mode(), 7, 5, false, p.createdAt(), p.updatedAt(), p.version() + 1, null));
+        Refusal r = refusal(() -> service.update(TENANT, created.id(), new PolicyDraft("mine", List.of("jira-software"), Policy.INACTIVE,
+                90, null, null, Policy.APPROVE, 7, 5, null)));
+        assertEquals("policy_changed", r.code());
+        assertEquals(Refusal.Kind.CONFLICT, r.kind());
+        store.beforePut = () -> {};
+        assertEquals("theirs", service.get(TENANT, created.id()).name());
+    }
+
+    @Test
     void aTenantHasAtMostTwentyPolicies() {
         for (int i = 0; i < PolicyRules.MAX_POLICIES; i++) {
             clock.advance(Duration.ofSeconds(1));
@@ -208,6 +221,8 @@ class PolicyServiceTest {
         });
         assertEquals(1, events.pending.size());
         assertEquals(2, events.pending.get(0).size());
+        // Known candidacies are found by one batch read, never by a conditional write that fails.
+        assertEquals(0, store.failedCreates);
         assertTrue(events.notices.isEmpty());
         assertTrue(reclaims.reclaimCalls.isEmpty());
     }
