@@ -133,8 +133,12 @@ class PolicyIT {
     }
 
     private String createPolicy(String mode, int graceDays, String excludedGroupId) {
+        return createPolicy(mode, graceDays, excludedGroupId, 50);
+    }
+
+    private String createPolicy(String mode, int graceDays, String excludedGroupId, int cap) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("name", "Idle Confluence (" + mode + ")").put("mode", mode)
-                .put("graceDays", graceDays).put("maxReclaimsPerRun", 50);
+                .put("graceDays", graceDays).put("maxReclaimsPerRun", cap);
         body.putArray("products").add("confluence");
         body.putObject("condition").put("type", "inactive").put("days", 90);
         if (excludedGroupId != null) {
@@ -282,6 +286,21 @@ class PolicyIT {
         return Map.of("detail-type", "IntegrationSyncCompleted", "source", "saasspend.atlassian-integration",
                 "detail", Map.of("tenantId", TENANT, "integration", "atlassian", "runId", "run-again", "finishedAt", clock.instant().toString(),
                         "users", 0));
+    }
+
+    @Test
+    void theCapHoldsPerRun() throws Exception {
+        createPolicy("auto", 0, null, 2);
+        String groupId = world.groupId(ORG_ID, GRANTING);
+        int members = world.groupMembers(groupId).size();
+
+        evaluation.handleRequest(syncCompleted(), null);
+        assertEquals(2, drainEvents().getOrDefault("ReclaimNoticeDue", List.of()).size(), "two candidates noticed per run");
+        evaluation.handleRequest(syncCompletedWithoutResync(), null);
+
+        assertEquals(members - 2, world.groupMembers(groupId).size(), "two reclaims per run");
+        assertEquals(2, actions("done").size());
+        assertEquals(2, actions("pending").size(), "the next two noticed, due on the next run");
     }
 
     @Test
