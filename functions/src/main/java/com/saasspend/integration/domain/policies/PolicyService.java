@@ -212,27 +212,22 @@ public final class PolicyService {
         }
         List<PolicyAction> created = new ArrayList<>();
         int[] createdCount = {0};
+        // Report mode records nothing: the evaluation's own answer (and the policy's lastEvaluation) is the report.
         boolean records = !Policy.REPORT.equals(policy.mode());
-        Found found = find(tenantId, policy, context, records, (candidate, known) -> {
-            if (!records) {
-                return true;
+        Found found;
+        try {
+            found = find(tenantId, policy, context, records,
+                    records ? recorder(tenantId, policy, now, created, createdCount) : (c, known) -> true);
+        } catch (Refusal notReady) {
+            if (notReady.kind() != Kind.NOT_READY) {
+                throw notReady;
             }
-            if (known == null) {
-                PolicyAction action = newAction(policy, candidate, now);
-                if (store.createAction(tenantId, action)) {
-                    created.add(action);
-                    createdCount[0]++;
-                    return true;
-                }
-                // Created by a concurrent evaluation of the same sync: that one announces it.
-                return false;
-            }
-            // Known already: a notice that a crash left unpublished is published now (at least once).
-            if (known.noticedAt() == null && PolicyAction.PENDING.equals(known.status())) {
-                created.add(known);
-            }
-            return false;
-        });
+            // The License page's listings are being rebuilt by the next sync: its completion evaluates again.
+            publishNotices(tenantId, policy, created);
+            LOG.info("policy not evaluated", "policyId", policy.id(), "code", notReady.code());
+            return new Evaluation(policy.id(), policy.mode(), notReady.code(), List.of(), 0, List.of(), 0, false, createdCount[0],
+                    reclaimedCancelledFailed[0], reclaimedCancelledFailed[1], reclaimedCancelledFailed[2]);
+        }
         publishNotices(tenantId, policy, created);
         Evaluation evaluation = new Evaluation(policy.id(), policy.mode(), "evaluated", found.candidates, found.skippedCount,
                 found.skipped, found.examined, found.capped, createdCount[0],
@@ -243,6 +238,32 @@ public final class PolicyService {
                 "created", evaluation.actionsCreated(), "reclaimed", evaluation.reclaimed(), "cancelled", evaluation.cancelled(),
                 "examined", found.examined);
         return evaluation;
+    }
+
+    /**
+     * Records each candidate's action once (a conditional create; a known one is not written again) and collects the
+     * actions whose notice is still to publish; a candidate counts towards the cap only when its action is new.
+     */
+    private Sink recorder(String tenantId, Policy policy, Instant now, List<PolicyAction> toNotice, int[] createdCount) {
+        return (candidate, known) -> {
+            if (known == null) {
+                PolicyAction action = newAction(policy, candidate, now);
+                if (store.createAction(tenantId, action)) {
+                    toNotice.add(action);
+                    createdCount[0]++;
+                    return true;
+                }
+                // Created by a concurrent evaluation of the same sync: that one announces it.
+                return false;
+            }
+            // Known already: a notice that a crash left unpublished is published now (at least once); an action recorded
+            // in approve mode, its policy since switched to auto, gets the user's notice and a due date now.
+            if (PolicyAction.PENDING.equals(known.status()) && (known.noticedAt() == null
+                    || (Policy.AUTO.equals(policy.mode()) && known.dueAt() == null))) {
+                toNotice.add(known);
+            }
+            return false;
+        };
     }
 
     private static PolicyAction newAction(Policy policy, Candidate c, Instant now) {

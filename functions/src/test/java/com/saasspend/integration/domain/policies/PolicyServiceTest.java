@@ -453,6 +453,30 @@ class PolicyServiceTest {
     }
 
     @Test
+    void actionsRecordedInApproveModeGetTheUsersNoticeWhenThePolicyTurnsAuto() {
+        Policy policy = policy(Policy.APPROVE, 50, null, null);
+        service.evaluateAll(TENANT, Budget.unlimited());
+        assertTrue(events.notices.isEmpty());
+        service.update(TENANT, policy.id(), new PolicyDraft("Idle Jira", List.of("jira-software"), Policy.INACTIVE, 90, null, null,
+                Policy.AUTO, 3, 50, null));
+
+        service.evaluateAll(TENANT, Budget.unlimited());
+
+        assertEquals(List.of("u-idle1", "u-idle2"), accounts(events.notices));
+        store.all(TENANT).forEach(a -> assertEquals(clock.instant().plus(Duration.ofDays(3)), a.dueAt()));
+        assertTrue(reclaims.reclaimCalls.isEmpty(), "due only after the grace period counted from the user's notice");
+    }
+
+    @Test
+    void listingsBeingRebuiltLeaveThePolicyForTheNextSync() {
+        policy(Policy.APPROVE, 50, null, null);
+        reader.summary = new com.saasspend.integration.domain.licenses.LicenseReader.Summary(Map.of(), 30, clock.instant(), false);
+        assertEquals(List.of("listing_being_prepared"),
+                service.evaluateAll(TENANT, Budget.unlimited()).stream().map(PolicyService.Evaluation::outcome).toList());
+        assertTrue(store.all(TENANT).isEmpty());
+    }
+
+    @Test
     void theActionIdIsTheCandidacy() {
         String a = PolicyAction.idOf("pol-1", "u1", "jira-software", "2026-01-01T00:00:00Z");
         assertEquals(a, PolicyAction.idOf("pol-1", "u1", "jira-software", "2026-01-01T00:00:00Z"));
