@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.aws.EventBridgeSyncCompletions;
 import com.saasspend.integration.common.Log;
+import com.saasspend.integration.common.Metrics;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.TenantIds;
 import com.saasspend.integration.domain.policies.PolicyService;
@@ -57,6 +58,14 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
             List<PolicyService.Evaluation> evaluations = policies.evaluateAll(tenantId, budget);
+            // Per mode: what the policies proposed and did (dashboard; a run of failed reclaims is worth a look).
+            evaluations.stream().collect(java.util.stream.Collectors.groupingBy(PolicyService.Evaluation::mode)).forEach((mode, runs) ->
+                    Metrics.by("PolicyMode", mode)
+                            .count("PolicyActionsCreated", runs.stream().mapToInt(PolicyService.Evaluation::actionsCreated).sum())
+                            .count("PolicyReclaims", runs.stream().mapToInt(PolicyService.Evaluation::reclaimed).sum())
+                            .count("PolicyActionsCancelled", runs.stream().mapToInt(PolicyService.Evaluation::cancelled).sum())
+                            .count("PolicyReclaimsFailed", runs.stream().mapToInt(PolicyService.Evaluation::failed).sum())
+                            .emit());
             return Map.of("outcome", "evaluated", "policies", evaluations.size(),
                     "actionsCreated", evaluations.stream().mapToInt(PolicyService.Evaluation::actionsCreated).sum(),
                     "reclaimed", evaluations.stream().mapToInt(PolicyService.Evaluation::reclaimed).sum(),
