@@ -10,6 +10,10 @@ import com.github.fge.jsonschema.core.report.ProcessingReport;
 import com.github.fge.jsonschema.main.JsonSchema;
 import com.github.fge.jsonschema.main.JsonSchemaFactory;
 import com.saasspend.integration.aws.EventBridgeJobEvents;
+import com.saasspend.integration.aws.EventBridgePolicyEvents;
+import com.saasspend.integration.aws.EventBridgeSyncCompletions;
+import com.saasspend.integration.domain.policies.Policy;
+import com.saasspend.integration.domain.policies.PolicyAction;
 import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
@@ -53,11 +57,17 @@ class PublishedEventsTest {
         try (Stream<Path> files = Files.list(EVENTS.resolve("published"))) {
             samples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
-        assertEquals(2, samples.size(), "events/published holds one sample per event the product publishes");
+        assertEquals(4, samples.size(), "events/published holds one sample per event the product publishes");
         for (Path sample : samples) {
             JsonNode event = Json.MAPPER.readTree(sample.toFile());
             assertValid(schema(event.path("detail-type").asText()), event, sample.getFileName().toString());
         }
+    }
+
+    @Test
+    void theSyncCompletedSampleTheEvaluationReceivesMatchesItsSchema() throws Exception {
+        JsonNode event = Json.MAPPER.readTree(EVENTS.resolve("sync-completed-atlassian.json").toFile());
+        assertValid(schema("IntegrationSyncCompleted"), event, "sync-completed-atlassian.json");
     }
 
     @Test
@@ -83,8 +93,20 @@ class PublishedEventsTest {
                 null, null, "admin", at, ReclaimJob.COMPLETED, false, true, 1,
                 new ReclaimJob.Counts(3, 2, 2, 0, 1, 0, 1, 2, new BigDecimal("12.10")), at.plusSeconds(30));
         events.jobCompleted("tenant-demo", job);
+        EventBridgePolicyEvents policyEvents = new EventBridgePolicyEvents(bus, "bus");
+        Policy policy = new Policy("pol-f6a1580734afbab41bf9", "Idle Jira", List.of("jira-software"), new Policy.Condition(Policy.INACTIVE, 90),
+                List.of(), List.of(), Policy.AUTO, 14, 50, false, at, at, 1, null);
+        PolicyAction action = new PolicyAction(PolicyAction.idOf(policy.id(), "712020:u1", "jira-software", null), policy.id(), policy.name(),
+                Policy.AUTO, "712020:u1", "Uma", "uma@acme.example", "jira-software", List.of("g1"), 1, new BigDecimal("8.50"),
+                PolicyAction.PENDING, at, at, at.plus(java.time.Duration.ofDays(14)), null, null, null, null, null, null, at);
+        policyEvents.noticeDue("tenant-demo", policy, action);
+        policyEvents.actionsPending("tenant-demo", policy, List.of(action));
+        new EventBridgeSyncCompletions(bus, "bus").completed("tenant-demo", new com.saasspend.integration.domain.sync.SyncRunRecord(
+                "run-1", com.saasspend.integration.domain.IntegrationType.ATLASSIAN, at, at.plusSeconds(70), "completed", 1200, 40, 3, 0,
+                0, 12, 1, null));
 
-        assertEquals(List.of(EventBridgeJobEvents.RECLAIM_COMPLETED, EventBridgeJobEvents.JOB_COMPLETED),
+        assertEquals(List.of(EventBridgeJobEvents.RECLAIM_COMPLETED, EventBridgeJobEvents.JOB_COMPLETED, EventBridgePolicyEvents.NOTICE_DUE,
+                        EventBridgePolicyEvents.ACTIONS_PENDING, EventBridgeSyncCompletions.DETAIL_TYPE),
                 put.stream().map(PutEventsRequestEntry::detailType).toList());
         for (PutEventsRequestEntry entry : put) {
             ObjectNode envelope = Json.MAPPER.createObjectNode().put("detail-type", entry.detailType()).put("source", entry.source());

@@ -31,6 +31,7 @@ import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.sync.ProductSyncHandler;
 import com.saasspend.integration.sync.SyncDispatchHandler;
 import com.saasspend.integration.sync.ReclaimJobWorkerHandler;
+import com.saasspend.integration.sync.PolicyEvaluationHandler;
 import com.saasspend.integration.sync.ReclaimSweepHandler;
 import com.saasspend.integration.sync.SyncWorkerHandler;
 import com.saasspend.integration.testing.AwsEmulator;
@@ -81,7 +82,8 @@ class SampleEventsIT {
             SyncWorkerHandler.class.getName(), env -> new SyncWorkerHandler(Services.of(env, CLOCK)),
             ProductSyncHandler.class.getName(), env -> new ProductSyncHandler(Services.of(env, CLOCK)),
             ReclaimSweepHandler.class.getName(), env -> new ReclaimSweepHandler(Services.of(env, CLOCK)),
-            ReclaimJobWorkerHandler.class.getName(), env -> new ReclaimJobWorkerHandler(Services.of(env, CLOCK)));
+            ReclaimJobWorkerHandler.class.getName(), env -> new ReclaimJobWorkerHandler(Services.of(env, CLOCK)),
+            PolicyEvaluationHandler.class.getName(), env -> new PolicyEvaluationHandler(Services.of(env, CLOCK)));
 
     /** The demo tenant's connections, org first (the products are checked against it), as Settings > Integrations sends them. */
     private static final Map<String, String> CONNECTIONS = new LinkedHashMap<>();
@@ -223,6 +225,24 @@ class SampleEventsIT {
             assertSucceeded("reclaim-job-start.json (for its id)", job);
             values.put("REPLACE-WITH-JOB-ID", Json.MAPPER.readTree(((APIGatewayV2HTTPResponse) job).getBody()).path("id").asText());
         }
+        if (raw.contains("REPLACE-WITH-POLICY-ID") || raw.contains("REPLACE-WITH-POLICY-ACTION-ID")) {
+            // A policy (approve mode, idle Confluence seats) made by the sample itself, as a console user would.
+            Object created = invoke(HANDLERS.get(ReclaimApiHandler.class.getName()).apply(stack.env),
+                    fill("policy-create.json", Files.readString(EVENTS.resolve("policy-create.json")), values));
+            assertSucceeded("policy-create.json (for its id)", created);
+            values.put("REPLACE-WITH-POLICY-ID", Json.MAPPER.readTree(((APIGatewayV2HTTPResponse) created).getBody()).path("id").asText());
+        }
+        if (raw.contains("REPLACE-WITH-POLICY-ACTION-ID")) {
+            // Its actions, from the evaluation a completed sync triggers (the demo org's idle Confluence users).
+            Object evaluated = invoke(HANDLERS.get(PolicyEvaluationHandler.class.getName()).apply(stack.env),
+                    fill("sync-completed-atlassian.json", Files.readString(EVENTS.resolve("sync-completed-atlassian.json")), values));
+            assertSucceeded("sync-completed-atlassian.json (for an action)", evaluated);
+            Object pending = invoke(HANDLERS.get(ReclaimApiHandler.class.getName()).apply(stack.env),
+                    fill("policy-actions-pending.json", Files.readString(EVENTS.resolve("policy-actions-pending.json")), values));
+            JsonNode first = Json.MAPPER.readTree(((APIGatewayV2HTTPResponse) pending).getBody()).path("actions").path(0);
+            assertFalse(first.isMissingNode(), "the demo org's idle Confluence users are pending: " + pending);
+            values.put("REPLACE-WITH-POLICY-ACTION-ID", first.path("id").asText());
+        }
         stack.aws.drainSyncEvents();
         return values;
     }
@@ -273,7 +293,8 @@ class SampleEventsIT {
             assertEquals(List.of(), batch.getBatchItemFailures(), file + " left steps to redeliver");
         } else if (result instanceof Map<?, ?> answer && answer.containsKey("outcome")) {
             // A sync completes; the reclaim sweep answers how many open reclaims it settled (none in this state).
-            assertTrue(List.of("completed", "swept").contains(answer.get("outcome")), file + ": " + answer);
+            // A sync completes; the reclaim sweep answers how many open reclaims it settled; the policies are evaluated.
+            assertTrue(List.of("completed", "swept", "evaluated").contains(answer.get("outcome")), file + ": " + answer);
         } else if (result instanceof Map<?, ?> dispatched && dispatched.containsKey("requests")) {
             assertEquals((long) CONNECTIONS.size(), ((Number) dispatched.get("requests")).longValue(),
                     file + " requests one sync per connected integration: " + dispatched);

@@ -142,8 +142,8 @@ public final class LicensesApiHandler extends HttpApiHandler {
     static TenantSettings parseSettings(JsonNode body) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
-            if (!Set.of("inactivityDays", "seatPrices").contains(name)) {
-                errors.add(new ApiProblem.FieldError(name, "is not a setting; expected inactivityDays, seatPrices"));
+            if (!Set.of("inactivityDays", "seatPrices", "policiesPaused").contains(name)) {
+                errors.add(new ApiProblem.FieldError(name, "is not a setting; expected inactivityDays, seatPrices, policiesPaused"));
             }
         });
         int days = TenantSettings.DEFAULT_INACTIVITY_DAYS;
@@ -175,9 +175,14 @@ public final class LicensesApiHandler extends HttpApiHandler {
                 }
             });
         }
+        // The reclaim policies' kill switch: true stops every evaluation and due reclaim of the tenant.
+        JsonNode pausedNode = body.get("policiesPaused");
+        if (pausedNode != null && !pausedNode.isBoolean()) {
+            errors.add(new ApiProblem.FieldError("policiesPaused", "must be true or false"));
+        }
         if (!errors.isEmpty()) {
             throw ApiProblem.validation(errors);
         }
-        return new TenantSettings(days, prices);
+        return new TenantSettings(days, prices, pausedNode != null && pausedNode.booleanValue());
     }
 }

@@ -33,7 +33,8 @@ public final class ReclaimApiHandler extends HttpApiHandler {
     }
 
     private ReclaimApiHandler(Services services, ReclaimService service) {
-        super(services.tenantClaim(), routes(service, memoized(() -> services.reclaimJobService(service))));
+        super(services.tenantClaim(), withPolicies(routes(service, memoized(() -> services.reclaimJobService(service))),
+                services.policyService(service)));
         SnapStartPriming.reclaims(this, services);
     }
 
@@ -44,6 +45,14 @@ public final class ReclaimApiHandler extends HttpApiHandler {
 
     public ReclaimApiHandler(Env env, ReclaimService service, ReclaimJobService jobs) {
         super(env.optional("TENANT_CLAIM", "tenant_id"), routes(service, () -> jobs));
+    }
+
+    /** The reclaim policy routes (policies, preview, actions and their approval) beside the reclaim routes. */
+    private static Map<String, Function<ApiRequest, ApiResponse>> withPolicies(Map<String, Function<ApiRequest, ApiResponse>> routes,
+                                                                               com.saasspend.integration.domain.policies.PolicyService policies) {
+        Map<String, Function<ApiRequest, ApiResponse>> all = new HashMap<>(routes);
+        all.putAll(PolicyRequests.routes(policies));
+        return all;
     }
 
     /** Built on first use: a function instance that never serves a job route never builds the jobs' queue client. */

@@ -11,7 +11,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** {@code TENANT#t / SETTINGS}: inactivity threshold and seat prices. */
+/** {@code TENANT#t / SETTINGS}: inactivity threshold, seat prices and the reclaim policies' kill switch. */
 public final class DynamoTenantSettingsStore implements TenantSettingsStore {
     private final DynamoDbClient dynamo;
     private final String table;
@@ -37,7 +37,8 @@ public final class DynamoTenantSettingsStore implements TenantSettingsStore {
         if (stored != null && stored.hasM()) {
             stored.m().forEach((product, price) -> prices.put(product, new BigDecimal(price.n())));
         }
-        return new TenantSettings(days, prices);
+        AttributeValue paused = item.get("policiesPaused");
+        return new TenantSettings(days, prices, paused != null && Boolean.TRUE.equals(paused.bool()));
     }
 
     @Override
@@ -48,6 +49,7 @@ public final class DynamoTenantSettingsStore implements TenantSettingsStore {
         item.put("kind", s("settings"));
         item.put("inactivityDays", n(settings.inactivityDays()));
         item.put("seatPrices", AttributeValue.fromM(prices));
+        item.put("policiesPaused", AttributeValue.fromBool(settings.policiesPaused()));
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 }

@@ -1,15 +1,11 @@
 package com.saasspend.integration.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.saasspend.integration.common.Json;
-import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.JobEvents;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
  * {@code ReclaimCompleted} (one user) and {@code ReclaimJobCompleted} on the product's bus, for the SaaS's
@@ -69,20 +65,6 @@ public final class EventBridgeJobEvents implements JobEvents {
     }
 
     private void put(String detailType, Map<String, Object> detail) {
-        String correlationId = Log.correlationId();
-        if (correlationId != null) {
-            detail.put("correlationId", correlationId);
-        }
-        String json;
-        try {
-            json = Json.MAPPER.writeValueAsString(detail);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        PutEventsResponse response = events.putEvents(r -> r.entries(e -> e.eventBusName(busName)
-                .source(EventBridgeSyncRequester.SOURCE).detailType(detailType).detail(json)));
-        if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
-            throw new IllegalStateException(detailType + " was not accepted by the bus: " + response.entries().get(0).errorCode());
-        }
+        BusEvents.put(events, busName, detailType, detail);
     }
 }

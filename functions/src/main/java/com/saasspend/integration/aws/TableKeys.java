@@ -266,4 +266,18 @@ final class TableKeys {
     }
 
     static final String SAVINGS_TOTAL = "SAVINGS#TOTAL";
+
+    /** A reclaim policy, in the tenant partition. */
+    static final String POLICY_PREFIX = "POLICY#";
+
+    static String policy(String policyId) {
+        return POLICY_PREFIX + policyId;
+    }
+
+    /** What a policy decided for one candidate, in the tenant partition; its id is derived from the candidacy. */
+    static final String POLICY_ACTION_PREFIX = "POLICYACTION#";
+
+    static String policyAction(String actionId) {
+        return POLICY_ACTION_PREFIX + actionId;
+    }
 }

@@ -14,6 +14,7 @@ import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.SyncCompletions;
 import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,8 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     private final Clock clock;
     /** Null: no savings history is written (tests of the sync alone). */
     private final SavingsService savings;
+    /** Null: a completed run is announced to no one (tests of the sync alone). */
+    private final SyncCompletions completions;
 
     public SyncWorkerHandler() {
         this(Services.fromEnvironment());
@@ -47,7 +50,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
     /** One composition root: one DynamoDB client and one secret cache shared by the org sync and the user refresh. */
     public SyncWorkerHandler(Services services) {
         this(services.orgSync(), services.userRefresh(), services.syncRequester(), services.clock(),
-                services.savingsService());
+                services.savingsService(), services.syncCompletions());
     }
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, SyncRequester requester) {
@@ -64,6 +67,12 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
 
     public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester, Clock clock,
                              SavingsService savings) {
+        this(orgSync, userRefresh, requester, clock, savings, null);
+    }
+
+    public SyncWorkerHandler(AtlassianOrgSync orgSync, AtlassianUserRefresh userRefresh, SyncRequester requester, Clock clock,
+                             SavingsService savings, SyncCompletions completions) {
+        this.completions = completions;
         this.savings = savings;
         this.orgSync = orgSync;
         this.userRefresh = userRefresh;
@@ -81,6 +90,21 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
         } catch (RuntimeException e) {
             // The next completed sync of the day overwrites the item; a day without one shows as a gap in the chart.
             LOG.warn("the savings history item could not be written", "error", e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * IntegrationSyncCompleted, which the reclaim policies are evaluated on. The sync's result stands if it fails: the
+     * next completed run (15 minutes) announces again, and evaluation reads the data as it is then.
+     */
+    private void announceCompleted(String tenantId, SyncResult result) {
+        if (completions == null || result.run() == null) {
+            return;
+        }
+        try {
+            completions.completed(tenantId, result.run());
+        } catch (RuntimeException e) {
+            LOG.warn("IntegrationSyncCompleted could not be published", "error", e.getClass().getSimpleName());
         }
     }
 
@@ -127,6 +151,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
             }
             if (result.outcome() == SyncOutcome.COMPLETED) {
                 recordSavingsDay(sync.tenantId());
+                announceCompleted(sync.tenantId(), result);
             }
             if (result.outcome() == SyncOutcome.CONTINUE) {
                 requester.request(List.of(new SyncRequest(sync.tenantId(), sync.type(), "continuation")));

@@ -16,7 +16,10 @@ import com.saasspend.integration.aws.DynamoLicenseReader;
 import com.saasspend.integration.aws.DynamoLicenseStore;
 import com.saasspend.integration.aws.DynamoProductStore;
 import com.saasspend.integration.aws.DynamoReclaimAudit;
+import com.saasspend.integration.aws.DynamoPolicyStore;
 import com.saasspend.integration.aws.DynamoReclaimJobs;
+import com.saasspend.integration.aws.EventBridgePolicyEvents;
+import com.saasspend.integration.aws.EventBridgeSyncCompletions;
 import com.saasspend.integration.aws.EventBridgeJobEvents;
 import com.saasspend.integration.aws.SqsJobQueue;
 import com.saasspend.integration.aws.DynamoSavingsStore;
@@ -30,6 +33,8 @@ import com.saasspend.integration.domain.IntegrationService;
 import com.saasspend.integration.domain.SyncDispatcher;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.policies.PolicyService;
+import com.saasspend.integration.domain.policies.ProductPolicyReclaims;
 import com.saasspend.integration.domain.products.ProductSync;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
@@ -37,6 +42,7 @@ import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.AtlassianUserRefresh;
 import com.saasspend.integration.domain.sync.FullListingSchedule;
+import com.saasspend.integration.domain.sync.SyncCompletions;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
@@ -151,6 +157,21 @@ public final class Services {
     /** ReclaimCompleted and ReclaimJobCompleted on the bus. */
     private EventBridgeJobEvents jobEvents() {
         return new EventBridgeJobEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME"));
+    }
+
+    /**
+     * Reclaim policies over a reclaim service: ReclaimApiFunction (CRUD, preview, approve) and PolicyEvaluationFunction
+     * (evaluation after each completed org sync, with the sync's retry settings).
+     */
+    public PolicyService policyService(ReclaimService reclaims) {
+        return new PolicyService(new DynamoPolicyStore(dynamo(), table()), licenseService(),
+                new ProductPolicyReclaims(reclaims, new DynamoLicenseStore(dynamo(), table()), userRefresh()),
+                new EventBridgePolicyEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), tenantSettings(), clock);
+    }
+
+    /** AtlassianSyncFunction: IntegrationSyncCompleted after a completed org run (the policies' trigger). */
+    public SyncCompletions syncCompletions() {
+        return new EventBridgeSyncCompletions(aws.eventBridge(), env.required("EVENT_BUS_NAME"));
     }
 
     /** SyncDispatchFunction. */

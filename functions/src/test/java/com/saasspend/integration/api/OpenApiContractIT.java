@@ -205,7 +205,8 @@ class OpenApiContractIT {
     private static ReclaimApiHandler reclaim;
 
     private static boolean isReclaimRoute(String route) {
-        return route.startsWith("/reclaims") || route.startsWith("/reclaim-jobs") || route.endsWith("/access-groups");
+        return route.startsWith("/reclaims") || route.startsWith("/reclaim-jobs") || route.endsWith("/access-groups")
+                || route.startsWith("/policies") || route.startsWith("/policy-actions");
     }
 
     /** Jira without Confluence: the reclaim gate answers 409, which the document promises too. */
@@ -246,5 +247,40 @@ class OpenApiContractIT {
         exchange("GET /reclaim-jobs", "/reclaim-jobs", none, Map.of("limit", "10"), null);
         String unknown = "job-20261128T120000000Z-abcdefghij";
         assertEquals(404, exchange("GET /reclaim-jobs/{id}", "/reclaim-jobs/" + unknown, Map.of("id", unknown), none, null).getStatusCode());
+        exercisePolicyRoutes();
+    }
+
+    /** Reclaim policies: created, read, previewed, evaluated after a completed sync, its actions decided, edited, deleted. */
+    private static void exercisePolicyRoutes() {
+        Map<String, String> none = Map.of();
+        String body = "{\"name\":\"Idle Confluence\",\"products\":[\"confluence\"],\"condition\":{\"type\":\"inactive\",\"days\":30},"
+                + "\"mode\":\"approve\",\"maxReclaimsPerRun\":10}";
+        assertEquals(400, exchange("POST /policies", "/policies", none, none,
+                "{\"name\":\"x\",\"products\":[\"confluence\"],\"condition\":{\"type\":\"inactive\",\"days\":30},\"mode\":\"approve\","
+                        + "\"graceDays\":90,\"maxReclaimsPerRun\":500,\"excludeGroupIds\":[\"bad id!\"]}").getStatusCode());
+        assertEquals(400, invalid("POST /policies", "/policies", none, none, "{\"mode\":\"sometimes\",\"colour\":1}").getStatusCode());
+        JsonNode policy = ApiEvents.json(exchange("POST /policies", "/policies", none, none, body));
+        String id = policy.path("id").asText();
+        exchange("GET /policies", "/policies", none, none, null);
+        exchange("GET /policies/{id}", "/policies/" + id, Map.of("id", id), none, null);
+        assertEquals(404, exchange("GET /policies/{id}", "/policies/pol-00000000000000000000", Map.of("id", "pol-00000000000000000000"),
+                none, null).getStatusCode());
+        exchange("POST /policies/{id}/preview", "/policies/" + id + "/preview", Map.of("id", id), none, null);
+        new com.saasspend.integration.sync.PolicyEvaluationHandler(Services.of(stack.env, Clock.systemUTC())).handleRequest(Map.of(
+                "detail-type", "IntegrationSyncCompleted", "detail", Map.of("tenantId", TENANT, "integration", "atlassian")), null);
+        JsonNode actions = ApiEvents.json(exchange("GET /policy-actions", "/policy-actions", none, Map.of("status", "pending", "limit", "5"), null))
+                .path("actions");
+        assertTrue(actions.size() >= 2, actions.toString());
+        String first = actions.get(0).path("id").asText();
+        String second = actions.get(1).path("id").asText();
+        exchange("POST /policy-actions/{id}/approve", "/policy-actions/" + first + "/approve", Map.of("id", first), none, null);
+        exchange("POST /policy-actions/{id}/reject", "/policy-actions/" + second + "/reject", Map.of("id", second), none, null);
+        assertEquals(409, exchange("POST /policy-actions/{id}/reject", "/policy-actions/" + second + "/reject", Map.of("id", second), none, null)
+                .getStatusCode());
+        assertEquals(400, invalid("GET /policy-actions", "/policy-actions", none, Map.of("status", "maybe"), null).getStatusCode());
+        exchange("GET /policy-actions", "/policy-actions", none, none, null);
+        exchange("PUT /policies/{id}", "/policies/" + id, Map.of("id", id), none, body.replace("approve", "report"));
+        exchange("DELETE /policies/{id}", "/policies/" + id, Map.of("id", id), none, null);
+        assertEquals(404, exchange("DELETE /policies/{id}", "/policies/" + id, Map.of("id", id), none, null).getStatusCode());
     }
 }

@@ -294,4 +294,27 @@ class SyncWorkerHandlerTest {
                 "detail", Map.of("tenantId", TENANT, "integration", "atlassian", "correlationId", "corr-7")))
                 .orElseThrow().correlationId(), "and the worker reads it back");
     }
+
+    /** The reclaim policies' trigger: IntegrationSyncCompleted after a completed run only; failing to publish it fails nothing. */
+    @Test
+    void onlyACompletedRunIsAnnouncedAndAnAnnouncementThatFailsLeavesTheSyncCompleted() {
+        List<String> announced = new ArrayList<>();
+        AtlassianOrgSync sync = new AtlassianOrgSync(atlassian(), store, state, integrations, vault, () -> api.calls,
+                clock, SyncStateStore.LEASE, settings);
+        SyncWorkerHandler announcing = new SyncWorkerHandler(sync, null, continuations::addAll, clock, null,
+                (tenant, run) -> announced.add(tenant + " " + run.runId()));
+        assertEquals("completed", announcing.handleRequest(event("c1"), null).get("outcome"));
+        assertEquals(List.of(TENANT + " " + state.runs.get(0).runId()), announced);
+
+        SyncWorkerHandler failingBus = new SyncWorkerHandler(sync, null, continuations::addAll, clock, null, (tenant, run) -> {
+            throw new IllegalStateException("IntegrationSyncCompleted was not accepted by the bus");
+        });
+        clock.advance(java.time.Duration.ofMinutes(15));
+        assertEquals("completed", failingBus.handleRequest(event("c2"), null).get("outcome"));
+
+        revoked.add("key");
+        clock.advance(java.time.Duration.ofMinutes(15));
+        assertEquals("failed", announcing.handleRequest(event("c3"), null).get("outcome"));
+        assertEquals(1, announced.size(), "a failed run announces nothing");
+    }
 }

@@ -152,7 +152,27 @@ public final class Walkthrough {
                         Call.api("GET", "/reclaim-jobs/{id}", "/reclaim-jobs/$JOB_ID")).needs("POST /reclaim-jobs/plan", "POST /reclaim-jobs"),
                 Step.of("Undo the whole job (a job too; follow it the same way)",
                         Call.api("POST", "/reclaim-jobs/{id}/undo", "/reclaim-jobs/$JOB_ID/undo"))
-                        .needs("POST /reclaim-jobs/plan", "POST /reclaim-jobs"));
+                        .needs("POST /reclaim-jobs/plan", "POST /reclaim-jobs"),
+                Step.of("A reclaim policy in approve mode: idle Confluence seats (30 days), evaluated after each completed org sync",
+                        Call.api("POST", "/policies", "/policies").body("{\"name\":\"Idle Confluence seats\",\"products\":[\"confluence\"],"
+                                        + "\"condition\":{\"type\":\"inactive\",\"days\":30},\"mode\":\"approve\",\"maxReclaimsPerRun\":20}")
+                                .capture("POLICY_ID", "d['id']")),
+                Step.of("What it would do now (candidates, seats and cost, users skipped with why; writes nothing)",
+                        Call.api("POST", "/policies/{id}/preview", "/policies/$POLICY_ID/preview")).needs("POST /policies"),
+                Step.of("Sync now; when the sync completes the policy records pending actions (ReclaimActionsPending in this log)",
+                        Call.api("POST", "/integrations/{type}/sync", "/integrations/atlassian/sync")).needs("POST /policies")
+                        .when(Facts::hasEventRules),
+                Step.of("The pending actions; approve the first: a normal reclaim (undo it on /reclaims)",
+                        Call.api("GET", "/policy-actions", "/policy-actions?status=pending").capture("ACTION_ID", "d['actions'][0]['id']"),
+                        Call.api("POST", "/policy-actions/{id}/approve", "/policy-actions/$ACTION_ID/approve")).needs("POST /policies"),
+                Step.of("Switch it to auto with no grace: the next completed sync notices the users (ReclaimNoticeDue), the one after "
+                                + "reclaims, unless Atlassian says the user is active again",
+                        Call.api("PUT", "/policies/{id}", "/policies/$POLICY_ID").body("{\"name\":\"Idle Confluence seats\",\"products\":"
+                                + "[\"confluence\"],\"condition\":{\"type\":\"inactive\",\"days\":30},\"mode\":\"auto\",\"graceDays\":0,"
+                                + "\"maxReclaimsPerRun\":20}"),
+                        Call.api("POST", "/integrations/{type}/sync", "/integrations/atlassian/sync")).needs("POST /policies"),
+                Step.of("The kill switch: no policy of the tenant is evaluated, no due reclaim runs",
+                        Call.api("PUT", "/settings", "/settings").body("{\"inactivityDays\":30,\"policiesPaused\":true}")));
     }
 
     /** The steps the stack can serve, as shell lines ($API, $CONTROL and $TOKEN set by the first lines). */

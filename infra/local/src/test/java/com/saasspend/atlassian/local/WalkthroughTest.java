@@ -43,6 +43,13 @@ class WalkthroughTest {
         assertTrue(text.contains("\"$API/savings/history\""), text);
         assertTrue(text.contains("\"$CONTROL/tick\""), text);
         assertFalse(text.contains("/integrations/atlassian\""), text);
+        assertFalse(text.contains("/policies"), "no policy step before its routes exist");
+        String policies = render(Set.of("POST /policies", "POST /policies/{id}/preview", "GET /policy-actions",
+                "POST /policy-actions/{id}/approve", "PUT /policies/{id}", "POST /integrations/{type}/sync", "PUT /settings"), true);
+        assertTrue(policies.contains("export POLICY_ID=$(curl -s -X POST \"$API/policies\""), policies);
+        assertTrue(policies.contains("\"$API/policy-actions/$ACTION_ID/approve\""), policies);
+        assertTrue(policies.contains("\"mode\":\"auto\",\"graceDays\":0"), policies);
+        assertTrue(policies.contains("policiesPaused"), policies);
         assertFalse(render(Set.of("POST /reclaims/plan"), false).contains("/reclaims/plan"),
                 "a step shows only when every route it calls exists");
     }

@@ -1,0 +1,80 @@
+package com.saasspend.integration.domain.policies;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What a policy decided for one candidate (an account and a product): pending an admin's decision ({@code approve}
+ * mode) or its due date ({@code auto} mode), then approved, rejected, done (reclaimed: {@code reclaimId}), cancelled
+ * (with {@code reasonCode}/{@code reason}) or failed. Its id is derived from the policy, the account, the product and the
+ * candidacy (the product's last use when it became a candidate), so evaluating twice creates it once.
+ * {@code noticedAt}: when its notice (the user's in auto mode, the admin's in approve mode) was published; an auto
+ * action's {@code dueAt} counts from it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PolicyAction(String id, String policyId, String policyName, String mode, String accountId, String name,
+                           String email, String productKey, List<String> groupIds, int seatsFreed, BigDecimal monthlyCostFreed,
+                           String status, Instant createdAt, Instant noticedAt, Instant dueAt, String lastActive,
+                           String decidedBy, Instant decidedAt, String reclaimId, String reasonCode, String reason,
+                           Instant updatedAt) {
+    public static final String PENDING = "pending";
+    public static final String APPROVED = "approved";
+    public static final String REJECTED = "rejected";
+    public static final String DONE = "done";
+    public static final String CANCELLED = "cancelled";
+    public static final String FAILED = "failed";
+    public static final List<String> STATUSES = List.of(PENDING, APPROVED, REJECTED, DONE, CANCELLED, FAILED);
+    private static final Pattern ID = Pattern.compile("pa-[0-9a-f]{32}");
+
+    public PolicyAction {
+        groupIds = groupIds == null ? List.of() : List.copyOf(groupIds);
+    }
+
+    /** The same id for the same candidacy: the last use ({@code null}: never used) pins which inactivity it is about. */
+    public static String idOf(String policyId, String accountId, String productKey, String lastActive) {
+        String source = policyId + "\n" + accountId + "\n" + productKey + "\n" + (lastActive == null ? "never" : lastActive);
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(source.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "pa-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    public static boolean wellFormed(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    @JsonIgnore
+    public boolean open() {
+        return PENDING.equals(status) || APPROVED.equals(status);
+    }
+
+    public PolicyAction noticed(Instant at, Instant due) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
+                monthlyCostFreed, status, createdAt, at, due, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, at);
+    }
+
+    /** The groups the reclaim removes, as planned when the action was approved (a resumed run reuses them). */
+    public PolicyAction withGroupIds(List<String> planned) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, planned, seatsFreed,
+                monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason,
+                updatedAt);
+    }
+
+    public PolicyAction decided(String newStatus, String by, Instant at) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
+                monthlyCostFreed, newStatus, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, reasonCode, reason, at);
+    }
+
+    /** Ended: done with its reclaim, or cancelled/failed with why. */
+    public PolicyAction ended(String newStatus, String newReclaimId, Integer seats, BigDecimal cost, String code, String why, Instant at) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds,
+                seats == null ? seatsFreed : seats, seats == null ? monthlyCostFreed : cost, newStatus, createdAt, noticedAt, dueAt,
+                lastActive, decidedBy, decidedAt, newReclaimId, code, why, at);
+    }
+}

@@ -1,0 +1,40 @@
+package com.saasspend.integration.domain.policies;
+
+import com.saasspend.integration.domain.Page;
+import java.util.List;
+import java.util.Optional;
+
+/** Where a tenant's policies and their actions live; every call is confined to the tenant's own partition. */
+public interface PolicyStore {
+    /** Every policy of the tenant (at most {@link PolicyRules#MAX_POLICIES}), oldest first. */
+    List<Policy> policies(String tenantId);
+
+    Optional<Policy> policy(String tenantId, String policyId);
+
+    /** Creates ({@code expectedVersion} null: only if absent) or replaces the version read; false when that lost a race. */
+    boolean putPolicy(String tenantId, Policy policy, Long expectedVersion);
+
+    /** Stores what an evaluation found, whatever the policy's version (an edit meanwhile keeps its own fields). */
+    void recordEvaluation(String tenantId, String policyId, Policy.LastEvaluation evaluation);
+
+    void deletePolicy(String tenantId, String policyId);
+
+    /** A conditional put: false (nothing written) when an action with this id exists. */
+    boolean createAction(String tenantId, PolicyAction action);
+
+    Optional<PolicyAction> action(String tenantId, String actionId);
+
+    /** The actions with these ids that exist (at most {@link #ACTIONS_PER_READ} ids a call: one batch read). */
+    java.util.Map<String, PolicyAction> actions(String tenantId, java.util.Collection<String> actionIds);
+
+    int ACTIONS_PER_READ = 100;
+
+    /** Replaces the action only while its stored status is {@code expectedStatus}; false otherwise. */
+    boolean updateAction(String tenantId, PolicyAction action, String expectedStatus);
+
+    /**
+     * The tenant's actions, newest id order aside: by id, after {@code after}, at most {@code limit}; {@code status} and
+     * {@code policyId} narrow them when not null.
+     */
+    Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit);
+}

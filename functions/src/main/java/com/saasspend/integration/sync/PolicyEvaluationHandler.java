@@ -1,0 +1,78 @@
+package com.saasspend.integration.sync;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.saasspend.integration.atlassian.InvocationDeadline;
+import com.saasspend.integration.aws.EventBridgeSyncCompletions;
+import com.saasspend.integration.common.Log;
+import com.saasspend.integration.common.Metrics;
+import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.TenantIds;
+import com.saasspend.integration.domain.policies.PolicyService;
+import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.wiring.Services;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates a tenant's reclaim policies on its {@code IntegrationSyncCompleted} event (a completed full or incremental
+ * org sync): candidates, actions, notices, and in auto mode the due reclaims; all decided in {@link PolicyService}.
+ * Evaluating twice creates nothing twice, so a redelivered event or a Lambda retry is harmless.
+ */
+public final class PolicyEvaluationHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Log LOG = Log.of(PolicyEvaluationHandler.class);
+    /** Stop taking another policy or batch of due reclaims when less than this is left. */
+    static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
+
+    private final PolicyService policies;
+
+    public PolicyEvaluationHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    /** The sync's retry settings: a due reclaim waits out a 429 as a job's user does. */
+    public PolicyEvaluationHandler(Services services) {
+        this(services.policyService(services.reclaimServiceForJobs()));
+    }
+
+    public PolicyEvaluationHandler(PolicyService policies) {
+        this.policies = policies;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        if (event == null || !EventBridgeSyncCompletions.DETAIL_TYPE.equals(event.get("detail-type"))
+                || !(event.get("detail") instanceof Map<?, ?> detail) || !(detail.get("tenantId") instanceof String tenantId)
+                || !TenantIds.isValid(tenantId) || !IntegrationType.ATLASSIAN.id().equals(detail.get("integration"))) {
+            LOG.warn("ignored an event that is not a completed Atlassian org sync");
+            return Map.of("outcome", "ignored");
+        }
+        Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null, tenantId);
+        String correlationId = SyncEvents.correlationId(detail);
+        if (correlationId != null) {
+            Log.put("correlationId", correlationId);
+        }
+        InvocationDeadline.enter(context);
+        try {
+            Budget budget = context == null ? Budget.unlimited()
+                    : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
+            List<PolicyService.Evaluation> evaluations = policies.evaluateAll(tenantId, budget);
+            // Per mode: what the policies proposed and did (dashboard; a run of failed reclaims is worth a look).
+            evaluations.stream().collect(java.util.stream.Collectors.groupingBy(PolicyService.Evaluation::mode)).forEach((mode, runs) ->
+                    Metrics.by("PolicyMode", mode)
+                            .count("PolicyActionsCreated", runs.stream().mapToInt(PolicyService.Evaluation::actionsCreated).sum())
+                            .count("PolicyReclaims", runs.stream().mapToInt(PolicyService.Evaluation::reclaimed).sum())
+                            .count("PolicyActionsCancelled", runs.stream().mapToInt(PolicyService.Evaluation::cancelled).sum())
+                            .count("PolicyReclaimsFailed", runs.stream().mapToInt(PolicyService.Evaluation::failed).sum())
+                            .emit());
+            return Map.of("outcome", "evaluated", "policies", evaluations.size(),
+                    "actionsCreated", evaluations.stream().mapToInt(PolicyService.Evaluation::actionsCreated).sum(),
+                    "reclaimed", evaluations.stream().mapToInt(PolicyService.Evaluation::reclaimed).sum(),
+                    "cancelled", evaluations.stream().mapToInt(PolicyService.Evaluation::cancelled).sum());
+        } finally {
+            Log.clearContext();
+            InvocationDeadline.clear();
+        }
+    }
+}

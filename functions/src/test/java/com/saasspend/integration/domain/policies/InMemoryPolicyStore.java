@@ -1,0 +1,90 @@
+package com.saasspend.integration.domain.policies;
+
+import com.saasspend.integration.domain.Page;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Policies and actions in memory, per tenant, with the Dynamo store's conditions (create once, status-guarded updates). */
+public final class InMemoryPolicyStore implements PolicyStore {
+    final Map<String, TreeMap<String, Policy>> policies = new HashMap<>();
+    final Map<String, TreeMap<String, PolicyAction>> actions = new HashMap<>();
+    /** Runs before each action update is applied: a test's hook to kill the process there. */
+    Runnable beforeUpdate = () -> {};
+
+    private TreeMap<String, Policy> policiesOf(String tenantId) {
+        return policies.computeIfAbsent(tenantId, t -> new TreeMap<>());
+    }
+
+    TreeMap<String, PolicyAction> actionsOf(String tenantId) {
+        return actions.computeIfAbsent(tenantId, t -> new TreeMap<>());
+    }
+
+    @Override public List<Policy> policies(String tenantId) {
+        return policiesOf(tenantId).values().stream().sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
+    }
+    @Override public Optional<Policy> policy(String tenantId, String policyId) { return Optional.ofNullable(policiesOf(tenantId).get(policyId)); }
+    /** Runs before each policy put is checked: a test's hook to race an edit against it. */
+    Runnable beforePut = () -> {};
+
+    @Override public boolean putPolicy(String tenantId, Policy policy, Long expectedVersion) {
+        beforePut.run();
+        Policy stored = policiesOf(tenantId).get(policy.id());
+        if (expectedVersion == null ? stored != null : stored == null || stored.version() != expectedVersion) {
+            return false;
+        }
+        policiesOf(tenantId).put(policy.id(), policy);
+        return true;
+    }
+    @Override public void recordEvaluation(String tenantId, String policyId, Policy.LastEvaluation evaluation) {
+        policiesOf(tenantId).computeIfPresent(policyId, (id, p) -> p.withLastEvaluation(evaluation));
+    }
+    @Override public void deletePolicy(String tenantId, String policyId) { policiesOf(tenantId).remove(policyId); }
+    @Override public boolean createAction(String tenantId, PolicyAction action) {
+        boolean created = actionsOf(tenantId).putIfAbsent(action.id(), action) == null;
+        if (!created) {
+            failedCreates++;
+        }
+        return created;
+    }
+    @Override public Optional<PolicyAction> action(String tenantId, String actionId) { return Optional.ofNullable(actionsOf(tenantId).get(actionId)); }
+    @Override public Map<String, PolicyAction> actions(String tenantId, java.util.Collection<String> actionIds) {
+        if (actionIds.size() > ACTIONS_PER_READ) {
+            throw new AssertionError("more ids than one read takes: " + actionIds.size());
+        }
+        actionReads++;
+        Map<String, PolicyAction> found = new HashMap<>();
+        actionIds.forEach(id -> { if (actionsOf(tenantId).containsKey(id)) found.put(id, actionsOf(tenantId).get(id)); });
+        return found;
+    }
+    int actionReads;
+    int failedCreates;
+    @Override public boolean updateAction(String tenantId, PolicyAction action, String expectedStatus) {
+        beforeUpdate.run();
+        PolicyAction stored = actionsOf(tenantId).get(action.id());
+        if (stored == null || !stored.status().equals(expectedStatus)) {
+            return false;
+        }
+        actionsOf(tenantId).put(action.id(), action);
+        return true;
+    }
+    @Override public Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit) {
+        List<PolicyAction> page = new ArrayList<>();
+        for (PolicyAction a : (after == null ? actionsOf(tenantId) : actionsOf(tenantId).tailMap(after, false)).values()) {
+            if ((status == null || status.equals(a.status())) && (policyId == null || policyId.equals(a.policyId()))) {
+                if (page.size() == limit) {
+                    return new Page<>(page, page.get(page.size() - 1).id());
+                }
+                page.add(a);
+            }
+        }
+        return new Page<>(page, null);
+    }
+
+    List<PolicyAction> all(String tenantId) {
+        return List.copyOf(actionsOf(tenantId).values());
+    }
+}
