@@ -1,22 +1,18 @@
 package com.saasspend.integration.sync;
 
-import com.saasspend.integration.domain.sync.SyncResult;
-import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncRequest;
-import com.saasspend.integration.domain.SyncRequester;
-import com.saasspend.integration.domain.products.ProductSync;
+import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,8 +26,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     /** Stop listing when less than this is left: one more page, or one big group's members, fits in it. */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
 
-    private final ProductSync sync;
-    private final SyncRequester requester;
+    private final SyncRuns runs;
     private final Clock clock;
 
     public ProductSyncHandler() {
@@ -39,16 +34,11 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     }
 
     public ProductSyncHandler(Services services) {
-        this(services.productSync(), services.syncRequester(), services.clock());
+        this(services.productSyncRuns(), services.clock());
     }
 
-    public ProductSyncHandler(ProductSync sync, SyncRequester requester) {
-        this(sync, requester, Clock.systemUTC());
-    }
-
-    public ProductSyncHandler(ProductSync sync, SyncRequester requester, Clock clock) {
-        this.sync = sync;
-        this.requester = requester;
+    public ProductSyncHandler(SyncRuns runs, Clock clock) {
+        this.runs = runs;
         this.clock = clock;
     }
 
@@ -73,32 +63,26 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
             LOG.info("product sync request received", "integration", product.type().id(), "reason", product.reason());
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            SyncResult result;
+            SyncRuns.Done done;
             try {
-                result = sync.run(product.tenantId(), product.type(), budget);
+                done = runs.product(product, budget);
             } catch (RuntimeException internal) {
                 SyncReport.emit(product.type(), false, null, SyncReport.INTERNAL, null, clock);
                 LOG.error("product sync stopped on an internal error; raising so Lambda retries it", internal);
                 throw internal;
             }
-            SyncReport.emit(product.type(), result.outcome() == SyncOutcome.COMPLETED, result.run(),
-                    result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
-            if (result.outcome() == SyncOutcome.FAILED) {
-                SyncReport.failed(product.type(), product.tenantId(), result.failure());
-            }
-            if (result.outcome() == SyncOutcome.CONTINUE) {
-                requester.request(List.of(new SyncRequest(product.tenantId(), product.type(), "continuation")));
-            }
+            SyncReport.after(product, done.result(), clock);
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
+            answer.put("outcome", done.outcome());
             answer.put("integration", product.type().id());
-            if (result.run() != null) {
-                answer.put("members", result.run().users());
-                answer.put("membersWritten", result.run().usersWritten());
-                answer.put("groups", result.run().groups());
-                answer.put("groupsWritten", result.run().groupsWritten());
-                answer.put("removed", result.run().removed());
-                answer.put("apiCalls", result.run().apiCalls());
+            SyncRunRecord run = done.result().run();
+            if (run != null) {
+                answer.put("members", run.users());
+                answer.put("membersWritten", run.usersWritten());
+                answer.put("groups", run.groups());
+                answer.put("groupsWritten", run.groupsWritten());
+                answer.put("removed", run.removed());
+                answer.put("apiCalls", run.apiCalls());
             }
             return answer;
         } finally {

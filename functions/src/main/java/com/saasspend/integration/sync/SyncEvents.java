@@ -1,14 +1,16 @@
 package com.saasspend.integration.sync;
 
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
+import com.saasspend.integration.aws.SqsJobQueue;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.reclaim.jobs.JobMessage;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads a sync request out of an {@code IntegrationSyncRequested} EventBridge event as Lambda hands it over (a JSON
- * object as a Map): the one parser of every sync function's event.
+ * object as a Map): the one parser of every sync function's event, and of the jobs queue's messages.
  */
 final class SyncEvents {
     private SyncEvents() {}
@@ -36,6 +38,11 @@ final class SyncEvents {
     /** A product sync request (Jira, Confluence, Trello, Bitbucket); anything else, the Atlassian org included, is not one. */
     static Optional<SyncRequest> productRequest(Map<String, Object> event) {
         return parse(event).filter(request -> request.type().isProduct());
+    }
+
+    /** A bulk job's step out of a jobs queue message body, in the queue's own format; throws IllegalArgumentException. */
+    static JobMessage jobStep(String body) {
+        return SqsJobQueue.parse(body);
     }
 
     /** The optional {@code accountIds} of a targeted re-sync: the text entries of a list, anything else ignored. */

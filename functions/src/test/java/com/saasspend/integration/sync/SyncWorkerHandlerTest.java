@@ -13,6 +13,7 @@ import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
@@ -120,7 +121,7 @@ class SyncWorkerHandlerTest {
     private SyncWorkerHandler handler() {
         AtlassianOrgSync sync = new AtlassianOrgSync(atlassian(), store, state, integrations, vault, () -> api.calls,
                 clock, SyncStateStore.LEASE, settings);
-        return new SyncWorkerHandler(sync, null, continuations::addAll, clock);
+        return new SyncWorkerHandler(SyncRuns.ofOrg(sync, continuations::addAll), clock);
     }
 
     private static Map<String, Object> event(String correlationId) {
@@ -280,7 +281,7 @@ class SyncWorkerHandlerTest {
         };
         AtlassianOrgSync sync = new AtlassianOrgSync(atlassian(), store, state, integrations, vault, () -> api.calls,
                 clock, SyncStateStore.LEASE, settings);
-        SyncWorkerHandler handler = new SyncWorkerHandler(sync, null, new EventBridgeSyncRequester(bus, "bus"), clock);
+        SyncWorkerHandler handler = new SyncWorkerHandler(SyncRuns.ofOrg(sync, new EventBridgeSyncRequester(bus, "bus")), clock);
 
         // Less time left than the safety margin: one page, then a continuation.
         Map<String, Object> answer = handler.handleRequest(event("corr-7"), DeadlineContext.endingIn(Duration.ofSeconds(30)));
