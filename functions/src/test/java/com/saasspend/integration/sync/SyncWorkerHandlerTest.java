@@ -19,10 +19,8 @@ import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.FakeOrgApi;
-import com.saasspend.integration.domain.sync.InMemoryIntegrations;
-import com.saasspend.integration.domain.sync.InMemoryLicenseStore;
-import com.saasspend.integration.domain.sync.InMemorySyncState;
-import com.saasspend.integration.domain.sync.MutableClock;
+import com.saasspend.integration.domain.sync.InMemorySyncStores;
+import com.saasspend.integration.domain.sync.SyncTestDoubles;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.testing.ApiEvents;
@@ -50,14 +48,7 @@ import org.junit.jupiter.api.Test;
  * contract the template's alarms and dashboard read), which failures raise (Lambda retries, then the failure queue)
  * and which are counted and logged only, and the one retry with a fresh key after a 401.
  */
-class SyncWorkerHandlerTest {
-    private static final String TENANT = "t";
-    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final InMemorySyncState state = new InMemorySyncState(clock);
-    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
-    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+class SyncWorkerHandlerTest extends InMemorySyncStores {
     private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
     /** The key the vault holds; {@link #cachedKey} is what a cached read answers until forgotten. */
     private String storedKey = "key";
@@ -68,10 +59,7 @@ class SyncWorkerHandlerTest {
     private final List<SyncRequest> continuations = new ArrayList<>();
     private final CapturedLines lines = new CapturedLines();
 
-    private final CredentialVault vault = new CredentialVault() {
-        @Override public String create(String tenantId, IntegrationType type, Map<String, String> secret) { return "secret"; }
-        @Override public void replace(String secretName, Map<String, String> secret) {}
-        @Override public void delete(String secretName) {}
+    private final CredentialVault vault = new SyncTestDoubles.ReadOnlyVault() {
 
         @Override
         public Map<String, String> read(String secretName) {
@@ -87,10 +75,7 @@ class SyncWorkerHandlerTest {
             cachedKey = null;
         }
     };
-    private final TenantSettingsStore settings = new TenantSettingsStore() {
-        @Override public TenantSettings get(String tenantId) { return TenantSettings.DEFAULTS; }
-        @Override public void put(String tenantId, TenantSettings s) {}
-    };
+    private final TenantSettingsStore settings = SyncTestDoubles.defaultSettings();
 
     SyncWorkerHandlerTest() {
         integrations.records.put(ORG, new Integration(TENANT, ORG, IntegrationStatus.CONNECTED, Map.of("orgId", "org-1"),

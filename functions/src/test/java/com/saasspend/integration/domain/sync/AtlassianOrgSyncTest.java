@@ -28,14 +28,7 @@ import org.junit.jupiter.api.Test;
  * The org sync's run rules with Atlassian and every store in memory: broken listings, running out of time, the
  * continuation cap, the lease (renewed, revoked by a disconnect, left by a crash) and seat counts under reclaims.
  */
-class AtlassianOrgSyncTest {
-    private static final String TENANT = "t";
-    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final InMemorySyncState state = new InMemorySyncState(clock);
-    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
-    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+class AtlassianOrgSyncTest extends InMemorySyncStores {
     private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
     private final CredentialVault vault = SyncTestDoubles.vaultWithKey("key");
     private final TenantSettingsStore settings = SyncTestDoubles.defaultSettings();
