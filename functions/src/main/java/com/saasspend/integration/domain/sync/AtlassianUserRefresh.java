@@ -46,7 +46,7 @@ public final class AtlassianUserRefresh {
     /** Answers how many users were written (0 when nothing changed or Atlassian is not connected). */
     public int refresh(String tenantId, List<String> accountIds) {
         Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
-                .filter(i -> i.status() != IntegrationStatus.DISCONNECTED && !i.syncPaused());
+                .filter(Integration::syncs);
         if (atlassian.isEmpty() || accountIds.isEmpty()) {
             return 0;
         }

@@ -45,7 +45,7 @@ public final class SyncLease {
     public static Opened open(SyncStateStore state, IntegrationStore integrations, Clock clock, Duration length,
                               String tenantId, IntegrationType type) {
         Integration integration = integrations.find(tenantId, type).orElse(null);
-        if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
+        if (integration == null || !integration.syncs()) {
             return new Opened(null, new SyncResult(SyncOutcome.SKIPPED, null));
         }
         SyncLease held = new SyncLease(state, integrations, clock, length, tenantId, type);

@@ -19,6 +19,7 @@ import com.saasspend.integration.domain.sync.LicenseStore.Listing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,6 +155,12 @@ class AtlassianOrgSyncTest extends InMemorySyncStores {
         assertEquals(SyncOutcome.FAILED, again.outcome(), "the next tick starts clean and stops at the same place");
         assertEquals(digestsAfterFirstSync, store.digestWrites(), "no more digests than the pages really listed");
         assertEquals(5, store.digestCount(Listing.USERS));
+        assertTrue(store.removedUsers().isEmpty(), "tick after tick, nobody removed");
+
+        api.stuckUsersCursor = null;
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome(), "a healthy listing recovers");
+        assertEquals(Set.of("u009"), store.removedUsers(), "and only then is the user who left marked removed");
+        assertEquals(IntegrationStatus.CONNECTED, integrations.get(ORG).status());
     }
 
     @Test

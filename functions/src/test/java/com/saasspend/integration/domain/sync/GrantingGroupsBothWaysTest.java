@@ -127,7 +127,7 @@ class GrantingGroupsBothWaysTest {
     }
 
     /** The earlier algorithm: groups search without counts, so every group's role assignments are read. */
-    private static final class CountsUnknown extends Delegating {
+    private static final class CountsUnknown extends ForwardingOrgApi {
         CountsUnknown(AtlassianOrgApi api) {
             super(api);
         }
@@ -139,7 +139,7 @@ class GrantingGroupsBothWaysTest {
         }
     }
 
-    private static final class Counting extends Delegating {
+    private static final class Counting extends ForwardingOrgApi {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger grantCalls = new AtomicInteger();
 
@@ -167,29 +167,6 @@ class GrantingGroupsBothWaysTest {
         }
     }
 
-    private static class Delegating implements AtlassianOrgApi {
-        private final AtlassianOrgApi api;
-
-        Delegating(AtlassianOrgApi api) {
-            this.api = api;
-        }
-
-        @Override public List<String> orgIdsOfKey(String apiKey) { return api.orgIdsOfKey(apiKey); }
-        @Override public String orgName(String orgId, String apiKey) { return api.orgName(orgId, apiKey); }
-        @Override public List<OrgDomain> domains(String orgId, String apiKey) { return api.domains(orgId, apiKey); }
-        @Override public int directoryCount(String orgId, String apiKey) { return api.directoryCount(orgId, apiKey); }
-        @Override public List<ProductInstance> productInstances(String orgId, String apiKey) { return api.productInstances(orgId, apiKey); }
-        @Override public Page<OrgUser> users(String orgId, String apiKey, String cursor) { return api.users(orgId, apiKey, cursor); }
-        @Override public Page<ListedGroup> groups(String orgId, String apiKey, String cursor) { return api.groups(orgId, apiKey, cursor); }
-        @Override public List<OrgGroup.Grant> groupGrants(String orgId, String apiKey, String groupId) { return api.groupGrants(orgId, apiKey, groupId); }
-        @Override public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) { return api.usersById(orgId, apiKey, accountIds); }
-        @Override public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
-            throw new UnsupportedOperationException("not a reclaim test");
-        }
-        @Override public void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
-            throw new UnsupportedOperationException("not a reclaim test");
-        }
-    }
 
     private static final class KeyVault implements CredentialVault {
         @Override public String create(String tenantId, IntegrationType type, Map<String, String> secret) { return "secret"; }
