@@ -148,7 +148,7 @@ class AtlassianSyncIT {
 
     @Test
     void changesInTheOrgAppearAfterTheNextSync() {
-        try (Stack stack = connected(SimWorlds.demo())) {
+        try (Stack stack = connected(SimWorlds.demoWithCrowd(150, 8))) {
             sync(stack).run(TENANT, Budget.unlimited());
             World world = stack.sim.world();
             String leaver = memberOfSomeGroup(stack, 5);
@@ -171,7 +171,7 @@ class AtlassianSyncIT {
 
     @Test
     void aUserWhoLeftTheOrgIsMarkedRemovedOnlyAfterACompleteListing() {
-        try (Stack stack = connected(SimWorlds.demo())) {
+        try (Stack stack = connected(SimWorlds.demoWithCrowd(150, 8))) {
             sync(stack).run(TENANT, Budget.unlimited());
             World world = stack.sim.world();
             String leaver = memberOfSomeGroup(stack, 10);
