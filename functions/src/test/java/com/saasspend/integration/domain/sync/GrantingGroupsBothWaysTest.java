@@ -15,7 +15,6 @@ import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.RetrySettings;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.domain.AtlassianOrgApi;
-import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
@@ -26,8 +25,6 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.Refusal;
-import com.saasspend.integration.domain.licenses.TenantSettings;
-import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.reclaim.ReclaimPlanner;
 import com.saasspend.integration.domain.reclaim.ReclaimRequest;
 import java.time.Instant;
@@ -54,7 +51,7 @@ class GrantingGroupsBothWaysTest {
 
     @Test
     void generatedOrgStoresTheSameGroupsAndPlansWithRoleAssignmentsOfGrantingGroupsOnly() {
-        compareBothWays(WorldGenerator.generate(600, 200, 7));
+        compareBothWays(WorldGenerator.generate(300, 60, 7));
     }
 
     private static void compareBothWays(World world) {
@@ -94,8 +91,9 @@ class GrantingGroupsBothWaysTest {
         integrations.records.put(IntegrationType.ATLASSIAN, new Integration(TENANT, IntegrationType.ATLASSIAN,
                 IntegrationStatus.CONNECTED, Map.of("orgId", DemoCredentials.ORG_ID), "secret", null, clock.instant(), "admin",
                 null, null, false, 0));
-        AtlassianOrgSync sync = new AtlassianOrgSync(api, store, state, integrations, new KeyVault(), api.calls::get, clock,
-                SyncStateStore.LEASE, new DefaultSettings());
+        AtlassianOrgSync sync = new AtlassianOrgSync(api, store, state, integrations,
+                SyncTestDoubles.vaultWithKey(DemoCredentials.ORG_API_KEY), api.calls::get, clock, SyncStateStore.LEASE,
+                SyncTestDoubles.defaultSettings());
         assertEquals(SyncOutcome.COMPLETED, sync.run(TENANT, Budget.unlimited()).outcome());
 
         Map<String, OrgUser> users = new TreeMap<>();
@@ -165,18 +163,5 @@ class GrantingGroupsBothWaysTest {
             grantCalls.incrementAndGet();
             return super.groupGrants(orgId, apiKey, groupId);
         }
-    }
-
-
-    private static final class KeyVault implements CredentialVault {
-        @Override public String create(String tenantId, IntegrationType type, Map<String, String> secret) { return "secret"; }
-        @Override public void replace(String secretName, Map<String, String> secret) {}
-        @Override public Map<String, String> read(String secretName) { return Map.of("apiKey", DemoCredentials.ORG_API_KEY); }
-        @Override public void delete(String secretName) {}
-    }
-
-    private static final class DefaultSettings implements TenantSettingsStore {
-        @Override public TenantSettings get(String tenantId) { return TenantSettings.DEFAULTS; }
-        @Override public void put(String tenantId, TenantSettings s) {}
     }
 }

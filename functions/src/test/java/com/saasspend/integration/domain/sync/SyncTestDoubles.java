@@ -37,7 +37,7 @@ public final class SyncTestDoubles {
     }
 
     /** Every secret reads as this API key. */
-    static CredentialVault vaultWithKey(String apiKey) {
+    public static CredentialVault vaultWithKey(String apiKey) {
         return vaultHolding(Map.of("apiKey", apiKey));
     }
 
