@@ -106,11 +106,12 @@ class ArchitectureTest {
         DescribedPredicate<JavaAccess<?>> branchesOnDomainState = DescribedPredicate.describe(
                 "reads a domain enum's constant or switches on one", access -> {
                     JavaClass owner = access.getTargetOwner();
-                    if (access.getOrigin() instanceof JavaStaticInitializer || !owner.isEnum() || !owner.getPackageName().startsWith(ROOT + ".domain")) {
+                    if (access.getOrigin() instanceof JavaStaticInitializer || !owner.isEnum()
+                            || !owner.getPackageName().startsWith(ROOT + ".domain")) {
                         return false;
                     }
-                    return access instanceof JavaFieldAccess field ? field.getTarget().getName().equals(field.getTarget()
-                            .getName().toUpperCase(java.util.Locale.ROOT)) && !field.getName().startsWith("$")
+                    // A constant is a field of its enum's own type; a switch on an enum calls its ordinal().
+                    return access instanceof JavaFieldAccess field ? field.getTarget().getRawType().equals(owner)
                             : access.getName().equals("ordinal");
                 });
         noClasses().that().resideInAnyPackage(ROOT + ".api", ROOT + ".sync").and().haveNameMatching(".*Handler(\\$.*)?")

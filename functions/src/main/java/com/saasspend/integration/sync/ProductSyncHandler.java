@@ -2,6 +2,7 @@ package com.saasspend.integration.sync;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.wiring.Services;
@@ -15,6 +16,7 @@ import java.util.Map;
  * time limit the sync saves its place and this handler asks for a continuation event.
  */
 public final class ProductSyncHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Log LOG = Log.of(ProductSyncHandler.class);
     /** Stop listing when less than this is left: one more page, or one big group's members, fits in it. */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
 
@@ -36,7 +38,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return SyncInvocations.handle("products", event, SyncEvents.productRequest(event), context, SAFETY_MARGIN, clock,
+        return SyncInvocations.handle(LOG, event, SyncEvents.productRequest(event), context, SAFETY_MARGIN, clock,
                 runs::product, (done, answer) -> {
                     SyncRunRecord run = done.result().run();
                     if (run != null) {

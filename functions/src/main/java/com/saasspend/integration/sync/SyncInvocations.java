@@ -22,22 +22,20 @@ import java.util.function.BiFunction;
  * the answer Lambda returns.
  */
 final class SyncInvocations {
-    private static final Log LOG = Log.of(SyncInvocations.class);
-
     private SyncInvocations() {}
 
     /**
      * Runs {@code run} for the parsed {@code request} (empty: the event is not one of this worker's, ignored);
-     * {@code details} adds the run's figures to the answer.
+     * {@code details} adds the run's figures to the answer. Lines are written as {@code log}, the worker's logger.
      */
-    static Map<String, Object> handle(String worker, Map<String, Object> event, Optional<SyncRequest> request,
+    static Map<String, Object> handle(Log log, Map<String, Object> event, Optional<SyncRequest> request,
                                       Context context, Duration safetyMargin, Clock clock,
                                       BiFunction<SyncRequest, Budget, SyncRuns.Done> run,
                                       BiConsumer<SyncRuns.Done, Map<String, Object>> details) {
         Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null,
                 request.map(SyncRequest::tenantId).orElse(null));
         if (request.isEmpty()) {
-            LOG.warn("ignored an event that is not a request of this worker", "worker", worker,
+            log.warn("ignored an event that is not a request of this worker",
                     "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
             Log.clearContext();
             return Map.of("outcome", "ignored");
@@ -49,7 +47,7 @@ final class SyncInvocations {
         InvocationDeadline.enter(context);
         AtlassianTraffic.reset();
         try {
-            LOG.info("sync request received", "worker", worker, "integration", sync.type().id(), "reason", sync.reason());
+            log.info("sync request received", "integration", sync.type().id(), "reason", sync.reason());
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < safetyMargin.toMillis();
             SyncRuns.Done done;
@@ -57,7 +55,7 @@ final class SyncInvocations {
                 done = run.apply(sync, budget);
             } catch (RuntimeException internal) {
                 SyncReport.emit(sync.type(), false, null, SyncReport.INTERNAL, null, clock);
-                LOG.error("sync stopped on an internal error; raising so Lambda retries it", internal);
+                log.error("sync stopped on an internal error; raising so Lambda retries it", internal);
                 throw internal;
             }
             SyncReport.after(sync, done.result(), clock);

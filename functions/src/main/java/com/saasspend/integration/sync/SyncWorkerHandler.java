@@ -2,6 +2,7 @@ package com.saasspend.integration.sync;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.wiring.Services;
@@ -15,6 +16,7 @@ import java.util.Map;
  * for a continuation event.
  */
 public final class SyncWorkerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Log LOG = Log.of(SyncWorkerHandler.class);
     /** Stop taking new pages when less than this is left: a page of groups with its role assignments fits in it. */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(120);
 
@@ -37,7 +39,7 @@ public final class SyncWorkerHandler implements RequestHandler<Map<String, Objec
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return SyncInvocations.handle("atlassian", event, SyncEvents.parse(event), context, SAFETY_MARGIN, clock, runs::org,
+        return SyncInvocations.handle(LOG, event, SyncEvents.parse(event), context, SAFETY_MARGIN, clock, runs::org,
                 (done, answer) -> {
                     if (done.usersRefreshed() != null) {
                         answer.put("usersWritten", done.usersRefreshed());

@@ -1,12 +1,10 @@
 package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.sync.SyncResult;
-import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
-import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.Page;
@@ -19,7 +17,6 @@ import com.saasspend.integration.domain.sync.ListingTracker;
 import com.saasspend.integration.domain.sync.SyncLease;
 import com.saasspend.integration.domain.sync.SyncCheckpoint;
 import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
-import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;

@@ -5,7 +5,6 @@ import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
-import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgUser;
