@@ -4,11 +4,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
 import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.domain.JavaStaticInitializer;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +77,47 @@ class ArchitectureTest {
                                 && call.getTargetOwner().getSimpleName().endsWith("Client")
                                 && (call.getName().equals("builder") || call.getName().equals("create"))))
                 .because("one client of each service per instance, built in aws/AwsClients")
+                .check(production);
+    }
+
+    /**
+     * Handlers hold no decisions: a handler ({@code api.*Handler}, {@code sync.*Handler}) parses, calls one domain
+     * service and answers. It reaches no adapter and no domain port (an interface of the domain that an adapter
+     * implements: stores, the vault, the event publisher, the job queue), and it does not branch on domain state
+     * (reads no constant of a domain enum, switches on none; a static initializer may map request words to a domain
+     * enum's constants, which is parsing). The two adapters allowed are the invocation's context:
+     * {@code InvocationDeadline} (every wait reads it) and {@code AtlassianTraffic} (the call counters the metrics read).
+     */
+    @Test
+    void handlersHoldNoDecisions() {
+        Set<String> invocationContext = Set.of(ROOT + ".atlassian.InvocationDeadline", ROOT + ".atlassian.AtlassianTraffic");
+        DescribedPredicate<JavaClass> adapterOrPort = DescribedPredicate.describe("an adapter or a domain port", target -> {
+            if (invocationContext.contains(target.getName())) {
+                return false;
+            }
+            String pkg = target.getPackageName();
+            if (pkg.startsWith(ROOT + ".aws") || pkg.startsWith(ROOT + ".atlassian")) {
+                return true;
+            }
+            return pkg.startsWith(ROOT + ".domain") && target.isInterface() && target.getAllSubclasses().stream()
+                    .anyMatch(impl -> impl.getPackageName().startsWith(ROOT + ".aws")
+                            || impl.getPackageName().startsWith(ROOT + ".atlassian"));
+        });
+        DescribedPredicate<JavaAccess<?>> branchesOnDomainState = DescribedPredicate.describe(
+                "reads a domain enum's constant or switches on one", access -> {
+                    JavaClass owner = access.getTargetOwner();
+                    if (access.getOrigin() instanceof JavaStaticInitializer || !owner.isEnum()
+                            || !owner.getPackageName().startsWith(ROOT + ".domain")) {
+                        return false;
+                    }
+                    // A constant is a field of its enum's own type; a switch on an enum calls its ordinal().
+                    return access instanceof JavaFieldAccess field ? field.getTarget().getRawType().equals(owner)
+                            : access.getName().equals("ordinal");
+                });
+        noClasses().that().resideInAnyPackage(ROOT + ".api", ROOT + ".sync").and().haveNameMatching(".*Handler(\\$.*)?")
+                .should().dependOnClassesThat(adapterOrPort)
+                .orShould().accessTargetWhere(branchesOnDomainState)
+                .because("handlers parse, call a domain service and answer; the decisions and the ports they need live in the domain")
                 .check(production);
     }
 

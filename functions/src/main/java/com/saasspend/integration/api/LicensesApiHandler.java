@@ -5,7 +5,6 @@ import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettings;
-import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.wiring.Services;
 import java.math.BigDecimal;
@@ -39,7 +38,6 @@ public final class LicensesApiHandler extends HttpApiHandler {
     }
 
     private static Map<String, Function<ApiRequest, ApiResponse>> routes(Services services) {
-        TenantSettingsStore settings = services.tenantSettings();
         LicenseService licenses = services.licenseService();
         SavingsService savings = services.savingsService();
         Clock clock = services.clock();
@@ -50,12 +48,9 @@ public final class LicensesApiHandler extends HttpApiHandler {
                 "GET /users", request -> users(licenses, request),
                 "GET /users/export", request -> export(licenses, request),
                 "GET /users/{accountId}", request -> ApiResponse.json(200, licenses.user(request.tenantId(), accountId(request))),
-                "GET /settings", request -> ApiResponse.json(200, settings.get(request.tenantId())),
-                "PUT /settings", request -> {
-                    TenantSettings updated = parseSettings(JsonBodies.object(request));
-                    settings.put(request.tenantId(), updated);
-                    return ApiResponse.json(200, updated);
-                });
+                "GET /settings", request -> ApiResponse.json(200, licenses.settings(request.tenantId())),
+                "PUT /settings", request -> ApiResponse.json(200,
+                        licenses.updateSettings(request.tenantId(), parseSettings(JsonBodies.object(request)))));
     }
 
     private static ApiResponse users(LicenseService licenses, ApiRequest request) {

@@ -28,14 +28,11 @@ public final class DynamoEventStreamStateStore implements EventStreamStateStore 
         this.table = table;
     }
 
-    private Map<String, AttributeValue> key(String tenantId, IntegrationType type) {
-        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.eventStream(type.id())));
-    }
-
     @Override
     public Optional<EventStreamState> find(String tenantId, IntegrationType type) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, type))).item();
-        if (item == null || item.isEmpty()) {
+        Map<String, AttributeValue> item = Items.readConsistently(dynamo, table,
+                Items.integrationKey(tenantId, TableKeys.eventStream(type.id())));
+        if (item.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new EventStreamState(instant(item, "connectedAt"), str(item, "cursor"), instant(item, "pollFrom"),
@@ -45,7 +42,7 @@ public final class DynamoEventStreamStateStore implements EventStreamStateStore 
 
     @Override
     public void save(String tenantId, IntegrationType type, EventStreamState state) {
-        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, type));
+        Map<String, AttributeValue> item = new HashMap<>(Items.integrationKey(tenantId, TableKeys.eventStream(type.id())));
         putInstant(item, "connectedAt", state.connectedAt());
         if (state.cursor() != null) {
             item.put("cursor", s(state.cursor()));

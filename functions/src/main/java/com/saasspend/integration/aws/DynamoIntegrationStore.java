@@ -99,7 +99,7 @@ public final class DynamoIntegrationStore implements IntegrationStore {
         item.put("version", n(i.version()));
         item.put("syncPaused", AttributeValue.fromBool(i.syncPaused()));
         // Only integrations the schedule should sync are in the dispatcher's sparse index.
-        if (i.status() != IntegrationStatus.DISCONNECTED && !i.syncPaused()) {
+        if (i.syncs()) {
             item.put(TableKeys.CONNECTED_PK, s(TableKeys.CONNECTED_PARTITION));
             item.put(TableKeys.CONNECTED_SK, s(TableKeys.connected(i.tenantId(), i.type().id())));
         }

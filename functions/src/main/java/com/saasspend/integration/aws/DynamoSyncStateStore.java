@@ -32,13 +32,12 @@ public final class DynamoSyncStateStore implements SyncStateStore {
     }
 
     private Map<String, AttributeValue> key(String tenantId, IntegrationType type) {
-        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.syncState(type.id())));
+        return Items.integrationKey(tenantId, TableKeys.syncState(type.id()));
     }
 
     @Override
     public Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, type))).item();
-        String json = item == null ? null : str(item, "checkpoint");
+        String json = str(Items.readConsistently(dynamo, table, key(tenantId, type)), "checkpoint");
         if (json == null) {
             return Optional.empty();
         }

@@ -27,6 +27,11 @@ public record Integration(
         settings = Map.copyOf(settings);
     }
 
+    /** Whether syncs run for it: connected (in any state) and not paused until its credential is rotated. */
+    public boolean syncs() {
+        return status != IntegrationStatus.DISCONNECTED && !syncPaused;
+    }
+
     public String setting(String name) {
         return settings.get(name);
     }

@@ -20,6 +20,11 @@ public record SyncRequest(String tenantId, IntegrationType type, String reason, 
         this(tenantId, type, reason, accountIds, correlationId, false);
     }
 
+    /** A tick of the org's schedule or a request for a whole sync: not a continuation, not a targeted re-sync. */
+    public boolean orgTick() {
+        return type == IntegrationType.ATLASSIAN && accountIds.isEmpty() && !"continuation".equals(reason);
+    }
+
     /** A sync that lists the whole organization. */
     public static SyncRequest full(String tenantId, IntegrationType type, String reason) {
         return new SyncRequest(tenantId, type, reason, List.of(), null, true);

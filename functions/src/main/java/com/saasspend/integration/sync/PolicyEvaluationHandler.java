@@ -3,17 +3,15 @@ package com.saasspend.integration.sync;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.InvocationDeadline;
-import com.saasspend.integration.aws.EventBridgeSyncCompletions;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.common.Metrics;
-import com.saasspend.integration.domain.IntegrationType;
-import com.saasspend.integration.domain.TenantIds;
 import com.saasspend.integration.domain.policies.PolicyService;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.wiring.Services;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Evaluates a tenant's reclaim policies on its {@code IntegrationSyncCompleted} event (a completed full or incremental
@@ -42,16 +40,15 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        if (event == null || !EventBridgeSyncCompletions.DETAIL_TYPE.equals(event.get("detail-type"))
-                || !(event.get("detail") instanceof Map<?, ?> detail) || !(detail.get("tenantId") instanceof String tenantId)
-                || !TenantIds.isValid(tenantId) || !IntegrationType.ATLASSIAN.id().equals(detail.get("integration"))) {
+        Optional<SyncEvents.OrgSyncCompleted> completed = SyncEvents.orgSyncCompleted(event);
+        if (completed.isEmpty()) {
             LOG.warn("ignored an event that is not a completed Atlassian org sync");
             return Map.of("outcome", "ignored");
         }
+        String tenantId = completed.get().tenantId();
         Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null, tenantId);
-        String correlationId = SyncEvents.correlationId(detail);
-        if (correlationId != null) {
-            Log.put("correlationId", correlationId);
+        if (completed.get().correlationId() != null) {
+            Log.put("correlationId", completed.get().correlationId());
         }
         InvocationDeadline.enter(context);
         try {

@@ -1,24 +1,14 @@
 package com.saasspend.integration.sync;
 
-import com.saasspend.integration.domain.sync.SyncResult;
-import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.saasspend.integration.atlassian.AtlassianTraffic;
-import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.common.Log;
-import com.saasspend.integration.domain.SyncRequest;
-import com.saasspend.integration.domain.SyncRequester;
-import com.saasspend.integration.domain.products.ProductSync;
-import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.SyncRuns;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.wiring.Services;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Runs one sync of one tenant's Jira, Confluence, Trello or Bitbucket integration, invoked by the bus rules for
@@ -30,8 +20,7 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     /** Stop listing when less than this is left: one more page, or one big group's members, fits in it. */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
 
-    private final ProductSync sync;
-    private final SyncRequester requester;
+    private final SyncRuns runs;
     private final Clock clock;
 
     public ProductSyncHandler() {
@@ -39,71 +28,27 @@ public final class ProductSyncHandler implements RequestHandler<Map<String, Obje
     }
 
     public ProductSyncHandler(Services services) {
-        this(services.productSync(), services.syncRequester(), services.clock());
+        this(services.productSyncRuns(), services.clock());
     }
 
-    public ProductSyncHandler(ProductSync sync, SyncRequester requester) {
-        this(sync, requester, Clock.systemUTC());
-    }
-
-    public ProductSyncHandler(ProductSync sync, SyncRequester requester, Clock clock) {
-        this.sync = sync;
-        this.requester = requester;
+    public ProductSyncHandler(SyncRuns runs, Clock clock) {
+        this.runs = runs;
         this.clock = clock;
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Optional<SyncRequest> request = SyncEvents.productRequest(event);
-        Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null,
-                request.map(SyncRequest::tenantId).orElse(null));
-        if (request.isEmpty()) {
-            LOG.warn("ignored an event that is not a product sync request",
-                    "detailType", String.valueOf(event == null ? null : event.get("detail-type")));
-            Log.clearContext();
-            return Map.of("outcome", "ignored");
-        }
-        SyncRequest product = request.get();
-        if (product.correlationId() != null) {
-            Log.put("correlationId", product.correlationId());
-        }
-        InvocationDeadline.enter(context);
-        AtlassianTraffic.reset();
-        try {
-            LOG.info("product sync request received", "integration", product.type().id(), "reason", product.reason());
-            Budget budget = context == null ? Budget.unlimited()
-                    : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            SyncResult result;
-            try {
-                result = sync.run(product.tenantId(), product.type(), budget);
-            } catch (RuntimeException internal) {
-                SyncReport.emit(product.type(), false, null, SyncReport.INTERNAL, null, clock);
-                LOG.error("product sync stopped on an internal error; raising so Lambda retries it", internal);
-                throw internal;
-            }
-            SyncReport.emit(product.type(), result.outcome() == SyncOutcome.COMPLETED, result.run(),
-                    result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
-            if (result.outcome() == SyncOutcome.FAILED) {
-                SyncReport.failed(product.type(), product.tenantId(), result.failure());
-            }
-            if (result.outcome() == SyncOutcome.CONTINUE) {
-                requester.request(List.of(new SyncRequest(product.tenantId(), product.type(), "continuation")));
-            }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
-            answer.put("integration", product.type().id());
-            if (result.run() != null) {
-                answer.put("members", result.run().users());
-                answer.put("membersWritten", result.run().usersWritten());
-                answer.put("groups", result.run().groups());
-                answer.put("groupsWritten", result.run().groupsWritten());
-                answer.put("removed", result.run().removed());
-                answer.put("apiCalls", result.run().apiCalls());
-            }
-            return answer;
-        } finally {
-            Log.clearContext();
-            InvocationDeadline.clear();
-        }
+        return SyncInvocations.handle(LOG, event, SyncEvents.productRequest(event), context, SAFETY_MARGIN, clock,
+                runs::product, (done, answer) -> {
+                    SyncRunRecord run = done.result().run();
+                    if (run != null) {
+                        answer.put("members", run.users());
+                        answer.put("membersWritten", run.usersWritten());
+                        answer.put("groups", run.groups());
+                        answer.put("groupsWritten", run.groupsWritten());
+                        answer.put("removed", run.removed());
+                        answer.put("apiCalls", run.apiCalls());
+                    }
+                });
     }
 }

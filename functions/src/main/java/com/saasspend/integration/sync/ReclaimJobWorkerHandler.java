@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.saasspend.integration.atlassian.InvocationDeadline;
-import com.saasspend.integration.aws.SqsJobQueue;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.reclaim.jobs.JobMessage;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
@@ -55,7 +54,7 @@ public final class ReclaimJobWorkerHandler implements RequestHandler<SQSEvent, S
                 }
                 JobMessage step;
                 try {
-                    step = SqsJobQueue.parse(message.getBody());
+                    step = SyncEvents.jobStep(message.getBody());
                 } catch (IllegalArgumentException malformed) {
                     // Not ours to run: retrying cannot make it a step. Logged and dropped.
                     LOG.error("a message on the jobs queue is not a job step; dropped", malformed, "messageId", message.getMessageId());

@@ -3,7 +3,6 @@ package com.saasspend.integration.sync;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.common.Log;
-import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
 import com.saasspend.integration.domain.sync.Budget;
@@ -42,8 +41,7 @@ public final class ReclaimSweepHandler implements RequestHandler<Map<String, Obj
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Optional<SyncRequest> request = SyncEvents.parse(event);
         // Targeted re-syncs (accountIds) and continuations come from runs that are alive; the schedule's ticks suffice.
-        if (request.isEmpty() || request.get().type() != IntegrationType.ATLASSIAN || !request.get().accountIds().isEmpty()
-                || "continuation".equals(request.get().reason())) {
+        if (request.isEmpty() || !request.get().orgTick()) {
             return Map.of("outcome", "ignored");
         }
         String tenantId = request.get().tenantId();

@@ -1,14 +1,18 @@
 package com.saasspend.integration.sync;
 
+import com.saasspend.integration.aws.EventBridgeSyncCompletions;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
+import com.saasspend.integration.aws.SqsJobQueue;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.TenantIds;
+import com.saasspend.integration.domain.reclaim.jobs.JobMessage;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads a sync request out of an {@code IntegrationSyncRequested} EventBridge event as Lambda hands it over (a JSON
- * object as a Map): the one parser of every sync function's event.
+ * object as a Map): the one parser of every sync function's event, and of the jobs queue's messages.
  */
 final class SyncEvents {
     private SyncEvents() {}
@@ -33,9 +37,27 @@ final class SyncEvents {
         return detail.get("correlationId") instanceof String id && !id.isBlank() && id.length() <= 128 ? id : null;
     }
 
+    /** A completed Atlassian org sync ({@code IntegrationSyncCompleted}): the tenant and its correlation id (null if none). */
+    record OrgSyncCompleted(String tenantId, String correlationId) {}
+
+    /** The event the reclaim policies are evaluated on; anything else, another integration's included, is not one. */
+    static Optional<OrgSyncCompleted> orgSyncCompleted(Map<String, Object> event) {
+        if (event == null || !EventBridgeSyncCompletions.DETAIL_TYPE.equals(event.get("detail-type"))
+                || !(event.get("detail") instanceof Map<?, ?> detail) || !(detail.get("tenantId") instanceof String tenantId)
+                || !TenantIds.isValid(tenantId) || !IntegrationType.ATLASSIAN.id().equals(detail.get("integration"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new OrgSyncCompleted(tenantId, correlationId(detail)));
+    }
+
     /** A product sync request (Jira, Confluence, Trello, Bitbucket); anything else, the Atlassian org included, is not one. */
     static Optional<SyncRequest> productRequest(Map<String, Object> event) {
         return parse(event).filter(request -> request.type().isProduct());
+    }
+
+    /** A bulk job's step out of a jobs queue message body, in the queue's own format; throws IllegalArgumentException. */
+    static JobMessage jobStep(String body) {
+        return SqsJobQueue.parse(body);
     }
 
     /** The optional {@code accountIds} of a targeted re-sync: the text entries of a list, anything else ignored. */

@@ -4,7 +4,10 @@ import com.saasspend.integration.atlassian.AtlassianTraffic;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.common.Metrics;
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.UpstreamFailure;
+import com.saasspend.integration.domain.sync.SyncOutcome;
+import com.saasspend.integration.domain.sync.SyncResult;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +40,21 @@ final class SyncReport {
 
     static boolean transientKind(UpstreamFailure.Kind kind) {
         return kind == UpstreamFailure.Kind.RATE_LIMITED || kind == UpstreamFailure.Kind.UNAVAILABLE;
+    }
+
+    /**
+     * After a sync ran ({@code result} null: none did, nothing to report): its metrics, then {@link #failed} for a
+     * failed run (which raises a transient failure so Lambda retries it).
+     */
+    static void after(SyncRequest request, SyncResult result, Clock clock) {
+        if (result == null) {
+            return;
+        }
+        emit(request.type(), result.outcome() == SyncOutcome.COMPLETED, result.run(),
+                result.failure() != null ? result.failure().name() : null, result.credentialExpiresOn(), clock);
+        if (result.outcome() == SyncOutcome.FAILED) {
+            failed(request.type(), request.tenantId(), result.failure());
+        }
     }
 
     /**

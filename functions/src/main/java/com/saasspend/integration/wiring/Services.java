@@ -31,6 +31,7 @@ import com.saasspend.integration.common.Env;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.IntegrationService;
 import com.saasspend.integration.domain.SyncDispatcher;
+import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.policies.PolicyService;
@@ -204,6 +205,16 @@ public final class Services {
     public AtlassianUserRefresh userRefresh() {
         return new AtlassianUserRefresh(orgApi(syncHttp()), new DynamoLicenseStore(dynamo(), table()), integrationStore(),
                 vault(), clock, tenantSettings());
+    }
+
+    /** AtlassianSyncFunction: the org sync or user refresh a request asks for, and what follows its outcome. */
+    public SyncRuns orgSyncRuns() {
+        return new SyncRuns(orgSync(), userRefresh(), null, syncRequester(), savingsService(), syncCompletions());
+    }
+
+    /** ProductSyncFunction: the product sync a request asks for, and its continuation. */
+    public SyncRuns productSyncRuns() {
+        return SyncRuns.ofProducts(productSync(), syncRequester());
     }
 
     /** ProductSyncFunction. */

@@ -27,6 +27,7 @@ import com.saasspend.integration.aws.DynamoIntegrationStore;
 import com.saasspend.integration.aws.DynamoProductStore;
 import com.saasspend.integration.aws.DynamoSyncStateStore;
 import com.saasspend.integration.aws.SecretsManagerVault;
+import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
@@ -592,7 +593,7 @@ class ProductSyncIT {
         try (Stack stack = connected(SimWorlds.demo(), "jira")) {
             DynamoProductStore store = store(stack);
             List<SyncRequest> requested = new java.util.ArrayList<>();
-            ProductSyncHandler handler = new ProductSyncHandler(sync(stack, store), requested::addAll, CLOCK);
+            ProductSyncHandler handler = new ProductSyncHandler(SyncRuns.ofProducts(sync(stack, store), requested::addAll), CLOCK);
             Map<String, Object> event = Map.of("detail-type", "IntegrationSyncRequested",
                     "detail", Map.of("tenantId", TENANT, "integration", "jira", "reason", "schedule"));
             List<String> outcomes = new java.util.ArrayList<>();

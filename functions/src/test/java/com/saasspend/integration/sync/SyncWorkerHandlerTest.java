@@ -13,15 +13,14 @@ import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.SyncRequest;
+import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
 import com.saasspend.integration.domain.sync.FakeOrgApi;
-import com.saasspend.integration.domain.sync.InMemoryIntegrations;
-import com.saasspend.integration.domain.sync.InMemoryLicenseStore;
-import com.saasspend.integration.domain.sync.InMemorySyncState;
-import com.saasspend.integration.domain.sync.MutableClock;
+import com.saasspend.integration.domain.sync.InMemorySyncStores;
+import com.saasspend.integration.domain.sync.SyncTestDoubles;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import com.saasspend.integration.aws.EventBridgeSyncRequester;
 import com.saasspend.integration.testing.ApiEvents;
@@ -49,14 +48,7 @@ import org.junit.jupiter.api.Test;
  * contract the template's alarms and dashboard read), which failures raise (Lambda retries, then the failure queue)
  * and which are counted and logged only, and the one retry with a fresh key after a 401.
  */
-class SyncWorkerHandlerTest {
-    private static final String TENANT = "t";
-    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final InMemorySyncState state = new InMemorySyncState(clock);
-    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
-    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+class SyncWorkerHandlerTest extends InMemorySyncStores {
     private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
     /** The key the vault holds; {@link #cachedKey} is what a cached read answers until forgotten. */
     private String storedKey = "key";
@@ -67,10 +59,7 @@ class SyncWorkerHandlerTest {
     private final List<SyncRequest> continuations = new ArrayList<>();
     private final CapturedLines lines = new CapturedLines();
 
-    private final CredentialVault vault = new CredentialVault() {
-        @Override public String create(String tenantId, IntegrationType type, Map<String, String> secret) { return "secret"; }
-        @Override public void replace(String secretName, Map<String, String> secret) {}
-        @Override public void delete(String secretName) {}
+    private final CredentialVault vault = new SyncTestDoubles.ReadOnlyVault() {
 
         @Override
         public Map<String, String> read(String secretName) {
@@ -86,10 +75,7 @@ class SyncWorkerHandlerTest {
             cachedKey = null;
         }
     };
-    private final TenantSettingsStore settings = new TenantSettingsStore() {
-        @Override public TenantSettings get(String tenantId) { return TenantSettings.DEFAULTS; }
-        @Override public void put(String tenantId, TenantSettings s) {}
-    };
+    private final TenantSettingsStore settings = SyncTestDoubles.defaultSettings();
 
     SyncWorkerHandlerTest() {
         integrations.records.put(ORG, new Integration(TENANT, ORG, IntegrationStatus.CONNECTED, Map.of("orgId", "org-1"),
@@ -120,7 +106,7 @@ class SyncWorkerHandlerTest {
     private SyncWorkerHandler handler() {
         AtlassianOrgSync sync = new AtlassianOrgSync(atlassian(), store, state, integrations, vault, () -> api.calls,
                 clock, SyncStateStore.LEASE, settings);
-        return new SyncWorkerHandler(sync, null, continuations::addAll, clock);
+        return new SyncWorkerHandler(SyncRuns.ofOrg(sync, continuations::addAll), clock);
     }
 
     private static Map<String, Object> event(String correlationId) {
@@ -280,7 +266,7 @@ class SyncWorkerHandlerTest {
         };
         AtlassianOrgSync sync = new AtlassianOrgSync(atlassian(), store, state, integrations, vault, () -> api.calls,
                 clock, SyncStateStore.LEASE, settings);
-        SyncWorkerHandler handler = new SyncWorkerHandler(sync, null, new EventBridgeSyncRequester(bus, "bus"), clock);
+        SyncWorkerHandler handler = new SyncWorkerHandler(SyncRuns.ofOrg(sync, new EventBridgeSyncRequester(bus, "bus")), clock);
 
         // Less time left than the safety margin: one page, then a continuation.
         Map<String, Object> answer = handler.handleRequest(event("corr-7"), DeadlineContext.endingIn(Duration.ofSeconds(30)));
@@ -301,14 +287,14 @@ class SyncWorkerHandlerTest {
         List<String> announced = new ArrayList<>();
         AtlassianOrgSync sync = new AtlassianOrgSync(atlassian(), store, state, integrations, vault, () -> api.calls,
                 clock, SyncStateStore.LEASE, settings);
-        SyncWorkerHandler announcing = new SyncWorkerHandler(sync, null, continuations::addAll, clock, null,
-                (tenant, run) -> announced.add(tenant + " " + run.runId()));
+        SyncWorkerHandler announcing = new SyncWorkerHandler(new SyncRuns(sync, null, null, continuations::addAll, null,
+                (tenant, run) -> announced.add(tenant + " " + run.runId())), clock);
         assertEquals("completed", announcing.handleRequest(event("c1"), null).get("outcome"));
         assertEquals(List.of(TENANT + " " + state.runs.get(0).runId()), announced);
 
-        SyncWorkerHandler failingBus = new SyncWorkerHandler(sync, null, continuations::addAll, clock, null, (tenant, run) -> {
+        SyncWorkerHandler failingBus = new SyncWorkerHandler(new SyncRuns(sync, null, null, continuations::addAll, null, (tenant, run) -> {
             throw new IllegalStateException("IntegrationSyncCompleted was not accepted by the bus");
-        });
+        }), clock);
         clock.advance(java.time.Duration.ofMinutes(15));
         assertEquals("completed", failingBus.handleRequest(event("c2"), null).get("outcome"));
 

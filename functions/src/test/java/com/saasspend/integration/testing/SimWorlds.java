@@ -27,6 +27,15 @@ public final class SimWorlds {
         }
     }
 
+    /**
+     * The demo world with the generated crowd of its main org cut to {@code users} users and {@code groups} groups: the
+     * same products, named groups (granting and not), admins and other org, so every listing and fault of the demo is
+     * there, in a fraction of its pages (a test whose point is not the org's size pays for far fewer calls).
+     */
+    public static World demoWithCrowd(int users, int groups) {
+        return demo(seed -> ((ObjectNode) org(seed, "Acme Corp").get("generate")).put("users", users).put("groups", groups));
+    }
+
     public static ObjectNode org(ObjectNode seed, String name) {
         for (JsonNode org : seed.path("orgs")) {
             if (name.equals(org.path("name").asText())) {

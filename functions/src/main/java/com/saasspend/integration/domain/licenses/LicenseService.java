@@ -37,6 +37,17 @@ public final class LicenseService {
         this.clock = clock;
     }
 
+    /** The tenant's settings (the defaults until it sets any). */
+    public TenantSettings settings(String tenantId) {
+        return settings.get(tenantId);
+    }
+
+    /** Replaces the tenant's settings; the next sync counts seats by them. */
+    public TenantSettings updateSettings(String tenantId, TenantSettings updated) {
+        settings.put(tenantId, updated);
+        return updated;
+    }
+
     public record ProductSeats(String resourceId, String product, String name, String hostUrl, Integer seats,
                                long assigned, long active, long inactive, long neverUsed) {}
 

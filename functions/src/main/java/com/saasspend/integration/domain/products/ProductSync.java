@@ -1,24 +1,22 @@
 package com.saasspend.integration.domain.products;
 
 import com.saasspend.integration.domain.sync.SyncResult;
-import com.saasspend.integration.domain.sync.SyncOutcome;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
-import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.CheckpointedRun;
 import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.ListingTracker;
 import com.saasspend.integration.domain.sync.SyncLease;
 import com.saasspend.integration.domain.sync.SyncCheckpoint;
 import com.saasspend.integration.domain.sync.SyncCheckpoint.Phase;
-import com.saasspend.integration.domain.sync.SyncFencedOut;
 import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.domain.sync.SyncStateStore;
 import java.time.Clock;
@@ -47,8 +45,7 @@ import java.util.function.LongSupplier;
  */
 public final class ProductSync {
     private static final Log LOG = Log.of(ProductSync.class);
-    /** Invocations one run may take: far beyond any product at ~14 minutes each; a run needing more is not converging. */
-    static final int MAX_INVOCATIONS = 48;
+    static final int MAX_INVOCATIONS = CheckpointedRun.MAX_INVOCATIONS;
 
     private final ProductApis apis;
     private final ProductStore store;
@@ -80,21 +77,12 @@ public final class ProductSync {
         if (!type.isProduct()) {
             throw new IllegalArgumentException("The product sync does not sync " + type.id());
         }
-        Integration integration = integrations.find(tenantId, type).orElse(null);
-        if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
-            return new SyncResult(SyncOutcome.SKIPPED, null);
+        SyncLease.Opened opened = SyncLease.open(state, integrations, clock, lease, tenantId, type);
+        if (opened.lease() == null) {
+            return opened.refused();
         }
-        SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, type);
-        switch (held.take(integration)) {
-            case BUSY -> {
-                LOG.info("another sync of this product is running; leaving it alone", "integration", type.id());
-                return new SyncResult(SyncOutcome.BUSY, null);
-            }
-            case GONE -> {
-                return new SyncResult(SyncOutcome.SKIPPED, null);
-            }
-            case HELD -> integration = held.integration();
-        }
+        SyncLease held = opened.lease();
+        Integration integration = held.integration();
         Run run;
         Map<String, String> secret;
         try {
@@ -109,33 +97,13 @@ public final class ProductSync {
             held.release();
             throw beforeStart;
         }
-        SyncResult result;
-        try {
-            result = run.execute(new Credential(type, integration.settings(), secret, null));
-        } catch (SyncFencedOut fenced) {
-            LOG.warn("product sync lost its lease and stopped", "integration", type.id());
-            result = new SyncResult(SyncOutcome.FENCED, null);
-        } catch (OutOfTime outOfTime) {
-            result = run.pause();
-        } catch (UpstreamFailure failure) {
-            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshCredentialTried
-                    && CredentialVault.newerThanUsed(vault, integration.secretName(), secret::equals)) {
-                // Rotated while this warm instance held the old credential in its cache: resume from the checkpoint
-                // once with the stored one instead of pausing the integration.
-                held.release();
-                LOG.info("the product rejected the cached credential and a newer one is stored; retrying once with it",
-                        "integration", type.id());
-                return run(tenantId, type, budget, true);
-            }
-            // A call refused for lack of time was not sent: the next invocation picks up at the page boundary.
-            result = failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME ? run.pause() : run.fail(failure);
-        } catch (RuntimeException unexpected) {
-            // Lambda retries the event: it resumes at the last page boundary.
-            run.saveQuietly();
-            held.release();
-            held.recordStatus(IntegrationStatus.ERROR, null,
-                    "The " + type.id() + " sync stopped on an internal error; it continues at the next sync.", false);
-            throw unexpected;
+        Credential credential = new Credential(type, integration.settings(), secret, null);
+        SyncResult result = run.complete(() -> run.execute(credential), vault, integration.secretName(), secret::equals,
+                freshCredentialTried);
+        if (result == null) {
+            // Rotated while this warm instance held the old credential in its cache: resume from the checkpoint
+            // once with the stored one instead of pausing the integration.
+            return run(tenantId, type, budget, true);
         }
         return result.expiring(integration.credentialExpiresOn());
     }
@@ -162,49 +130,22 @@ public final class ProductSync {
         };
     }
 
-    /** The invocation's time is nearly up: stop at the last page boundary. */
-    private static final class OutOfTime extends RuntimeException {
-        OutOfTime() {
-            super("out of time", null, false, false);
-        }
-    }
-
     /**
      * One invocation's share of a run of one product sync. After every page the checkpoint is saved (cursor, page,
      * totals, summary tallies), so a run cut short continues at the next page in the next invocation; a page whose
      * checkpoint was not saved is done again (its writes already stored are then found unchanged).
      */
-    private final class Run {
-        private final String tenantId;
-        private final IntegrationType type;
-        private final SyncLease held;
-        private final Budget budget;
-        private final long callsAtStart = apiCallCounter.getAsLong();
-        /** API calls of the run's earlier invocations. */
-        private final long callsBefore;
+    private final class Run extends CheckpointedRun {
         /** The store with every creating write fenced by this run's lease. */
         private final ProductStore licenses;
-        private SyncCheckpoint checkpoint;
-        /** The guard of the listing being paged, seeded from the checkpoint; null before its first page here. */
-        private PagingGuard guard;
-        /** Checkpoints advanced by this invocation. */
-        private int advanced;
         /** Bitbucket: owners and collaborators, listed once per invocation (few; everyone else is a plain member). */
         private Set<String> owners;
         private Set<String> collaborators;
 
         Run(String tenantId, IntegrationType type, SyncLease held, Budget budget, SyncCheckpoint checkpoint) {
-            this.tenantId = tenantId;
-            this.type = type;
-            this.held = held;
+            super(tenantId, type, held, checkpoint, apiCallCounter, clock);
             this.budget = budget;
-            this.checkpoint = checkpoint;
-            this.callsBefore = checkpoint.apiCalls();
             this.licenses = store.fencedBy(held.fence());
-        }
-
-        private long apiCalls() {
-            return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
         }
 
         SyncResult execute(Credential credential) {
@@ -254,12 +195,12 @@ public final class ProductSync {
             if (!licenses.summaryHash(tenantId, type).map(hashed.hash()::equals).orElse(false)) {
                 licenses.putSummary(tenantId, type, hashed, now);
             }
-            SyncRunRecord record = record("completed", removed, null);
-            held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
+            SyncResult completed = completed(removed);
+            SyncRunRecord record = completed.run();
             LOG.info("product sync completed", "integration", type.id(), "members", record.users(),
                     "membersWritten", record.usersWritten(), "groups", record.groups(), "groupsWritten", record.groupsWritten(),
                     "removed", removed, "apiCalls", record.apiCalls(), "invocations", record.invocations());
-            return new SyncResult(SyncOutcome.COMPLETED, record);
+            return completed;
         }
 
         /** The product's summary: the tallies of every page of the run, with each count the product always shows. */
@@ -290,23 +231,9 @@ public final class ProductSync {
             return new ListingTracker(licenses.digests(tenantId, listing), checkpoint.runId());
         }
 
-        /** Inside long pages: stop at the last page boundary when time is nearly out, and keep the lease alive. */
-        private void checkTime() {
-            // An invocation always finishes its first page, so a run progresses whatever the budget says (a call
-            // that would outlive the function is still stopped by the client: OUT_OF_TIME).
-            if (advanced > 0 && budget.nearlyOut()) {
-                throw new OutOfTime();
-            }
-            held.renewIfDue();
-        }
-
-        /** The guard of the listing being paged: a listing entered here gets one seeded from the checkpoint. */
-        private PagingGuard guard(String what) {
-            String listing = label(type) + " " + what;
-            if (guard == null || !guard.listing().equals(listing)) {
-                guard = PagingGuard.of(listing).resumingAt(checkpoint.cursor(), checkpoint.page());
-            }
-            return guard;
+        /** The guard of the product's listing being paged. */
+        private PagingGuard productGuard(String what) {
+            return guard(label(type) + " " + what);
         }
 
         /** The page is done: totals and tallies move on, and the checkpoint says where the next page starts. */
@@ -347,7 +274,7 @@ public final class ProductSync {
         private void siteGroups(SiteGroupsApi api, ProductListing listing) {
             Page<GroupRef> page = api.groups(checkpoint.cursor());
             // Before the page's digest is opened: a listing that does not advance stores nothing more.
-            String next = guard("groups").next(page.nextCursor(), page.items().size());
+            String next = productGuard("groups").next(page.nextCursor(), page.items().size());
             ListingTracker.PageCheck check = tracker(listing).page(checkpoint.page());
             long groupCount = 0;
             long memberships = 0;
@@ -401,7 +328,7 @@ public final class ProductSync {
 
         private void trello(TrelloEnterpriseApi api) {
             Page<TrelloMember> page = api.members(checkpoint.cursor());
-            String next = guard("enterprise members").next(page.nextCursor(), page.items().size());
+            String next = productGuard("enterprise members").next(page.nextCursor(), page.items().size());
             ListingTracker.PageCheck check = tracker(ProductListing.TRELLO_MEMBERS).page(checkpoint.page());
             List<Hashed<TrelloMember>> changed = check.changed(page.items().stream().map(Hashed::of).toList(), TrelloMember::id);
             if (!changed.isEmpty()) {
@@ -426,7 +353,7 @@ public final class ProductSync {
                 collaborators = allUuids(api, "collaborator");
             }
             Page<BitbucketMember> page = api.members(checkpoint.cursor());
-            String next = guard("workspace members").next(page.nextCursor(), page.items().size());
+            String next = productGuard("workspace members").next(page.nextCursor(), page.items().size());
             List<Hashed<BitbucketMember>> hashed = page.items().stream()
                     .map(m -> m.withPermission(owners.contains(m.uuid()) ? "owner" : collaborators.contains(m.uuid()) ? "collaborator" : "member"))
                     .map(Hashed::of).toList();
@@ -457,28 +384,21 @@ public final class ProductSync {
             return Boolean.parseBoolean(credential.settings().get("linkedToOrg"));
         }
 
-        /**
-         * Out of time: continue in the next invocation from the last page boundary (the checkpoint in memory is the
-         * one saved there: a page changes it only once all its calls are done), unless the run took too many.
-         */
-        SyncResult pause() {
-            if (checkpoint.invocations() >= MAX_INVOCATIONS) {
-                String message = "The " + label(type) + " sync did not finish within " + MAX_INVOCATIONS + " invocations ("
-                        + label(type) + " answered too slowly to list everything in time); what it read is stored, nothing "
-                        + "was marked removed, and it starts again from the beginning at the next sync.";
-                record("timed-out", 0, message);
-                held.recordStatus(IntegrationStatus.ERROR, null, message, false);
-                LOG.warn("product sync ran out of invocations", "integration", type.id());
-                return new SyncResult(SyncOutcome.FAILED, null).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
-            }
-            save();
-            held.release();
-            LOG.info("product sync continues in the next invocation", "integration", type.id(),
-                    "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new SyncResult(SyncOutcome.CONTINUE, null);
+        @Override
+        protected SyncResult outOfInvocations() {
+            return endInError("timed-out", "The " + label(type) + " sync did not finish within " + MAX_INVOCATIONS
+                    + " invocations (" + label(type) + " answered too slowly to list everything in time); what it read is "
+                    + "stored, nothing was marked removed, and it starts again from the beginning at the next sync.",
+                    UpstreamFailure.Kind.OUT_OF_TIME, false);
         }
 
-        SyncResult fail(UpstreamFailure failure) {
+        @Override
+        protected String internalErrorMessage() {
+            return "The " + type.id() + " sync stopped on an internal error; it continues at the next sync.";
+        }
+
+        @Override
+        protected SyncResult fail(UpstreamFailure failure) {
             String product = label(type);
             boolean tokenRejected = failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED;
             String message = switch (failure.kind()) {
@@ -493,38 +413,7 @@ public final class ProductSync {
                         + " Nothing was removed; the sync starts again from the beginning at the next sync.";
                 default -> product + " failed during the sync (" + failure.getMessage() + "); it runs again at the next sync.";
             };
-            record("failed", 0, message);
-            held.recordStatus(IntegrationStatus.ERROR, null, message, tokenRejected);
-            LOG.warn("product sync failed", "integration", type.id(), "kind", failure.kind(), "status", failure.status());
-            return new SyncResult(SyncOutcome.FAILED, null).failedBy(failure.kind());
-        }
-
-        /** Records the run, and removes its checkpoint and lease: the next run starts from the beginning. */
-        SyncRunRecord record(String outcome, long removed, String error) {
-            SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), type, checkpoint.startedAt(), clock.instant(), outcome,
-                    checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(), checkpoint.groupsWritten(),
-                    removed, apiCalls(), checkpoint.invocations(), error);
-            held.finish(record);
-            return record;
-        }
-
-        private void advance(SyncCheckpoint next) {
-            checkpoint = next;
-            advanced++;
-            save();
-        }
-
-        private void save() {
-            held.save(checkpoint.withProgress(checkpoint.counts(), apiCalls(), checkpoint.usersWritten(),
-                    checkpoint.groupsWritten(), checkpoint.usersSeen(), checkpoint.groupsSeen()));
-        }
-
-        void saveQuietly() {
-            try {
-                save();
-            } catch (RuntimeException e) {
-                LOG.warn("checkpoint could not be saved", "error", e.getClass().getSimpleName());
-            }
+            return endInError("failed", message, failure.kind(), tokenRejected);
         }
     }
 

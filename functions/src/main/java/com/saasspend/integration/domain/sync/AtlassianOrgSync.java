@@ -12,7 +12,6 @@ import com.saasspend.integration.domain.ListedGroup;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Page;
-import com.saasspend.integration.domain.PagingGuard;
 import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
@@ -48,11 +47,7 @@ import java.util.stream.Collectors;
 public final class AtlassianOrgSync {
     private static final Log LOG = Log.of(AtlassianOrgSync.class);
     private static final int MAX_CURSOR_RESTARTS = 3;
-    /**
-     * Invocations one run may take. At 100 users a page and ~13 minutes an invocation this is far beyond any org;
-     * a run that needs more is not converging (an upstream that keeps timing out), so it ends in error instead.
-     */
-    static final int MAX_INVOCATIONS = 48;
+    static final int MAX_INVOCATIONS = CheckpointedRun.MAX_INVOCATIONS;
     static final String GROUPS_LISTING = "organization groups";
     static final String USERS_LISTING = "organization users";
 
@@ -109,21 +104,12 @@ public final class AtlassianOrgSync {
 
     /** {@code freshKeyTried}: this is the one retry after a 401 found a newer key in the vault than the one used. */
     private SyncResult run(String tenantId, Budget budget, boolean full, boolean freshKeyTried) {
-        Integration integration = integrations.find(tenantId, IntegrationType.ATLASSIAN).orElse(null);
-        if (integration == null || integration.status() == IntegrationStatus.DISCONNECTED || integration.syncPaused()) {
-            return new SyncResult(SyncOutcome.SKIPPED, null);
+        SyncLease.Opened opened = SyncLease.open(state, integrations, clock, lease, tenantId, IntegrationType.ATLASSIAN);
+        if (opened.lease() == null) {
+            return opened.refused();
         }
-        SyncLease held = new SyncLease(state, integrations, clock, lease, tenantId, IntegrationType.ATLASSIAN);
-        switch (held.take(integration)) {
-            case BUSY -> {
-                LOG.info("another sync of this integration is running; leaving it alone");
-                return new SyncResult(SyncOutcome.BUSY, null);
-            }
-            case GONE -> {
-                return new SyncResult(SyncOutcome.SKIPPED, null);
-            }
-            case HELD -> integration = held.integration();
-        }
+        SyncLease held = opened.lease();
+        Integration integration = held.integration();
         Run run;
         EventStreamState stream = null;
         try {
@@ -145,37 +131,19 @@ public final class AtlassianOrgSync {
                     .nextInvocation();
             held.markSyncing();
             run = new Run(tenantId, held, integration.setting("orgId"), vault.read(integration.secretName()).get("apiKey"),
-                    checkpoint, apiCallCounter.getAsLong(), settings.get(tenantId).inactivityDays(), integration.connectedAt());
+                    checkpoint, settings.get(tenantId).inactivityDays(), integration.connectedAt());
             Log.put("runId", checkpoint.runId());
         } catch (RuntimeException beforeStart) {
             // Nothing ran: free the lease at once rather than when it expires.
             held.release();
             throw beforeStart;
         }
-        SyncResult result;
-        try {
-            result = run.execute(budget);
-        } catch (SyncFencedOut fenced) {
-            result = run.fencedOut();
-        } catch (OutOfTime outOfTime) {
-            result = run.pause();
-        } catch (UpstreamFailure failure) {
-            if (failure.kind() == UpstreamFailure.Kind.UNAUTHORIZED && !freshKeyTried
-                    && CredentialVault.newerThanUsed(vault, integration.secretName(), stored -> run.apiKey.equals(stored.get("apiKey")))) {
-                // The key was rotated while this warm instance held the old one in its cache: resume from the
-                // checkpoint once with the stored key instead of pausing the integration.
-                run.saveQuietly();
-                held.release();
-                LOG.info("Atlassian rejected the cached key and a newer one is stored; retrying once with it");
-                return run(tenantId, budget, full, true);
-            }
-            result = run.fail(failure);
-        } catch (RuntimeException unexpected) {
-            run.saveQuietly();
-            held.release();
-            held.recordStatus(IntegrationStatus.ERROR, null,
-                    "The sync stopped on an internal error; it continues at the next sync.", false);
-            throw unexpected;
+        SyncResult result = run.complete(() -> run.execute(budget), vault, integration.secretName(),
+                stored -> run.apiKey.equals(stored.get("apiKey")), freshKeyTried);
+        if (result == null) {
+            // The key was rotated while this warm instance held the old one in its cache: resume from the
+            // checkpoint once with the stored key instead of pausing the integration.
+            return run(tenantId, budget, full, true);
         }
         return result.expiring(integration.credentialExpiresOn());
     }
@@ -275,51 +243,25 @@ public final class AtlassianOrgSync {
         }
     }
 
-    /** The invocation's time is nearly up inside a page: stop at the last page boundary. */
-    private static final class OutOfTime extends RuntimeException {
-        OutOfTime() {
-            super("out of time", null, false, false);
-        }
-    }
-
-    /** One invocation's share of a run. */
-    private final class Run {
-        private final String tenantId;
-        private final SyncLease held;
+    /** One invocation's share of a run: the org's listings on the shared run skeleton. */
+    private final class Run extends CheckpointedRun {
         private final String orgId;
         final String apiKey;
-        private final long callsAtStart;
-        /** API calls of the run's earlier invocations. */
-        private final long callsBefore;
         /** The tenant's inactivity threshold, read once per invocation. */
         private final int inactivityDays;
         /** The connection this run syncs (its stream state is kept for this connection only). */
         private final Instant connectedAt;
-        private SyncCheckpoint checkpoint;
         /** The store with every creating write fenced by this run's lease. */
         private final LicenseStore licenses;
-        /** The guard of the listing being paged (groups or users), seeded from the checkpoint; null before the first page. */
-        private PagingGuard guard;
-        private Budget budget = Budget.unlimited();
-        /** Checkpoints advanced by this invocation. */
-        private int advanced;
 
-        Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
-            int inactivityDays, Instant connectedAt) {
+        Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, int inactivityDays,
+            Instant connectedAt) {
+            super(tenantId, IntegrationType.ATLASSIAN, held, checkpoint, apiCallCounter, clock);
             this.connectedAt = connectedAt;
-            this.tenantId = tenantId;
-            this.held = held;
             this.orgId = orgId;
             this.apiKey = apiKey;
-            this.checkpoint = checkpoint;
-            this.callsAtStart = callsAtStart;
-            this.callsBefore = checkpoint.apiCalls();
             this.inactivityDays = inactivityDays;
             this.licenses = store.fencedBy(held.fence());
-        }
-
-        private long apiCalls() {
-            return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
         }
 
         SyncResult execute(Budget budget) {
@@ -342,38 +284,16 @@ public final class AtlassianOrgSync {
             }
         }
 
-        /**
-         * Out of time: continue in the next invocation from the last page boundary (the checkpoint in memory is the
-         * one saved there: a page changes it only once all its calls are done), unless the run took too many.
-         */
-        SyncResult pause() {
-            if (checkpoint.invocations() >= MAX_INVOCATIONS) {
-                return end("The sync did not finish within " + MAX_INVOCATIONS + " invocations (Atlassian answered too "
-                        + "slowly to list the organization in time); it stopped without removing anything and starts "
-                        + "again from the beginning at the next sync.");
-            }
-            save();
-            held.release();
-            LOG.info("sync continues in the next invocation", "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new SyncResult(SyncOutcome.CONTINUE, null);
+        @Override
+        protected SyncResult outOfInvocations() {
+            return endInError("failed", "The sync did not finish within " + MAX_INVOCATIONS + " invocations (Atlassian "
+                    + "answered too slowly to list the organization in time); it stopped without removing anything and "
+                    + "starts again from the beginning at the next sync.", UpstreamFailure.Kind.OUT_OF_TIME, false);
         }
 
-        /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from the checkpoint. */
-        private PagingGuard guard(String listing) {
-            if (guard == null || !guard.listing().equals(listing)) {
-                guard = PagingGuard.of(listing).resumingAt(checkpoint.cursor(), checkpoint.page());
-            }
-            return guard;
-        }
-
-        /** Inside long pages: stop at the page boundary when time is nearly out, and keep the lease alive. */
-        private void checkTimeAndLease() {
-            // An invocation always finishes its first page, so a run progresses whatever the budget says (a call
-            // that would outlive the function is still stopped by the client: OUT_OF_TIME).
-            if (advanced > 0 && budget.nearlyOut()) {
-                throw new OutOfTime();
-            }
-            held.renewIfDue();
+        @Override
+        protected String internalErrorMessage() {
+            return "The sync stopped on an internal error; it continues at the next sync.";
         }
 
         private void syncProducts() {
@@ -420,7 +340,7 @@ public final class AtlassianOrgSync {
         private OrgGroup withGrants(ListedGroup listed) {
             if (listed.mayGrant()) {
                 // One role-assignment listing per granting group: a page of them can take minutes.
-                checkTimeAndLease();
+                checkTime();
             }
             return AtlassianOrgSync.withGrants(api, orgId, apiKey, listed);
         }
@@ -459,8 +379,7 @@ public final class AtlassianOrgSync {
                     throw failure;
                 }
                 LOG.warn("cursor expired; restarting the listing", "phase", checkpoint.phase());
-                guard = null;
-                advance(checkpoint.restartedListing());
+                restartListing();
                 return null;
             }
         }
@@ -491,11 +410,8 @@ public final class AtlassianOrgSync {
             long removedUsers = tracker(Listing.USERS).sweep(checkpoint.page(), now);
             putSummary(now);
             long calls = apiCalls();
-            SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
-                    now, "completed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
-                    checkpoint.groupsWritten(), removedUsers + removedGroups, calls, checkpoint.invocations(), null);
-            held.finish(record);
-            held.recordStatus(IntegrationStatus.CONNECTED, now, null, false);
+            SyncResult completed = completed(removedUsers + removedGroups);
+            SyncRunRecord record = completed.run();
             if (streams != null) {
                 // Incremental runs poll from the start of this listing: nothing that changed during it is missed.
                 EventStreamState before = streams.find(tenantId, IntegrationType.ATLASSIAN)
@@ -506,7 +422,7 @@ public final class AtlassianOrgSync {
             // Hook for a daily history item written at the end of a full org listing goes here.
             LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
                     "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);
-            return new SyncResult(SyncOutcome.COMPLETED, record);
+            return completed;
         }
 
         /**
@@ -551,15 +467,12 @@ public final class AtlassianOrgSync {
             return counts;
         }
 
-        SyncResult fail(UpstreamFailure failure) {
-            if (failure.kind() == UpstreamFailure.Kind.OUT_OF_TIME) {
-                // Not an error for a sync: the call was not sent; the next invocation picks up at the page boundary.
-                return pause();
-            }
+        @Override
+        protected SyncResult fail(UpstreamFailure failure) {
             if (failure.kind() == UpstreamFailure.Kind.BROKEN_PAGING) {
-                return end("Atlassian's listing did not advance, so the sync stopped: " + failure.getMessage()
-                        + " Nothing was removed; the sync starts again from the beginning at the next sync.")
-                        .failedBy(UpstreamFailure.Kind.BROKEN_PAGING);
+                return endInError("failed", "Atlassian's listing did not advance, so the sync stopped: " + failure.getMessage()
+                        + " Nothing was removed; the sync starts again from the beginning at the next sync.",
+                        UpstreamFailure.Kind.BROKEN_PAGING, false);
             }
             saveQuietly();
             held.release();
@@ -575,48 +488,6 @@ public final class AtlassianOrgSync {
             held.recordStatus(IntegrationStatus.ERROR, null, message, keyRejected || failure.kind() == UpstreamFailure.Kind.FORBIDDEN);
             LOG.warn("sync failed", "kind", failure.kind(), "status", failure.status());
             return new SyncResult(SyncOutcome.FAILED, null).failedBy(failure.kind());
-        }
-
-        /**
-         * Ends the run in error for good: records it, discards the checkpoint and frees the lease (so the next tick
-         * starts from a clean start, not from the place that failed), removes nothing.
-         */
-        SyncResult end(String message) {
-            Instant now = clock.instant();
-            SyncRunRecord record = new SyncRunRecord(checkpoint.runId(), IntegrationType.ATLASSIAN, checkpoint.startedAt(),
-                    now, "failed", checkpoint.usersSeen(), checkpoint.groupsSeen(), checkpoint.usersWritten(),
-                    checkpoint.groupsWritten(), 0, apiCalls(), checkpoint.invocations(), message);
-            held.finish(record);
-            held.recordStatus(IntegrationStatus.ERROR, null, message, false);
-            LOG.warn("sync ended in error", "phase", checkpoint.phase(), "page", checkpoint.page());
-            // The only other caller is pause() past MAX_INVOCATIONS: the run ran out of time as a whole.
-            return new SyncResult(SyncOutcome.FAILED, record).failedBy(UpstreamFailure.Kind.OUT_OF_TIME);
-        }
-
-        /** The lease is gone: write nothing more, not even the status (the integration may be gone, or another run owns it). */
-        SyncResult fencedOut() {
-            LOG.warn("sync lost its lease and stopped", "phase", checkpoint.phase(), "page", checkpoint.page());
-            return new SyncResult(SyncOutcome.FENCED, null);
-        }
-
-        private void advance(SyncCheckpoint next) {
-            checkpoint = next;
-            advanced++;
-            save();
-        }
-
-        private void save() {
-            SyncCheckpoint withCalls = checkpoint.withProgress(checkpoint.counts(), apiCalls(), checkpoint.usersWritten(),
-                    checkpoint.groupsWritten(), checkpoint.usersSeen(), checkpoint.groupsSeen());
-            held.save(withCalls);
-        }
-
-        void saveQuietly() {
-            try {
-                save();
-            } catch (RuntimeException e) {
-                LOG.warn("checkpoint could not be saved", "error", e.getClass().getSimpleName());
-            }
         }
     }
 

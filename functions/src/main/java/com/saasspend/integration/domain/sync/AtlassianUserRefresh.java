@@ -5,7 +5,6 @@ import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
-import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgUser;
@@ -46,7 +45,7 @@ public final class AtlassianUserRefresh {
     /** Answers how many users were written (0 when nothing changed or Atlassian is not connected). */
     public int refresh(String tenantId, List<String> accountIds) {
         Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
-                .filter(i -> i.status() != IntegrationStatus.DISCONNECTED && !i.syncPaused());
+                .filter(Integration::syncs);
         if (atlassian.isEmpty() || accountIds.isEmpty()) {
             return 0;
         }

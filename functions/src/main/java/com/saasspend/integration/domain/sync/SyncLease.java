@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.sync;
 
+import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
@@ -31,6 +32,32 @@ public final class SyncLease {
     }
 
     private static final int STATUS_ATTEMPTS = 3;
+    private static final Log LOG = Log.of(SyncLease.class);
+
+    /** What opening a run found: the lease held for it, or (lease null) the result that ends the invocation at once. */
+    public record Opened(SyncLease lease, SyncResult refused) {}
+
+    /**
+     * Opens a run of the integration: none for one that is not connected or paused until rotation (SKIPPED), none
+     * while another invocation holds the lease (BUSY) or when it was disconnected meanwhile (SKIPPED); else the lease,
+     * taken, with {@link #integration()} as of after taking it.
+     */
+    public static Opened open(SyncStateStore state, IntegrationStore integrations, Clock clock, Duration length,
+                              String tenantId, IntegrationType type) {
+        Integration integration = integrations.find(tenantId, type).orElse(null);
+        if (integration == null || !integration.syncs()) {
+            return new Opened(null, new SyncResult(SyncOutcome.SKIPPED, null));
+        }
+        SyncLease held = new SyncLease(state, integrations, clock, length, tenantId, type);
+        return switch (held.take(integration)) {
+            case BUSY -> {
+                LOG.info("another sync of this integration is running; leaving it alone", "integration", type.id());
+                yield new Opened(null, new SyncResult(SyncOutcome.BUSY, null));
+            }
+            case GONE -> new Opened(null, new SyncResult(SyncOutcome.SKIPPED, null));
+            case HELD -> new Opened(held, null);
+        };
+    }
 
     private final SyncStateStore state;
     private final IntegrationStore integrations;

@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.products;
 
+import com.saasspend.integration.domain.sync.SyncTestDoubles;
 import com.saasspend.integration.domain.Credential;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.IntegrationType;
@@ -130,22 +131,6 @@ final class ProductFakes implements ProductApis {
 
     /** A vault that holds one credential for every integration. */
     static CredentialVault vault() {
-        return new CredentialVault() {
-            @Override
-            public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
-                return "secret";
-            }
-
-            @Override
-            public void replace(String secretName, Map<String, String> secret) {}
-
-            @Override
-            public Map<String, String> read(String secretName) {
-                return Map.of("apiToken", "token", "token", "token");
-            }
-
-            @Override
-            public void delete(String secretName) {}
-        };
+        return SyncTestDoubles.vaultHolding(Map.of("apiToken", "token", "token", "token"));
     }
 }

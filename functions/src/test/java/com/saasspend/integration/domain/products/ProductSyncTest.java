@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.products;
 
+import com.saasspend.integration.domain.sync.SyncTestDoubles;
 import com.saasspend.integration.domain.sync.SyncResult;
 import com.saasspend.integration.domain.sync.SyncOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,7 +105,7 @@ class ProductSyncTest {
     }
 
     /** Holds {@link #stored}; a read answers the copy cached at the first read until {@link #forget} drops it. */
-    private static final class FakeVault implements CredentialVault {
+    private static final class FakeVault extends SyncTestDoubles.ReadOnlyVault {
         String stored = "token";
         String cached;
         int forgets;
@@ -116,23 +117,12 @@ class ProductSyncTest {
         }
 
         @Override
-        public String create(String tenantId, IntegrationType type, Map<String, String> secret) {
-            return "secret";
-        }
-
-        @Override
-        public void replace(String secretName, Map<String, String> secret) {}
-
-        @Override
         public Map<String, String> read(String secretName) {
             if (cached == null) {
                 cached = stored;
             }
             return Map.of("email", "admin@acme.com", "apiToken", cached);
         }
-
-        @Override
-        public void delete(String secretName) {}
     }
 
     private final FakeSite site = new FakeSite();

@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.reclaim;
 
+import com.saasspend.integration.testing.ProcessKilled;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.ProductInstance;
@@ -154,7 +155,7 @@ final class JobFakes {
         @Override public void jobCompleted(String tenantId, ReclaimJob job) {
             if (failNextJobCompleted) {
                 failNextJobCompleted = false;
-                throw new ReclaimFakes.Killed();
+                throw new ProcessKilled();
             }
             jobs.add(job);
         }

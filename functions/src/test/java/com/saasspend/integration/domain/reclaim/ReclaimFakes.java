@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.reclaim;
 
+import com.saasspend.integration.testing.ProcessKilled;
 import com.saasspend.integration.domain.AtlassianOrgApi;
 import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
@@ -53,12 +54,6 @@ final class ReclaimFakes {
     static final String CONFLUENCE = "ari:cloud:confluence::site/s1";
     static final String JSM = "ari:cloud:jira-servicedesk::site/s1";
 
-    /** The process dying between two lines: not an exception any code path handles. */
-    static final class Killed extends Error {
-        Killed() {
-            super("killed", null, false, false);
-        }
-    }
 
     static final class MovableClock extends Clock {
         Instant now = Instant.parse("2026-11-28T12:00:00.123Z");
@@ -133,7 +128,7 @@ final class ReclaimFakes {
         private void changed() {
             if (killAfterChanges > 0 && --killAfterChanges == 0) {
                 killAfterChanges = -1;
-                throw new Killed();
+                throw new ProcessKilled();
             }
         }
 
@@ -329,7 +324,7 @@ final class ReclaimFakes {
         @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) {
             if (killNext) {
                 killNext = false;
-                throw new Killed();
+                throw new ProcessKilled();
             }
             events.add(record.id() + "/" + (jobId == null ? "-" : jobId) + "/" + record.status());
         }

@@ -13,7 +13,7 @@ import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.licenses.LicenseService;
-import com.saasspend.integration.domain.reclaim.ReclaimFakes.Killed;
+import com.saasspend.integration.testing.ProcessKilled;
 import com.saasspend.integration.domain.reclaim.jobs.JobMessage;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlanner;
@@ -121,7 +121,7 @@ class ReclaimJobServiceTest {
             beforeEach.accept(m);
             try {
                 jobs.handle(m);
-            } catch (Killed | ReclaimJobService.StepNotReady redelivered) {
+            } catch (ProcessKilled | ReclaimJobService.StepNotReady redelivered) {
                 queue.messages.addFirst(m);
                 clock.now = clock.now.plus(Duration.ofMinutes(6));
             }
@@ -258,7 +258,7 @@ class ReclaimJobServiceTest {
         JobPlan plan = planJira(generated());
         ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
         store.afterNextResult = () -> {
-            throw new Killed();
+            throw new ProcessKilled();
         };
         events.failNextJobCompleted = true;
         drain();

@@ -1,5 +1,6 @@
 package com.saasspend.integration.domain.reclaim;
 
+import com.saasspend.integration.testing.ProcessKilled;
 import static com.saasspend.integration.domain.reclaim.ReclaimFakes.CONFLUENCE;
 import static com.saasspend.integration.domain.reclaim.ReclaimFakes.JIRA;
 import static com.saasspend.integration.domain.reclaim.ReclaimFakes.JSM;
@@ -54,7 +55,7 @@ class ReclaimSavingsTest {
             @Override public void settle(String t, ReclaimRecord r) {
                 if (settlesToFail > 0) {
                     settlesToFail--;
-                    throw new ReclaimFakes.Killed();
+                    throw new ProcessKilled();
                 }
                 audit.settle(t, r);
             }
@@ -79,7 +80,7 @@ class ReclaimSavingsTest {
     @Test
     void aReclaimWhoseSettleDiedIsCountedOnceWhenTheSweepSettlesIt() {
         settlesToFail = 1;
-        assertThrows(ReclaimFakes.Killed.class,
+        assertThrows(ProcessKilled.class,
                 () -> service.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1", "g3", "g4"))));
         assertEquals(3, seats(total(), JIRA) + seats(total(), CONFLUENCE) + seats(total(), JSM), "counted before the settle died");
         clock.now = clock.now.plus(Duration.ofMinutes(3));

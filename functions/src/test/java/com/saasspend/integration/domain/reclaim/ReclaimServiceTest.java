@@ -15,7 +15,7 @@ import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.UpstreamFailure.Kind;
-import com.saasspend.integration.domain.reclaim.ReclaimFakes.Killed;
+import com.saasspend.integration.testing.ProcessKilled;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord.FreedSeat;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord.GroupResult;
 import com.saasspend.integration.domain.sync.Budget;
@@ -69,7 +69,7 @@ class ReclaimServiceTest {
     /** Reclaims all four groups with the process killed right after the second removal took effect at Atlassian. */
     private String killedAfterTwoOfFour(String key) {
         atlassian.killAfterChanges = 2;
-        assertThrows(Killed.class, () -> reclaim(key, "g1", "g2", "g3", "g4"));
+        assertThrows(ProcessKilled.class, () -> reclaim(key, "g1", "g2", "g3", "g4"));
         ReclaimRecord stuck = audit.records.values().iterator().next();
         assertEquals(ReclaimRecord.IN_PROGRESS, stuck.status());
         assertEquals(List.of("removed", "removing", "pending", "pending"), results(stuck.groups()));
@@ -127,7 +127,7 @@ class ReclaimServiceTest {
 
         // Killed after the reclaim settled, before its key held the answer: the retry publishes (at least once).
         published.killNext = true;
-        assertThrows(Killed.class, () -> reclaim("k2", "g2"));
+        assertThrows(ProcessKilled.class, () -> reclaim("k2", "g2"));
         ReclaimRecord settled = audit.records.values().stream().filter(r -> !r.id().equals(done.id())).findFirst().orElseThrow();
         assertEquals(ReclaimRecord.COMPLETED, settled.status(), "the reclaim itself had settled");
         clock.now = clock.now.plus(Duration.ofMinutes(3));
@@ -194,7 +194,7 @@ class ReclaimServiceTest {
     void anUndoKilledMidwayIsFinishedFromAtlassiansTruthByTheNextRead() {
         String id = reclaim("k1", "g1", "g2", "g3", "g4").id();
         atlassian.killAfterChanges = 2;
-        assertThrows(Killed.class, () -> service.undo(TENANT, "admin", id));
+        assertThrows(ProcessKilled.class, () -> service.undo(TENANT, "admin", id));
         assertEquals(ReclaimRecord.IN_PROGRESS, audit.records.get(id).undo().status());
         assertEquals("undo_in_progress", assertThrows(Refusal.class, () -> service.undo(TENANT, "admin", id)).code());
         clock.now = clock.now.plus(Duration.ofMinutes(3));
@@ -209,7 +209,7 @@ class ReclaimServiceTest {
     void anUndoKilledMidwayIsFinishedByTheNextUndoWhichAnswersItsOutcome() {
         String id = reclaim("k1", "g3", "g4").id();
         atlassian.killAfterChanges = 1;
-        assertThrows(Killed.class, () -> service.undo(TENANT, "admin", id));
+        assertThrows(ProcessKilled.class, () -> service.undo(TENANT, "admin", id));
         clock.now = clock.now.plus(Duration.ofMinutes(3));
         ReclaimRecord done = service.undo(TENANT, "admin", id);
         assertEquals(ReclaimRecord.COMPLETED, done.undo().status());

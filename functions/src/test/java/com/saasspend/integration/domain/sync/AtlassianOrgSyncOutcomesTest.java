@@ -28,14 +28,7 @@ import org.junit.jupiter.api.Test;
  * rotated under a warm cache; an internal error; an expired cursor; runs that must not start; and what a complete run
  * stores (product instances, seats by the tenant's threshold, users whose lists come in another order).
  */
-class AtlassianOrgSyncOutcomesTest {
-    private static final String TENANT = "t";
-    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final InMemorySyncState state = new InMemorySyncState(clock);
-    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
-    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+class AtlassianOrgSyncOutcomesTest extends InMemorySyncStores {
     private final FakeOrgApi fake = new FakeOrgApi().withUsers(6).withGroups(3);
     /** Cursors the users listing was asked for, in order. */
     private final List<String> userCursors = new ArrayList<>();

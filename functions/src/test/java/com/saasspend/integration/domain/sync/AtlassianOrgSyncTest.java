@@ -19,6 +19,7 @@ import com.saasspend.integration.domain.sync.LicenseStore.Listing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,14 +29,7 @@ import org.junit.jupiter.api.Test;
  * The org sync's run rules with Atlassian and every store in memory: broken listings, running out of time, the
  * continuation cap, the lease (renewed, revoked by a disconnect, left by a crash) and seat counts under reclaims.
  */
-class AtlassianOrgSyncTest {
-    private static final String TENANT = "t";
-    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final InMemorySyncState state = new InMemorySyncState(clock);
-    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
-    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+class AtlassianOrgSyncTest extends InMemorySyncStores {
     private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
     private final CredentialVault vault = SyncTestDoubles.vaultWithKey("key");
     private final TenantSettingsStore settings = SyncTestDoubles.defaultSettings();
@@ -161,6 +155,12 @@ class AtlassianOrgSyncTest {
         assertEquals(SyncOutcome.FAILED, again.outcome(), "the next tick starts clean and stops at the same place");
         assertEquals(digestsAfterFirstSync, store.digestWrites(), "no more digests than the pages really listed");
         assertEquals(5, store.digestCount(Listing.USERS));
+        assertTrue(store.removedUsers().isEmpty(), "tick after tick, nobody removed");
+
+        api.stuckUsersCursor = null;
+        assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome(), "a healthy listing recovers");
+        assertEquals(Set.of("u009"), store.removedUsers(), "and only then is the user who left marked removed");
+        assertEquals(IntegrationStatus.CONNECTED, integrations.get(ORG).status());
     }
 
     @Test

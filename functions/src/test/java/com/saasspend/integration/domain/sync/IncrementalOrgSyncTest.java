@@ -25,14 +25,7 @@ import org.junit.jupiter.api.Test;
  * The org sync with an audit-event stream, everything in memory: which runs list the org and which poll the stream,
  * what an incremental run re-reads and writes, and every reason it falls back to a full listing.
  */
-class IncrementalOrgSyncTest {
-    private static final String TENANT = "t";
-    private static final IntegrationType ORG = IntegrationType.ATLASSIAN;
-    /** Past the default daily window (02:00-06:00 UTC), so no daily full listing falls inside a test. */
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
-    private final InMemorySyncState state = new InMemorySyncState(clock);
-    private final InMemoryLicenseStore store = new InMemoryLicenseStore(state);
-    private final InMemoryIntegrations integrations = new InMemoryIntegrations();
+class IncrementalOrgSyncTest extends InMemorySyncStores {
     private final FakeOrgApi api = new FakeOrgApi().withUsers(10).withGroups(3);
     private final Map<String, EventStreamState> streamStates = new HashMap<>();
     private final EventStreamStateStore streams = new EventStreamStateStore() {
