@@ -49,8 +49,10 @@ public final class LicensesApiHandler extends HttpApiHandler {
                 "GET /users/export", request -> export(licenses, request),
                 "GET /users/{accountId}", request -> ApiResponse.json(200, licenses.user(request.tenantId(), accountId(request))),
                 "GET /settings", request -> ApiResponse.json(200, licenses.settings(request.tenantId())),
-                "PUT /settings", request -> ApiResponse.json(200,
-                        licenses.updateSettings(request.tenantId(), parseSettings(JsonBodies.object(request)))));
+                "PUT /settings", request -> {
+                    JsonNode body = JsonBodies.object(request);
+                    return ApiResponse.json(200, licenses.updateSettings(request.tenantId(), parseSettings(body), body.has("policiesPaused")));
+                });
     }
 
     private static ApiResponse users(LicenseService licenses, ApiRequest request) {

@@ -44,8 +44,18 @@ public final class LicenseService {
 
     /** Replaces the tenant's settings; the next sync counts seats by them. */
     public TenantSettings updateSettings(String tenantId, TenantSettings updated) {
-        settings.put(tenantId, updated);
-        return updated;
+        return updateSettings(tenantId, updated, true);
+    }
+
+    /**
+     * Replaces the tenant's settings, but for the policies' kill switch when the request did not name it: a form
+     * that saves the inactivity threshold or the seat prices must not restart paused policies by leaving it out.
+     */
+    public TenantSettings updateSettings(String tenantId, TenantSettings updated, boolean setsPoliciesPaused) {
+        TenantSettings saved = setsPoliciesPaused ? updated
+                : new TenantSettings(updated.inactivityDays(), updated.seatPrices(), settings.get(tenantId).policiesPaused());
+        settings.put(tenantId, saved);
+        return saved;
     }
 
     public record ProductSeats(String resourceId, String product, String name, String hostUrl, Integer seats,

@@ -347,4 +347,18 @@ class LicenseServiceTest {
         return new Integration(T, IntegrationType.ATLASSIAN, IntegrationStatus.CONNECTED, Map.of("orgId", "o"), "s", null,
                 NOW, "admin", lastSync, null, false, 1);
     }
+
+    /** The kill switch stays on when a settings form that does not know it saves the threshold or the prices. */
+    @Test
+    void settingsLeftWithoutTheKillSwitchKeepItAndNamingItSetsIt() {
+        service.updateSettings("t1", new TenantSettings(30, Map.of(), true), true);
+
+        TenantSettings saved = service.updateSettings("t1", new TenantSettings(60, Map.of("jira-software", java.math.BigDecimal.TEN)), false);
+        assertEquals(new TenantSettings(60, Map.of("jira-software", java.math.BigDecimal.TEN), true), saved);
+        assertEquals(saved, service.settings("t1"));
+
+        assertFalse(service.updateSettings("t1", new TenantSettings(60, Map.of()), true).policiesPaused());
+        assertFalse(service.settings("t1").policiesPaused());
+        assertFalse(service.updateSettings("t2", new TenantSettings(60, Map.of()), false).policiesPaused(), "another tenant's default");
+    }
 }
