@@ -47,10 +47,12 @@ final class ReclaimCore {
     final TenantSettingsStore settings;
     final SyncRequester syncRequester;
     final SavingsCounter savings;
+    final ReclaimEvents events;
     final Clock clock;
 
     ReclaimCore(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
-                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, SavingsCounter savings, Clock clock) {
+                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, SavingsCounter savings,
+                ReclaimEvents events, Clock clock) {
         this.integrations = integrations;
         this.vault = vault;
         this.orgApi = orgApi;
@@ -59,6 +61,7 @@ final class ReclaimCore {
         this.settings = settings;
         this.syncRequester = syncRequester;
         this.savings = savings;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -133,6 +136,20 @@ final class ReclaimCore {
         restored.forEach(kept::remove);
         savings.count(tenantId, new ReclaimedSeats(record.id(), java.time.LocalDate.ofInstant(record.createdAt(), java.time.ZoneOffset.UTC),
                 kept.stream().map(s -> new ReclaimedSeats.Seat(s.resourceId(), s.productKey(), s.monthlyPrice())).toList()));
+    }
+
+    /**
+     * The reclaim's {@code ReclaimCompleted}, published by whichever run settles it (the request, a retry with its key, the
+     * sweep or a read), before the record is settled: a crash in between leaves it unsettled, so the next finisher
+     * publishes again (at least once); a settled record is never published again (a replay publishes nothing). The
+     * reclaim is done whatever the bus answers, so a publication that fails is logged, not thrown (the SDK retried it).
+     */
+    void publishCompleted(String tenantId, ReclaimRecord settled) {
+        try {
+            events.reclaimCompleted(tenantId, settled.jobId(), settled);
+        } catch (RuntimeException e) {
+            LOG.warn("ReclaimCompleted could not be published", "reclaimId", settled.id(), "error", e.getClass().getSimpleName());
+        }
     }
 
     void requestResync(String tenantId, String accountId, String reason) {

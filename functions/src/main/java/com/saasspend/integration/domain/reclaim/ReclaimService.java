@@ -56,7 +56,6 @@ public final class ReclaimService {
     private final ReclaimAudit audit;
     private final IdempotencyKeys keys;
     private final TenantSettingsStore settings;
-    private final ReclaimEvents events;
     private final Clock clock;
     private final ReclaimCore core;
     private final ReclaimRun reclaimRun;
@@ -70,10 +69,9 @@ public final class ReclaimService {
         this.audit = audit;
         this.keys = keys;
         this.settings = settings;
-        this.events = events;
         this.clock = clock;
         this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester,
-                new SavingsCounter(savings), clock);
+                new SavingsCounter(savings), events, clock);
         this.reclaimRun = new ReclaimRun(core);
         this.undoRun = new UndoRun(core);
     }
@@ -153,16 +151,17 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- reclaim
 
     public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request) {
-        return reclaim(tenantId, actor, idempotencyKey, request, false);
+        return reclaim(tenantId, actor, idempotencyKey, request, null);
     }
 
     /**
-     * {@code inJob}: true for a user of a bulk job, whose job requests the targeted re-syncs in batches (one request per
-     * chunk of users instead of one per user; an interrupted run finished later re-syncs its user itself) and publishes
-     * the user's {@code ReclaimCompleted} with its job id. A single reclaim publishes it here once settled, before its
-     * key holds the answer: a crash between them publishes again on the retry (at least once), a replay never does.
+     * {@code jobId}: the bulk job this user's reclaim belongs to (null for a single reclaim); the job requests the
+     * targeted re-syncs in batches (one request per chunk of users instead of one per user; an interrupted run finished
+     * later re-syncs its user itself). Whoever settles the reclaim (this call, a retry with the key, the sweep, a read)
+     * publishes its {@code ReclaimCompleted}, with the job id, just before settling it: at least once, and never on a replay.
      */
-    public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request, boolean inJob) {
+    public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request, String jobId) {
+        boolean inJob = jobId != null;
         String fingerprint = ContentHash.of(request.fingerprintSource());
         Instant now = clock.instant();
         String reclaimId = ReclaimRecord.newId(now);
@@ -186,9 +185,6 @@ public final class ReclaimService {
                 if (started.isPresent()) {
                     // The holder died after writing its record: finish that reclaim, never start another.
                     ReclaimRecord record = settleOrFinish(tenantId, started.get()).orElseThrow(ReclaimService::keyInProgress);
-                    if (!inJob) {
-                        publishCompleted(tenantId, record);
-                    }
                     keys.complete(tenantId, idempotencyKey, record);
                     return new Answer(record, false);
                 }
@@ -206,25 +202,10 @@ public final class ReclaimService {
             keys.release(tenantId, idempotencyKey);
             throw refused;
         }
-        ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared), baseline(prepared), connection,
+        ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared, jobId), baseline(prepared), connection,
                 Budget.unlimited(), !inJob);
-        if (!inJob) {
-            publishCompleted(tenantId, record);
-        }
         keys.complete(tenantId, idempotencyKey, record);
         return new Answer(record, false);
-    }
-
-    /**
-     * A settled single reclaim's event. The reclaim is done whatever the bus answers, so a publication that fails is
-     * logged, not thrown at the caller (the SDK has retried it already).
-     */
-    private void publishCompleted(String tenantId, ReclaimRecord record) {
-        try {
-            events.reclaimCompleted(tenantId, null, record);
-        } catch (RuntimeException e) {
-            LOG.warn("ReclaimCompleted could not be published", "reclaimId", record.id(), "error", e.getClass().getSimpleName());
-        }
     }
 
     private static Refusal keyInProgress() {
@@ -233,13 +214,13 @@ public final class ReclaimService {
     }
 
     /** The record as a reclaim starts: removable groups pending, the others refused with the plan's reason. */
-    private static ReclaimRecord fresh(String id, String actor, Prepared prepared) {
+    private static ReclaimRecord fresh(String id, String actor, Prepared prepared, String jobId) {
         Instant createdAt = ReclaimRecord.createdAtOf(id).orElseThrow();
         List<GroupResult> groups = prepared.plan().groups().stream()
                 .map(g -> new GroupResult(g.groupId(), g.name(), g.removable() ? ReclaimRecord.PENDING : ReclaimRecord.REFUSED,
                         g.removable() ? null : g.reason())).toList();
         return new ReclaimRecord(id, prepared.user().accountId(), prepared.user().name(), actor, createdAt, ReclaimRecord.IN_PROGRESS,
-                groups, List.of(), null, prepared.plan().notices(), createdAt.plus(ReclaimRecord.UNDO_WINDOW), null);
+                groups, List.of(), null, prepared.plan().notices(), createdAt.plus(ReclaimRecord.UNDO_WINDOW), null, jobId);
     }
 
     private static ReclaimBaseline baseline(Prepared prepared) {

@@ -323,7 +323,7 @@ final class ReclaimFakes {
     /** The ReclaimCompleted events published: reclaim id, and the job id or "-" for a single reclaim. */
     static final class Published implements ReclaimEvents {
         final List<String> events = new ArrayList<>();
-        /** Fails the next publication (the process dying after the reclaim settled, before its key holds the answer). */
+        /** Fails the next publication (the process dying while it publishes, just before the reclaim settles). */
         boolean killNext;
 
         @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) {

@@ -215,9 +215,36 @@ class ReclaimJobServiceTest {
         assertEquals(USERS, audit.records.size(), "one audit item per user: a retry finished the killed one, never another");
         assertEquals(1, events.jobs.size());
         assertEquals(USERS, Set.copyOf(events.reclaims).size());
-        assertEquals(USERS, events.reclaims.size(), "one ReclaimCompleted per user, the job's: none from the reclaim itself");
+        assertEquals(USERS, events.reclaims.size(), "one ReclaimCompleted per user, whoever settled its reclaim");
+        events.reclaimsWithJob.forEach(e -> assertTrue(e.endsWith("/" + job.id()), "each carries the job's id: " + e));
         // The stored users follow at once (License page) as a single reclaim leaves them.
         generated().forEach(id -> assertEquals(List.of("g3"), licenses.users.get(id).groups().stream().map(OrgUser.GroupRef::id).toList()));
+    }
+
+    @Test
+    void aJobUsersReclaimFinishedByTheSweepBeforeItsStepIsDeliveredAgainPublishesOnceWithTheJobsId() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        atlassian.killAfterChanges = 1;
+        JobMessage expand = queue.messages.poll();
+        jobs.handle(expand);
+        JobMessage first = queue.messages.poll();
+        assertThrows(Killed.class, () -> jobs.handle(first), "killed right after the first user's removal took effect");
+        assertEquals(List.of(), events.reclaims, "nothing published while its reclaim is unsettled");
+
+        // The 15-minute sweep comes before SQS delivers the step again.
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(1, reclaims.sweep(TENANT, 10, com.saasspend.integration.domain.sync.Budget.unlimited()));
+        assertEquals(1, events.reclaimsWithJob.size());
+        assertTrue(events.reclaimsWithJob.get(0).endsWith("/" + job.id()), "the sweep publishes it as the job's: " + events.reclaimsWithJob);
+
+        queue.messages.addFirst(first);
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        drain();
+        assertEquals(ReclaimJob.COMPLETED, store.jobs.get(job.id()).status());
+        assertEquals(USERS, atlassian.count("remove"), "one removal per user");
+        assertEquals(USERS, events.reclaims.size(), "the redelivered step found the settled reclaim and published nothing again");
+        assertEquals(USERS, Set.copyOf(events.reclaims).size());
     }
 
     @Test

@@ -215,6 +215,11 @@ public final class ReclaimJobService {
 
     public View find(String tenantId, String jobId, String afterAccountId, int limit) {
         ReclaimJob job = enqueue(tenantId, job(tenantId, jobId));
+        if (job.running() && job.counts().remaining() == 0) {
+            // Every user has a result but the step that should have ended the job did not (it died): end it now.
+            finishIfDone(tenantId, jobId);
+            job = job(tenantId, jobId);
+        }
         return new View(job, secondsLeft(job), store.results(tenantId, jobId, afterAccountId, limit));
     }
 
@@ -263,6 +268,8 @@ public final class ReclaimJobService {
         }
         if (JobMessage.RESYNC.equals(message.type())) {
             resync(tenantId, job, message.chunk());
+            // FIFO delivers a chunk's resync after its users: the last one also ends a job whose last user step did not.
+            finishIfDone(tenantId, job.id());
             return;
         }
         if (store.result(tenantId, job.id(), message.accountId()).isEmpty()) {
@@ -272,7 +279,11 @@ public final class ReclaimJobService {
                     : ReclaimJob.RECLAIM.equals(job.kind()) ? reclaimOne(tenantId, job, message) : undoOne(tenantId, job, message);
             store.recordResult(tenantId, job.id(), result);
         }
-        finishIfDone(tenantId, job.id());
+        // Counters only fall: with two or more users left when this step began, this one result cannot end the job, so
+        // only a step that began with one user left reads the job again (one read per job, not one per user).
+        if (job.counts().remaining() <= 1) {
+            finishIfDone(tenantId, job.id());
+        }
     }
 
     /** The idempotency key of one user's reclaim in a job: a redelivery finds that reclaim, never starts another. */
@@ -284,11 +295,11 @@ public final class ReclaimJobService {
         ReclaimRecord record;
         try {
             record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), message.accountId()),
-                    new ReclaimRequest(message.accountId(), message.groupIds()), true).record();
+                    new ReclaimRequest(message.accountId(), message.groupIds()), job.id()).record();
         } catch (Refusal refused) {
             return skippedOrRetry(message, refused);
         }
-        events.reclaimCompleted(tenantId, job.id(), record);
+        // Its ReclaimCompleted (with the job's id) was published by whichever run settled it.
         BigDecimal cost = record.monthlyCostFreed();
         return new JobUserResult(record.accountId(), record.userName(), record.status(), record.id(), record.seatsFreed().size(),
                 cost, null, null);
