@@ -74,12 +74,14 @@ final class ReclaimCore {
      * rotation (Atlassian would answer 401 and the reclaim would stop, asking for a rotation already done).
      */
     Optional<Connection> connection(String tenantId) {
-        Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
-                .filter(i -> i.status() != IntegrationStatus.DISCONNECTED);
-        return atlassian.map(i -> {
-            vault.forget(i.secretName());
-            return new Connection(i.setting("orgId"), vault.read(i.secretName()).get("apiKey"));
-        });
+        return integrations.find(tenantId, IntegrationType.ATLASSIAN).filter(i -> i.status() != IntegrationStatus.DISCONNECTED)
+                .map(this::connection);
+    }
+
+    /** The connection of an Atlassian integration the caller has just read (a reclaim reads them all to plan). */
+    Connection connection(Integration atlassian) {
+        vault.forget(atlassian.secretName());
+        return new Connection(atlassian.setting("orgId"), vault.read(atlassian.secretName()).get("apiKey"));
     }
 
     /** Atlassian's truth: the ids of the groups the user is in now (empty when the user is no longer in the org). */

@@ -48,8 +48,18 @@ final class ReclaimRun {
      */
     ReclaimRecord start(String tenantId, ReclaimRecord fresh, ReclaimBaseline baseline, Connection connection, Budget budget,
                         boolean resync) {
-        core.audit.start(tenantId, fresh, baseline, core.leaseUntil());
-        return run(tenantId, fresh, baseline, connection, null, budget, resync);
+        // The first removal's intent goes in with the record (one write less): until a run sends it, a "removing" group
+        // the user is still in is sent by a finisher exactly as a pending one would be.
+        List<GroupResult> groups = new ArrayList<>(fresh.groups());
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).is(PENDING)) {
+                groups.set(i, groups.get(i).as(REMOVING, null));
+                break;
+            }
+        }
+        ReclaimRecord started = fresh.withGroups(groups);
+        core.audit.start(tenantId, started, baseline, core.leaseUntil());
+        return run(tenantId, started, baseline, connection, null, budget, resync);
     }
 
     /**
@@ -95,8 +105,10 @@ final class ReclaimRun {
                 groups.set(i, group.as(NOT_ATTEMPTED, stoppedBecause));
                 continue;
             }
-            groups.set(i, group.as(REMOVING, null));
-            core.audit.put(tenantId, record.withGroups(groups));
+            if (group.is(PENDING)) {
+                groups.set(i, group.as(REMOVING, null));
+                core.audit.put(tenantId, record.withGroups(groups));
+            }
             GroupResult outcome;
             try {
                 core.orgApi.removeMembership(connection.orgId(), connection.apiKey(), baseline.directoryOf(group.groupId()),

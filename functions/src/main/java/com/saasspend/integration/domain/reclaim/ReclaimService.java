@@ -123,7 +123,7 @@ public final class ReclaimService {
     }
 
     /** Everything a reclaim decides before it changes anything; refusals are thrown from here. */
-    private record Prepared(OrgUser user, Map<String, OrgGroup> groups, ReclaimPlan plan, String orgId) {}
+    private record Prepared(OrgUser user, Map<String, OrgGroup> groups, ReclaimPlan plan, Integration atlassian) {}
 
     private Prepared prepare(String tenantId, ReclaimRequest request) {
         List<Integration> all = integrations.list(tenantId);
@@ -135,7 +135,7 @@ public final class ReclaimService {
         ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), productsById(tenantId),
                 settings.get(tenantId).seatPrices(), notices(all));
         ReclaimPlan plan = ReclaimPlanner.plan(user, groups, request, context);
-        return new Prepared(user, groups, plan, atlassian.setting("orgId"));
+        return new Prepared(user, groups, plan, atlassian);
     }
 
     /**
@@ -196,7 +196,7 @@ public final class ReclaimService {
         ReclaimCore.Connection connection;
         try {
             prepared = prepare(tenantId, request);
-            connection = core.connection(tenantId).orElseThrow();
+            connection = core.connection(prepared.atlassian());
         } catch (RuntimeException refused) {
             // Nothing changed: the key is free for a corrected request.
             keys.release(tenantId, idempotencyKey);

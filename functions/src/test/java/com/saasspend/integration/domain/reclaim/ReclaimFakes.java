@@ -167,7 +167,10 @@ final class ReclaimFakes {
             leases.put(record.id(), leaseUntil);
             open.put(record.id(), true);
         }
-        @Override public void put(String tenantId, ReclaimRecord record) { records.put(record.id(), record); }
+        /** Writes between a record's start and its settle. */
+        int puts;
+
+        @Override public void put(String tenantId, ReclaimRecord record) { records.put(record.id(), record); puts++; }
         @Override public void settle(String tenantId, ReclaimRecord record) {
             records.put(record.id(), record);
             leases.remove(record.id());

@@ -185,6 +185,19 @@ class ReclaimServiceTest {
     }
 
     @Test
+    void aReclaimWritesItsFirstIntentWithTheRecordAndItsLastOutcomeWithTheSettle() {
+        ReclaimRecord one = reclaim("k1", "g1");
+        assertEquals(ReclaimRecord.COMPLETED, one.status());
+        assertEquals(0, audit.puts, "one group: the record's start and its settle, nothing between");
+
+        ReclaimRecord two = reclaim("k2", "g2", "g3");
+        assertEquals(List.of("removed", "removed"), results(two.groups()));
+        assertEquals(2, audit.puts, "two groups: the first outcome and the second intent between start and settle");
+        assertEquals(1, atlassian.count("remove dir-1/g2"));
+        assertEquals(1, atlassian.count("remove dir-1/g3"));
+    }
+
+    @Test
     void aStoredUserWriteThatLosesTheRaceIsRecomputedOnTheOtherWritersVersion() {
         // Between this reclaim's read of the stored user and its write, another reclaim takes the user out of g3.
         licenses.beforeNextReplace = () -> {
