@@ -48,11 +48,12 @@ final class ReclaimCore {
     final SyncRequester syncRequester;
     final SavingsCounter savings;
     final ReclaimEvents events;
+    final TenantFacts facts;
     final Clock clock;
 
     ReclaimCore(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                 ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, SavingsCounter savings,
-                ReclaimEvents events, Clock clock) {
+                ReclaimEvents events, TenantFacts facts, Clock clock) {
         this.integrations = integrations;
         this.vault = vault;
         this.orgApi = orgApi;
@@ -62,6 +63,7 @@ final class ReclaimCore {
         this.syncRequester = syncRequester;
         this.savings = savings;
         this.events = events;
+        this.facts = facts;
         this.clock = clock;
     }
 
@@ -121,7 +123,7 @@ final class ReclaimCore {
             if (licenses.replaceUser(tenantId, after, stored.get().hash(), now)) {
                 licenses.adjustSeats(tenantId, accountId, SeatDelta.between(stored.get().item(), after.item(),
                         // The tenant's own threshold, as the sync counts seats.
-                        now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
+                        now.minus(Duration.ofDays(facts.settings(tenantId).inactivityDays()))), now);
                 return;
             }
         }

@@ -64,6 +64,16 @@ public final class ReclaimService {
     public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                           ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
                           SavingsStore savings, ReclaimEvents events, Clock clock) {
+        this(integrations, vault, orgApi, licenses, audit, keys, settings, syncRequester, savings, events, clock, Duration.ZERO);
+    }
+
+    /**
+     * {@code tenantFactsFor}: how long the tenant's integrations, products and settings are kept between reclaims (zero:
+     * read by each; a bulk job's worker keeps them briefly, see {@link TenantFacts}).
+     */
+    public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
+                          ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
+                          SavingsStore savings, ReclaimEvents events, Clock clock, Duration tenantFactsFor) {
         this.integrations = integrations;
         this.licenses = licenses;
         this.audit = audit;
@@ -71,7 +81,7 @@ public final class ReclaimService {
         this.settings = settings;
         this.clock = clock;
         this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester,
-                new SavingsCounter(savings), events, clock);
+                new SavingsCounter(savings), events, new TenantFacts(integrations, licenses, settings, clock, tenantFactsFor), clock);
         this.reclaimRun = new ReclaimRun(core);
         this.undoRun = new UndoRun(core);
     }
@@ -126,14 +136,15 @@ public final class ReclaimService {
     private record Prepared(OrgUser user, Map<String, OrgGroup> groups, ReclaimPlan plan, Integration atlassian) {}
 
     private Prepared prepare(String tenantId, ReclaimRequest request) {
-        List<Integration> all = integrations.list(tenantId);
+        TenantFacts.Facts facts = core.facts.of(tenantId);
+        List<Integration> all = facts.integrations();
         Integration atlassian = requireReclaimOpen(all);
         OrgUser user = storedUser(tenantId, request.accountId()).item();
         Set<String> ids = new LinkedHashSet<>(groupIds(user));
         ids.addAll(request.groupIds());
         Map<String, OrgGroup> groups = licenses.groups(tenantId, ids);
-        ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), productsById(tenantId),
-                settings.get(tenantId).seatPrices(), notices(all));
+        ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), facts.products(),
+                facts.settings().seatPrices(), notices(all));
         ReclaimPlan plan = ReclaimPlanner.plan(user, groups, request, context);
         return new Prepared(user, groups, plan, atlassian);
     }
@@ -198,7 +209,8 @@ public final class ReclaimService {
             prepared = prepare(tenantId, request);
             connection = core.connection(prepared.atlassian());
         } catch (RuntimeException refused) {
-            // Nothing changed: the key is free for a corrected request.
+            // Nothing changed: the key is free for a corrected request, and the next one reads the tenant afresh.
+            core.facts.forget(tenantId);
             keys.release(tenantId, idempotencyKey);
             throw refused;
         }
@@ -323,8 +335,13 @@ public final class ReclaimService {
         if (UndoRun.targets(record).isEmpty()) {
             throw new Refusal(Kind.CONFLICT, "nothing_to_undo", "This reclaim removed no membership, so there is nothing to undo.");
         }
-        requireReclaimOpen(integrations.list(tenantId));
-        ReclaimCore.Connection connection = core.connection(tenantId).orElseThrow();
+        ReclaimCore.Connection connection;
+        try {
+            connection = core.connection(requireReclaimOpen(core.facts.of(tenantId).integrations()));
+        } catch (RuntimeException refused) {
+            core.facts.forget(tenantId);
+            throw refused;
+        }
         if (!audit.lease(tenantId, reclaimId, now, core.leaseUntil())) {
             throw undoInProgress();
         }

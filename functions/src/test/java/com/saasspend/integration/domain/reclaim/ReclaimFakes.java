@@ -303,7 +303,10 @@ final class ReclaimFakes {
             }
         }
         @Override public Optional<Integration> find(String tenantId, IntegrationType type) { return Optional.ofNullable(byType.get(type)); }
-        @Override public List<Integration> list(String tenantId) { return List.copyOf(byType.values()); }
+        /** Reads of the whole list. */
+        int lists;
+
+        @Override public List<Integration> list(String tenantId) { lists++; return List.copyOf(byType.values()); }
         @Override public Integration save(Integration integration, long expectedVersion) { throw new UnsupportedOperationException(); }
         @Override public void delete(String tenantId, IntegrationType type) { byType.remove(type); }
     }

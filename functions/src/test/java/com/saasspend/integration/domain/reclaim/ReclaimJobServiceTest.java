@@ -89,7 +89,7 @@ class ReclaimJobServiceTest {
         put(NEW_GROUP_ONLY, false, List.of("gnew"), JIRA);
         reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
                 new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
-                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock);
+                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock, Duration.ofSeconds(30));
         LicenseService licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
         jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requester, clock);
     }
@@ -219,6 +219,29 @@ class ReclaimJobServiceTest {
         events.reclaimsWithJob.forEach(e -> assertTrue(e.endsWith("/" + job.id()), "each carries the job's id: " + e));
         // The stored users follow at once (License page) as a single reclaim leaves them.
         generated().forEach(id -> assertEquals(List.of("g3"), licenses.users.get(id).groups().stream().map(OrgUser.GroupRef::id).toList()));
+    }
+
+    @Test
+    void aJobsUsersReadTheTenantsIntegrationsOnceAWhileAndAUserRefusedReadsThemAgain() {
+        JobPlan plan = planJira(generated());
+        jobs.start(TENANT, "admin", "key-1", plan.id());
+        integrations.lists = 0;
+        drain();
+        assertEquals(1, integrations.lists, USERS + " users within 30 s: one read of the tenant's integrations, not one each");
+        assertEquals(USERS, atlassian.count("remove"));
+
+        // 31 s later the next job's first user reads them again; a user refused (gone from the stored org) drops them.
+        clock.now = clock.now.plus(Duration.ofSeconds(31));
+        for (int i = USERS; i < USERS + 3; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        JobPlan next = planJira(IntStream.range(USERS, USERS + 3).mapToObj(ReclaimJobServiceTest::user).toList());
+        licenses.users.remove(user(USERS));
+        integrations.lists = 0;
+        jobs.start(TENANT, "admin", "key-2", next.id());
+        drain();
+        assertEquals(2, integrations.lists, "read after the 30 s, and again after the refused user");
+        assertEquals(USERS + 2, atlassian.count("remove"));
     }
 
     @Test
