@@ -104,9 +104,18 @@ final class ReclaimCore {
      * same change again writes nothing.
      */
     void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change) {
+        updateStoredUser(tenantId, accountId, knownGroups, change, null);
+    }
+
+    /**
+     * {@code known}: the stored user as the caller read it moments ago (a fresh reclaim, to plan), tried first instead of
+     * a read; the write is conditional on its hash, so if it changed since, the write fails and the user is read again.
+     */
+    void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change,
+                          Hashed<OrgUser> known) {
         Map<String, OrgGroup> groups = new HashMap<>(knownGroups);
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            Optional<Hashed<OrgUser>> stored = licenses.user(tenantId, accountId);
+            Optional<Hashed<OrgUser>> stored = attempt == 0 && known != null ? Optional.of(known) : licenses.user(tenantId, accountId);
             if (stored.isEmpty()) {
                 return;
             }

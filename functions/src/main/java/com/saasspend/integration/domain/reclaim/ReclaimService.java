@@ -133,20 +133,25 @@ public final class ReclaimService {
     }
 
     /** Everything a reclaim decides before it changes anything; refusals are thrown from here. */
-    private record Prepared(OrgUser user, Map<String, OrgGroup> groups, ReclaimPlan plan, Integration atlassian) {}
+    private record Prepared(Hashed<OrgUser> stored, Map<String, OrgGroup> groups, ReclaimPlan plan, Integration atlassian) {
+        OrgUser user() {
+            return stored.item();
+        }
+    }
 
     private Prepared prepare(String tenantId, ReclaimRequest request) {
         TenantFacts.Facts facts = core.facts.of(tenantId);
         List<Integration> all = facts.integrations();
         Integration atlassian = requireReclaimOpen(all);
-        OrgUser user = storedUser(tenantId, request.accountId()).item();
+        Hashed<OrgUser> stored = storedUser(tenantId, request.accountId());
+        OrgUser user = stored.item();
         Set<String> ids = new LinkedHashSet<>(groupIds(user));
         ids.addAll(request.groupIds());
         Map<String, OrgGroup> groups = licenses.groups(tenantId, ids);
         ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), facts.products(),
                 facts.settings().seatPrices(), notices(all));
         ReclaimPlan plan = ReclaimPlanner.plan(user, groups, request, context);
-        return new Prepared(user, groups, plan, atlassian);
+        return new Prepared(stored, groups, plan, atlassian);
     }
 
     /**
@@ -215,7 +220,7 @@ public final class ReclaimService {
             throw refused;
         }
         ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared, jobId), baseline(prepared), connection,
-                Budget.unlimited(), !inJob);
+                Budget.unlimited(), !inJob, prepared.stored());
         keys.complete(tenantId, idempotencyKey, record);
         return new Answer(record, false);
     }

@@ -186,9 +186,12 @@ class ReclaimServiceTest {
 
     @Test
     void aReclaimWritesItsFirstIntentWithTheRecordAndItsLastOutcomeWithTheSettle() {
+        licenses.singleUserReads = 0;
         ReclaimRecord one = reclaim("k1", "g1");
         assertEquals(ReclaimRecord.COMPLETED, one.status());
         assertEquals(0, audit.puts, "one group: the record's start and its settle, nothing between");
+        assertEquals(1, licenses.singleUserReads, "the stored user read to plan is the one the settle's conditional write replaces");
+        assertEquals(List.of("g2", "g3", "g4"), licenses.users.get(USER).groups().stream().map(OrgUser.GroupRef::id).toList());
 
         ReclaimRecord two = reclaim("k2", "g2", "g3");
         assertEquals(List.of("removed", "removed"), results(two.groups()));
