@@ -222,6 +222,31 @@ class ReclaimJobServiceTest {
     }
 
     @Test
+    void aJobWhoseEndingStepDiedAndWasNotDeliveredAgainIsEndedByTheNextReadOfIt() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        events.failNextJobCompleted = true;
+        // Steps delivered until the one ending the job dies; it is not delivered again (in the dead-letter queue, say).
+        for (int guard = 0; guard < 100 && !queue.messages.isEmpty() && events.failNextJobCompleted; guard++) {
+            JobMessage m = queue.messages.poll();
+            try {
+                jobs.handle(m);
+            } catch (Killed died) {
+                // the process died
+            }
+        }
+        assertFalse(events.failNextJobCompleted, "the step ending the job died");
+        queue.messages.clear();
+        assertEquals(ReclaimJob.RUNNING, store.jobs.get(job.id()).status());
+        assertEquals(0, store.jobs.get(job.id()).counts().remaining(), "every user has a result");
+
+        assertEquals(ReclaimJob.COMPLETED, jobs.find(TENANT, job.id(), null, 10).job().status(), "GET /reclaim-jobs/{id} ends it");
+        assertEquals(1, events.jobs.size(), "its end published once");
+        jobs.find(TENANT, job.id(), null, 10);
+        assertEquals(1, events.jobs.size(), "a later read publishes nothing");
+    }
+
+    @Test
     void aJobsUsersReadTheTenantsIntegrationsOnceAWhileAndAUserRefusedReadsThemAgain() {
         JobPlan plan = planJira(generated());
         jobs.start(TENANT, "admin", "key-1", plan.id());
@@ -278,8 +303,10 @@ class ReclaimJobServiceTest {
         }
         List<String> all = IntStream.range(0, 150).mapToObj(ReclaimJobServiceTest::user).toList();
         ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(all).id()).job();
-        drain();
+        int[] deepest = {0};
+        drain(m -> deepest[0] = Math.max(deepest[0], queue.messages.size() + 1));
 
+        assertEquals(102, deepest[0], "at most one chunk's steps wait: 100 users, its resync, the next expand");
         assertEquals(150, atlassian.count("remove"));
         assertEquals(List.of(all.subList(0, 100), all.subList(100, 150)),
                 resyncs.stream().map(com.saasspend.integration.domain.SyncRequest::accountIds).toList(),

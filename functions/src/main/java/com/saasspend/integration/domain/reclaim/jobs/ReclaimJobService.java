@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Bulk reclaim: a reviewed plan over many users, run as a job on a queue one user per message, cancellable, and undone
@@ -152,8 +151,10 @@ public final class ReclaimJobService {
     }
 
     /**
-     * Sends the job's expand steps unless that is known done. A creator that died between creating the job and
-     * sending them is finished by the key's retry or by the next read of the job; steps sent twice are the same steps.
+     * Sends the job's first expand step unless that is known done (each expand sends the next one after its chunk's
+     * steps, so a job has at most one chunk's steps waiting on the queue, whatever its size). A creator that died
+     * between creating the job and sending it is finished by the key's retry or by the next read of the job; a step
+     * sent twice is the same step.
      */
     private ReclaimJob enqueue(String tenantId, ReclaimJob job) {
         if (job.enqueued() || !job.running()) {
@@ -162,7 +163,7 @@ public final class ReclaimJobService {
         if (job.chunks() == 0) {
             finishIfDone(tenantId, job.id());
         } else {
-            queue.send(IntStream.range(0, job.chunks()).mapToObj(i -> JobMessage.expand(tenantId, job.id(), i)).toList());
+            queue.send(List.of(JobMessage.expand(tenantId, job.id(), 0)));
         }
         store.markEnqueued(tenantId, job.id());
         return store.job(tenantId, job.id()).orElse(job);
@@ -261,8 +262,11 @@ public final class ReclaimJobService {
         if (JobMessage.EXPAND.equals(message.type())) {
             List<JobPlan.PlannedUser> users = store.planChunk(tenantId, job.planId(), message.chunk());
             List<JobMessage> steps = new ArrayList<>(users.stream().map(u -> JobMessage.user(tenantId, job.id(), u)).toList());
-            // After the chunk's users in the tenant's FIFO order: delivered once they are all done.
+            // After the chunk's users in the tenant's FIFO order: delivered once they are all done; then the next chunk.
             steps.add(JobMessage.resync(tenantId, job.id(), message.chunk()));
+            if (message.chunk() + 1 < job.chunks()) {
+                steps.add(JobMessage.expand(tenantId, job.id(), message.chunk() + 1));
+            }
             queue.send(steps);
             return;
         }
