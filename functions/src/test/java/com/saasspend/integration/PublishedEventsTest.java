@@ -87,7 +87,7 @@ class PublishedEventsTest {
         ReclaimRecord record = new ReclaimRecord("20261128T120000123Z-abcdefghij", "712020:u1", "Uma", "admin", at, "completed",
                 List.of(new ReclaimRecord.GroupResult("g1", "confluence-users", "removed", null)),
                 List.of(new ReclaimRecord.FreedSeat("ari:cloud:confluence::site/s1", "confluence", "Confluence", null, new BigDecimal("6.05"))),
-                new BigDecimal("6.05"), List.of(), at.plus(ReclaimRecord.UNDO_WINDOW), null);
+                new BigDecimal("6.05"), List.of(), at.plus(ReclaimRecord.UNDO_WINDOW), null, "job-20261128T120000123Z-abcdefghij");
         events.reclaimCompleted("tenant-demo", "job-20261128T120000123Z-abcdefghij", record);
         ReclaimJob job = new ReclaimJob("job-20261128T120000123Z-abcdefghij", ReclaimJob.RECLAIM, "plan-20261128T115900000Z-abcdefghij",
                 null, null, "admin", at, ReclaimJob.COMPLETED, false, true, 1,

@@ -134,12 +134,15 @@ public final class Services {
 
     /** ReclaimApiFunction and ReclaimSweepFunction. */
     public ReclaimService reclaimService() {
-        return reclaimService(apiHttp());
+        return reclaimService(apiHttp(), java.time.Duration.ZERO);
     }
 
-    /** ReclaimJobWorkerFunction: the single reclaim with the sync's retry settings (a job's user waits out a 429). */
+    /**
+     * ReclaimJobWorkerFunction: the single reclaim with the sync's retry settings (a job's user waits out a 429), keeping
+     * the tenant's integrations, products and settings 30 s between the job's users instead of reading them for each.
+     */
     public ReclaimService reclaimServiceForJobs() {
-        return reclaimService(syncHttp());
+        return reclaimService(syncHttp(), java.time.Duration.ofSeconds(30));
     }
 
     /** The bulk reclaim jobs over a reclaim service (ReclaimApiFunction and ReclaimJobWorkerFunction). */
@@ -149,10 +152,10 @@ public final class Services {
                 jobEvents(), syncRequester(), clock);
     }
 
-    private ReclaimService reclaimService(AtlassianHttp http) {
+    private ReclaimService reclaimService(AtlassianHttp http, java.time.Duration tenantFactsFor) {
         return new ReclaimService(integrationStore(), vault(), orgApi(http), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoReclaimAudit(dynamo(), table()), new DynamoIdempotencyKeys(dynamo(), table()), tenantSettings(),
-                syncRequester(), new DynamoSavingsStore(dynamo(), table()), jobEvents(), clock);
+                syncRequester(), new DynamoSavingsStore(dynamo(), table()), jobEvents(), clock, tenantFactsFor);
     }
 
     /** ReclaimCompleted and ReclaimJobCompleted on the bus. */

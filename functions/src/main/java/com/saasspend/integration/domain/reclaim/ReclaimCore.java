@@ -47,10 +47,13 @@ final class ReclaimCore {
     final TenantSettingsStore settings;
     final SyncRequester syncRequester;
     final SavingsCounter savings;
+    final ReclaimEvents events;
+    final TenantFacts facts;
     final Clock clock;
 
     ReclaimCore(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
-                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, SavingsCounter savings, Clock clock) {
+                ReclaimAudit audit, TenantSettingsStore settings, SyncRequester syncRequester, SavingsCounter savings,
+                ReclaimEvents events, TenantFacts facts, Clock clock) {
         this.integrations = integrations;
         this.vault = vault;
         this.orgApi = orgApi;
@@ -59,6 +62,8 @@ final class ReclaimCore {
         this.settings = settings;
         this.syncRequester = syncRequester;
         this.savings = savings;
+        this.events = events;
+        this.facts = facts;
         this.clock = clock;
     }
 
@@ -71,12 +76,14 @@ final class ReclaimCore {
      * rotation (Atlassian would answer 401 and the reclaim would stop, asking for a rotation already done).
      */
     Optional<Connection> connection(String tenantId) {
-        Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
-                .filter(i -> i.status() != IntegrationStatus.DISCONNECTED);
-        return atlassian.map(i -> {
-            vault.forget(i.secretName());
-            return new Connection(i.setting("orgId"), vault.read(i.secretName()).get("apiKey"));
-        });
+        return integrations.find(tenantId, IntegrationType.ATLASSIAN).filter(i -> i.status() != IntegrationStatus.DISCONNECTED)
+                .map(this::connection);
+    }
+
+    /** The connection of an Atlassian integration the caller has just read (a reclaim reads them all to plan). */
+    Connection connection(Integration atlassian) {
+        vault.forget(atlassian.secretName());
+        return new Connection(atlassian.setting("orgId"), vault.read(atlassian.secretName()).get("apiKey"));
     }
 
     /** Atlassian's truth: the ids of the groups the user is in now (empty when the user is no longer in the org). */
@@ -97,9 +104,18 @@ final class ReclaimCore {
      * same change again writes nothing.
      */
     void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change) {
+        updateStoredUser(tenantId, accountId, knownGroups, change, null);
+    }
+
+    /**
+     * {@code known}: the stored user as the caller read it moments ago (a fresh reclaim, to plan), tried first instead of
+     * a read; the write is conditional on its hash, so if it changed since, the write fails and the user is read again.
+     */
+    void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change,
+                          Hashed<OrgUser> known) {
         Map<String, OrgGroup> groups = new HashMap<>(knownGroups);
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            Optional<Hashed<OrgUser>> stored = licenses.user(tenantId, accountId);
+            Optional<Hashed<OrgUser>> stored = attempt == 0 && known != null ? Optional.of(known) : licenses.user(tenantId, accountId);
             if (stored.isEmpty()) {
                 return;
             }
@@ -116,7 +132,7 @@ final class ReclaimCore {
             if (licenses.replaceUser(tenantId, after, stored.get().hash(), now)) {
                 licenses.adjustSeats(tenantId, accountId, SeatDelta.between(stored.get().item(), after.item(),
                         // The tenant's own threshold, as the sync counts seats.
-                        now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
+                        now.minus(Duration.ofDays(facts.settings(tenantId).inactivityDays()))), now);
                 return;
             }
         }
@@ -133,6 +149,20 @@ final class ReclaimCore {
         restored.forEach(kept::remove);
         savings.count(tenantId, new ReclaimedSeats(record.id(), java.time.LocalDate.ofInstant(record.createdAt(), java.time.ZoneOffset.UTC),
                 kept.stream().map(s -> new ReclaimedSeats.Seat(s.resourceId(), s.productKey(), s.monthlyPrice())).toList()));
+    }
+
+    /**
+     * The reclaim's {@code ReclaimCompleted}, published by whichever run settles it (the request, a retry with its key, the
+     * sweep or a read), before the record is settled: a crash in between leaves it unsettled, so the next finisher
+     * publishes again (at least once); a settled record is never published again (a replay publishes nothing). The
+     * reclaim is done whatever the bus answers, so a publication that fails is logged, not thrown (the SDK retried it).
+     */
+    void publishCompleted(String tenantId, ReclaimRecord settled) {
+        try {
+            events.reclaimCompleted(tenantId, settled.jobId(), settled);
+        } catch (RuntimeException e) {
+            LOG.warn("ReclaimCompleted could not be published", "reclaimId", settled.id(), "error", e.getClass().getSimpleName());
+        }
     }
 
     void requestResync(String tenantId, String accountId, String reason) {

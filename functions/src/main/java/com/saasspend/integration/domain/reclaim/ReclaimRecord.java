@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 /**
  * One reclaim as the audit trail keeps it: who asked, when, each group's result, the seats freed and, once undone,
  * the undo. It is also the answer to {@code POST /reclaims}, and the answer a replayed idempotency key gets.
+ * {@code jobId}: the bulk job the reclaim is one user of, null for a single reclaim (its ReclaimCompleted says so, whoever
+ * settles it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReclaimRecord(
@@ -28,7 +30,8 @@ public record ReclaimRecord(
         BigDecimal monthlyCostFreed,
         List<ReclaimPlan.Notice> notices,
         Instant undoableUntil,
-        Undo undo) {
+        Undo undo,
+        String jobId) {
 
     /** Undo is offered this long after a reclaim. */
     public static final java.time.Duration UNDO_WINDOW = java.time.Duration.ofDays(30);
@@ -120,17 +123,17 @@ public record ReclaimRecord(
 
     public ReclaimRecord withGroups(List<GroupResult> newGroups) {
         return new ReclaimRecord(id, accountId, userName, requestedBy, createdAt, status, newGroups, seatsFreed, monthlyCostFreed,
-                notices, undoableUntil, undo);
+                notices, undoableUntil, undo, jobId);
     }
 
     public ReclaimRecord settled(String newStatus, List<GroupResult> results, List<FreedSeat> freed, BigDecimal cost) {
         return new ReclaimRecord(id, accountId, userName, requestedBy, createdAt, newStatus, results, freed, cost, notices,
-                undoableUntil, undo);
+                undoableUntil, undo, jobId);
     }
 
     public ReclaimRecord withUndo(Undo newUndo) {
         return new ReclaimRecord(id, accountId, userName, requestedBy, createdAt, status, groups, seatsFreed,
-                monthlyCostFreed, notices, undoableUntil, newUndo);
+                monthlyCostFreed, notices, undoableUntil, newUndo, jobId);
     }
 
     /**

@@ -7,6 +7,7 @@ import com.saasspend.integration.domain.reclaim.ReclaimCore.Connection;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord.FreedSeat;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord.GroupResult;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.Hashed;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,9 +48,19 @@ final class ReclaimRun {
      * {@code resync}: false when the caller requests the targeted re-sync itself (a bulk job, in batches).
      */
     ReclaimRecord start(String tenantId, ReclaimRecord fresh, ReclaimBaseline baseline, Connection connection, Budget budget,
-                        boolean resync) {
-        core.audit.start(tenantId, fresh, baseline, core.leaseUntil());
-        return run(tenantId, fresh, baseline, connection, null, budget, resync);
+                        boolean resync, Hashed<OrgUser> storedUser) {
+        // The first removal's intent goes in with the record (one write less): until a run sends it, a "removing" group
+        // the user is still in is sent by a finisher exactly as a pending one would be.
+        List<GroupResult> groups = new ArrayList<>(fresh.groups());
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).is(PENDING)) {
+                groups.set(i, groups.get(i).as(REMOVING, null));
+                break;
+            }
+        }
+        ReclaimRecord started = fresh.withGroups(groups);
+        core.audit.start(tenantId, started, baseline, core.leaseUntil());
+        return run(tenantId, started, baseline, connection, null, budget, resync, storedUser);
     }
 
     /**
@@ -63,17 +74,17 @@ final class ReclaimRun {
         if (connection.isEmpty()) {
             List<GroupResult> groups = record.groups().stream().map(g -> g.is(PENDING) ? g.as(NOT_ATTEMPTED, ReclaimTexts.INTERRUPTED_NOT_STARTED)
                     : g.is(REMOVING) ? g.as(FAILED_RESULT, ReclaimTexts.INTERRUPTED_UNKNOWN) : g).toList();
-            return settle(tenantId, record.withGroups(groups), baseline, true);
+            return settle(tenantId, record.withGroups(groups), baseline, true, null);
         }
         // Atlassian's truth first: if it cannot be read, the record stays as it is for the next finisher.
         Set<String> memberOf = core.memberGroups(connection.get(), record.accountId());
         LOG.info("finishing an interrupted reclaim", "reclaimId", record.id());
-        return run(tenantId, record, baseline, connection.get(), memberOf, budget, true);
+        return run(tenantId, record, baseline, connection.get(), memberOf, budget, true, null);
     }
 
     /** {@code memberOf}: the user's groups as Atlassian has them now, or null on a fresh run (the plan just read them). */
     private ReclaimRecord run(String tenantId, ReclaimRecord record, ReclaimBaseline baseline, Connection connection,
-                              Set<String> memberOf, Budget budget, boolean resync) {
+                              Set<String> memberOf, Budget budget, boolean resync, Hashed<OrgUser> storedUser) {
         List<GroupResult> groups = new ArrayList<>(record.groups());
         String stoppedBecause = null;
         for (int i = 0; i < groups.size(); i++) {
@@ -95,8 +106,10 @@ final class ReclaimRun {
                 groups.set(i, group.as(NOT_ATTEMPTED, stoppedBecause));
                 continue;
             }
-            groups.set(i, group.as(REMOVING, null));
-            core.audit.put(tenantId, record.withGroups(groups));
+            if (group.is(PENDING)) {
+                groups.set(i, group.as(REMOVING, null));
+                core.audit.put(tenantId, record.withGroups(groups));
+            }
             GroupResult outcome;
             try {
                 core.orgApi.removeMembership(connection.orgId(), connection.apiKey(), baseline.directoryOf(group.groupId()),
@@ -111,9 +124,18 @@ final class ReclaimRun {
                 }
             }
             groups.set(i, outcome);
-            core.audit.put(tenantId, record.withGroups(groups));
+            if (workLeftAfter(groups, i)) {
+                core.audit.put(tenantId, record.withGroups(groups));
+            }
+            // Else the settle writes this outcome next; a crash before it leaves the group "removing", which a finisher
+            // confirms from Atlassian's truth as for any interrupted removal (one write less per reclaim).
         }
-        return settle(tenantId, record.withGroups(groups), baseline, resync);
+        return settle(tenantId, record.withGroups(groups), baseline, resync, storedUser);
+    }
+
+    /** Whether a group after {@code i} still waits for its removal. */
+    private static boolean workLeftAfter(List<GroupResult> groups, int i) {
+        return groups.subList(i + 1, groups.size()).stream().anyMatch(g -> g.is(PENDING, REMOVING));
     }
 
     private GroupResult failed(GroupResult group, UpstreamFailure failure, Connection connection, String accountId) {
@@ -149,7 +171,8 @@ final class ReclaimRun {
      * The seats freed (only by groups really {@code removed}: a group the user already was not in frees nothing), the
      * stored user updated, the record settled and the user re-synced. Safe to repeat.
      */
-    private ReclaimRecord settle(String tenantId, ReclaimRecord record, ReclaimBaseline baseline, boolean resync) {
+    private ReclaimRecord settle(String tenantId, ReclaimRecord record, ReclaimBaseline baseline, boolean resync,
+                                 Hashed<OrgUser> storedUser) {
         Set<String> removed = ids(record.groups(), REMOVED);
         Set<String> notMember = ids(record.groups(), NOT_A_MEMBER);
         List<FreedSeat> freed = freedSeats(record.accountId(), baseline, removed, notMember);
@@ -157,11 +180,12 @@ final class ReclaimRun {
         gone.addAll(notMember);
         if (!gone.isEmpty()) {
             core.updateStoredUser(tenantId, record.accountId(), baseline.groupsById(),
-                    u -> ReclaimPlanner.withoutGroups(u, gone, baseline.groupsById()));
+                    u -> ReclaimPlanner.withoutGroups(u, gone, baseline.groupsById()), storedUser);
         }
         BigDecimal cost = freed.stream().map(FreedSeat::monthlyPrice).filter(Objects::nonNull).reduce(BigDecimal::add).orElse(null);
         ReclaimRecord settled = record.settled(ReclaimRecord.reclaimOutcome(record.groups()), record.groups(), freed, cost);
         core.countSavings(tenantId, settled, List.of());
+        core.publishCompleted(tenantId, settled);
         core.audit.settle(tenantId, settled);
         if (resync && record.groups().stream().anyMatch(g -> !g.is(REFUSED))) {
             core.requestResync(tenantId, record.accountId(), "reclaim");

@@ -56,7 +56,6 @@ public final class ReclaimService {
     private final ReclaimAudit audit;
     private final IdempotencyKeys keys;
     private final TenantSettingsStore settings;
-    private final ReclaimEvents events;
     private final Clock clock;
     private final ReclaimCore core;
     private final ReclaimRun reclaimRun;
@@ -65,15 +64,24 @@ public final class ReclaimService {
     public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
                           ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
                           SavingsStore savings, ReclaimEvents events, Clock clock) {
+        this(integrations, vault, orgApi, licenses, audit, keys, settings, syncRequester, savings, events, clock, Duration.ZERO);
+    }
+
+    /**
+     * {@code tenantFactsFor}: how long the tenant's integrations, products and settings are kept between reclaims (zero:
+     * read by each; a bulk job's worker keeps them briefly, see {@link TenantFacts}).
+     */
+    public ReclaimService(IntegrationStore integrations, CredentialVault vault, AtlassianOrgApi orgApi, LicenseStore licenses,
+                          ReclaimAudit audit, IdempotencyKeys keys, TenantSettingsStore settings, SyncRequester syncRequester,
+                          SavingsStore savings, ReclaimEvents events, Clock clock, Duration tenantFactsFor) {
         this.integrations = integrations;
         this.licenses = licenses;
         this.audit = audit;
         this.keys = keys;
         this.settings = settings;
-        this.events = events;
         this.clock = clock;
         this.core = new ReclaimCore(integrations, vault, orgApi, licenses, audit, settings, syncRequester,
-                new SavingsCounter(savings), clock);
+                new SavingsCounter(savings), events, new TenantFacts(integrations, licenses, settings, clock, tenantFactsFor), clock);
         this.reclaimRun = new ReclaimRun(core);
         this.undoRun = new UndoRun(core);
     }
@@ -125,19 +133,25 @@ public final class ReclaimService {
     }
 
     /** Everything a reclaim decides before it changes anything; refusals are thrown from here. */
-    private record Prepared(OrgUser user, Map<String, OrgGroup> groups, ReclaimPlan plan, String orgId) {}
+    private record Prepared(Hashed<OrgUser> stored, Map<String, OrgGroup> groups, ReclaimPlan plan, Integration atlassian) {
+        OrgUser user() {
+            return stored.item();
+        }
+    }
 
     private Prepared prepare(String tenantId, ReclaimRequest request) {
-        List<Integration> all = integrations.list(tenantId);
+        TenantFacts.Facts facts = core.facts.of(tenantId);
+        List<Integration> all = facts.integrations();
         Integration atlassian = requireReclaimOpen(all);
-        OrgUser user = storedUser(tenantId, request.accountId()).item();
+        Hashed<OrgUser> stored = storedUser(tenantId, request.accountId());
+        OrgUser user = stored.item();
         Set<String> ids = new LinkedHashSet<>(groupIds(user));
         ids.addAll(request.groupIds());
         Map<String, OrgGroup> groups = licenses.groups(tenantId, ids);
-        ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), productsById(tenantId),
-                settings.get(tenantId).seatPrices(), notices(all));
+        ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), facts.products(),
+                facts.settings().seatPrices(), notices(all));
         ReclaimPlan plan = ReclaimPlanner.plan(user, groups, request, context);
-        return new Prepared(user, groups, plan, atlassian.setting("orgId"));
+        return new Prepared(stored, groups, plan, atlassian);
     }
 
     /**
@@ -153,16 +167,17 @@ public final class ReclaimService {
     // ---------------------------------------------------------------- reclaim
 
     public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request) {
-        return reclaim(tenantId, actor, idempotencyKey, request, false);
+        return reclaim(tenantId, actor, idempotencyKey, request, null);
     }
 
     /**
-     * {@code inJob}: true for a user of a bulk job, whose job requests the targeted re-syncs in batches (one request per
-     * chunk of users instead of one per user; an interrupted run finished later re-syncs its user itself) and publishes
-     * the user's {@code ReclaimCompleted} with its job id. A single reclaim publishes it here once settled, before its
-     * key holds the answer: a crash between them publishes again on the retry (at least once), a replay never does.
+     * {@code jobId}: the bulk job this user's reclaim belongs to (null for a single reclaim); the job requests the
+     * targeted re-syncs in batches (one request per chunk of users instead of one per user; an interrupted run finished
+     * later re-syncs its user itself). Whoever settles the reclaim (this call, a retry with the key, the sweep, a read)
+     * publishes its {@code ReclaimCompleted}, with the job id, just before settling it: at least once, and never on a replay.
      */
-    public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request, boolean inJob) {
+    public Answer reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request, String jobId) {
+        boolean inJob = jobId != null;
         String fingerprint = ContentHash.of(request.fingerprintSource());
         Instant now = clock.instant();
         String reclaimId = ReclaimRecord.newId(now);
@@ -186,9 +201,6 @@ public final class ReclaimService {
                 if (started.isPresent()) {
                     // The holder died after writing its record: finish that reclaim, never start another.
                     ReclaimRecord record = settleOrFinish(tenantId, started.get()).orElseThrow(ReclaimService::keyInProgress);
-                    if (!inJob) {
-                        publishCompleted(tenantId, record);
-                    }
                     keys.complete(tenantId, idempotencyKey, record);
                     return new Answer(record, false);
                 }
@@ -200,31 +212,17 @@ public final class ReclaimService {
         ReclaimCore.Connection connection;
         try {
             prepared = prepare(tenantId, request);
-            connection = core.connection(tenantId).orElseThrow();
+            connection = core.connection(prepared.atlassian());
         } catch (RuntimeException refused) {
-            // Nothing changed: the key is free for a corrected request.
+            // Nothing changed: the key is free for a corrected request, and the next one reads the tenant afresh.
+            core.facts.forget(tenantId);
             keys.release(tenantId, idempotencyKey);
             throw refused;
         }
-        ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared), baseline(prepared), connection,
-                Budget.unlimited(), !inJob);
-        if (!inJob) {
-            publishCompleted(tenantId, record);
-        }
+        ReclaimRecord record = reclaimRun.start(tenantId, fresh(reclaimId, actor, prepared, jobId), baseline(prepared), connection,
+                Budget.unlimited(), !inJob, prepared.stored());
         keys.complete(tenantId, idempotencyKey, record);
         return new Answer(record, false);
-    }
-
-    /**
-     * A settled single reclaim's event. The reclaim is done whatever the bus answers, so a publication that fails is
-     * logged, not thrown at the caller (the SDK has retried it already).
-     */
-    private void publishCompleted(String tenantId, ReclaimRecord record) {
-        try {
-            events.reclaimCompleted(tenantId, null, record);
-        } catch (RuntimeException e) {
-            LOG.warn("ReclaimCompleted could not be published", "reclaimId", record.id(), "error", e.getClass().getSimpleName());
-        }
     }
 
     private static Refusal keyInProgress() {
@@ -233,13 +231,13 @@ public final class ReclaimService {
     }
 
     /** The record as a reclaim starts: removable groups pending, the others refused with the plan's reason. */
-    private static ReclaimRecord fresh(String id, String actor, Prepared prepared) {
+    private static ReclaimRecord fresh(String id, String actor, Prepared prepared, String jobId) {
         Instant createdAt = ReclaimRecord.createdAtOf(id).orElseThrow();
         List<GroupResult> groups = prepared.plan().groups().stream()
                 .map(g -> new GroupResult(g.groupId(), g.name(), g.removable() ? ReclaimRecord.PENDING : ReclaimRecord.REFUSED,
                         g.removable() ? null : g.reason())).toList();
         return new ReclaimRecord(id, prepared.user().accountId(), prepared.user().name(), actor, createdAt, ReclaimRecord.IN_PROGRESS,
-                groups, List.of(), null, prepared.plan().notices(), createdAt.plus(ReclaimRecord.UNDO_WINDOW), null);
+                groups, List.of(), null, prepared.plan().notices(), createdAt.plus(ReclaimRecord.UNDO_WINDOW), null, jobId);
     }
 
     private static ReclaimBaseline baseline(Prepared prepared) {
@@ -342,8 +340,13 @@ public final class ReclaimService {
         if (UndoRun.targets(record).isEmpty()) {
             throw new Refusal(Kind.CONFLICT, "nothing_to_undo", "This reclaim removed no membership, so there is nothing to undo.");
         }
-        requireReclaimOpen(integrations.list(tenantId));
-        ReclaimCore.Connection connection = core.connection(tenantId).orElseThrow();
+        ReclaimCore.Connection connection;
+        try {
+            connection = core.connection(requireReclaimOpen(core.facts.of(tenantId).integrations()));
+        } catch (RuntimeException refused) {
+            core.facts.forget(tenantId);
+            throw refused;
+        }
         if (!audit.lease(tenantId, reclaimId, now, core.leaseUntil())) {
             throw undoInProgress();
         }

@@ -150,7 +150,13 @@ final class JobFakes {
         /** Fails the next job-completed publication (the process dying between the last result and the job's end). */
         boolean failNextJobCompleted;
 
-        @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) { reclaims.add(record.id()); }
+        /** "reclaimId/jobId" of each ReclaimCompleted. */
+        final List<String> reclaimsWithJob = new ArrayList<>();
+
+        @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) {
+            reclaims.add(record.id());
+            reclaimsWithJob.add(record.id() + "/" + jobId);
+        }
 
         @Override public void jobCompleted(String tenantId, ReclaimJob job) {
             if (failNextJobCompleted) {

@@ -162,7 +162,10 @@ final class ReclaimFakes {
             leases.put(record.id(), leaseUntil);
             open.put(record.id(), true);
         }
-        @Override public void put(String tenantId, ReclaimRecord record) { records.put(record.id(), record); }
+        /** Writes between a record's start and its settle. */
+        int puts;
+
+        @Override public void put(String tenantId, ReclaimRecord record) { records.put(record.id(), record); puts++; }
         @Override public void settle(String tenantId, ReclaimRecord record) {
             records.put(record.id(), record);
             leases.remove(record.id());
@@ -295,7 +298,10 @@ final class ReclaimFakes {
             }
         }
         @Override public Optional<Integration> find(String tenantId, IntegrationType type) { return Optional.ofNullable(byType.get(type)); }
-        @Override public List<Integration> list(String tenantId) { return List.copyOf(byType.values()); }
+        /** Reads of the whole list. */
+        int lists;
+
+        @Override public List<Integration> list(String tenantId) { lists++; return List.copyOf(byType.values()); }
         @Override public Integration save(Integration integration, long expectedVersion) { throw new UnsupportedOperationException(); }
         @Override public void delete(String tenantId, IntegrationType type) { byType.remove(type); }
     }
@@ -318,7 +324,7 @@ final class ReclaimFakes {
     /** The ReclaimCompleted events published: reclaim id, and the job id or "-" for a single reclaim. */
     static final class Published implements ReclaimEvents {
         final List<String> events = new ArrayList<>();
-        /** Fails the next publication (the process dying after the reclaim settled, before its key holds the answer). */
+        /** Fails the next publication (the process dying while it publishes, just before the reclaim settles). */
         boolean killNext;
 
         @Override public void reclaimCompleted(String tenantId, String jobId, ReclaimRecord record) {

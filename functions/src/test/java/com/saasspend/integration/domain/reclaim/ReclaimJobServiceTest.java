@@ -89,7 +89,7 @@ class ReclaimJobServiceTest {
         put(NEW_GROUP_ONLY, false, List.of("gnew"), JIRA);
         reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
                 new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
-                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock);
+                new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock, Duration.ofSeconds(30));
         LicenseService licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
         jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requester, clock);
     }
@@ -215,9 +215,84 @@ class ReclaimJobServiceTest {
         assertEquals(USERS, audit.records.size(), "one audit item per user: a retry finished the killed one, never another");
         assertEquals(1, events.jobs.size());
         assertEquals(USERS, Set.copyOf(events.reclaims).size());
-        assertEquals(USERS, events.reclaims.size(), "one ReclaimCompleted per user, the job's: none from the reclaim itself");
+        assertEquals(USERS, events.reclaims.size(), "one ReclaimCompleted per user, whoever settled its reclaim");
+        events.reclaimsWithJob.forEach(e -> assertTrue(e.endsWith("/" + job.id()), "each carries the job's id: " + e));
         // The stored users follow at once (License page) as a single reclaim leaves them.
         generated().forEach(id -> assertEquals(List.of("g3"), licenses.users.get(id).groups().stream().map(OrgUser.GroupRef::id).toList()));
+    }
+
+    @Test
+    void aJobWhoseEndingStepDiedAndWasNotDeliveredAgainIsEndedByTheNextReadOfIt() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        events.failNextJobCompleted = true;
+        // Steps delivered until the one ending the job dies; it is not delivered again (in the dead-letter queue, say).
+        for (int guard = 0; guard < 100 && !queue.messages.isEmpty() && events.failNextJobCompleted; guard++) {
+            JobMessage m = queue.messages.poll();
+            try {
+                jobs.handle(m);
+            } catch (ProcessKilled died) {
+                // the process died
+            }
+        }
+        assertFalse(events.failNextJobCompleted, "the step ending the job died");
+        queue.messages.clear();
+        assertEquals(ReclaimJob.RUNNING, store.jobs.get(job.id()).status());
+        assertEquals(0, store.jobs.get(job.id()).counts().remaining(), "every user has a result");
+
+        assertEquals(ReclaimJob.COMPLETED, jobs.find(TENANT, job.id(), null, 10).job().status(), "GET /reclaim-jobs/{id} ends it");
+        assertEquals(1, events.jobs.size(), "its end published once");
+        jobs.find(TENANT, job.id(), null, 10);
+        assertEquals(1, events.jobs.size(), "a later read publishes nothing");
+    }
+
+    @Test
+    void aJobsUsersReadTheTenantsIntegrationsOnceAWhileAndAUserRefusedReadsThemAgain() {
+        JobPlan plan = planJira(generated());
+        jobs.start(TENANT, "admin", "key-1", plan.id());
+        integrations.lists = 0;
+        drain();
+        assertEquals(1, integrations.lists, USERS + " users within 30 s: one read of the tenant's integrations, not one each");
+        assertEquals(USERS, atlassian.count("remove"));
+
+        // 31 s later the next job's first user reads them again; a user refused (gone from the stored org) drops them.
+        clock.now = clock.now.plus(Duration.ofSeconds(31));
+        for (int i = USERS; i < USERS + 3; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        JobPlan next = planJira(IntStream.range(USERS, USERS + 3).mapToObj(ReclaimJobServiceTest::user).toList());
+        licenses.users.remove(user(USERS));
+        integrations.lists = 0;
+        jobs.start(TENANT, "admin", "key-2", next.id());
+        drain();
+        assertEquals(2, integrations.lists, "read after the 30 s, and again after the refused user");
+        assertEquals(USERS + 2, atlassian.count("remove"));
+    }
+
+    @Test
+    void aJobUsersReclaimFinishedByTheSweepBeforeItsStepIsDeliveredAgainPublishesOnceWithTheJobsId() {
+        JobPlan plan = planJira(generated());
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
+        atlassian.killAfterChanges = 1;
+        JobMessage expand = queue.messages.poll();
+        jobs.handle(expand);
+        JobMessage first = queue.messages.poll();
+        assertThrows(ProcessKilled.class, () -> jobs.handle(first), "killed right after the first user's removal took effect");
+        assertEquals(List.of(), events.reclaims, "nothing published while its reclaim is unsettled");
+
+        // The 15-minute sweep comes before SQS delivers the step again.
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(1, reclaims.sweep(TENANT, 10, com.saasspend.integration.domain.sync.Budget.unlimited()));
+        assertEquals(1, events.reclaimsWithJob.size());
+        assertTrue(events.reclaimsWithJob.get(0).endsWith("/" + job.id()), "the sweep publishes it as the job's: " + events.reclaimsWithJob);
+
+        queue.messages.addFirst(first);
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        drain();
+        assertEquals(ReclaimJob.COMPLETED, store.jobs.get(job.id()).status());
+        assertEquals(USERS, atlassian.count("remove"), "one removal per user");
+        assertEquals(USERS, events.reclaims.size(), "the redelivered step found the settled reclaim and published nothing again");
+        assertEquals(USERS, Set.copyOf(events.reclaims).size());
     }
 
     @Test
@@ -228,8 +303,10 @@ class ReclaimJobServiceTest {
         }
         List<String> all = IntStream.range(0, 150).mapToObj(ReclaimJobServiceTest::user).toList();
         ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(all).id()).job();
-        drain();
+        int[] deepest = {0};
+        drain(m -> deepest[0] = Math.max(deepest[0], queue.messages.size() + 1));
 
+        assertEquals(102, deepest[0], "at most one chunk's steps wait: 100 users, its resync, the next expand");
         assertEquals(150, atlassian.count("remove"));
         assertEquals(List.of(all.subList(0, 100), all.subList(100, 150)),
                 resyncs.stream().map(com.saasspend.integration.domain.SyncRequest::accountIds).toList(),

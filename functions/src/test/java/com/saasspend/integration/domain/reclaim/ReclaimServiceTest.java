@@ -118,23 +118,86 @@ class ReclaimServiceTest {
     }
 
     @Test
-    void aSingleReclaimPublishesReclaimCompletedOnceSettledAgainWhenKilledBeforeItsKeyAnswersAndNeverOnAReplay() {
+    void aSingleReclaimPublishesReclaimCompletedOnceSettledAgainWhenKilledBeforeItSettledAndNeverOnAReplay() {
         ReclaimRecord done = reclaim("k1", "g1");
         assertEquals(List.of(done.id() + "/-/completed"), published.events, "published once settled, with no job id");
 
         assertTrue(service.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1"))).replayed());
         assertEquals(1, published.events.size(), "a replayed request does not publish again");
 
-        // Killed after the reclaim settled, before its key held the answer: the retry publishes (at least once).
+        // Killed while publishing, just before the record settled: the retry finishes it and publishes (at least once).
         published.killNext = true;
         assertThrows(ProcessKilled.class, () -> reclaim("k2", "g2"));
-        ReclaimRecord settled = audit.records.values().stream().filter(r -> !r.id().equals(done.id())).findFirst().orElseThrow();
-        assertEquals(ReclaimRecord.COMPLETED, settled.status(), "the reclaim itself had settled");
+        ReclaimRecord stuck = audit.records.values().stream().filter(r -> !r.id().equals(done.id())).findFirst().orElseThrow();
+        assertEquals(ReclaimRecord.IN_PROGRESS, stuck.status(), "the record had not settled");
+        assertEquals(List.of("removing"), results(stuck.groups()), "its outcome is written by the settle it did not reach");
         clock.now = clock.now.plus(Duration.ofMinutes(3));
         ReclaimService.Answer retried = service.reclaim(TENANT, "admin", "k2", new ReclaimRequest(USER, List.of("g2")));
-        assertEquals(settled.id(), retried.record().id());
-        assertEquals(List.of(done.id() + "/-/completed", settled.id() + "/-/completed"), published.events);
+        assertEquals(stuck.id(), retried.record().id());
+        assertEquals(ReclaimRecord.COMPLETED, retried.record().status());
+        assertEquals(List.of(done.id() + "/-/completed", stuck.id() + "/-/completed"), published.events);
         assertEquals(1, atlassian.count("remove dir-1/g2"), "the retry removed nothing again");
+
+        assertTrue(service.reclaim(TENANT, "admin", "k2", new ReclaimRequest(USER, List.of("g2"))).replayed());
+        service.find(TENANT, stuck.id());
+        assertEquals(0, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertEquals(2, published.events.size(), "a settled reclaim is not published again by a replay, a read or the sweep");
+    }
+
+    @Test
+    void aSingleReclaimKilledMidwayAndFinishedByTheSweepPublishesReclaimCompletedOnce() {
+        String id = killedAfterTwoOfFour("k1");
+        assertEquals(List.of(), published.events, "nothing published while the reclaim is unsettled");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(1, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertEquals(List.of(id + "/-/completed"), published.events, "the sweep that settled it published it, with no job id");
+
+        assertEquals(ReclaimRecord.COMPLETED, service.find(TENANT, id).status());
+        assertEquals(0, service.sweep(TENANT, 10, Budget.unlimited()));
+        ReclaimService.Answer retried = service.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1", "g2", "g3", "g4")));
+        assertEquals(id, retried.record().id(), "the key's retry finds the settled reclaim");
+        assertEquals(List.of(id + "/-/completed"), published.events, "neither a read, the next sweep nor the key's retry publishes again");
+    }
+
+    @Test
+    void aSingleReclaimKilledMidwayAndFinishedByAReadPublishesReclaimCompletedOnce() {
+        String id = killedAfterTwoOfFour("k1");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(ReclaimRecord.COMPLETED, service.find(TENANT, id).status());
+        assertEquals(List.of(id + "/-/completed"), published.events, "the read that settled it published it");
+        service.find(TENANT, id);
+        assertEquals(0, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertEquals(1, published.events.size(), "a second read and the sweep find it settled and publish nothing");
+    }
+
+    @Test
+    void aFinisherKilledWhilePublishingLeavesTheReclaimOpenAndTheNextFinisherPublishesIt() {
+        String id = killedAfterTwoOfFour("k1");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        published.killNext = true;
+        assertThrows(ProcessKilled.class, () -> service.sweep(TENANT, 10, Budget.unlimited()));
+        assertEquals(List.of(id), audit.open(TENANT, 10), "killed before the record settled: still open");
+        assertEquals(ReclaimRecord.IN_PROGRESS, audit.records.get(id).status());
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        assertEquals(1, service.sweep(TENANT, 10, Budget.unlimited()));
+        assertEquals(List.of(id + "/-/completed"), published.events, "published by the next sweep: at least once");
+        assertFinishedCompletely(audit.records.get(id));
+    }
+
+    @Test
+    void aReclaimWritesItsFirstIntentWithTheRecordAndItsLastOutcomeWithTheSettle() {
+        licenses.singleUserReads = 0;
+        ReclaimRecord one = reclaim("k1", "g1");
+        assertEquals(ReclaimRecord.COMPLETED, one.status());
+        assertEquals(0, audit.puts, "one group: the record's start and its settle, nothing between");
+        assertEquals(1, licenses.singleUserReads, "the stored user read to plan is the one the settle's conditional write replaces");
+        assertEquals(List.of("g2", "g3", "g4"), licenses.users.get(USER).groups().stream().map(OrgUser.GroupRef::id).toList());
+
+        ReclaimRecord two = reclaim("k2", "g2", "g3");
+        assertEquals(List.of("removed", "removed"), results(two.groups()));
+        assertEquals(2, audit.puts, "two groups: the first outcome and the second intent between start and settle");
+        assertEquals(1, atlassian.count("remove dir-1/g2"));
+        assertEquals(1, atlassian.count("remove dir-1/g3"));
     }
 
     @Test

@@ -25,8 +25,9 @@ import com.saasspend.atlassian.sim.WorldGenerator;
  * (what child JVMs run on: functions.jar plus the bench classes), {@code --command TEXT} (as printed in the report),
  * {@code --worker-aws-endpoint URL} (a second moto for the largest worker run), {@code --local-stack DIR} (local-stack.jar
  * and its lib/, for figure 6), {@code --license-users N} (figure 8's org size), {@code --incremental-users N} (figure I's
- * org size), {@code --cold-start-baseline-jar FILE} with {@code --cold-start-baseline LABEL} (figure 5 also times that
- * build's functions.jar beside this one), {@code --update FILE} (merge this run's figures into that report).
+ * org size), {@code --job-users N} (figure J's job size), {@code --cold-start-baseline-jar FILE} with
+ * {@code --cold-start-baseline LABEL} (figure 5 also times that build's functions.jar beside this one),
+ * {@code --update FILE} (merge this run's figures into that report).
  */
 public final class Benchmarks {
     /** How much to measure: org sizes and repetitions per figure. */
@@ -117,6 +118,7 @@ public final class Benchmarks {
             bench.coldStartBaseline = baselineJar(Path.of(options.get("cold-start-baseline-jar")),
                     options.get("cold-start-baseline"), functionsJar, probeClasspath);
         }
+        bench.jobUsers = Integer.parseInt(options.getOrDefault("job-users", plan.quick() ? "200" : "1000"));
         bench.runAll();
         long minutes = (System.nanoTime() - t0) / 60_000_000_000L;
         String report = bench.report(command, startedAt, minutes);
@@ -270,6 +272,9 @@ public final class Benchmarks {
             step("figure I, N=" + n(users), () -> incrementalDay = IncrementalDayBenchmark.measure(users, 200, 20, 10,
                     plan.incrementalFullSamples()));
         }
+        if (wanted("J")) {
+            step("figure J, N=" + n(jobUsers), () -> reclaimJob = ReclaimJobBenchmark.measure(jobUsers));
+        }
         if (wanted("5")) {
             step("figure 5", () -> coldStart = ColdStartBenchmark.measure(functionsJar, probeClasspath, plan.coldRounds(), coldStartBaseline));
         }
@@ -286,6 +291,9 @@ public final class Benchmarks {
     private IncrementalDayBenchmark.Result incrementalDay;
     private ReclaimFreshnessBenchmark.Result freshness;
     private DispatcherBenchmark.Result dispatcher;
+    /** Figure J: the bulk reclaim job's size, and its run. */
+    private int jobUsers = 1_000;
+    private ReclaimJobBenchmark.Run reclaimJob;
 
     // ------------------------------------------------------------------------------------------------ the report
 
@@ -301,7 +309,8 @@ public final class Benchmarks {
         sections.add(section(() -> figure8()));
         sections.add(section(() -> pagingFigure()));
         sections.add(section(() -> incrementalFigure()));
-        figures.sort(java.util.Comparator.comparing(Figure::number)); // 1-8, then S (simulator paging), I
+        sections.add(section(() -> reclaimJob == null ? null : ReclaimJobBenchmark.figure(reclaimJob)));
+        figures.sort(java.util.Comparator.comparing(Figure::number)); // 1-8, then I, J (bulk reclaim job), S (simulator paging)
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("Written by `").append(command).append("` (").append(plan.quick() ? "quick run: smaller orgs, fewer runs" : "full run")
@@ -352,7 +361,8 @@ public final class Benchmarks {
         md.append("\nReproduce:\n\n```bash\n")
                 .append("make bench                        # = infra/scripts/bench: builds, starts moto, runs every figure, writes BENCHMARKS.md\n")
                 .append("infra/scripts/bench --quick       # smaller orgs, fewer runs; writes infra/bench/target/BENCHMARKS.md\n")
-                .append("infra/scripts/bench --only 2,5,S  # some figures (1-8, S, I); writes infra/bench/target/BENCHMARKS.md\n```\n\n");
+                .append("infra/scripts/bench --only 2,5,S  # some figures (1-8, S, I, J); writes infra/bench/target/BENCHMARKS.md\n")
+                .append("infra/scripts/bench --only J --job-users 200  # figure J with a smaller job (default 1,000; 200 with --quick)\n```\n\n");
         return md.toString();
     }
 

@@ -68,7 +68,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
 
     /** What was consumed up to a moment; subtract two to get what happened in between. */
     public record Snapshot(Map<String, Tally> byKind, Map<String, Long> callsByOperation, long dynamoNanos,
-                           long estimatedUnits, long conditionalFailures) {
+                           long estimatedUnits, long conditionalFailures, long sizingNanos, Map<String, Long> nanosByOperation) {
         public Snapshot minus(Snapshot earlier) {
             Map<String, Tally> kinds = new TreeMap<>(byKind);
             earlier.byKind.forEach((k, t) -> kinds.merge(k, Tally.ZERO.minus(t), Tally::plus));
@@ -76,8 +76,11 @@ public final class CapacityMeter implements ExecutionInterceptor {
             earlier.callsByOperation.forEach((k, n) -> ops.merge(k, -n, Long::sum));
             kinds.values().removeIf(t -> t.equals(Tally.ZERO));
             ops.values().removeIf(n -> n == 0);
+            Map<String, Long> nanos = new TreeMap<>(nanosByOperation);
+            earlier.nanosByOperation.forEach((k, n) -> nanos.merge(k, -n, Long::sum));
+            nanos.keySet().retainAll(ops.keySet());
             return new Snapshot(kinds, ops, dynamoNanos - earlier.dynamoNanos, estimatedUnits - earlier.estimatedUnits,
-                    conditionalFailures - earlier.conditionalFailures);
+                    conditionalFailures - earlier.conditionalFailures, sizingNanos - earlier.sizingNanos, nanos);
         }
 
         public Tally kind(String kind) {
@@ -96,9 +99,12 @@ public final class CapacityMeter implements ExecutionInterceptor {
     private final DynamoDbClient sizer;
     private final Map<String, Tally> byKind = new TreeMap<>();
     private final Map<String, Long> callsByOperation = new TreeMap<>();
+    private final Map<String, Long> nanosByOperation = new TreeMap<>();
     private long dynamoNanos;
     private long estimatedUnits;
     private long conditionalFailures;
+    /** Time the sizer's own reads took: not the product's, but inside a timed run's wall time (figure J subtracts it). */
+    private final java.util.concurrent.atomic.AtomicLong sizingNanos = new java.util.concurrent.atomic.AtomicLong();
 
     /** {@code sizer}: an unmetered client on the same endpoint, or null to estimate what requests do not show. */
     public CapacityMeter(DynamoDbClient sizer) {
@@ -106,7 +112,8 @@ public final class CapacityMeter implements ExecutionInterceptor {
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(new TreeMap<>(byKind), new TreeMap<>(callsByOperation), dynamoNanos, estimatedUnits, conditionalFailures);
+        return new Snapshot(new TreeMap<>(byKind), new TreeMap<>(callsByOperation), dynamoNanos, estimatedUnits, conditionalFailures,
+                sizingNanos.get(), new TreeMap<>(nanosByOperation));
     }
 
     @Override
@@ -247,7 +254,9 @@ public final class CapacityMeter implements ExecutionInterceptor {
     }
 
     private synchronized void record(SdkRequest request, Map<String, Tally> consumed, long elapsed, long estimated, boolean conditionalFailure) {
-        callsByOperation.merge(request.getClass().getSimpleName().replace("Request", ""), 1L, Long::sum);
+        String operation = request.getClass().getSimpleName().replace("Request", "");
+        callsByOperation.merge(operation, 1L, Long::sum);
+        nanosByOperation.merge(operation, elapsed, Long::sum);
         consumed.forEach((kind, tally) -> byKind.merge(kind, tally, Tally::plus));
         dynamoNanos += elapsed;
         estimatedUnits += estimated;
@@ -329,6 +338,15 @@ public final class CapacityMeter implements ExecutionInterceptor {
 
     /** Sizes of the stored items with these keys (absent items: 0), read through the unmetered client. */
     private Map<Key, Long> sizes(List<Key> keys) {
+        long started = System.nanoTime();
+        try {
+            return readSizes(keys);
+        } finally {
+            sizingNanos.addAndGet(System.nanoTime() - started);
+        }
+    }
+
+    private Map<Key, Long> readSizes(List<Key> keys) {
         Map<Key, Long> sizes = new HashMap<>();
         if (keys.size() == 1) {
             Key k = keys.get(0);

@@ -72,6 +72,53 @@ public final class EmulatedAws {
         return bridge.build();
     }
 
+    /** An SQS client on this emulator whose calls also pass through {@code interceptor}. */
+    public software.amazon.awssdk.services.sqs.SqsClient sqs(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(interceptor));
+        if (endpoint != null) {
+            sqs.endpointOverride(java.net.URI.create(endpoint));
+        }
+        return sqs.build();
+    }
+
+    /** A Secrets Manager client on this emulator whose calls also pass through {@code interceptor}. */
+    public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager(
+            software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        var secrets = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder().httpClient(HTTP)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor));
+        if (endpoint != null) {
+            secrets.endpointOverride(java.net.URI.create(endpoint));
+        }
+        return secrets.build();
+    }
+
+    /**
+     * A queue made like template.yaml's {@code logicalId} (FIFO, visibility timeout, deduplication as declared): its
+     * URL and ARN.
+     */
+    public String[] queueLike(software.amazon.awssdk.services.sqs.SqsClient sqs, String logicalId) {
+        JsonNode props = template().path("Resources").path(logicalId).path("Properties");
+        if (props.isMissingNode()) {
+            throw new IllegalStateException("template.yaml has no " + logicalId);
+        }
+        Map<software.amazon.awssdk.services.sqs.model.QueueAttributeName, String> attributes = new HashMap<>();
+        boolean fifo = props.path("FifoQueue").asBoolean(false);
+        if (fifo) {
+            attributes.put(software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true");
+        }
+        if (props.has("VisibilityTimeout")) {
+            attributes.put(software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT, props.path("VisibilityTimeout").asText());
+        }
+        if (props.path("ContentBasedDeduplication").asBoolean(false)) {
+            attributes.put(software.amazon.awssdk.services.sqs.model.QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true");
+        }
+        String name = table + "-" + logicalId.toLowerCase(java.util.Locale.ROOT) + (fifo ? ".fifo" : "");
+        String url = sqs.createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN))
+                .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN);
+        return new String[] {url, arn};
+    }
+
     /** A DynamoDB client whose every call is measured by {@code meter}. */
     public static DynamoDbClient meteredDynamo(CapacityMeter meter) {
         return DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();

@@ -48,6 +48,17 @@ public final class OrgUnderTest implements AutoCloseable {
         }
     }
 
+    /** POST /integrations/{jira|confluence} for the generated org's site (reclaim opens once both are connected). */
+    public void connectSite(String tenantId, String type) {
+        String body = "{\"siteUrl\":\"https://" + DemoCredentials.SITE_HOST + "\",\"email\":\"" + DemoCredentials.SITE_ADMIN_EMAIL
+                + "\",\"apiToken\":\"" + DemoCredentials.SITE_API_TOKEN + "\"}";
+        APIGatewayV2HTTPResponse response = integrations.handleRequest(HttpApiEvents.request("POST /integrations/{type}",
+                "/integrations/" + type, Map.of("type", type), Map.of(), body, tenantId), null);
+        if (response.getStatusCode() != 201) {
+            throw new IllegalStateException("connect " + type + " answered " + response.getStatusCode() + ": " + response.getBody());
+        }
+    }
+
     /** The org sync as the composition root builds it for the worker, with DynamoDB going through the metered client. */
     public AtlassianOrgSync meteredSync() {
         return new Services(env, Clock.systemUTC(), AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Supplier;
 
 /**
  * One function of the template, invoked as the Lambda Java runtime does: the handler class is loaded by name and
@@ -58,6 +59,8 @@ public final class LambdaFunction {
     private final String functionName;
     private final String functionArn;
     private final ClassLoader loader;
+    /** Null: instances come from the handler's public no-arg constructor, as in Lambda. */
+    private final Supplier<?> instances;
     private final Deque<Object> idleInstances = new ConcurrentLinkedDeque<>();
     private volatile Handler handler;
 
@@ -65,10 +68,23 @@ public final class LambdaFunction {
                            boolean stream, boolean takesContext) {}
 
     public LambdaFunction(SamFunction definition, String functionName, String functionArn, ClassLoader loader) {
+        this(definition, functionName, functionArn, loader, null);
+    }
+
+    /**
+     * The same function, its instances built by {@code instances} instead of the no-arg constructor: the benchmarks run
+     * the real handler on their metered clients, still invoked, timed out and serialized as Lambda does.
+     */
+    public LambdaFunction(SamFunction definition, String functionName, String functionArn, Supplier<?> instances) {
+        this(definition, functionName, functionArn, LambdaFunction.class.getClassLoader(), instances);
+    }
+
+    private LambdaFunction(SamFunction definition, String functionName, String functionArn, ClassLoader loader, Supplier<?> instances) {
         this.definition = definition;
         this.functionName = functionName;
         this.functionArn = functionArn;
         this.loader = loader;
+        this.instances = instances;
     }
 
     public SamFunction definition() {
@@ -210,7 +226,7 @@ public final class LambdaFunction {
         }
         long started = System.nanoTime();
         try {
-            Object instance = h.type().getConstructor().newInstance();
+            Object instance = instances != null ? instances.get() : h.type().getConstructor().newInstance();
             InvocationLog.coldStart(definition.logicalId(), (System.nanoTime() - started) / 1_000_000);
             return instance;
         } catch (InvocationTargetException e) {

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -42,14 +45,31 @@ public final class SqsEventSources implements AutoCloseable {
                 String arn = values.resolve(props.path("Queue"));
                 String name = arn.substring(arn.lastIndexOf(':') + 1);
                 String url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
-                boolean partial = false;
-                for (JsonNode type : props.path("FunctionResponseTypes")) {
-                    partial |= "ReportBatchItemFailures".equals(type.asText());
-                }
-                mappings.add(new Mapping(function, event.name(), url, arn, Math.min(10, props.path("BatchSize").asInt(10)), partial));
+                mappings.add(mapping(function, event, url, arn));
             }
         }
         return List.copyOf(mappings);
+    }
+
+    /**
+     * The function's first SQS event source polling a queue made outside the template's resources (the benchmarks'
+     * own queue on the emulator), with the template's batch size and failure reporting.
+     */
+    public Mapping add(LambdaFunction function, String queueUrl, String queueArn) {
+        SamFunction.Event event = function.definition().eventsOfType("SQS").stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(function.definition().logicalId() + " has no SQS event"));
+        Mapping mapping = mapping(function, event, queueUrl, queueArn);
+        mappings.add(mapping);
+        return mapping;
+    }
+
+    private static Mapping mapping(LambdaFunction function, SamFunction.Event event, String url, String arn) {
+        JsonNode props = event.properties();
+        boolean partial = false;
+        for (JsonNode type : props.path("FunctionResponseTypes")) {
+            partial |= "ReportBatchItemFailures".equals(type.asText());
+        }
+        return new Mapping(function, event.name(), url, arn, Math.min(10, props.path("BatchSize").asInt(10)), partial);
     }
 
     public List<Mapping> mappings() {
@@ -97,12 +117,26 @@ public final class SqsEventSources implements AutoCloseable {
             messages.forEach(m -> failed.add(m.messageId()));
             outcome = "FAILED (" + e.getMessage() + ")";
         }
+        // One batch call each, as Lambda's poller deletes what succeeded (a batch holds at most 10 messages).
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+        List<ChangeMessageVisibilityBatchRequestEntry> again = new ArrayList<>();
         for (Message m : messages) {
+            String id = "m" + (done.size() + again.size());
             if (failed.contains(m.messageId())) {
-                sqs.changeMessageVisibility(r -> r.queueUrl(mapping.queueUrl()).receiptHandle(m.receiptHandle())
-                        .visibilityTimeout(LOCAL_RETRY_SECONDS));
+                again.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(id).receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(LOCAL_RETRY_SECONDS).build());
             } else {
-                sqs.deleteMessage(r -> r.queueUrl(mapping.queueUrl()).receiptHandle(m.receiptHandle()));
+                done.add(DeleteMessageBatchRequestEntry.builder().id(id).receiptHandle(m.receiptHandle()).build());
+            }
+        }
+        if (!again.isEmpty()) {
+            sqs.changeMessageVisibilityBatch(r -> r.queueUrl(mapping.queueUrl()).entries(again));
+        }
+        if (!done.isEmpty()) {
+            DeleteMessageBatchResponse deleted = sqs.deleteMessageBatch(r -> r.queueUrl(mapping.queueUrl()).entries(done));
+            if (deleted.hasFailed() && !deleted.failed().isEmpty()) {
+                // Not deleted: delivered again after the visibility timeout, as in Lambda (the function must be idempotent).
+                InvocationLog.info(deleted.failed().size() + " message(s) of " + mapping.queueUrl() + " could not be deleted");
             }
         }
         InvocationLog.event("sqs " + messages.size() + " message(s) (" + mapping.eventName() + ")", function, outcome,

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * One step of a job: {@code expand} one chunk of the plan into one {@code user} step per user and a {@code resync} step
- * after them, reclaim (undo) one user, or request the targeted re-sync of one chunk's users (one request for up to
+ * One step of a job: {@code expand} one chunk of the plan into one {@code user} step per user, a {@code resync} step
+ * after them and the next chunk's {@code expand}, reclaim (undo) one user, or request the targeted re-sync of one chunk's users (one request for up to
  * {@link JobStore#CHUNK} users instead of one per user). {@code deduplicationId} is derived from the step, so the same step sent twice is the same message.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

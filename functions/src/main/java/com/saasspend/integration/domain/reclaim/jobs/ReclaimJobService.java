@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Bulk reclaim: a reviewed plan over many users, run as a job on a queue one user per message, cancellable, and undone
@@ -152,8 +151,10 @@ public final class ReclaimJobService {
     }
 
     /**
-     * Sends the job's expand steps unless that is known done. A creator that died between creating the job and
-     * sending them is finished by the key's retry or by the next read of the job; steps sent twice are the same steps.
+     * Sends the job's first expand step unless that is known done (each expand sends the next one after its chunk's
+     * steps, so a job has at most one chunk's steps waiting on the queue, whatever its size). A creator that died
+     * between creating the job and sending it is finished by the key's retry or by the next read of the job; a step
+     * sent twice is the same step.
      */
     private ReclaimJob enqueue(String tenantId, ReclaimJob job) {
         if (job.enqueued() || !job.running()) {
@@ -162,7 +163,7 @@ public final class ReclaimJobService {
         if (job.chunks() == 0) {
             finishIfDone(tenantId, job.id());
         } else {
-            queue.send(IntStream.range(0, job.chunks()).mapToObj(i -> JobMessage.expand(tenantId, job.id(), i)).toList());
+            queue.send(List.of(JobMessage.expand(tenantId, job.id(), 0)));
         }
         store.markEnqueued(tenantId, job.id());
         return store.job(tenantId, job.id()).orElse(job);
@@ -215,6 +216,11 @@ public final class ReclaimJobService {
 
     public View find(String tenantId, String jobId, String afterAccountId, int limit) {
         ReclaimJob job = enqueue(tenantId, job(tenantId, jobId));
+        if (job.running() && job.counts().remaining() == 0) {
+            // Every user has a result but the step that should have ended the job did not (it died): end it now.
+            finishIfDone(tenantId, jobId);
+            job = job(tenantId, jobId);
+        }
         return new View(job, secondsLeft(job), store.results(tenantId, jobId, afterAccountId, limit));
     }
 
@@ -256,13 +262,18 @@ public final class ReclaimJobService {
         if (JobMessage.EXPAND.equals(message.type())) {
             List<JobPlan.PlannedUser> users = store.planChunk(tenantId, job.planId(), message.chunk());
             List<JobMessage> steps = new ArrayList<>(users.stream().map(u -> JobMessage.user(tenantId, job.id(), u)).toList());
-            // After the chunk's users in the tenant's FIFO order: delivered once they are all done.
+            // After the chunk's users in the tenant's FIFO order: delivered once they are all done; then the next chunk.
             steps.add(JobMessage.resync(tenantId, job.id(), message.chunk()));
+            if (message.chunk() + 1 < job.chunks()) {
+                steps.add(JobMessage.expand(tenantId, job.id(), message.chunk() + 1));
+            }
             queue.send(steps);
             return;
         }
         if (JobMessage.RESYNC.equals(message.type())) {
             resync(tenantId, job, message.chunk());
+            // FIFO delivers a chunk's resync after its users: the last one also ends a job whose last user step did not.
+            finishIfDone(tenantId, job.id());
             return;
         }
         if (store.result(tenantId, job.id(), message.accountId()).isEmpty()) {
@@ -272,7 +283,11 @@ public final class ReclaimJobService {
                     : ReclaimJob.RECLAIM.equals(job.kind()) ? reclaimOne(tenantId, job, message) : undoOne(tenantId, job, message);
             store.recordResult(tenantId, job.id(), result);
         }
-        finishIfDone(tenantId, job.id());
+        // Counters only fall: with two or more users left when this step began, this one result cannot end the job, so
+        // only a step that began with one user left reads the job again (one read per job, not one per user).
+        if (job.counts().remaining() <= 1) {
+            finishIfDone(tenantId, job.id());
+        }
     }
 
     /** The idempotency key of one user's reclaim in a job: a redelivery finds that reclaim, never starts another. */
@@ -284,11 +299,11 @@ public final class ReclaimJobService {
         ReclaimRecord record;
         try {
             record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), message.accountId()),
-                    new ReclaimRequest(message.accountId(), message.groupIds()), true).record();
+                    new ReclaimRequest(message.accountId(), message.groupIds()), job.id()).record();
         } catch (Refusal refused) {
             return skippedOrRetry(message, refused);
         }
-        events.reclaimCompleted(tenantId, job.id(), record);
+        // Its ReclaimCompleted (with the job's id) was published by whichever run settled it.
         BigDecimal cost = record.monthlyCostFreed();
         return new JobUserResult(record.accountId(), record.userName(), record.status(), record.id(), record.seatsFreed().size(),
                 cost, null, null);
