@@ -282,6 +282,13 @@ public final class AtlassianOrgSync {
         }
     }
 
+    /** Where a listing is read from: the phase, the cursor of its next page and that page's index. */
+    private record Position(Phase phase, String cursor, int page) {
+        static Position of(SyncCheckpoint checkpoint) {
+            return new Position(checkpoint.phase(), checkpoint.cursor(), checkpoint.page());
+        }
+    }
+
     /** One invocation's share of a run. */
     private final class Run {
         private final String tenantId;
@@ -295,14 +302,22 @@ public final class AtlassianOrgSync {
         private final int inactivityDays;
         /** The connection this run syncs (its stream state is kept for this connection only). */
         private final Instant connectedAt;
-        private SyncCheckpoint checkpoint;
+        /**
+         * Where the run stands as stored: advanced by the page store (on its thread) once a page is written, read by
+         * the fetching side only after {@link BackgroundStore#await()}, so it never points past a page not yet stored.
+         */
+        private volatile SyncCheckpoint checkpoint;
+        /** Where the next fetch reads (the fetching side's own): one page ahead of {@link #checkpoint} while a page is stored. */
+        private Position at;
+        /** Stores each fetched page while the next is fetched; set for the duration of {@link #execute}. */
+        private BackgroundStore storing;
         /** The store with every creating write fenced by this run's lease. */
         private final LicenseStore licenses;
         /** The guard of the listing being paged (groups or users), seeded from the checkpoint; null before the first page. */
         private PagingGuard guard;
         private Budget budget = Budget.unlimited();
-        /** Checkpoints advanced by this invocation. */
-        private int advanced;
+        /** Pages (and the products step) this invocation has taken on: each ends stored, or fails the run. */
+        private int taken;
 
         Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, long callsAtStart,
             int inactivityDays, Instant connectedAt) {
@@ -322,21 +337,47 @@ public final class AtlassianOrgSync {
             return callsBefore + apiCallCounter.getAsLong() - callsAtStart;
         }
 
+        /**
+         * Pipelined: page k is stored on the store's thread while page k+1 (and its groups' role assignments) is
+         * fetched on this one, so Atlassian calls follow each other without waiting for DynamoDB. Same calls, same
+         * order as one page at a time; at most one page is fetched ahead of the checkpoint.
+         */
         SyncResult execute(Budget budget) {
             this.budget = budget;
+            try (BackgroundStore pageStore = new BackgroundStore("org-sync-store")) {
+                storing = pageStore;
+                try {
+                    return pages();
+                } catch (RuntimeException | Error stopped) {
+                    // The page being stored finishes first: what the caller saves then is the last stored page's
+                    // checkpoint, and that page's failure (a lost lease) is the one that counts.
+                    pageStore.awaitAfter(stopped);
+                    throw stopped;
+                }
+            } finally {
+                storing = null;
+            }
+        }
+
+        private SyncResult pages() {
+            at = Position.of(checkpoint);
             while (true) {
-                switch (checkpoint.phase()) {
+                switch (at.phase()) {
                     case PRODUCTS -> {
                         syncProducts();
+                        taken++;
                         advance(checkpoint.next(Phase.GROUPS, null, 0));
+                        at = Position.of(checkpoint);
                     }
                     case GROUPS -> pageOfGroups();
                     case USERS -> pageOfUsers();
                     case FINALIZE -> {
+                        storing.await();
                         return finish();
                     }
                 }
-                if (checkpoint.phase() != Phase.FINALIZE && budget.nearlyOut()) {
+                if (at.phase() != Phase.FINALIZE && budget.nearlyOut()) {
+                    storing.await();
                     return pause();
                 }
             }
@@ -361,7 +402,7 @@ public final class AtlassianOrgSync {
         /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from the checkpoint. */
         private PagingGuard guard(String listing) {
             if (guard == null || !guard.listing().equals(listing)) {
-                guard = PagingGuard.of(listing).resumingAt(checkpoint.cursor(), checkpoint.page());
+                guard = PagingGuard.of(listing).resumingAt(at.cursor(), at.page());
             }
             return guard;
         }
@@ -370,7 +411,7 @@ public final class AtlassianOrgSync {
         private void checkTimeAndLease() {
             // An invocation always finishes its first page, so a run progresses whatever the budget says (a call
             // that would outlive the function is still stopped by the client: OUT_OF_TIME).
-            if (advanced > 0 && budget.nearlyOut()) {
+            if (taken > 0 && budget.nearlyOut()) {
                 throw new OutOfTime();
             }
             held.renewIfDue();
@@ -393,7 +434,7 @@ public final class AtlassianOrgSync {
         }
 
         private void pageOfGroups() {
-            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
+            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, at.cursor()));
             if (page == null) {
                 return;
             }
@@ -403,12 +444,24 @@ public final class AtlassianOrgSync {
             for (ListedGroup listed : page.items()) {
                 groups.add(withGrants(listed));
             }
+            Position after = next == null ? new Position(Phase.USERS, null, 0) : new Position(Phase.GROUPS, next, at.page() + 1);
+            handOver(after, () -> storeGroups(groups, after));
+        }
+
+        /** On the store's thread: the page of groups at the checkpoint, then the checkpoint moved past it. */
+        private void storeGroups(List<OrgGroup> groups, Position after) {
             long written = writeChanged(Listing.GROUPS, groups.stream().map(Hashed::of).toList(), OrgGroup::id,
                     changed -> licenses.putGroups(tenantId, changed, clock.instant()));
             checkpoint = checkpoint.withProgress(checkpoint.counts(), checkpoint.apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
-            advance(next == null ? checkpoint.next(Phase.USERS, null, 0)
-                    : checkpoint.next(Phase.GROUPS, next, checkpoint.page() + 1));
+            advance(checkpoint.next(after.phase(), after.cursor(), after.page()));
+        }
+
+        /** The fetched page goes to the store (once the page before it is stored); the next fetch reads from {@code after}. */
+        private void handOver(Position after, Runnable store) {
+            storing.submit(store);
+            taken++;
+            at = after;
         }
 
         /**
@@ -427,13 +480,20 @@ public final class AtlassianOrgSync {
 
         private void pageOfUsers() {
             Instant readAt = clock.instant();
-            Page<OrgUser> page = listing(() -> api.users(orgId, apiKey, checkpoint.cursor()));
+            Page<OrgUser> page = listing(() -> api.users(orgId, apiKey, at.cursor()));
             if (page == null) {
                 return;
             }
             String next = guard(USERS_LISTING).next(page.nextCursor(), page.items().size());
-            checkpoint = checkpoint.withUserPageReadAt(readAt);
             List<OrgUser> users = page.items().stream().map(AtlassianOrgSync::canonical).toList();
+            Position after = next == null ? new Position(Phase.FINALIZE, null, at.page() + 1)
+                    : new Position(Phase.USERS, next, at.page() + 1);
+            handOver(after, () -> storeUsers(users, readAt, after));
+        }
+
+        /** On the store's thread: the page of users at the checkpoint and its seats, then the checkpoint moved past it. */
+        private void storeUsers(List<OrgUser> users, Instant readAt, Position after) {
+            checkpoint = checkpoint.withUserPageReadAt(readAt);
             long written = writeChanged(Listing.USERS, users.stream().map(Hashed::of).toList(), OrgUser::accountId,
                     changed -> licenses.putUsers(tenantId, changed, clock.instant()));
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
@@ -445,8 +505,7 @@ public final class AtlassianOrgSync {
             }
             checkpoint = checkpoint.withProgress(counts, checkpoint.apiCalls(), checkpoint.usersWritten() + written,
                     checkpoint.groupsWritten(), checkpoint.usersSeen() + users.size(), checkpoint.groupsSeen());
-            advance(next == null ? checkpoint.next(Phase.FINALIZE, null, checkpoint.page() + 1)
-                    : checkpoint.next(Phase.USERS, next, checkpoint.page() + 1));
+            advance(checkpoint.next(after.phase(), after.cursor(), after.page()));
         }
 
         /** Fetches a page; an expired cursor restarts the listing from its first page (answers null then). */
@@ -454,13 +513,19 @@ public final class AtlassianOrgSync {
             try {
                 return fetch.get();
             } catch (UpstreamFailure failure) {
-                if (failure.kind() != UpstreamFailure.Kind.INVALID_CURSOR || checkpoint.cursor() == null
-                        || checkpoint.cursorRestarts() >= MAX_CURSOR_RESTARTS) {
+                if (failure.kind() != UpstreamFailure.Kind.INVALID_CURSOR) {
+                    throw failure;
+                }
+                // The checkpoint catches up with the fetches first: it is then at the page whose cursor expired.
+                storing.await();
+                if (checkpoint.cursor() == null || checkpoint.cursorRestarts() >= MAX_CURSOR_RESTARTS) {
                     throw failure;
                 }
                 LOG.warn("cursor expired; restarting the listing", "phase", checkpoint.phase());
                 guard = null;
+                taken++;
                 advance(checkpoint.restartedListing());
+                at = Position.of(checkpoint);
                 return null;
             }
         }
@@ -601,7 +666,6 @@ public final class AtlassianOrgSync {
 
         private void advance(SyncCheckpoint next) {
             checkpoint = next;
-            advanced++;
             save();
         }
 
