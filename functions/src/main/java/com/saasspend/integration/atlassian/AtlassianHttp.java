@@ -213,6 +213,8 @@ public final class AtlassianHttp {
         if (wait.isZero() || wait.isNegative()) {
             return;
         }
+        // Whole milliseconds, rounded up: a sleep cut short by its rounding would reach Atlassian just before the reset.
+        wait = Duration.ofMillis((wait.toNanos() + 999_999) / 1_000_000);
         Duration available = available();
         if (available != null && wait.plus(MIN_ATTEMPT).compareTo(available) > 0) {
             pacing.notSent(key);
