@@ -50,7 +50,8 @@ public final class AtlassianHttp {
     private final AtomicLong calls = new AtomicLong();
 
     public AtlassianHttp(HttpClient client, RetrySettings settings) {
-        this(client, settings, delay -> Thread.sleep(delay.toMillis()));
+        // Real sleeps: the system clock itself moves on while a call waits.
+        this(client, settings, delay -> Thread.sleep(delay.toMillis()), Clock.systemUTC());
     }
 
     /**

@@ -228,6 +228,7 @@ class AtlassianSyncIT {
             List<com.saasspend.atlassian.sim.RecordedRequest> calls = stack.sim.requests();
             assertTrue(calls.size() > 8, "the limit mattered: " + calls.size() + " calls at 4 a second");
             assertEquals(0, calls.stream().filter(r -> r.status() == 429).count(), "spaced, not refused");
+            stack.sim.faults().clear(); // the check below reads the org with the same key
             assertStoreMatchesSimulator(stack);
         }
     }
