@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  * <p>Cost: each page is compared with its digest from the last run (one small read); only items whose content hash
  * changed are read and written. Correctness: an item is marked removed only at the end of a complete listing. Scale:
  * after every page the checkpoint is saved, so a run that nears the invocation's time limit continues in the next
- * invocation, and memory holds one page at a time. Concurrency: a lease lets one invocation run at a time.
+ * invocation, and memory holds two pages at most (one being stored while the next is fetched: {@link BackgroundStore}).
+ * Concurrency: a lease lets one invocation run at a time.
  */
 public final class AtlassianOrgSync {
     private static final Log LOG = Log.of(AtlassianOrgSync.class);
@@ -313,7 +314,7 @@ public final class AtlassianOrgSync {
         private BackgroundStore storing;
         /** The store with every creating write fenced by this run's lease. */
         private final LicenseStore licenses;
-        /** The guard of the listing being paged (groups or users), seeded from the checkpoint; null before the first page. */
+        /** The guard of the listing being paged (groups or users), seeded from where the fetching stands; null before the first page. */
         private PagingGuard guard;
         private Budget budget = Budget.unlimited();
         /** Pages (and the products step) this invocation has taken on: each ends stored, or fails the run. */
@@ -399,7 +400,7 @@ public final class AtlassianOrgSync {
             return new SyncResult(SyncOutcome.CONTINUE, null);
         }
 
-        /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from the checkpoint. */
+        /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from where the fetching stands. */
         private PagingGuard guard(String listing) {
             if (guard == null || !guard.listing().equals(listing)) {
                 guard = PagingGuard.of(listing).resumingAt(at.cursor(), at.page());
