@@ -80,19 +80,13 @@ class RatePacingTest {
 
     @Test
     void nothingLeftInTheWindowWaitsForItsReset() {
-        RatePacing pacing = new RatePacing();
-        Instant reset = T0.plusSeconds(42);
-        pacing.reserve("k", T0);
-        pacing.answered("k", T0, 0L, reset, null);
+        RatePacing pacing = afterOneCall(0L, T0.plusSeconds(42), null);
         assertEquals(Duration.ofSeconds(42), pacing.reserve("k", T0));
     }
 
     @Test
     void callsUnderWayCountAgainstWhatIsLeft() {
-        RatePacing pacing = new RatePacing();
-        Instant reset = T0.plusSeconds(10);
-        pacing.reserve("k", T0);
-        pacing.answered("k", T0, 2L, reset, null);
+        RatePacing pacing = afterOneCall(2L, T0.plusSeconds(10), null);
         Duration first = pacing.reserve("k", T0);
         Duration second = pacing.reserve("k", T0);
         Duration third = pacing.reserve("k", T0);
@@ -107,9 +101,7 @@ class RatePacingTest {
 
     @Test
     void a429HoldsEveryCallOnItsKeyUntilRetryAfterAndNoOtherKey() {
-        RatePacing pacing = new RatePacing();
-        pacing.reserve("k", T0);
-        pacing.answered("k", T0, 0L, T0.plusSeconds(3), Duration.ofSeconds(30));
+        RatePacing pacing = afterOneCall(0L, T0.plusSeconds(3), Duration.ofSeconds(30));
         assertEquals(Duration.ofSeconds(30), pacing.reserve("k", T0), "Retry-After beyond the reset wins");
         assertEquals(Duration.ofSeconds(20), pacing.reserve("k", T0.plusSeconds(10)), "still held ten seconds later");
         assertEquals(Duration.ZERO, pacing.reserve("other", T0), "another key (another org, another host) is not held");
@@ -122,5 +114,13 @@ class RatePacingTest {
             assertEquals(Duration.ZERO, pacing.reserve("k", T0));
             pacing.answered("k", T0, null, null, null);
         }
+    }
+
+    /** Pacing after one call on key "k" at T0 whose answer said {@code remaining} calls left until {@code reset}. */
+    private static RatePacing afterOneCall(long remaining, Instant reset, Duration retryAfter) {
+        RatePacing pacing = new RatePacing();
+        pacing.reserve("k", T0);
+        pacing.answered("k", T0, remaining, reset, retryAfter);
+        return pacing;
     }
 }
