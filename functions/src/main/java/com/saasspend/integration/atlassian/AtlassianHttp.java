@@ -11,11 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import com.saasspend.integration.domain.sync.ContentHash;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Sends one Atlassian request with the retries it deserves: 429 waits for Retry-After (or X-RateLimit-Reset), 5xx and
  * timeouts back off exponentially with full jitter, everything else answers at once. Failures become
- * {@link UpstreamFailure}s whose messages name the operation, never the credential.
+ * {@link UpstreamFailure}s whose messages name the operation, never the credential. Every attempt is first paced by its
+ * key's rate limit ({@link RatePacing}, from the X-RateLimit-* headers of earlier answers), within the invocation's time.
  */
 public final class AtlassianHttp {
     private static final Log LOG = Log.of(AtlassianHttp.class);
@@ -40,16 +44,64 @@ public final class AtlassianHttp {
     private final HttpClient client;
     private final RetrySettings settings;
     private final Sleeper sleeper;
+    private final Clock clock;
+    /** Shared by every call of this instance (a warm Lambda instance keeps what it learnt of each key's window). */
+    private final RatePacing pacing = new RatePacing();
     private final AtomicLong calls = new AtomicLong();
 
     public AtlassianHttp(HttpClient client, RetrySettings settings) {
-        this(client, settings, delay -> Thread.sleep(delay.toMillis()));
+        // Real sleeps: the system clock itself moves on while a call waits.
+        this(client, settings, delay -> Thread.sleep(delay.toMillis()), Clock.systemUTC());
     }
 
+    /**
+     * Tests: a sleeper that does not really sleep. The pacing then sees the time as the system clock plus what the
+     * sleeper was asked to wait, as it would after real sleeps.
+     */
     AtlassianHttp(HttpClient client, RetrySettings settings, Sleeper sleeper) {
+        this(client, settings, new SleptClock(sleeper), null);
+    }
+
+    private AtlassianHttp(HttpClient client, RetrySettings settings, SleptClock slept, Void unused) {
+        this(client, settings, slept::sleep, slept);
+    }
+
+    /** Tests: a sleeper that advances {@code clock} instead of sleeping. */
+    AtlassianHttp(HttpClient client, RetrySettings settings, Sleeper sleeper, Clock clock) {
         this.client = client;
         this.settings = settings;
         this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    /** The system clock moved on by every wait handed to a sleeper that does not sleep (tests). */
+    private static final class SleptClock extends Clock {
+        private final Sleeper sleeper;
+        private final AtomicLong sleptNanos = new AtomicLong();
+
+        SleptClock(Sleeper sleeper) {
+            this.sleeper = sleeper;
+        }
+
+        void sleep(Duration delay) throws InterruptedException {
+            sleeper.sleep(delay);
+            sleptNanos.addAndGet(delay.toNanos());
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plusNanos(sleptNanos.get());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     public static AtlassianHttp create(RetrySettings settings) {
@@ -77,7 +129,7 @@ public final class AtlassianHttp {
         } else {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response = withRetries(operation, builder);
+        HttpResponse<String> response = withRetries(operation, builder, pacingKey(uri, authorization));
         return parse(operation, response);
     }
 
@@ -86,16 +138,25 @@ public final class AtlassianHttp {
      * does not leave room for the wait plus a whole request: then the last answer stands (its failure is the
      * caller's), so a retry wait never outlives the invocation.
      */
-    private HttpResponse<String> withRetries(String operation, HttpRequest.Builder builder) {
+    private HttpResponse<String> withRetries(String operation, HttpRequest.Builder builder, String key) {
         HttpResponse<String> last = null;
         IOException lastError = null;
+        Duration waitedBefore = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest request = builder.timeout(timeoutForAttempt(operation)).build();
+            pace(operation, key, waitedBefore);
+            HttpRequest request;
+            try {
+                request = builder.timeout(timeoutForAttempt(operation)).build();
+            } catch (UpstreamFailure notSent) {
+                pacing.notSent(key);
+                throw notSent;
+            }
             calls.incrementAndGet();
             AtlassianTraffic.call();
             try {
                 last = client.send(request, HttpResponse.BodyHandlers.ofString());
                 lastError = null;
+                recordRateLimit(key, last);
                 if (last.statusCode() == 429) {
                     AtlassianTraffic.throttled();
                 }
@@ -103,9 +164,11 @@ public final class AtlassianHttp {
                     return last;
                 }
             } catch (IOException e) {
+                pacing.answered(key, clock.instant(), null, null, null);
                 last = null;
                 lastError = e;
             } catch (InterruptedException e) {
+                pacing.notSent(key);
                 Thread.currentThread().interrupt();
                 throw new UpstreamFailure(Kind.UNAVAILABLE, 0, "Atlassian did not answer " + operation + " (interrupted).", null);
             }
@@ -121,6 +184,7 @@ public final class AtlassianHttp {
             LOG.warn("retrying Atlassian call", "operation", operation,
                     "status", last != null ? last.statusCode() : "io-error", "attempt", attempt, "delayMs", delay.toMillis());
             AtlassianTraffic.retry();
+            waitedBefore = delay;
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException e) {
@@ -133,6 +197,61 @@ public final class AtlassianHttp {
         }
         throw new UpstreamFailure(Kind.UNAVAILABLE, 0,
                 "Atlassian did not answer " + operation + " (" + lastError.getClass().getSimpleName() + ").", null);
+    }
+
+    /**
+     * Waits for this key's next slot ({@link RatePacing}): together with the retry wait just taken ({@code waitedBefore}),
+     * at most {@code maxDelay} between two attempts (beyond, Atlassian's own answer decides: a 429 is waited out as
+     * always), and never past the invocation's end: a call whose slot comes too late for a useful attempt is not sent
+     * (OUT_OF_TIME), so the caller stops at its last page boundary.
+     */
+    private void pace(String operation, String key, Duration waitedBefore) {
+        Duration wait = pacing.reserve(key, clock.instant());
+        Duration most = settings.maxDelay().minus(waitedBefore);
+        if (wait.compareTo(most) > 0) {
+            wait = most;
+        }
+        if (wait.isZero() || wait.isNegative()) {
+            return;
+        }
+        // Whole milliseconds, rounded up: a sleep cut short by its rounding would reach Atlassian just before the reset.
+        wait = Duration.ofMillis((wait.toNanos() + 999_999) / 1_000_000);
+        Duration available = available();
+        if (available != null && wait.plus(MIN_ATTEMPT).compareTo(available) > 0) {
+            pacing.notSent(key);
+            throw new UpstreamFailure(Kind.OUT_OF_TIME, 0, "There was no time left in this run for the Atlassian call '"
+                    + operation + "' after the wait its rate limit asks for; it was not sent.", null);
+        }
+        AtlassianTraffic.paced(wait);
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            pacing.notSent(key);
+            Thread.currentThread().interrupt();
+            throw new UpstreamFailure(Kind.UNAVAILABLE, 0, "Atlassian was not called for " + operation + " (interrupted).", null);
+        }
+    }
+
+    /** What an answer says of its key's rate limit, for the pacing of the next calls. */
+    private void recordRateLimit(String key, HttpResponse<?> response) {
+        Instant now = clock.instant();
+        Long remaining = response.headers().firstValue("X-RateLimit-Remaining").map(AtlassianHttp::number).orElse(null);
+        Instant resetAt = response.headers().firstValue("X-RateLimit-Reset").flatMap(AtlassianHttp::resetInstant).orElse(null);
+        Duration retryAfter = response.statusCode() == 429 ? retryAfter(response, now).orElse(null) : null;
+        pacing.answered(key, now, remaining, resetAt, retryAfter);
+    }
+
+    private static Long number(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The pacing bucket of a credential on a host: a hash, so no credential is kept as a key. */
+    private static String pacingKey(URI uri, String authorization) {
+        return ContentHash.of(uri.getRawAuthority() + " " + Objects.toString(authorization, ""));
     }
 
     private static boolean retryable(HttpResponse<String> response) {
@@ -177,6 +296,10 @@ public final class AtlassianHttp {
     }
 
     static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return retryAfter(response, Instant.now());
+    }
+
+    static Optional<Duration> retryAfter(HttpResponse<?> response, Instant now) {
         Optional<String> header = response.headers().firstValue("Retry-After");
         if (header.isPresent()) {
             try {
@@ -185,21 +308,20 @@ public final class AtlassianHttp {
                 // An HTTP-date Retry-After is allowed by RFC 9110 but not used by Atlassian; fall through to the reset header.
             }
         }
-        return response.headers().firstValue("X-RateLimit-Reset").flatMap(AtlassianHttp::untilReset);
+        return response.headers().firstValue("X-RateLimit-Reset").flatMap(AtlassianHttp::resetInstant).map(reset -> {
+            Duration wait = Duration.between(now, reset);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        });
     }
 
-    private static Optional<Duration> untilReset(String value) {
+    private static Optional<Instant> resetInstant(String value) {
         try {
-            Instant reset;
             if (value.matches("\\d+")) {
                 long number = Long.parseLong(value);
                 // Epoch seconds or milliseconds; Atlassian documents ISO 8601, some gateways send epoch.
-                reset = number > 10_000_000_000L ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
-            } else {
-                reset = parseIso(value);
+                return Optional.of(number > 10_000_000_000L ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
             }
-            Duration wait = Duration.between(Instant.now(), reset);
-            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            return Optional.of(parseIso(value));
         } catch (DateTimeParseException | ArithmeticException e) {
             return Optional.empty();
         }

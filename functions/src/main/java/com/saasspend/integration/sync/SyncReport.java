@@ -70,7 +70,8 @@ final class SyncReport {
         Metrics.Line line = Metrics.by("Integration", type.id())
                 .count("AtlassianCalls", traffic.calls())
                 .count("Atlassian429s", traffic.throttled())
-                .count("AtlassianRetries", traffic.retries());
+                .count("AtlassianRetries", traffic.retries())
+                .milliseconds("AtlassianPacing", traffic.pacedMillis());
         if (completed) {
             line.count("SyncsCompleted", 1);
         }

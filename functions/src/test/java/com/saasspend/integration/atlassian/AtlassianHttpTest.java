@@ -187,4 +187,81 @@ class AtlassianHttpTest {
         RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ZERO);
         return assertThrows(UpstreamFailure.class, () -> http(client, once).send("test call", "GET", ORGS, "Bearer k", null));
     }
+
+    /** A clock the test's sleeper moves: pacing waits are read off it, nothing sleeps. */
+    private static final class MovedClock extends java.time.Clock {
+        private java.time.Instant now;
+
+        MovedClock(java.time.Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static final java.time.Instant T0 = java.time.Instant.parse("2026-11-30T23:00:00Z");
+
+    /** Every answer: 600 a minute, none left in this window, which ends 30 s after T0. */
+    private static Answer noneLeftUntil(java.time.Instant reset) {
+        return Answer.withHeaders(200, "{}", Map.of("X-RateLimit-Limit", "600", "X-RateLimit-Remaining", "0",
+                "X-RateLimit-Reset", reset.toString()));
+    }
+
+    @Test
+    void aCallWaitsForItsKeysNextSlotAsTheLastAnswersRateHeadersSayAndOtherKeysDoNot() {
+        MovedClock clock = new MovedClock(T0);
+        FakeHttpClient client = new FakeHttpClient(r -> noneLeftUntil(T0.plusSeconds(5)));
+        AtlassianHttp http = new AtlassianHttp(client, PATIENT, delay -> {
+            waits.add(delay);
+            clock.advance(delay);
+        }, clock);
+
+        AtlassianTraffic.reset();
+        http.send("list organizations", "GET", ORGS, "Bearer k", null);
+        http.send("list organizations", "GET", ORGS, "Bearer k", null);
+        assertEquals(List.of(Duration.ofSeconds(5)), waits, "the second call waited for the window's reset, not for a 429");
+        assertEquals(5_000, AtlassianTraffic.current().pacedMillis());
+        assertEquals(0, AtlassianTraffic.current().throttled());
+
+        http.send("list organizations", "GET", ORGS, "Bearer another key", null);
+        assertEquals(1, waits.size(), "another key has its own budget");
+        assertEquals(3, client.requests.size());
+    }
+
+    @Test
+    void aPacingWaitTheInvocationCannotAffordIsNotTakenAndTheCallNotSent() {
+        MovedClock clock = new MovedClock(T0);
+        deadlineIn(10_000);
+        FakeHttpClient client = new FakeHttpClient(r -> noneLeftUntil(T0.plusSeconds(30)), remaining, 100);
+        RetrySettings sync = new RetrySettings(8, Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(5),
+                Duration.ofSeconds(1));
+        AtlassianHttp http = new AtlassianHttp(client, sync, delay -> {
+            waits.add(delay);
+            clock.advance(delay);
+            remaining.addAndGet(-delay.toMillis());
+        }, clock);
+
+        http.send("list organizations", "GET", ORGS, "Bearer k", null);
+        UpstreamFailure failure = assertThrows(UpstreamFailure.class, () -> http.send("list organizations", "GET", ORGS, "Bearer k", null));
+        assertEquals(Kind.OUT_OF_TIME, failure.kind());
+        assertEquals(1, client.requests.size(), "the second call was not sent");
+        assertTrue(waits.isEmpty(), "and no wait was started past the invocation's end");
+    }
 }

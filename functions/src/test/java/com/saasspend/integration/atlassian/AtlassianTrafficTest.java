@@ -25,9 +25,9 @@ class AtlassianTrafficTest {
 
         AtlassianTraffic.reset();
         http.send("list organizations", "GET", ORGS, "Bearer k", null);
-        assertEquals(new AtlassianTraffic.Counts(3, 1, 2), AtlassianTraffic.current());
+        assertEquals(new AtlassianTraffic.Counts(3, 1, 2, 0), AtlassianTraffic.current());
 
         AtlassianTraffic.reset();
-        assertEquals(new AtlassianTraffic.Counts(0, 0, 0), AtlassianTraffic.current(), "a new invocation starts at zero");
+        assertEquals(new AtlassianTraffic.Counts(0, 0, 0, 0), AtlassianTraffic.current(), "a new invocation starts at zero");
     }
 }

@@ -217,6 +217,24 @@ class AtlassianSyncIT {
     }
 
     @Test
+    void aFullSyncUnderARateLimitIsPacedFromTheRateHeadersAndMeetsNo429() {
+        try (Stack stack = connected(SimWorlds.demo())) {
+            // Four calls a second: the demo org's sync needs about twenty, its role-assignment calls in a burst.
+            stack.sim.faults().rateLimit(ORG_API_KEY, 4, 1);
+            stack.sim.clearRequests();
+            // Production's longest wait (60 s), not the stack's 200 ms: a pacing wait is never cut short here.
+            AtlassianOrgSync paced = Services.of(stack.envWith("ATLASSIAN_RETRY_MAX_DELAY_MS", "60000"), Clock.systemUTC()).orgSync();
+            SyncResult result = paced.run(TENANT, Budget.unlimited());
+            assertEquals(SyncOutcome.COMPLETED, result.outcome());
+            List<com.saasspend.atlassian.sim.RecordedRequest> calls = stack.sim.requests();
+            assertTrue(calls.size() > 8, "the limit mattered: " + calls.size() + " calls at 4 a second");
+            assertEquals(0, calls.stream().filter(r -> r.status() == 429).count(), "spaced, not refused");
+            stack.sim.faults().clear(); // the check below reads the org with the same key
+            assertStoreMatchesSimulator(stack);
+        }
+    }
+
+    @Test
     void anExpiredCursorRestartsTheListingAndTheSyncStillCompletes() {
         try (Stack stack = connected(SimWorlds.demo())) {
             AtomicInteger pages = new AtomicInteger();

@@ -18,6 +18,7 @@ public final class Stack implements AutoCloseable {
     public final EmulatedAws aws = new EmulatedAws();
     public final AtlassianSimulator sim;
     public final Env env;
+    private final Map<String, String> vars;
     public final IntegrationsApiHandler integrations;
     public final com.saasspend.integration.api.LicensesApiHandler licenses;
 
@@ -30,9 +31,17 @@ public final class Stack implements AutoCloseable {
         vars.put("BITBUCKET_API_URL", sim.baseUrl() + "/bitbucket");
         // Waits between retries stay short in tests; the retry logic is the production one.
         vars.put("ATLASSIAN_RETRY_MAX_DELAY_MS", "200");
+        this.vars = Map.copyOf(vars);
         env = new Env(vars);
         integrations = new IntegrationsApiHandler(Services.of(env, clock));
         licenses = new com.saasspend.integration.api.LicensesApiHandler(Services.of(env, clock));
+    }
+
+    /** This stack's environment with one variable changed (a test that needs, say, production's retry waits). */
+    public Env envWith(String name, String value) {
+        Map<String, String> changed = new HashMap<>(vars);
+        changed.put(name, value);
+        return new Env(changed);
     }
 
     public APIGatewayV2HTTPResponse call(String tenant, String routeKey, String path, Map<String, String> params, String body) {

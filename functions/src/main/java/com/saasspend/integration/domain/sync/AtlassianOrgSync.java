@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
  * <p>Cost: each page is compared with its digest from the last run (one small read); only items whose content hash
  * changed are read and written. Correctness: an item is marked removed only at the end of a complete listing. Scale:
  * after every page the checkpoint is saved, so a run that nears the invocation's time limit continues in the next
- * invocation, and memory holds one page at a time. Concurrency: a lease lets one invocation run at a time.
+ * invocation, and memory holds two pages at most (one being stored while the next is fetched: {@link BackgroundStore}).
+ * Concurrency: a lease lets one invocation run at a time.
  */
 public final class AtlassianOrgSync {
     private static final Log LOG = Log.of(AtlassianOrgSync.class);
@@ -243,7 +244,18 @@ public final class AtlassianOrgSync {
         }
     }
 
-    /** One invocation's share of a run: the org's listings on the shared run skeleton. */
+    /** Where a listing is read from: the phase, the cursor of its next page and that page's index. */
+    private record Position(Phase phase, String cursor, int page) {
+        static Position of(SyncCheckpoint checkpoint) {
+            return new Position(checkpoint.phase(), checkpoint.cursor(), checkpoint.page());
+        }
+    }
+
+    /**
+     * One invocation's share of a run: the org's listings on the shared run skeleton. The {@link #checkpoint} is where
+     * the run stands as stored: advanced by the page store (on its thread) once a page is written, read by the
+     * fetching side only after {@link BackgroundStore#await()}, so it never points past a page not yet stored.
+     */
     private final class Run extends CheckpointedRun {
         private final String orgId;
         final String apiKey;
@@ -253,6 +265,10 @@ public final class AtlassianOrgSync {
         private final Instant connectedAt;
         /** The store with every creating write fenced by this run's lease. */
         private final LicenseStore licenses;
+        /** Where the next fetch reads (the fetching side's own): one page ahead of {@link #checkpoint} while a page is stored. */
+        private Position at;
+        /** Stores each fetched page while the next is fetched; set for the duration of {@link #execute}. */
+        private BackgroundStore storing;
 
         Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, int inactivityDays,
             Instant connectedAt) {
@@ -264,21 +280,46 @@ public final class AtlassianOrgSync {
             this.licenses = store.fencedBy(held.fence());
         }
 
+        /**
+         * Pipelined: page k is stored on the store's thread while page k+1 (and its groups' role assignments) is
+         * fetched on this one, so Atlassian calls follow each other without waiting for DynamoDB. Same calls, same
+         * order as one page at a time; at most one page is fetched ahead of the checkpoint.
+         */
         SyncResult execute(Budget budget) {
             this.budget = budget;
+            try (BackgroundStore pageStore = new BackgroundStore("org-sync-store")) {
+                storing = pageStore;
+                try {
+                    return pages();
+                } catch (RuntimeException | Error stopped) {
+                    // The page being stored finishes first: what complete() saves then is the last stored page's
+                    // checkpoint, and that page's failure (a lost lease) is the one that counts.
+                    pageStore.awaitAfter(stopped);
+                    throw stopped;
+                }
+            } finally {
+                storing = null;
+            }
+        }
+
+        private SyncResult pages() {
+            at = Position.of(checkpoint);
             while (true) {
-                switch (checkpoint.phase()) {
+                switch (at.phase()) {
                     case PRODUCTS -> {
                         syncProducts();
                         advance(checkpoint.next(Phase.GROUPS, null, 0));
+                        at = Position.of(checkpoint);
                     }
                     case GROUPS -> pageOfGroups();
                     case USERS -> pageOfUsers();
                     case FINALIZE -> {
+                        storing.await();
                         return finish();
                     }
                 }
-                if (checkpoint.phase() != Phase.FINALIZE && budget.nearlyOut()) {
+                if (at.phase() != Phase.FINALIZE && budget.nearlyOut()) {
+                    storing.await();
                     return pause();
                 }
             }
@@ -313,22 +354,35 @@ public final class AtlassianOrgSync {
         }
 
         private void pageOfGroups() {
-            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, checkpoint.cursor()));
+            Page<ListedGroup> page = listing(() -> api.groups(orgId, apiKey, at.cursor()));
             if (page == null) {
                 return;
             }
-            // Before anything of the page is written: a listing that does not advance stops here.
-            String next = guard(GROUPS_LISTING).next(page.nextCursor(), page.items().size());
+            // Before anything of the page is written: a listing that does not advance stops here (the guard is
+            // seeded from where the fetching stands, a page ahead of the checkpoint while one is stored).
+            String next = guard(GROUPS_LISTING, at.cursor(), at.page()).next(page.nextCursor(), page.items().size());
             List<OrgGroup> groups = new ArrayList<>();
             for (ListedGroup listed : page.items()) {
                 groups.add(withGrants(listed));
             }
+            Position after = next == null ? new Position(Phase.USERS, null, 0) : new Position(Phase.GROUPS, next, at.page() + 1);
+            handOver(after, () -> storeGroups(groups, after));
+        }
+
+        /** On the store's thread: the page of groups at the checkpoint, then the checkpoint moved past it. */
+        private void storeGroups(List<OrgGroup> groups, Position after) {
             long written = writeChanged(Listing.GROUPS, groups.stream().map(Hashed::of).toList(), OrgGroup::id,
                     changed -> licenses.putGroups(tenantId, changed, clock.instant()));
             checkpoint = checkpoint.withProgress(checkpoint.counts(), checkpoint.apiCalls(), checkpoint.usersWritten(),
                     checkpoint.groupsWritten() + written, checkpoint.usersSeen(), checkpoint.groupsSeen() + groups.size());
-            advance(next == null ? checkpoint.next(Phase.USERS, null, 0)
-                    : checkpoint.next(Phase.GROUPS, next, checkpoint.page() + 1));
+            stored(checkpoint.next(after.phase(), after.cursor(), after.page()));
+        }
+
+        /** The fetched page goes to the store (once the page before it is stored); the next fetch reads from {@code after}. */
+        private void handOver(Position after, Runnable store) {
+            storing.submit(store);
+            tookOn();
+            at = after;
         }
 
         /**
@@ -347,13 +401,20 @@ public final class AtlassianOrgSync {
 
         private void pageOfUsers() {
             Instant readAt = clock.instant();
-            Page<OrgUser> page = listing(() -> api.users(orgId, apiKey, checkpoint.cursor()));
+            Page<OrgUser> page = listing(() -> api.users(orgId, apiKey, at.cursor()));
             if (page == null) {
                 return;
             }
-            String next = guard(USERS_LISTING).next(page.nextCursor(), page.items().size());
-            checkpoint = checkpoint.withUserPageReadAt(readAt);
+            String next = guard(USERS_LISTING, at.cursor(), at.page()).next(page.nextCursor(), page.items().size());
             List<OrgUser> users = page.items().stream().map(AtlassianOrgSync::canonical).toList();
+            Position after = next == null ? new Position(Phase.FINALIZE, null, at.page() + 1)
+                    : new Position(Phase.USERS, next, at.page() + 1);
+            handOver(after, () -> storeUsers(users, readAt, after));
+        }
+
+        /** On the store's thread: the page of users at the checkpoint and its seats, then the checkpoint moved past it. */
+        private void storeUsers(List<OrgUser> users, Instant readAt, Position after) {
+            checkpoint = checkpoint.withUserPageReadAt(readAt);
             long written = writeChanged(Listing.USERS, users.stream().map(Hashed::of).toList(), OrgUser::accountId,
                     changed -> licenses.putUsers(tenantId, changed, clock.instant()));
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
@@ -365,8 +426,7 @@ public final class AtlassianOrgSync {
             }
             checkpoint = checkpoint.withProgress(counts, checkpoint.apiCalls(), checkpoint.usersWritten() + written,
                     checkpoint.groupsWritten(), checkpoint.usersSeen() + users.size(), checkpoint.groupsSeen());
-            advance(next == null ? checkpoint.next(Phase.FINALIZE, null, checkpoint.page() + 1)
-                    : checkpoint.next(Phase.USERS, next, checkpoint.page() + 1));
+            stored(checkpoint.next(after.phase(), after.cursor(), after.page()));
         }
 
         /** Fetches a page; an expired cursor restarts the listing from its first page (answers null then). */
@@ -374,12 +434,17 @@ public final class AtlassianOrgSync {
             try {
                 return fetch.get();
             } catch (UpstreamFailure failure) {
-                if (failure.kind() != UpstreamFailure.Kind.INVALID_CURSOR || checkpoint.cursor() == null
-                        || checkpoint.cursorRestarts() >= MAX_CURSOR_RESTARTS) {
+                if (failure.kind() != UpstreamFailure.Kind.INVALID_CURSOR) {
+                    throw failure;
+                }
+                // The checkpoint catches up with the fetches first: it is then at the page whose cursor expired.
+                storing.await();
+                if (checkpoint.cursor() == null || checkpoint.cursorRestarts() >= MAX_CURSOR_RESTARTS) {
                     throw failure;
                 }
                 LOG.warn("cursor expired; restarting the listing", "phase", checkpoint.phase());
                 restartListing();
+                at = Position.of(checkpoint);
                 return null;
             }
         }

@@ -37,12 +37,19 @@ public abstract class CheckpointedRun {
     private final long callsAtStart;
     /** API calls of the run's earlier invocations. */
     private final long callsBefore;
-    protected SyncCheckpoint checkpoint;
+    /**
+     * Where the run stands as stored. Volatile: a sync that stores its pages on a thread of its own (the org sync's
+     * {@link BackgroundStore}) advances it there, and reads it on the fetching side only after waiting for that store.
+     */
+    protected volatile SyncCheckpoint checkpoint;
     protected Budget budget = Budget.unlimited();
-    /** The guard of the listing being paged, seeded from the checkpoint; null before its first page here. */
+    /** The guard of the listing being paged, seeded where its fetching stands; null before its first page here. */
     private PagingGuard guard;
-    /** Checkpoints advanced by this invocation. */
-    private int advanced;
+    /**
+     * Pages (or steps) this invocation has taken on: each ends stored, or fails the run. Only the fetching side
+     * counts them (when the page is done, or handed to a store thread), so {@link #checkTime} reads its own count.
+     */
+    private int taken;
 
     protected CheckpointedRun(String tenantId, IntegrationType type, SyncLease held, SyncCheckpoint checkpoint,
                               LongSupplier apiCallCounter, Clock clock) {
@@ -111,8 +118,16 @@ public abstract class CheckpointedRun {
 
     /** The page guard of the current listing; a listing entered or restarted gets a new one, seeded from the checkpoint. */
     protected final PagingGuard guard(String listing) {
+        return guard(listing, checkpoint.cursor(), checkpoint.page());
+    }
+
+    /**
+     * The same, seeded from where the fetching stands ({@code cursor}, {@code page}) when it reads ahead of the
+     * checkpoint (a page being stored meanwhile).
+     */
+    protected final PagingGuard guard(String listing, String cursor, int page) {
         if (guard == null || !guard.listing().equals(listing)) {
-            guard = PagingGuard.of(listing).resumingAt(checkpoint.cursor(), checkpoint.page());
+            guard = PagingGuard.of(listing).resumingAt(cursor, page);
         }
         return guard;
     }
@@ -127,7 +142,7 @@ public abstract class CheckpointedRun {
     protected final void checkTime() {
         // An invocation always finishes its first page, so a run progresses whatever the budget says (a call
         // that would outlive the function is still stopped by the client: OUT_OF_TIME).
-        if (advanced > 0 && budget.nearlyOut()) {
+        if (taken > 0 && budget.nearlyOut()) {
             throw new OutOfTime();
         }
         held.renewIfDue();
@@ -135,8 +150,24 @@ public abstract class CheckpointedRun {
 
     /** The page is done: the checkpoint says where the next one starts, and is saved. */
     protected final void advance(SyncCheckpoint next) {
+        tookOn();
+        stored(next);
+    }
+
+    /**
+     * On the fetching side: a page was handed to a store thread, and will end stored or fail the run (the invocation
+     * always finishes its first page; the next one may stop on time).
+     */
+    protected final void tookOn() {
+        taken++;
+    }
+
+    /**
+     * A page taken on earlier ({@link #tookOn}) is stored, on whichever thread stored it: the checkpoint says where
+     * the next one starts, and is saved.
+     */
+    protected final void stored(SyncCheckpoint next) {
         checkpoint = next;
-        advanced++;
         save();
     }
 

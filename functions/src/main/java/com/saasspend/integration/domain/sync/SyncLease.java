@@ -66,7 +66,8 @@ public final class SyncLease {
     private final String tenantId;
     private final IntegrationType type;
     private final String owner = UUID.randomUUID().toString();
-    private Instant renewedAt;
+    /** Written by whichever thread of the run saved or renewed last (the org sync stores pages on a thread of its own). */
+    private volatile Instant renewedAt;
     private Integration integration;
 
     public SyncLease(SyncStateStore state, IntegrationStore integrations, Clock clock, Duration length, String tenantId,

@@ -82,14 +82,17 @@ public final class InMemoryLicenseStore implements LicenseStore {
 
     /** What a disconnect's erase does. */
     public synchronized void eraseAll() {
-        data.users.clear();
-        data.groups.clear();
-        data.removedUsers.clear();
-        data.removedGroups.clear();
-        data.products.clear();
-        data.digests.clear();
-        data.summary = null;
-        data.adjustments.clear();
+        // One lock for the store and its fenced views: a fence check and its write are atomic against an erase.
+        synchronized (data) {
+            data.users.clear();
+            data.groups.clear();
+            data.removedUsers.clear();
+            data.removedGroups.clear();
+            data.products.clear();
+            data.digests.clear();
+            data.summary = null;
+            data.adjustments.clear();
+        }
     }
 
     public synchronized int digestCount(Listing listing) {
@@ -131,9 +134,11 @@ public final class InMemoryLicenseStore implements LicenseStore {
 
     @Override
     public synchronized void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
-        checkFence();
-        digests(listing).put(page, digest);
-        data.digestWrites++;
+        synchronized (data) {
+            checkFence();
+            digests(listing).put(page, digest);
+            data.digestWrites++;
+        }
     }
 
     @Override
@@ -165,21 +170,25 @@ public final class InMemoryLicenseStore implements LicenseStore {
 
     @Override
     public synchronized void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
-        checkFence();
-        users.forEach(u -> {
-            data.users.put(u.item().accountId(), u);
-            data.removedUsers.remove(u.item().accountId());
-        });
-        data.userWrites += users.size();
+        synchronized (data) {
+            checkFence();
+            users.forEach(u -> {
+                data.users.put(u.item().accountId(), u);
+                data.removedUsers.remove(u.item().accountId());
+            });
+            data.userWrites += users.size();
+        }
     }
 
     @Override
     public synchronized void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt) {
-        checkFence();
-        groups.forEach(g -> {
-            data.groups.put(g.item().id(), g);
-            data.removedGroups.remove(g.item().id());
-        });
+        synchronized (data) {
+            checkFence();
+            groups.forEach(g -> {
+                data.groups.put(g.item().id(), g);
+                data.removedGroups.remove(g.item().id());
+            });
+        }
     }
 
     @Override
@@ -196,8 +205,10 @@ public final class InMemoryLicenseStore implements LicenseStore {
 
     @Override
     public synchronized void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt) {
-        checkFence();
-        products.forEach(p -> data.products.put(p.id(), p));
+        synchronized (data) {
+            checkFence();
+            products.forEach(p -> data.products.put(p.id(), p));
+        }
     }
 
     @Override
@@ -208,13 +219,15 @@ public final class InMemoryLicenseStore implements LicenseStore {
     @Override
     public synchronized boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
                                            long expectedAdjustments) {
-        checkFence();
-        if (data.summaryAdjustments != expectedAdjustments) {
-            return false;
+        synchronized (data) {
+            checkFence();
+            if (data.summaryAdjustments != expectedAdjustments) {
+                return false;
+            }
+            data.summary = new HashMap<>(counts);
+            data.summaryWrites++;
+            return true;
         }
-        data.summary = new HashMap<>(counts);
-        data.summaryWrites++;
-        return true;
     }
 
     @Override
