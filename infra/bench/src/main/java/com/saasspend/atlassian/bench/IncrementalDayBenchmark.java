@@ -194,7 +194,7 @@ public final class IncrementalDayBenchmark {
                     stale, ownDailyListing ? fullListings : fullSamples, fullCalls, fullUnits, freshness, runMillis, ownDailyListing);
             System.out.printf("[incremental-day] N=%,d: incremental %,d calls a day (%d full listings), full every tick %,.0f calls a day"
                             + " (from %d samples): %.2f%%; %d changed users not visible within one tick%n",
-                    users, result.incrementalTotal(), fullListings, result.fullPerDay(), fullSamples, 100 * result.callShare(), stale);
+                    users, result.incrementalTotal(), fullListings, result.fullPerDay(), result.fullSamples(), 100 * result.callShare(), stale);
             return result;
         }
     }
