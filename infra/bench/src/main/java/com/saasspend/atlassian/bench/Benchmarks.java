@@ -36,7 +36,7 @@ public final class Benchmarks {
                 int licenseOrg, int licenseRepeats, int incrementalOrg, int incrementalFullSamples) {
         static Plan fullPlan() {
             return new Plan(false, ordered(1_000, 3, 10_000, 3), ordered(1_000, 3, 10_000, 3), List.of(10_000, 100_000),
-                    100_000, 3, 5, 5, 2, 10_000, 100_000, 5, 100_000, 2);
+                    100_000, 3, 5, 5, 2, 10_000, 100_000, 5, 100_000, 0);
         }
 
         static Plan quickPlan() {
