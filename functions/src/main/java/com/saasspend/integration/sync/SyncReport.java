@@ -84,6 +84,12 @@ final class SyncReport {
             line.value("CredentialDaysLeft", ChronoUnit.DAYS.between(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), expiresOn));
         }
         line.emit();
+        if (completed && run != null) {
+            // How many runs read the audit-event stream against full listings: a tenant whose stream stopped being
+            // usable shows as full runs every tick (its reason is in GET /integrations, settings.eventStream).
+            Metrics.by("Integration", type.id()).alsoBy("RunKind", run.incremental() ? "incremental" : "full")
+                    .count("SyncRuns", 1).emit();
+        }
         if (failureKind != null) {
             Metrics.by("Integration", type.id()).alsoBy("FailureKind", failureKind).count("SyncsFailed", 1).emit();
         }

@@ -12,6 +12,7 @@ import com.saasspend.integration.domain.CredentialVault;
 import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
+import com.saasspend.integration.domain.sync.SyncRunRecord;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.UpstreamFailure;
@@ -152,6 +153,19 @@ class SyncWorkerHandlerTest extends InMemorySyncStores {
         assertEquals("corr-1", line.path("correlationId").asText());
         assertFalse(CapturedLines.dimensionSets(line).stream().anyMatch(set -> set.contains("tenant")));
         assertTrue(lines.metric("SyncsFailed").isEmpty());
+
+        JsonNode kind = only("SyncRuns");
+        assertEquals(List.of(List.of("Integration"), List.of("Integration", "RunKind")), CapturedLines.dimensionSets(kind));
+        assertEquals("full", kind.path("RunKind").asText(), "a first sync lists the whole org");
+    }
+
+    @Test
+    void anIncrementalRunIsCountedApartFromFullListings() {
+        SyncRunRecord incremental = new SyncRunRecord(SyncRunRecord.INCREMENTAL_RUN_PREFIX + "r1", IntegrationType.ATLASSIAN,
+                clock.instant(), clock.instant(), "completed", 10, 3, 1, 0, 0, 2, 1, null);
+        SyncReport.emit(IntegrationType.ATLASSIAN, true, incremental, null, null, clock);
+        assertEquals("incremental", only("SyncRuns").path("RunKind").asText());
+        assertEquals("atlassian", only("SyncRuns").path("Integration").asText());
     }
 
     @Test

@@ -177,7 +177,7 @@ public final class AtlassianOrgSync {
     private SyncResult incrementally(String tenantId, Budget budget, SyncLease held, Integration integration, EventStreamState stream) {
         Instant startedAt = clock.instant();
         long callsAtStart = apiCallCounter.getAsLong();
-        String runId = "incremental-" + UUID.randomUUID();
+        String runId = SyncRunRecord.INCREMENTAL_RUN_PREFIX + UUID.randomUUID();
         Log.put("runId", runId);
         IncrementalOrgSync.Result result;
         try {

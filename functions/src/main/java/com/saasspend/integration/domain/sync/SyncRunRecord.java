@@ -17,4 +17,12 @@ public record SyncRunRecord(
         long removed,
         long apiCalls,
         int invocations,
-        String error) {}
+        String error) {
+    /** The run id's prefix of an incremental org run (one read from the audit-event stream, not a full listing). */
+    public static final String INCREMENTAL_RUN_PREFIX = "incremental-";
+
+    /** Whether this run read the audit-event stream instead of listing the whole org. */
+    public boolean incremental() {
+        return runId != null && runId.startsWith(INCREMENTAL_RUN_PREFIX);
+    }
+}
