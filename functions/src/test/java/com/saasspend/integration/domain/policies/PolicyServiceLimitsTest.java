@@ -457,4 +457,53 @@ class PolicyServiceLimitsTest {
             assertEquals("invalid_groups", a.reasonCode());
         });
     }
+
+    /** {@code n} pending actions of the policy stored as an earlier evaluation left them, noticed and due {@code dueAt}. */
+    private void pendingActions(Policy p, int n, Instant dueAt) {
+        for (int i = 0; i < n; i++) {
+            String account = String.format("u-gone%05d", i);
+            store.createAction(TENANT, new PolicyAction(PolicyAction.idOf(p.id(), account, "jira-software", null), p.id(), p.name(),
+                    p.mode(), account, account, null, "jira-software", List.of("g-jira"), 1, null, PolicyAction.PENDING,
+                    clock.instant(), clock.instant(), dueAt, null, null, null, null, null, null, clock.instant()));
+        }
+    }
+
+    @Test
+    void aDeletionCancelsAtMostFiftyPagesOfActionsOfEachStatus() {
+        Policy p = policy(Policy.APPROVE, 50);
+        pendingActions(p, PolicyService.MAX_ACTION_PAGES * PolicyService.ACTION_PAGE + 1, null);
+
+        service.delete(TENANT, p.id(), "admin@x");
+
+        assertEquals(PolicyService.MAX_ACTION_PAGES * PolicyService.ACTION_PAGE,
+                store.actions(TENANT, PolicyAction.CANCELLED, null, null, 10_000).items().size());
+        assertEquals(1, store.actions(TENANT, PolicyAction.PENDING, null, null, 10_000).items().size(),
+                "past the bound an action is left; approving it is refused (its policy is gone)");
+    }
+
+    @Test
+    void findingDueActionsStopsReadingOnceTheCapIsFilled() {
+        Policy p = policy(Policy.AUTO, 1);
+        pendingActions(p, PolicyService.ACTION_PAGE + 50, clock.instant());
+        store.pageReads.clear();
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertEquals(1, run.cancelled(), "the one due action taken: its user is gone");
+        assertEquals(java.util.Arrays.asList(PolicyAction.APPROVED, PolicyAction.PENDING), store.pageReads,
+                "one page of each status: the first pending action filled the cap");
+    }
+
+    @Test
+    void anApprovedActionACrashLeftUnfinishedTakesItsPlaceUnderTheCap() {
+        Policy p = policy(Policy.AUTO, 1);
+        pendingActions(p, 2, clock.instant());
+        PolicyAction first = store.all(TENANT).get(0);
+        store.actionsOf(TENANT).put(first.id(), first.decided(PolicyAction.APPROVED, "policy:" + p.id(), clock.instant()));
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertEquals(1, run.reclaimed() + run.cancelled() + run.failed(), "the approved one only: the cap is 1");
+        assertEquals(PolicyAction.PENDING, store.all(TENANT).get(1).status());
+    }
 }
