@@ -498,12 +498,14 @@ class PolicyServiceLimitsTest {
     void anApprovedActionACrashLeftUnfinishedTakesItsPlaceUnderTheCap() {
         Policy p = policy(Policy.AUTO, 1);
         pendingActions(p, 2, clock.instant());
-        PolicyAction first = store.all(TENANT).get(0);
-        store.actionsOf(TENANT).put(first.id(), first.decided(PolicyAction.APPROVED, "policy:" + p.id(), clock.instant()));
+        PolicyAction approved = store.all(TENANT).get(0);
+        PolicyAction pending = store.all(TENANT).get(1);
+        store.actionsOf(TENANT).put(approved.id(), approved.decided(PolicyAction.APPROVED, "policy:" + p.id(), clock.instant()));
 
         PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
 
         assertEquals(1, run.reclaimed() + run.cancelled() + run.failed(), "the approved one only: the cap is 1");
-        assertEquals(PolicyAction.PENDING, store.all(TENANT).get(1).status());
+        assertEquals(PolicyAction.CANCELLED, store.action(TENANT, approved.id()).orElseThrow().status(), "its user is gone");
+        assertEquals(PolicyAction.PENDING, store.action(TENANT, pending.id()).orElseThrow().status());
     }
 }
