@@ -1,0 +1,54 @@
+package com.saasspend.integration.domain.reclaim;
+
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.CONFLUENCE;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.JIRA;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.TENANT;
+import static com.saasspend.integration.domain.reclaim.ReclaimFakes.USER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.ProductCounts;
+import com.saasspend.integration.domain.savings.InMemorySavingsStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The seat summary follows the stored user a reclaim changes: a seat freed counts down, its undo counts it back. */
+class ReclaimSeatSummaryTest {
+    final ReclaimFakes.FakeAtlassian atlassian = new ReclaimFakes.FakeAtlassian();
+    final ReclaimFakes.Licenses licenses = new ReclaimFakes.Licenses();
+    ReclaimService service;
+
+    @BeforeEach
+    void world() {
+        licenses.groups.put("g1", ReclaimFakes.group("g1", JIRA, "jira-software", "dir-1"));
+        licenses.groups.put("g3", ReclaimFakes.group("g3", CONFLUENCE, "confluence", "dir-1"));
+        // Jira last used long before the tenant's 30-day threshold: an inactive seat; Confluence kept.
+        licenses.users.put(USER, new OrgUser(USER, "Uma User", "uma@example.com", "atlassian", "active", "active", null, false, null,
+                List.of(new OrgUser.ProductAccess("jira-software", JIRA, "2026-01-01T00:00:00Z"),
+                        new OrgUser.ProductAccess("confluence", CONFLUENCE, null)),
+                List.of(new OrgUser.GroupRef("g1", "g1-name"), new OrgUser.GroupRef("g3", "g3-name"))));
+        atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g3")));
+        service = new ReclaimService(new ReclaimFakes.Integrations(), new ReclaimFakes.Vault(), atlassian, licenses, new ReclaimFakes.Audit(),
+                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), new InMemorySavingsStore(),
+                new ReclaimFakes.Published(), new ReclaimFakes.MovableClock());
+    }
+
+    @Test
+    void aFreedInactiveSeatCountsDownOnceAndItsUndoCountsItBack() {
+        ReclaimRecord record = service.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1"))).record();
+
+        assertEquals(ReclaimRecord.COMPLETED, record.status());
+        assertEquals(1, licenses.adjustments.size());
+        assertEquals(USER, licenses.adjustments.get(0).accountId());
+        assertEquals(List.of(new ProductCounts(-1, 0, -1, 0)), List.copyOf(licenses.summary.values()),
+                "one inactive Jira seat fewer, nothing else");
+
+        service.undo(TENANT, "admin", record.id());
+
+        assertEquals(2, licenses.adjustments.size());
+        assertEquals(List.of(ProductCounts.ZERO), List.copyOf(licenses.summary.values()), "the seat is counted again");
+    }
+}
