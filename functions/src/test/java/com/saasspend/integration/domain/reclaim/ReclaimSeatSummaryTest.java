@@ -15,10 +15,15 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The seat summary follows the stored user a reclaim changes: a seat freed counts down, its undo counts it back. */
+/**
+ * The seat summary follows the stored user a reclaim changes (a seat freed counts down, its undo counts it back), and a
+ * job worker's kept tenant facts are dropped when an undo is refused, so a reconnection is seen by the next call.
+ */
 class ReclaimSeatSummaryTest {
     final ReclaimFakes.FakeAtlassian atlassian = new ReclaimFakes.FakeAtlassian();
     final ReclaimFakes.Licenses licenses = new ReclaimFakes.Licenses();
+    final ReclaimFakes.Integrations integrations = new ReclaimFakes.Integrations();
+    final ReclaimFakes.MovableClock clock = new ReclaimFakes.MovableClock();
     ReclaimService service;
 
     @BeforeEach
@@ -31,9 +36,13 @@ class ReclaimSeatSummaryTest {
                         new OrgUser.ProductAccess("confluence", CONFLUENCE, null)),
                 List.of(new OrgUser.GroupRef("g1", "g1-name"), new OrgUser.GroupRef("g3", "g3-name"))));
         atlassian.memberships.put(USER, new HashSet<>(Set.of("g1", "g3")));
-        service = new ReclaimService(new ReclaimFakes.Integrations(), new ReclaimFakes.Vault(), atlassian, licenses, new ReclaimFakes.Audit(),
+        service = service(java.time.Duration.ZERO);
+    }
+
+    private ReclaimService service(java.time.Duration tenantFactsFor) {
+        return new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, new ReclaimFakes.Audit(),
                 new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), new ReclaimFakes.Requests(), new InMemorySavingsStore(),
-                new ReclaimFakes.Published(), new ReclaimFakes.MovableClock());
+                new ReclaimFakes.Published(), clock, tenantFactsFor);
     }
 
     @Test
@@ -50,5 +59,19 @@ class ReclaimSeatSummaryTest {
 
         assertEquals(2, licenses.adjustments.size());
         assertEquals(List.of(ProductCounts.ZERO), List.copyOf(licenses.summary.values()), "the seat is counted again");
+    }
+
+    @Test
+    void aWorkersUndoRefusedForAMissingIntegrationForgetsTheKeptFactsSoAReconnectionIsSeenAtOnce() {
+        ReclaimService worker = service(java.time.Duration.ofSeconds(30));
+        ReclaimRecord record = worker.reclaim(TENANT, "admin", "k1", new ReclaimRequest(USER, List.of("g1"))).record();
+        clock.now = clock.now.plusSeconds(31);
+        com.saasspend.integration.domain.Integration confluence = integrations.byType.remove(com.saasspend.integration.domain.IntegrationType.CONFLUENCE);
+
+        assertEquals("reclaim_not_enabled", org.junit.jupiter.api.Assertions.assertThrows(com.saasspend.integration.domain.Refusal.class,
+                () -> worker.undo(TENANT, "admin", record.id())).code());
+        integrations.byType.put(com.saasspend.integration.domain.IntegrationType.CONFLUENCE, confluence); // reconnected at once
+
+        assertEquals(ReclaimRecord.COMPLETED, worker.undo(TENANT, "admin", record.id()).undo().status());
     }
 }
