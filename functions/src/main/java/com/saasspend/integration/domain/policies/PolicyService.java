@@ -131,8 +131,12 @@ public final class PolicyService {
         store.deletePolicy(tenantId, policyId);
         Instant now = clock.instant();
         for (String status : List.of(PolicyAction.PENDING, PolicyAction.APPROVED)) {
-            forEachAction(tenantId, status, policyId, action -> store.updateAction(tenantId, action.decided(PolicyAction.CANCELLED, actor, now)
-                    .ended(PolicyAction.CANCELLED, null, null, null, POLICY_DELETED, "The policy was deleted.", now), status));
+            forEachAction(tenantId, status, policyId, action -> {
+                // One decided meanwhile keeps that decision (the conditional update writes nothing); the walk goes on.
+                store.updateAction(tenantId, action.decided(PolicyAction.CANCELLED, actor, now)
+                        .ended(PolicyAction.CANCELLED, null, null, null, POLICY_DELETED, "The policy was deleted.", now), status);
+                return true;
+            });
         }
         LOG.info("policy deleted", "policyId", policyId);
     }

@@ -71,7 +71,10 @@ public final class InMemoryPolicyStore implements PolicyStore {
         actionsOf(tenantId).put(action.id(), action);
         return true;
     }
+    /** The status asked by each page read of actions (null: any). */
+    final List<String> pageReads = new ArrayList<>();
     @Override public Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit) {
+        pageReads.add(status);
         List<PolicyAction> page = new ArrayList<>();
         for (PolicyAction a : (after == null ? actionsOf(tenantId) : actionsOf(tenantId).tailMap(after, false)).values()) {
             if ((status == null || status.equals(a.status())) && (policyId == null || policyId.equals(a.policyId()))) {

@@ -49,6 +49,10 @@ final class PolicyFakes {
         /** What Atlassian says now, applied on refresh: account id -> change to the stored user. */
         final Map<String, Consumer<Map<String, OrgUser>>> atlassianChanges = new HashMap<>();
         Refusal refuseReclaim;
+        /** How a reclaim ends (completed, partial, failed...). */
+        String reclaimStatus = "completed";
+        /** Batch reads of stored users. */
+        int userReads;
         UpstreamFailure refreshFailure;
         boolean reclaimNotEnabled;
 
@@ -57,6 +61,7 @@ final class PolicyFakes {
         }
 
         @Override public Map<String, OrgUser> users(String tenantId, Collection<String> accountIds) {
+            userReads++;
             Map<String, OrgUser> found = new HashMap<>();
             accountIds.forEach(id -> { if (reader.users.containsKey(id)) found.put(id, reader.users.get(id)); });
             return found;
@@ -78,7 +83,7 @@ final class PolicyFakes {
             reader.users.put(u.accountId(), new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(),
                     u.membershipStatus(), u.claimStatus(), u.orgAdmin(), u.addedToOrg(), List.of(),
                     u.groups().stream().filter(g -> !request.groupIds().contains(g.id())).toList()));
-            return new Reclaimed(id, "completed", 1, new BigDecimal("8.50"));
+            return new Reclaimed(id, reclaimStatus, 1, new BigDecimal("8.50"));
         }
         @Override public void refresh(String tenantId, List<String> accountIds) {
             if (accountIds.size() > REFRESH_BATCH) {

@@ -407,4 +407,20 @@ class ReclaimServiceTest {
         assertEquals(ReclaimRecord.PARTIAL, settled.status());
         assertTrue(settled.groups().get(1).reason().contains("admin.atlassian.com"));
     }
+
+    @Test
+    void aReclaimInterruptedAfterTheIntegrationWasMarkedDisconnectedAsksNothingOfAtlassian() {
+        String id = killedAfterTwoOfFour("k1");
+        com.saasspend.integration.domain.Integration atlassianIntegration = integrations.byType.get(com.saasspend.integration.domain.IntegrationType.ATLASSIAN);
+        integrations.byType.put(com.saasspend.integration.domain.IntegrationType.ATLASSIAN, new com.saasspend.integration.domain.Integration(
+                TENANT, atlassianIntegration.type(), com.saasspend.integration.domain.IntegrationStatus.DISCONNECTED, atlassianIntegration.settings(),
+                atlassianIntegration.secretName(), null, java.time.Instant.EPOCH, "admin", null, null, false, 2));
+        int calls = atlassian.calls.size();
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+
+        ReclaimRecord settled = service.find(TENANT, id);
+
+        assertEquals(List.of("removed", "failed", "not_attempted", "not_attempted"), results(settled.groups()));
+        assertEquals(calls, atlassian.calls.size(), "a disconnected record's key is not used");
+    }
 }
