@@ -7,7 +7,6 @@ import com.saasspend.integration.domain.Integration;
 import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationStore;
 import com.saasspend.integration.domain.IntegrationType;
-import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.SyncRequest;
 import com.saasspend.integration.domain.SyncRequester;
@@ -21,9 +20,7 @@ import com.saasspend.integration.domain.sync.SeatDelta;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -103,26 +100,19 @@ final class ReclaimCore {
      * again and recomputes. Adjusts the seat summary by what actually changed. Idempotent: a finisher that applies the
      * same change again writes nothing.
      */
-    void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change) {
-        updateStoredUser(tenantId, accountId, knownGroups, change, null);
+    void updateStoredUser(String tenantId, String accountId, UnaryOperator<OrgUser> change) {
+        updateStoredUser(tenantId, accountId, change, null);
     }
 
     /**
      * {@code known}: the stored user as the caller read it moments ago (a fresh reclaim, to plan), tried first instead of
      * a read; the write is conditional on its hash, so if it changed since, the write fails and the user is read again.
      */
-    void updateStoredUser(String tenantId, String accountId, Map<String, OrgGroup> knownGroups, UnaryOperator<OrgUser> change,
-                          Hashed<OrgUser> known) {
-        Map<String, OrgGroup> groups = new HashMap<>(knownGroups);
+    void updateStoredUser(String tenantId, String accountId, UnaryOperator<OrgUser> change, Hashed<OrgUser> known) {
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
             Optional<Hashed<OrgUser>> stored = attempt == 0 && known != null ? Optional.of(known) : licenses.user(tenantId, accountId);
             if (stored.isEmpty()) {
                 return;
-            }
-            Set<String> unknown = stored.get().item().groups().stream().map(OrgUser.GroupRef::id)
-                    .filter(id -> !groups.containsKey(id)).collect(Collectors.toSet());
-            if (!unknown.isEmpty()) {
-                groups.putAll(licenses.groups(tenantId, unknown));
             }
             Hashed<OrgUser> after = AtlassianOrgSync.hashed(change.apply(stored.get().item()));
             if (after.hash().equals(stored.get().hash())) {

@@ -179,7 +179,7 @@ final class ReclaimRun {
         Set<String> gone = new LinkedHashSet<>(removed);
         gone.addAll(notMember);
         if (!gone.isEmpty()) {
-            core.updateStoredUser(tenantId, record.accountId(), baseline.groupsById(),
+            core.updateStoredUser(tenantId, record.accountId(),
                     u -> ReclaimPlanner.withoutGroups(u, gone, baseline.groupsById()), storedUser);
         }
         BigDecimal cost = freed.stream().map(FreedSeat::monthlyPrice).filter(Objects::nonNull).reduce(BigDecimal::add).orElse(null);

@@ -160,7 +160,7 @@ final class UndoRun {
         if (!back.isEmpty()) {
             List<OrgUser.GroupRef> refs = undo.groups().stream().filter(g -> back.contains(g.groupId()))
                     .map(g -> new OrgUser.GroupRef(g.groupId(), g.name())).toList();
-            core.updateStoredUser(tenantId, record.accountId(), groups, u -> ReclaimPlanner.withGroupsRestored(u, refs, seats, groups));
+            core.updateStoredUser(tenantId, record.accountId(), u -> ReclaimPlanner.withGroupsRestored(u, refs, seats, groups));
         }
         ReclaimRecord settled = record.withUndo(undo.settled(ReclaimRecord.undoOutcome(undo.groups()), restored));
         core.countSavings(tenantId, settled, restoredSeats);
