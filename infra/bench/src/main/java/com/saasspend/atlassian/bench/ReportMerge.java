@@ -21,6 +21,17 @@ final class ReportMerge {
             replaceRow(lines, f);
             replaceSection(lines, f);
         }
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("**Steps that failed in this run:**")) {
+                int end = i;
+                while (end + 1 < lines.size() && !lines.get(end + 1).isEmpty()) {
+                    end++;
+                }
+                lines.add(end + 1, "(Those failures are the first run's; figure(s) " + String.join(", ", numbers)
+                        + " were measured again since, see their rows.)");
+                break;
+            }
+        }
         int reproduce = lines.indexOf("Reproduce:");
         if (reproduce < 0) {
             throw new IllegalArgumentException("no \"Reproduce:\" line in the report to merge into");

@@ -87,6 +87,18 @@ class ReportMergeTest {
     }
 
     @Test
+    void saysTheFirstRunsFailuresAreItsOwn() {
+        String withFailure = REPORT.replace("## Machine and command", "**Steps that failed in this run:** figure I: timed out\n\tat x\n\n## Machine and command");
+        String merged = ReportMerge.merge(withFailure, List.of(new Figure("I", "A day", "≤ 2 %", "1.5 %", "met", "new day")), Map.of(),
+                "infra/scripts/bench --only I", "Tue");
+
+        List<String> lines = List.of(merged.split("\n", -1));
+        int failed = lines.indexOf("**Steps that failed in this run:** figure I: timed out");
+        assertEquals("(Those failures are the first run's; figure(s) I were measured again since, see their rows.)", lines.get(failed + 2));
+        assertEquals("", lines.get(failed + 3));
+    }
+
+    @Test
     void refusesAFileWithoutTheReportsShape() {
         assertThrows(IllegalArgumentException.class, () -> ReportMerge.merge("# notes\n", List.of(), Map.of(), "x", "Tue"));
     }
