@@ -42,14 +42,10 @@ public final class LicenseService {
         return settings.get(tenantId);
     }
 
-    /** Replaces the tenant's settings; the next sync counts seats by them. */
-    public TenantSettings updateSettings(String tenantId, TenantSettings updated) {
-        return updateSettings(tenantId, updated, true);
-    }
-
     /**
-     * Replaces the tenant's settings, but for the policies' kill switch when the request did not name it: a form
-     * that saves the inactivity threshold or the seat prices must not restart paused policies by leaving it out.
+     * Replaces the tenant's settings (the next sync counts seats by them), but for the policies' kill switch when the
+     * request did not name it: a form that saves the inactivity threshold or the seat prices must not restart paused
+     * policies by leaving it out.
      */
     public TenantSettings updateSettings(String tenantId, TenantSettings updated, boolean setsPoliciesPaused) {
         TenantSettings saved = setsPoliciesPaused ? updated
