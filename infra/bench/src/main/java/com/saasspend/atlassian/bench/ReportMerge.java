@@ -21,16 +21,14 @@ final class ReportMerge {
             replaceRow(lines, f);
             replaceSection(lines, f);
         }
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("**Steps that failed in this run:**")) {
-                int end = i;
-                while (end + 1 < lines.size() && !lines.get(end + 1).isEmpty()) {
-                    end++;
-                }
-                lines.add(end + 1, "(Those failures are the first run's; figure(s) " + String.join(", ", numbers)
-                        + " were measured again since, see their rows.)");
-                break;
+        int failed = firstStartingWith(lines, "**Steps that failed in this run:**");
+        if (failed >= 0) {
+            int end = failed;
+            while (end + 1 < lines.size() && !lines.get(end + 1).isEmpty()) {
+                end++;
             }
+            lines.add(end + 1, "(Those failures are the first run's; figure(s) " + String.join(", ", numbers)
+                    + " were measured again since, see their rows.)");
         }
         int reproduce = lines.indexOf("Reproduce:");
         if (reproduce < 0) {
@@ -40,12 +38,7 @@ final class ReportMerge {
         for (Map.Entry<String, String> load : loads.entrySet()) {
             lines.add(at++, "  - " + load.getKey() + " (re-measured " + startedAt + " by `" + command + "`): " + load.getValue());
         }
-        int written = -1;
-        for (int i = 0; i < lines.size() && written < 0; i++) {
-            if (lines.get(i).startsWith("Written by ")) {
-                written = i;
-            }
-        }
+        int written = firstStartingWith(lines, "Written by ");
         if (written < 0) {
             throw new IllegalArgumentException("no \"Written by\" line in the report to merge into");
         }
@@ -56,11 +49,10 @@ final class ReportMerge {
 
     private static void replaceRow(List<String> lines, Figure f) {
         String row = "| " + f.number() + " | " + f.title() + " | " + f.goal() + " | " + f.measured() + " | " + f.verdict() + " |";
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("| " + f.number() + " | ")) {
-                lines.set(i, row);
-                return;
-            }
+        int existing = firstStartingWith(lines, "| " + f.number() + " | ");
+        if (existing >= 0) {
+            lines.set(existing, row);
+            return;
         }
         int header = lines.indexOf("| # | figure | goal | measured: median (min–max, runs) | verdict |");
         if (header < 0) {
@@ -77,12 +69,7 @@ final class ReportMerge {
         String text = ("## " + f.number() + ". " + f.title() + "\n\n" + f.details()).stripTrailing();
         List<String> section = new ArrayList<>(List.of(text.split("\n", -1)));
         section.add("");
-        int start = -1;
-        for (int i = 0; i < lines.size() && start < 0; i++) {
-            if (lines.get(i).startsWith("## " + f.number() + ". ")) {
-                start = i;
-            }
-        }
+        int start = firstStartingWith(lines, "## " + f.number() + ". ");
         if (start < 0) {
             while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
                 lines.remove(lines.size() - 1);
@@ -97,5 +84,15 @@ final class ReportMerge {
         }
         lines.subList(start, end).clear();
         lines.addAll(start, section);
+    }
+
+    /** The index of the first line starting with {@code prefix}, or -1. */
+    private static int firstStartingWith(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
