@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -456,6 +457,9 @@ public final class DynamoLicenseStore implements LicenseStore {
                 .conditionExpression("contentHash = :expected AND attribute_not_exists(removed)")
                 .expressionAttributeValues(Map.of(":expected", s(expectedHash))).build()).build());
         index.forEach(item -> actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()));
+        // With the write, so a user written outside the listing is always noted (and nothing is noted for an erased one).
+        actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(writtenOutsideItem(tenantId, Listing.USERS, accountId, at)).build()).build());
         stale.forEach(sk -> actions.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                 .key(key(tenantId, sk)).build()).build()));
         if (actions.size() > TRANSACTION_ITEMS) {
@@ -468,6 +472,49 @@ public final class DynamoLicenseStore implements LicenseStore {
             return false;
         }
         return true;
+    }
+
+    @Override
+    public void noteWrittenOutsideListing(String tenantId, Listing listing, Collection<String> ids, Instant at) {
+        creating.putAll(new java.util.LinkedHashSet<>(ids).stream().map(id -> writtenOutsideItem(tenantId, listing, id, at)).toList());
+    }
+
+    private Map<String, AttributeValue> writtenOutsideItem(String tenantId, Listing listing, String id, Instant at) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.writtenOutside(listing.name(), id)));
+        item.put("id", s(id));
+        item.put("at", Items.n(at.toEpochMilli()));
+        return item;
+    }
+
+    /** One query of the listing's notes: as many as items were written outside listings since the last complete one. */
+    @Override
+    public Map<String, Instant> writtenOutsideListing(String tenantId, Listing listing) {
+        Map<String, Instant> notes = new HashMap<>();
+        dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)").projectionExpression("id, #at")
+                        .expressionAttributeNames(Map.of("#at", "at"))
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)),
+                                ":p", s(TableKeys.writtenOutsidePrefix(listing.name())))))
+                .items()
+                .forEach(item -> notes.put(str(item, "id"), Instant.ofEpochMilli(Items.num(item, "at", 0))));
+        return notes;
+    }
+
+    /** Each settled note is deleted only while it still holds the time read: one noted again meanwhile stays. */
+    @Override
+    public void settleWrittenOutsideListing(String tenantId, Listing listing, Instant before) {
+        writtenOutsideListing(tenantId, listing).forEach((id, at) -> {
+            if (!at.isBefore(before)) {
+                return;
+            }
+            try {
+                dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, TableKeys.writtenOutside(listing.name(), id)))
+                        .conditionExpression("#at = :at").expressionAttributeNames(Map.of("#at", "at"))
+                        .expressionAttributeValues(Map.of(":at", Items.n(at.toEpochMilli()))));
+            } catch (ConditionalCheckFailedException notedAgain) {
+                // Written outside the listing again since: the next listing compares it.
+            }
+        });
     }
 
     /**

@@ -209,6 +209,15 @@ final class TableKeys {
         return "DIGEST#" + listing + SEPARATOR;
     }
 
+    /** Notes of one org listing's items written outside a full listing ({@code OUTSIDEWRITE#USERS#<accountId>}). */
+    static String writtenOutsidePrefix(String listing) {
+        return "OUTSIDEWRITE#" + listing + SEPARATOR;
+    }
+
+    static String writtenOutside(String listing, String id) {
+        return writtenOutsidePrefix(listing) + id;
+    }
+
     static String digest(String listing, int page) {
         return digestPrefix(listing) + String.format(Locale.ROOT, "%06d", page);
     }

@@ -205,6 +205,35 @@ class IncrementalSyncIT {
         }
     }
 
+    /**
+     * A tick writes a change; the change is undone in Atlassian and that event lost: the user's page digest matches
+     * Atlassian again while the stored user does not. The tick's note makes the next full listing compare it anyway.
+     */
+    @Test
+    void aChangeATickWroteAndThatWasUndoneUnseenIsRepairedByTheNextFullListing() {
+        try (Stack stack = connected(SimWorlds.demoWithCrowd(CROWD, 8))) {
+            World world = stack.sim.world();
+            sync(stack).run(TENANT, Budget.unlimited(), false);
+            String user = AtlassianSyncIT.memberOfSomeGroup(stack, 3);
+            String group = world.groupsOf(user).iterator().next();
+            world.removeMembership(group, user);
+            assertTrue(incremental(sync(stack).run(TENANT, Budget.unlimited(), false)));
+            assertFalse(LicenseItems.users(stack.aws, TENANT).get(user).groups().stream().anyMatch(g -> g.id().equals(group)));
+
+            world.auditLog().dropNext(1);
+            world.addMembership(group, user);
+            SyncResult full = sync(stack).run(TENANT, Budget.unlimited(), true);
+            assertEquals(SyncOutcome.COMPLETED, full.outcome());
+            assertTrue(LicenseItems.users(stack.aws, TENANT).get(user).groups().stream().anyMatch(g -> g.id().equals(group)),
+                    "the full listing is the source of truth");
+            assertEquals(1, full.run().usersWritten());
+
+            SyncResult again = sync(stack).run(TENANT, Budget.unlimited(), true);
+            assertEquals(0, again.run().usersWritten(), "an unchanged re-sync still writes no user");
+            assertEquals(0, again.run().groupsWritten());
+        }
+    }
+
     @Test
     void anOrgWithoutAnAuditLogIsListedEveryTickAndItsStatusSaysSo() {
         try (Stack stack = connected(SimWorlds.demoWithCrowd(CROWD, 8))) {

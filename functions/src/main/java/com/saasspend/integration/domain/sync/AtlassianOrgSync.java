@@ -170,6 +170,12 @@ public final class AtlassianOrgSync {
     static final Duration STREAM_RECHECK = Duration.ofDays(1);
 
     /**
+     * Notes of writes outside the listing are settled only when older than the run's start by this much: another
+     * function's clock may run a little ahead of this one's (a note kept once more costs one read).
+     */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
+    /**
      * One incremental run under the held lease. Answers its result, or null when the org must be listed instead (the
      * run could not be trusted, the stream is unavailable, or Atlassian failed: the listing meets the same failure and
      * reports it as every sync does).
@@ -269,6 +275,7 @@ public final class AtlassianOrgSync {
         private Position at;
         /** Stores each fetched page while the next is fetched; set for the duration of {@link #execute}. */
         private BackgroundStore storing;
+        private final Map<Listing, ListingTracker> trackers = new java.util.concurrent.ConcurrentHashMap<>();
 
         Run(String tenantId, SyncLease held, String orgId, String apiKey, SyncCheckpoint checkpoint, int inactivityDays,
             Instant connectedAt) {
@@ -464,15 +471,24 @@ public final class AtlassianOrgSync {
             return changed.size();
         }
 
-        /** The listing's tracker for this run (the run's pages span invocations: each page is opened at its index). */
+        /**
+         * The listing's tracker for this run (the run's pages span invocations: each page is opened at its index), one
+         * per invocation, so what was written outside the listing is read once an invocation, not once a page.
+         */
         private ListingTracker tracker(Listing listing) {
-            return new ListingTracker(licenses.digests(tenantId, listing), checkpoint.runId());
+            String runId = checkpoint.runId();
+            return trackers.compute(listing, (l, known) -> known != null && known.runId().equals(runId) ? known
+                    : new ListingTracker(licenses.digests(tenantId, l), runId));
         }
 
         private SyncResult finish() {
             Instant now = clock.instant();
             long removedGroups = tracker(Listing.GROUPS).sweep(checkpoint.groupPages(), now);
             long removedUsers = tracker(Listing.USERS).sweep(checkpoint.page(), now);
+            // Every page was compared with what is stored: notes made before this run began are settled.
+            Instant notedBefore = checkpoint.startedAt().minus(CLOCK_SKEW);
+            licenses.settleWrittenOutsideListing(tenantId, Listing.GROUPS, notedBefore);
+            licenses.settleWrittenOutsideListing(tenantId, Listing.USERS, notedBefore);
             putSummary(now);
             long calls = apiCalls();
             SyncResult completed = completed(removedUsers + removedGroups);

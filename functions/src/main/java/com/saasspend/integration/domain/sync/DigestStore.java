@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,6 +26,14 @@ public interface DigestStore<L> {
 
     /** Marks items gone (they stay readable for history, out of every list and count). */
     void markRemoved(String tenantId, L listing, Collection<String> ids, Instant at);
+
+    /**
+     * Ids of the listing's items written outside a full listing (and not yet settled by a complete one), with when:
+     * their page digests may describe something else than what is stored. None for listings only a full listing writes.
+     */
+    default Map<String, Instant> writtenOutsideListing(String tenantId, L listing) {
+        return Map.of();
+    }
 
     /** The digests and items of one listing of one tenant, as the {@link ListingTracker} reads and writes them. */
     default ListingTracker.Digests digests(String tenantId, L listing) {
@@ -58,6 +67,11 @@ public interface DigestStore<L> {
             @Override
             public void markRemoved(Collection<String> ids, Instant at) {
                 store.markRemoved(tenantId, listing, ids, at);
+            }
+
+            @Override
+            public Set<String> writtenOutsideListing() {
+                return store.writtenOutsideListing(tenantId, listing).keySet();
             }
         };
     }

@@ -27,7 +27,9 @@ import java.util.Set;
  * and groups the events touch ({@link AuditEventTouches}), re-reads only those (users by account id, members of groups
  * whose name or grants changed, groups by id with the role assignments of those that count resources) and writes what
  * changed, item by item, under the run's lease (creating writes fenced, replacements conditional on the stored hash,
- * seat counts adjusted by the difference, as a reclaim's re-sync does).
+ * seat counts adjusted by the difference, as a reclaim's re-sync does). Each item is noted as written outside the full
+ * listing first ({@link LicenseStore#noteWrittenOutsideListing}), so the next full listing compares it with what is
+ * stored even where its page digest matches Atlassian: the listing stays the source of truth.
  *
  * <p>The cursor advances only after every write is done: a run cut short (crash, out of time, failure) leaves it where
  * it was, and the next run replays the same events, which is harmless (re-reading a user twice writes it once).
@@ -247,11 +249,14 @@ public final class IncrementalOrgSync {
             Map<String, String> stored = licenses.storedHashes(tenantId, Listing.GROUPS, ids);
             List<Hashed<OrgGroup>> changed = fresh.stream().filter(g -> !g.hash().equals(stored.get(g.item().id()))).toList();
             if (!changed.isEmpty()) {
+                licenses.noteWrittenOutsideListing(tenantId, Listing.GROUPS, changed.stream().map(g -> g.item().id()).toList(),
+                        clock.instant());
                 licenses.putGroups(tenantId, changed, clock.instant());
                 groupsWritten += changed.size();
             }
             List<String> gone = ids.stream().filter(id -> !returned.contains(id) && stored.containsKey(id)).toList();
             if (!gone.isEmpty()) {
+                licenses.noteWrittenOutsideListing(tenantId, Listing.GROUPS, gone, clock.instant());
                 licenses.markRemoved(tenantId, Listing.GROUPS, gone, clock.instant());
                 removed += gone.size();
             }
@@ -308,6 +313,7 @@ public final class IncrementalOrgSync {
                 return;
             }
             Instant now = clock.instant();
+            licenses.noteWrittenOutsideListing(tenantId, Listing.USERS, List.of(accountId), now);
             licenses.markRemoved(tenantId, Listing.USERS, List.of(accountId), now);
             licenses.adjustSeats(tenantId, accountId, SeatDelta.between(stored.get().item(), null, activeSince(now)), now);
             removed++;
@@ -320,6 +326,7 @@ public final class IncrementalOrgSync {
                 Instant now = clock.instant();
                 if (stored.isEmpty()) {
                     // New to us (a joiner, or one marked removed who came back): a creating write, fenced by the lease.
+                    licenses.noteWrittenOutsideListing(tenantId, Listing.USERS, List.of(accountId), now);
                     licenses.putUsers(tenantId, List.of(fresh), now);
                     licenses.adjustSeats(tenantId, accountId, SeatDelta.between(null, fresh.item(), activeSince(now)), now);
                     usersWritten++;

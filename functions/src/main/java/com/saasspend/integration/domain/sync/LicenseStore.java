@@ -53,7 +53,8 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
 
     /**
      * Writes the user only while its stored content hash is still {@code expectedHash}: answers false when another
-     * writer changed it first (the caller re-reads and recomputes).
+     * writer changed it first (the caller re-reads and recomputes). Every caller writes outside a full listing (reclaim,
+     * undo, targeted re-sync, incremental sync), so the write notes the user as such ({@link #noteWrittenOutsideListing}).
      */
     boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at);
 
@@ -72,6 +73,24 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
 
     /** The seat adjustments recorded at or after {@code since}, oldest first (kept a day, far longer than a run). */
     List<SeatAdjustment> seatAdjustmentsSince(String tenantId, Instant since);
+
+    // ---- writes outside a full listing: a page digest says what the last full listing stored, not what they wrote
+
+    /**
+     * Notes items about to be written (or marked removed) outside a full listing, before the write: the next complete
+     * listing compares them with the stored items whatever their page digest says (a crash after the note costs one
+     * read). A creating write: fenced like the others.
+     */
+    void noteWrittenOutsideListing(String tenantId, Listing listing, Collection<String> ids, Instant at);
+
+    @Override
+    Map<String, Instant> writtenOutsideListing(String tenantId, Listing listing);
+
+    /**
+     * After a complete listing: drops the notes made before {@code before} (the listing started after them, so it
+     * compared every one); a note made again since stays for the next listing.
+     */
+    void settleWrittenOutsideListing(String tenantId, Listing listing, Instant before);
 
     /**
      * This store with every write that creates an item made conditional on the sync lease {@code fence}: once the

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * held at the last sync: ids and content hashes). Every sync uses it: the org sync's users and groups, the product
  * syncs' listings.
  *
- * <p>Which items to write: an item whose hash is on its page's digest is unchanged (no item read at all); any other is
- * compared with the stored item's hash, and written only if that differs too. A page whose items and reminders are
+ * <p>Which items to write: an item whose hash is on its page's digest is unchanged (no item read at all), unless it
+ * was written outside a full listing since ({@link Digests#writtenOutsideListing}); any other is compared with the
+ * stored item's hash, and written only if that differs too. A page whose items and reminders are
  * unchanged writes nothing, not even its digest. Which items are gone: an id that drops off a page is remembered in
  * that page's digest ({@code left}) until a complete listing settles it: at the end of a complete listing, remembered
  * ids (and ids of digests past the last page) that are on no page now are marked removed, and digests past the last
@@ -42,15 +43,26 @@ public final class ListingTracker {
         Map<String, String> storedHashes(Collection<String> ids);
 
         void markRemoved(Collection<String> ids, Instant at);
+
+        /** Ids written outside a full listing since the last complete one: compared with the stored item on every page. */
+        default Set<String> writtenOutsideListing() {
+            return Set.of();
+        }
     }
 
     private final Digests store;
     private final String runId;
     private int pages;
+    /** Read once, at the first page this tracker opens. */
+    private Set<String> writtenOutside;
 
     public ListingTracker(Digests store, String runId) {
         this.store = store;
         this.runId = runId;
+    }
+
+    public String runId() {
+        return runId;
     }
 
     /** Opens the next page of the listing (pages are numbered in the order they are opened). */
@@ -59,9 +71,20 @@ public final class ListingTracker {
     }
 
     /** Opens page {@code index}: a listing resumed from a checkpoint continues at the page it had reached. */
-    public PageCheck page(int index) {
+    public synchronized PageCheck page(int index) {
         pages = Math.max(pages, index + 1);
+        if (writtenOutside == null) {
+            writtenOutside = Set.copyOf(store.writtenOutsideListing());
+        }
         return new PageCheck(index);
+    }
+
+    /**
+     * Whether the page digest's hash for {@code id} says what is stored: not when the item was written outside a full
+     * listing since (an incremental sync, a reclaim), whose write the digest does not know of.
+     */
+    private boolean digestSays(String id, String hash, Map<String, String> before) {
+        return hash.equals(before.get(id)) && !writtenOutside.contains(id);
     }
 
     /** One page being compared with its digest; {@link #close()} records what it holds now. */
@@ -80,7 +103,7 @@ public final class ListingTracker {
         /** Adds one item to the page; answers whether it must be written (new or changed since it was stored). */
         public boolean changed(String id, String hash) {
             entries.add(new PageDigest.Entry(id, hash));
-            if (hash.equals(before.get(id))) {
+            if (digestSays(id, hash, before)) {
                 return false;
             }
             return !hash.equals(store.storedHashes(List.of(id)).get(id));
@@ -92,7 +115,7 @@ public final class ListingTracker {
             for (Hashed<T> item : items) {
                 String id = idOf.apply(item.item());
                 entries.add(new PageDigest.Entry(id, item.hash()));
-                if (!item.hash().equals(before.get(id))) {
+                if (!digestSays(id, item.hash(), before)) {
                     suspects.add(item);
                 }
             }

@@ -270,6 +270,9 @@ final class ReclaimFakes {
         @Override public void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) { throw new UnsupportedOperationException(); }
         @Override public void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt) { throw new UnsupportedOperationException(); }
         @Override public void markRemoved(String tenantId, Listing listing, Collection<String> ids, Instant at) { throw new UnsupportedOperationException(); }
+        @Override public void noteWrittenOutsideListing(String tenantId, Listing listing, Collection<String> ids, Instant at) { throw new UnsupportedOperationException(); }
+        @Override public Map<String, Instant> writtenOutsideListing(String tenantId, Listing listing) { throw new UnsupportedOperationException(); }
+        @Override public void settleWrittenOutsideListing(String tenantId, Listing listing, Instant before) { throw new UnsupportedOperationException(); }
         @Override public void putProducts(String tenantId, List<ProductInstance> products, Instant syncedAt) { throw new UnsupportedOperationException(); }
         @Override public void deleteProducts(String tenantId, Collection<String> resourceIds) { throw new UnsupportedOperationException(); }
         @Override public boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,

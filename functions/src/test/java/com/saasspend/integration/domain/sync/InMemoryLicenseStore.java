@@ -34,6 +34,7 @@ public final class InMemoryLicenseStore implements LicenseStore {
         Map<String, ProductCounts> summary;
         long summaryAdjustments;
         final List<SeatAdjustment> adjustments = new ArrayList<>();
+        final Map<Listing, Map<String, Instant>> writtenOutside = new HashMap<>();
         int digestWrites;
         int userWrites;
         int summaryWrites;
@@ -77,7 +78,7 @@ public final class InMemoryLicenseStore implements LicenseStore {
     public synchronized int itemCount() {
         return data.users.size() + data.groups.size() + data.products.size()
                 + data.digests.values().stream().mapToInt(Map::size).sum() + (data.summary == null ? 0 : 1)
-                + data.adjustments.size();
+                + data.adjustments.size() + data.writtenOutside.values().stream().mapToInt(Map::size).sum();
     }
 
     /** What a disconnect's erase does. */
@@ -92,6 +93,7 @@ public final class InMemoryLicenseStore implements LicenseStore {
             data.digests.clear();
             data.summary = null;
             data.adjustments.clear();
+            data.writtenOutside.clear();
         }
     }
 
@@ -265,7 +267,26 @@ public final class InMemoryLicenseStore implements LicenseStore {
             return false;
         }
         data.users.put(user.item().accountId(), user);
+        data.writtenOutside.computeIfAbsent(Listing.USERS, l -> new HashMap<>()).put(user.item().accountId(), at);
         return true;
+    }
+
+    @Override
+    public synchronized void noteWrittenOutsideListing(String tenantId, Listing listing, Collection<String> ids, Instant at) {
+        synchronized (data) {
+            checkFence();
+            ids.forEach(id -> data.writtenOutside.computeIfAbsent(listing, l -> new HashMap<>()).put(id, at));
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Instant> writtenOutsideListing(String tenantId, Listing listing) {
+        return Map.copyOf(data.writtenOutside.getOrDefault(listing, Map.of()));
+    }
+
+    @Override
+    public synchronized void settleWrittenOutsideListing(String tenantId, Listing listing, Instant before) {
+        data.writtenOutside.getOrDefault(listing, new HashMap<>()).values().removeIf(at -> at.isBefore(before));
     }
 
     @Override

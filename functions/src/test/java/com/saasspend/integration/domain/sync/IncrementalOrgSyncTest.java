@@ -139,6 +139,59 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
     }
 
     @Test
+    void aUserChangedByATickAndChangedBackUnseenIsRepairedByTheNextFullListing() {
+        tick();
+        OrgUser asListed = api.users.get("u007");
+        api.users.put("u007", withoutAccess(asListed));
+        api.event("user_removed_from_group", List.of("u007"), List.of("g001"));
+        assertTrue(wasIncremental(tick()));
+        assertEquals(9, jiraSeats());
+        // Back as the last full listing saw it, and the event of that change lost: the page's digest matches
+        // Atlassian again while the stored user does not.
+        api.users.put("u007", asListed);
+        clock.advance(Duration.ofMinutes(15));
+        SyncResult full = sync.run(TENANT, Budget.unlimited(), true);
+        assertEquals(SyncOutcome.COMPLETED, full.outcome());
+        assertEquals(asListed.products(), store.user(TENANT, "u007").orElseThrow().item().products(),
+                "the full listing is the source of truth");
+        assertEquals(1, full.run().usersWritten());
+        assertEquals(10, jiraSeats());
+        assertEquals(Map.of(), store.writtenOutsideListing(TENANT, LicenseStore.Listing.USERS), "settled by the listing");
+
+        SyncResult again = sync.run(TENANT, Budget.unlimited(), true);
+        assertEquals(0, again.run().usersWritten(), "an unchanged re-sync still writes nothing");
+        assertEquals(0, again.run().groupsWritten());
+    }
+
+    @Test
+    void aUserRemovedByATickWhoCameBackUnseenIsRestoredByTheNextFullListing() {
+        tick();
+        OrgUser leaver = api.users.remove("u009");
+        api.event("user_removed_from_org", List.of("u009"), List.of());
+        assertTrue(wasIncremental(tick()));
+        assertTrue(store.removedUsers().contains("u009"));
+        api.users.put("u009", leaver);
+        SyncResult full = sync.run(TENANT, Budget.unlimited(), true);
+        assertEquals(SyncOutcome.COMPLETED, full.outcome());
+        assertTrue(store.userIds().contains("u009"), "back in the org, back in the store");
+        assertEquals(10, jiraSeats());
+    }
+
+    @Test
+    void aGroupChangedByATickAndChangedBackUnseenIsRepairedByTheNextFullListing() {
+        tick();
+        OrgGroup asListed = api.groups.get("g001");
+        api.groups.put("g001", new OrgGroup(asListed.id(), "renamed", asListed.description(), asListed.managedBy(),
+                asListed.externallyManaged(), asListed.memberCount(), asListed.grants(), asListed.directoryId()));
+        api.event("group_renamed", List.of(), List.of("g001"));
+        assertTrue(wasIncremental(tick()));
+        assertEquals("renamed", store.groups(TENANT, List.of("g001")).get("g001").name());
+        api.groups.put("g001", asListed);
+        sync.run(TENANT, Budget.unlimited(), true);
+        assertEquals(asListed.name(), store.groups(TENANT, List.of("g001")).get("g001").name());
+    }
+
+    @Test
     void aDuplicatedEventIsAppliedOnce() {
         tick();
         api.users.put("u008", withoutAccess(api.users.get("u008")));
