@@ -8,8 +8,10 @@ import static com.saasspend.integration.aws.Items.str;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.sync.EventStreamState;
 import com.saasspend.integration.domain.sync.EventStreamStateStore;
+import com.saasspend.integration.domain.sync.SyncFence;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -17,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code TENANT#t / EVENTSTREAM#type}: where the incremental sync stands in the org's audit-event stream. Written only
- * by the run holding the sync lease; tied to one connection ({@code connectedAt}), so a reconnect ignores it.
+ * by the run holding the sync lease (checked in the same transaction); tied to one connection ({@code connectedAt}), so a reconnect ignores it.
  */
 public final class DynamoEventStreamStateStore implements EventStreamStateStore {
     private final DynamoDbClient dynamo;
@@ -40,9 +42,11 @@ public final class DynamoEventStreamStateStore implements EventStreamStateStore 
                 instant(item, "checkedAt")));
     }
 
+    /** A transaction checking the lease item first ({@link LeaseFencedWriter}): a run that lost its lease writes nothing. */
     @Override
-    public void save(String tenantId, IntegrationType type, EventStreamState state) {
-        Map<String, AttributeValue> item = new HashMap<>(Items.integrationKey(tenantId, TableKeys.eventStream(type.id())));
+    public void save(SyncFence heldBy, EventStreamState state) {
+        Map<String, AttributeValue> item = new HashMap<>(Items.integrationKey(heldBy.tenantId(),
+                TableKeys.eventStream(heldBy.type().id())));
         putInstant(item, "connectedAt", state.connectedAt());
         if (state.cursor() != null) {
             item.put("cursor", s(state.cursor()));
@@ -54,7 +58,7 @@ public final class DynamoEventStreamStateStore implements EventStreamStateStore 
             item.put("streamUnavailable", s(state.streamUnavailable()));
         }
         putInstant(item, "checkedAt", state.checkedAt());
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        new LeaseFencedWriter(dynamo, table, heldBy).put(List.of(item));
     }
 
     /** ISO-8601 text: exact to the nanosecond, so {@code connectedAt} compares equal to the integration's own. */

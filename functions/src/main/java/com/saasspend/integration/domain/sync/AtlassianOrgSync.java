@@ -199,7 +199,9 @@ public final class AtlassianOrgSync {
         switch (result.kind()) {
             case APPLIED -> {
                 Instant now = clock.instant();
-                streams.save(tenantId, IntegrationType.ATLASSIAN, result.state());
+                if (!savedUnderLease(held, result.state())) {
+                    return new SyncResult(SyncOutcome.FENCED, null);
+                }
                 long calls = apiCallCounter.getAsLong() - callsAtStart;
                 // users/groups: what this run re-read (an incremental run sees only what the events touched).
                 SyncRunRecord record = new SyncRunRecord(runId, IntegrationType.ATLASSIAN, startedAt, now, "completed",
@@ -217,7 +219,9 @@ public final class AtlassianOrgSync {
             }
             case UNAVAILABLE -> {
                 LOG.info("audit-event stream unavailable; listing the organization", "reason", result.reason());
-                streams.save(tenantId, IntegrationType.ATLASSIAN, result.state());
+                if (!savedUnderLease(held, result.state())) {
+                    return new SyncResult(SyncOutcome.FENCED, null);
+                }
                 showStream(tenantId, integration, result.reason());
                 return null;
             }
@@ -225,6 +229,21 @@ public final class AtlassianOrgSync {
                 LOG.info("incremental sync cannot be trusted; listing the organization", "reason", result.reason());
                 return null;
             }
+        }
+    }
+
+    /**
+     * Saves where the stream was read up to, only while {@code held} is still this run's: a run that lost its lease
+     * (taken over after it expired, or revoked by a disconnect) must not move the position back (events applied twice)
+     * nor past events it did not apply. False when refused: the run that holds the lease now owns the position.
+     */
+    private boolean savedUnderLease(SyncLease held, EventStreamState state) {
+        try {
+            streams.save(held.fence(), state);
+            return true;
+        } catch (SyncFencedOut fenced) {
+            LOG.warn("incremental sync lost its lease; its stream position was not saved");
+            return false;
         }
     }
 
@@ -491,15 +510,16 @@ public final class AtlassianOrgSync {
             licenses.settleWrittenOutsideListing(tenantId, Listing.USERS, notedBefore);
             putSummary(now);
             long calls = apiCalls();
-            SyncResult completed = completed(removedUsers + removedGroups);
-            SyncRunRecord record = completed.run();
             if (streams != null) {
                 // Incremental runs poll from the start of this listing: nothing that changed during it is missed.
                 EventStreamState before = streams.find(tenantId, IntegrationType.ATLASSIAN)
                         .filter(s -> Objects.equals(s.connectedAt(), connectedAt)).orElse(null);
-                streams.save(tenantId, IntegrationType.ATLASSIAN,
+                // Under the lease, so before the run is recorded (which frees it); refused (the run FENCED) once lost.
+                streams.save(held.fence(),
                         EventStreamState.afterFullListing(connectedAt, checkpoint.startedAt(), calls, before));
             }
+            SyncResult completed = completed(removedUsers + removedGroups);
+            SyncRunRecord record = completed.run();
             // Hook for a daily history item written at the end of a full org listing goes here.
             LOG.info("sync completed", "users", record.users(), "usersWritten", record.usersWritten(),
                     "groupsWritten", record.groupsWritten(), "removed", record.removed(), "apiCalls", calls);

@@ -7,5 +7,9 @@ import java.util.Optional;
 public interface EventStreamStateStore {
     Optional<EventStreamState> find(String tenantId, IntegrationType type);
 
-    void save(String tenantId, IntegrationType type, EventStreamState state);
+    /**
+     * Saves the state of {@code heldBy}'s integration only while {@code heldBy}'s lease is held, as the run's checkpoint
+     * is; throws {@link SyncFencedOut} (nothing written) once it is lost.
+     */
+    void save(SyncFence heldBy, EventStreamState state);
 }

@@ -41,6 +41,8 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     public IntConsumer onUsersPage = page -> {};
     /** Runs before each group's role assignments are answered. */
     public Runnable onGrants = () -> {};
+    /** Runs before each read of users by id is answered. */
+    public Runnable onUsersById = () -> {};
 
     /** The org's audit log, oldest first; the stream's cursors are indexes into it. */
     public final List<AuditEvent> events = new ArrayList<>();
@@ -195,6 +197,7 @@ public final class FakeOrgApi implements AtlassianOrgApi {
 
     @Override
     public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
+        onUsersById.run();
         userReads++;
         return accountIds.stream().filter(users::containsKey).map(users::get).toList();
     }

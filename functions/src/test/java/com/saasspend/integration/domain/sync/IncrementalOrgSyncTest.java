@@ -35,8 +35,12 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
         }
 
         @Override
-        public void save(String tenantId, IntegrationType type, EventStreamState s) {
-            streamStates.put(tenantId, s);
+        public void save(SyncFence heldBy, EventStreamState s) {
+            // DynamoEventStreamStateStore's rule: only under the lease.
+            if (!state.holds(heldBy)) {
+                throw new SyncFencedOut("lease lost");
+            }
+            streamStates.put(heldBy.tenantId(), s);
         }
     };
     private final CredentialVault vault = SyncTestDoubles.vaultWithKey("key");
@@ -189,6 +193,30 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
         api.groups.put("g001", asListed);
         sync.run(TENANT, Budget.unlimited(), true);
         assertEquals(asListed.name(), store.groups(TENANT, List.of("g001")).get("g001").name());
+    }
+
+    @Test
+    void aLateRunWhoseLeaseWasTakenOverCannotMoveTheStreamPositionBack() {
+        tick();
+        api.users.put("u007", withoutAccess(api.users.get("u007")));
+        api.event("user_suspended", List.of("u007"), List.of());
+        EventStreamState[] savedByTheTakeOver = new EventStreamState[1];
+        api.onUsersById = () -> {
+            api.onUsersById = () -> {};
+            // The run stalls past its lease; the next invocation takes over and applies this event and a later one.
+            clock.advance(SyncStateStore.LEASE.plusMinutes(1));
+            api.users.put("u008", withoutAccess(api.users.get("u008")));
+            api.event("user_suspended", List.of("u008"), List.of());
+            SyncResult takeOver = sync.run(TENANT, Budget.unlimited(), false);
+            assertTrue(wasIncremental(takeOver));
+            savedByTheTakeOver[0] = streamStates.get(TENANT);
+        };
+        SyncResult late = tick();
+        assertEquals(SyncOutcome.FENCED, late.outcome(), "its position is refused, its run not recorded as completed");
+        assertEquals("2", savedByTheTakeOver[0].cursor());
+        assertEquals(savedByTheTakeOver[0], streamStates.get(TENANT), "the position stays past both events");
+        assertEquals(8, jiraSeats(), "the event both runs applied freed its seat once");
+        assertEquals(1, state.runs.stream().filter(r -> r.runId().startsWith("incremental-")).count());
     }
 
     @Test
