@@ -65,9 +65,12 @@ function settingsForm(api: Api, overview: LicenseOverview, settings: Settings, s
     h("button", { type: "submit" }, "Save"), messages) as HTMLFormElement;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const seatPrices: Record<string, number> = {};
+    // PUT /settings merges prices per product: an emptied price is sent as null (removed), not left out (kept).
+    const seatPrices: Record<string, number | null> = {};
     prices.forEach((input) => {
-      if (input.value !== "") seatPrices[input.dataset.product ?? ""] = Number(input.value);
+      const key = input.dataset.product ?? "";
+      if (input.value !== "") seatPrices[key] = Number(input.value);
+      else if (key in settings.seatPrices) seatPrices[key] = null;
     });
     try {
       await api.putSettings({ inactivityDays: Number(days.value), seatPrices });

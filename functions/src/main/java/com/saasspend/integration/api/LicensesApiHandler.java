@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.domain.licenses.LicenseReader;
 import com.saasspend.integration.domain.licenses.LicenseService;
-import com.saasspend.integration.domain.licenses.TenantSettings;
+import com.saasspend.integration.domain.licenses.SettingsChange;
 import com.saasspend.integration.domain.savings.SavingsService;
 import com.saasspend.integration.wiring.Services;
 import java.math.BigDecimal;
@@ -51,7 +51,7 @@ public final class LicensesApiHandler extends HttpApiHandler {
                 "GET /settings", request -> ApiResponse.json(200, licenses.settings(request.tenantId())),
                 "PUT /settings", request -> {
                     JsonNode body = JsonBodies.object(request);
-                    return ApiResponse.json(200, licenses.updateSettings(request.tenantId(), parseSettings(body), body.has("policiesPaused")));
+                    return ApiResponse.json(200, licenses.updateSettings(request.tenantId(), parseSettings(body)));
                 });
     }
 
@@ -136,14 +136,15 @@ public final class LicensesApiHandler extends HttpApiHandler {
         return id;
     }
 
-    static TenantSettings parseSettings(JsonNode body) {
+    /** The settings a PUT names: a field left out keeps its stored value, a null seat price removes that product's. */
+    static SettingsChange parseSettings(JsonNode body) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!Set.of("inactivityDays", "seatPrices", "policiesPaused").contains(name)) {
                 errors.add(new ApiProblem.FieldError(name, "is not a setting; expected inactivityDays, seatPrices, policiesPaused"));
             }
         });
-        int days = TenantSettings.DEFAULT_INACTIVITY_DAYS;
+        Integer days = null;
         JsonNode daysNode = body.get("inactivityDays");
         if (daysNode != null && !(daysNode.isInt() && daysNode.asInt() >= 1 && daysNode.asInt() <= 3650)) {
             errors.add(new ApiProblem.FieldError("inactivityDays", "must be a whole number of days from 1 to 3650"));
@@ -153,7 +154,7 @@ public final class LicensesApiHandler extends HttpApiHandler {
         Map<String, BigDecimal> prices = new HashMap<>();
         JsonNode pricesNode = body.get("seatPrices");
         if (pricesNode != null && !pricesNode.isObject()) {
-            errors.add(new ApiProblem.FieldError("seatPrices", "must be an object of product key to monthly price"));
+            errors.add(new ApiProblem.FieldError("seatPrices", "must be an object of product key to monthly price (null removes one)"));
         } else if (pricesNode != null) {
             if (pricesNode.size() > 50) {
                 errors.add(new ApiProblem.FieldError("seatPrices", "has more than 50 products"));
@@ -161,14 +162,14 @@ public final class LicensesApiHandler extends HttpApiHandler {
             pricesNode.fields().forEachRemaining(e -> {
                 boolean validKey = e.getKey().matches("[a-z0-9-]{1,40}");
                 // At most 4 decimals: what a price needs, and what DynamoDB can store exactly (1e-400 is refused).
-                boolean validPrice = e.getValue().isNumber() && e.getValue().decimalValue().signum() >= 0
+                boolean validPrice = e.getValue().isNull() || e.getValue().isNumber() && e.getValue().decimalValue().signum() >= 0
                         && e.getValue().decimalValue().compareTo(BigDecimal.valueOf(100_000)) <= 0
                         && e.getValue().decimalValue().stripTrailingZeros().scale() <= 4;
                 if (!validKey || !validPrice) {
                     errors.add(new ApiProblem.FieldError("seatPrices." + (validKey ? e.getKey() : "?"),
-                            "must map a product key (e.g. jira-software) to a monthly price from 0 to 100000, at most 4 decimals"));
+                            "must map a product key (e.g. jira-software) to a monthly price from 0 to 100000, at most 4 decimals, or to null to remove its price"));
                 } else {
-                    prices.put(e.getKey(), e.getValue().decimalValue());
+                    prices.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().decimalValue());
                 }
             });
         }
@@ -180,6 +181,6 @@ public final class LicensesApiHandler extends HttpApiHandler {
         if (!errors.isEmpty()) {
             throw ApiProblem.validation(errors);
         }
-        return new TenantSettings(days, prices, pausedNode != null && pausedNode.booleanValue());
+        return new SettingsChange(days, prices, pausedNode == null ? null : pausedNode.booleanValue());
     }
 }

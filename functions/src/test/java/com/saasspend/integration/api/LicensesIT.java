@@ -126,7 +126,40 @@ class LicensesIT {
         JsonNode none = get(TENANT, "GET /users", "/users", Map.of(), Map.of("status", "inactive", "product", "jira-software"));
         assertEquals(3650, none.path("inactivityDays").asInt());
         assertEquals(0, none.path("users").size(), "nobody is inactive for ten years");
-        stack.licenses(TENANT, "PUT /settings", "/settings", Map.of(), Map.of(), "{\"inactivityDays\":30}");
+        stack.licenses(TENANT, "PUT /settings", "/settings", Map.of(), Map.of(), "{\"inactivityDays\":30,\"seatPrices\":{\"jira-software\":null}}");
+    }
+
+    private static JsonNode putSettings(String tenant, String body) {
+        APIGatewayV2HTTPResponse put = stack.licenses(tenant, "PUT /settings", "/settings", Map.of(), Map.of(), body);
+        assertEquals(200, put.getStatusCode(), put.getBody());
+        return ApiEvents.json(put);
+    }
+
+    /** A client that sends one setting, or one product's price, changes that and nothing else. */
+    @Test
+    void aSettingLeftOutKeepsItsValueAndSeatPricesMergePerProduct() {
+        String tenant = "tenant-settings";
+        putSettings(tenant, "{\"inactivityDays\":45,\"seatPrices\":{\"jira-software\":7.5,\"confluence\":5}}");
+
+        JsonNode oneProduct = putSettings(tenant, "{\"seatPrices\":{\"jira-software\":8}}");
+        assertEquals(45, oneProduct.path("inactivityDays").asInt(), oneProduct.toString());
+        assertEquals(8, oneProduct.path("seatPrices").path("jira-software").asDouble());
+        assertEquals(5, oneProduct.path("seatPrices").path("confluence").asDouble(), "the other product keeps its price");
+
+        JsonNode removed = putSettings(tenant, "{\"seatPrices\":{\"confluence\":null}}");
+        assertFalse(removed.path("seatPrices").has("confluence"), "a null price removes that product's price");
+        assertEquals(8, removed.path("seatPrices").path("jira-software").asDouble());
+
+        JsonNode threshold = putSettings(tenant, "{\"inactivityDays\":60}");
+        assertEquals(60, threshold.path("inactivityDays").asInt());
+        assertEquals(8, threshold.path("seatPrices").path("jira-software").asDouble(), "prices are kept");
+
+        APIGatewayV2HTTPResponse negative = stack.licenses(tenant, "PUT /settings", "/settings", Map.of(), Map.of(),
+                "{\"seatPrices\":{\"jira-software\":-1}}");
+        assertEquals(400, negative.getStatusCode());
+        assertEquals("application/problem+json", negative.getHeaders().get("Content-Type"));
+        assertTrue(negative.getBody().contains("seatPrices.jira-software"), negative.getBody());
+        assertEquals(threshold, get(tenant, "GET /settings", "/settings", Map.of(), Map.of()), "a refused request changes nothing");
     }
 
     @Test

@@ -43,15 +43,11 @@ public final class LicenseService {
     }
 
     /**
-     * Replaces the tenant's settings (the next sync counts seats by them), but for the policies' kill switch when the
-     * request did not name it: a form that saves the inactivity threshold or the seat prices must not restart paused
-     * policies by leaving it out.
+     * Changes the settings the request names and keeps the others (the next sync counts seats by them): a form that
+     * saves the threshold or one product's price must not reset the other prices nor restart paused policies.
      */
-    public TenantSettings updateSettings(String tenantId, TenantSettings updated, boolean setsPoliciesPaused) {
-        TenantSettings saved = setsPoliciesPaused ? updated
-                : new TenantSettings(updated.inactivityDays(), updated.seatPrices(), settings.get(tenantId).policiesPaused());
-        settings.put(tenantId, saved);
-        return saved;
+    public TenantSettings updateSettings(String tenantId, SettingsChange change) {
+        return settings.update(tenantId, change);
     }
 
     public record ProductSeats(String resourceId, String product, String name, String hostUrl, Integer seats,

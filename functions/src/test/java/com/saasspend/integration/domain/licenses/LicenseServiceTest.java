@@ -16,6 +16,7 @@ import com.saasspend.integration.domain.ProductInstance;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.ProductCounts;
 import com.saasspend.integration.testing.InMemoryLicenseReader;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -351,14 +352,49 @@ class LicenseServiceTest {
     /** The kill switch stays on when a settings form that does not know it saves the threshold or the prices. */
     @Test
     void settingsLeftWithoutTheKillSwitchKeepItAndNamingItSetsIt() {
-        service.updateSettings("t1", new TenantSettings(30, Map.of(), true), true);
+        service.updateSettings("t1", new SettingsChange(30, Map.of(), true));
 
-        TenantSettings saved = service.updateSettings("t1", new TenantSettings(60, Map.of("jira-software", java.math.BigDecimal.TEN)), false);
-        assertEquals(new TenantSettings(60, Map.of("jira-software", java.math.BigDecimal.TEN), true), saved);
+        TenantSettings saved = service.updateSettings("t1", new SettingsChange(60, Map.of("jira-software", BigDecimal.TEN), null));
+        assertEquals(new TenantSettings(60, Map.of("jira-software", BigDecimal.TEN), true), saved);
         assertEquals(saved, service.settings("t1"));
 
-        assertFalse(service.updateSettings("t1", new TenantSettings(60, Map.of()), true).policiesPaused());
+        assertFalse(service.updateSettings("t1", new SettingsChange(60, Map.of(), false)).policiesPaused());
         assertFalse(service.settings("t1").policiesPaused());
-        assertFalse(service.updateSettings("t2", new TenantSettings(60, Map.of()), false).policiesPaused(), "another tenant's default");
+        assertFalse(service.updateSettings("t2", new SettingsChange(60, Map.of(), null)).policiesPaused(), "another tenant's default");
+    }
+
+    /** A client that saves one product's price, or only the threshold, resets nothing it did not send. */
+    @Test
+    void settingsLeftOutKeepTheirValuesAndSeatPricesMergePerProduct() {
+        service.updateSettings("t1", new SettingsChange(45, Map.of("jira-software", new BigDecimal("7.5"), "confluence", BigDecimal.ONE), null));
+
+        TenantSettings onePrice = service.updateSettings("t1", new SettingsChange(null, Map.of("jira-software", BigDecimal.TEN), null));
+        assertEquals(new TenantSettings(45, Map.of("jira-software", BigDecimal.TEN, "confluence", BigDecimal.ONE)), onePrice);
+
+        Map<String, BigDecimal> removal = new HashMap<>();
+        removal.put("confluence", null);
+        removal.put("trello", null);
+        assertEquals(new TenantSettings(45, Map.of("jira-software", BigDecimal.TEN)),
+                service.updateSettings("t1", new SettingsChange(null, removal, null)), "a null price removes one; an unpriced one is no error");
+
+        assertEquals(new TenantSettings(90, Map.of("jira-software", BigDecimal.TEN)),
+                service.updateSettings("t1", new SettingsChange(90, null, null)));
+        assertEquals(service.settings("t1"), service.updateSettings("t1", new SettingsChange(null, null, null)), "an empty change changes nothing");
+    }
+
+    @Test
+    void moreThanTheMostPricedProductsIsRefusedAndSavesNothing() {
+        Map<String, BigDecimal> many = new HashMap<>();
+        for (int i = 0; i < SettingsChange.MAX_PRICED_PRODUCTS; i++) {
+            many.put("product-" + i, BigDecimal.ONE);
+        }
+        service.updateSettings("t1", new SettingsChange(null, many, null));
+        Refusal refused = assertThrows(Refusal.class,
+                () -> service.updateSettings("t1", new SettingsChange(7, Map.of("one-more", BigDecimal.ONE), null)));
+        assertEquals(Refusal.Kind.INVALID, refused.kind());
+        assertEquals("seatPrices", refused.fields().get(0).name());
+        assertEquals(TenantSettings.DEFAULT_INACTIVITY_DAYS, service.settings("t1").inactivityDays());
+        service.updateSettings("t1", new SettingsChange(null, Map.of("product-0", BigDecimal.TEN), null));
+        assertEquals(BigDecimal.TEN, service.settings("t1").seatPrices().get("product-0"), "re-pricing one at the bound is fine");
     }
 }
