@@ -404,7 +404,10 @@ public final class ReclaimService {
         return licenses.products(tenantId).stream().collect(Collectors.toMap(ProductInstance::id, p -> p, (a, b) -> a));
     }
 
-    /** The product's promise: reclaim opens once Atlassian, Jira and Confluence are connected. */
+    /**
+     * The product's promise: reclaim opens once Atlassian, Jira and Confluence are connected; and it decides on synced
+     * data only while Atlassian's sync runs (not paused by a refused key).
+     */
     private static Integration requireReclaimOpen(List<Integration> all) {
         Set<IntegrationType> connected = all.stream().filter(i -> i.status() != IntegrationStatus.DISCONNECTED)
                 .map(Integration::type).collect(Collectors.toSet());
@@ -415,7 +418,14 @@ public final class ReclaimService {
                             + " in Settings > Integrations first.",
                     missing.stream().map(m -> new Refusal.Field(m, "is not connected")).toList(), null);
         }
-        return all.stream().filter(i -> i.type() == IntegrationType.ATLASSIAN).findFirst().orElseThrow();
+        Integration atlassian = all.stream().filter(i -> i.type() == IntegrationType.ATLASSIAN).findFirst().orElseThrow();
+        if (!atlassian.syncs()) {
+            // The key was refused: the stored org is no longer kept in step, and every membership call would fail.
+            throw new Refusal(Kind.CONFLICT, "atlassian_paused",
+                    "Atlassian refused the organization's API key, so syncing is paused and the License page may be out of "
+                            + "date. Rotate the key in Settings > Integrations, then plan and reclaim again.");
+        }
+        return atlassian;
     }
 
     /** Accounts whose API tokens we hold: reclaiming them would cut off our own access. */

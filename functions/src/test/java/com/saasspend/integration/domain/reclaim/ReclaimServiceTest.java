@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.domain.Integration;
+import com.saasspend.integration.domain.IntegrationStatus;
+import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.UpstreamFailure;
@@ -99,6 +102,32 @@ class ReclaimServiceTest {
         assertEquals(3, undone.undo().seatsRestored());
         assertEquals(Set.of("g1", "g2", "g3", "g4"), atlassian.memberships.get(USER), "every membership any run removed is back");
         assertEquals(3, licenses.users.get(USER).products().size());
+    }
+
+    /**
+     * Atlassian refused the org API key: syncing is paused until it is rotated, so the stored users and groups are no
+     * longer kept in step and every removal would be refused. Plans and reclaims say so instead of deciding on them.
+     */
+    @Test
+    void aPausedAtlassianIntegrationRefusesPlansAndReclaimsUntilItsKeyIsRotated() {
+        String id = reclaim("k1", "g1").id();
+        Integration atlassianIntegration = integrations.byType.get(IntegrationType.ATLASSIAN);
+        integrations.byType.put(IntegrationType.ATLASSIAN, new Integration(TENANT, IntegrationType.ATLASSIAN, IntegrationStatus.ERROR,
+                atlassianIntegration.settings(), atlassianIntegration.secretName(), null, atlassianIntegration.connectedAt(), "admin",
+                null, "Atlassian rejected the org API key; rotate it.", true, atlassianIntegration.version() + 1));
+        int callsBefore = atlassian.calls.size();
+
+        for (org.junit.jupiter.api.function.Executable refused : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> service.plan(TENANT, new ReclaimRequest(USER, List.of("g2"))),
+                () -> reclaim("k2", "g2"),
+                () -> service.planningContext(TENANT),
+                () -> service.undo(TENANT, "admin", id))) {
+            Refusal refusal = assertThrows(Refusal.class, refused);
+            assertEquals("atlassian_paused", refusal.code());
+            assertEquals(Refusal.Kind.CONFLICT, refusal.kind());
+        }
+        assertEquals(callsBefore, atlassian.calls.size(), "no call made with the refused key");
+        assertEquals(Set.of("g2", "g3", "g4"), atlassian.memberships.get(USER));
     }
 
     @Test
