@@ -46,7 +46,7 @@ final class PolicyRequests {
             Integer limit = query.integer("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
             query.check();
             String after = PageCursors.decode(cursor);
-            if (after != null && !PolicyAction.wellFormed(after)) {
+            if (after != null && !PolicyAction.wellFormedPosition(after)) {
                 throw ApiProblem.badRequest("invalid_cursor", "The cursor is not one this API handed out; start again without it.");
             }
             Page<PolicyAction> page = service.actions(request.tenantId(), status, after, limit);

@@ -280,4 +280,24 @@ final class TableKeys {
     static String policyAction(String actionId) {
         return POLICY_ACTION_PREFIX + actionId;
     }
+
+    /**
+     * Sparse index of policy actions by status (README "Data model"): {@code actionsPk = TENANT#<id>#POLICYACTIONS#<status>},
+     * {@code actionsSk = <policyId>#<actionId>}, so one status (and one policy's) page reads about the page, not every
+     * action the tenant ever had. Written with the action item, so a status change moves it in the index in one write.
+     */
+    static final String ACTIONS_INDEX = "PolicyActionsByStatus";
+    static final String ACTIONS_PK = "actionsPk";
+    static final String ACTIONS_SK = "actionsSk";
+
+    static String actionsByStatus(String tenantId, String status) {
+        return tenant(tenantId) + "#POLICYACTIONS#" + status;
+    }
+
+    static String actionsSortKey(String policyId, String actionId) {
+        return policyId + SEPARATOR + actionId;
+    }
+
+    /** Marks a tenant whose actions stored before the status index carry its attributes (with the walk's progress). */
+    static final String POLICY_ACTION_INDEX_STATE = "POLICYACTIONINDEX";
 }

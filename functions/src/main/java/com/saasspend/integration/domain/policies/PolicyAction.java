@@ -49,6 +49,13 @@ public record PolicyAction(String id, String policyId, String policyName, String
         return id != null && ID.matcher(id).matches();
     }
 
+    private static final Pattern POSITION = Pattern.compile("(pol-[0-9a-f]{20}#)?pa-[0-9a-f]{32}");
+
+    /** A listing position the store hands out: an action id, or (in the status index) the policy's id, '#', the action's. */
+    public static boolean wellFormedPosition(String position) {
+        return position != null && POSITION.matcher(position).matches();
+    }
+
     @JsonIgnore
     public boolean open() {
         return PENDING.equals(status) || APPROVED.equals(status);

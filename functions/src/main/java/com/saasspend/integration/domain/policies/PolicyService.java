@@ -182,6 +182,8 @@ public final class PolicyService {
      * The tenant's kill switch stops all of it, due reclaims included.
      */
     public List<Evaluation> evaluateAll(String tenantId, Budget budget) {
+        // Until the actions stored before the status index are in it, each run brings a bounded part of them in.
+        store.indexStoredActions(tenantId);
         if (settings.get(tenantId).policiesPaused()) {
             LOG.info("policies are paused for the tenant; nothing evaluated");
             return List.of();

@@ -33,8 +33,15 @@ public interface PolicyStore {
     boolean updateAction(String tenantId, PolicyAction action, String expectedStatus);
 
     /**
-     * The tenant's actions, newest id order aside: by id, after {@code after}, at most {@code limit}; {@code status} and
-     * {@code policyId} narrow them when not null.
+     * The tenant's actions, at most {@code limit}, after the position {@code after} (a page's {@code nextCursor}, see
+     * {@link PolicyAction#wellFormedPosition}); {@code status} and {@code policyId} narrow them when not null. With a
+     * status, a page reads about its own items (a status index), not the tenant's other actions.
      */
     Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit);
+
+    /**
+     * Brings actions stored before the status index into it, a bounded number a call, resumable; true once every one
+     * is (until then a status page reads the tenant's actions filtered, as before). The evaluation calls it each run.
+     */
+    boolean indexStoredActions(String tenantId);
 }

@@ -87,6 +87,12 @@ public final class InMemoryPolicyStore implements PolicyStore {
         return new Page<>(page, null);
     }
 
+    int indexCalls;
+    @Override public boolean indexStoredActions(String tenantId) {
+        indexCalls++;
+        return true;
+    }
+
     List<PolicyAction> all(String tenantId) {
         return List.copyOf(actionsOf(tenantId).values());
     }

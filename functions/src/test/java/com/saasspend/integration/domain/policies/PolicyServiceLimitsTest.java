@@ -233,6 +233,7 @@ class PolicyServiceLimitsTest {
             @Override public Page<PolicyAction> actions(String t, String s, String id, String after, int limit) {
                 return store.actions(t, s, id, after, limit);
             }
+            @Override public boolean indexStoredActions(String t) { return store.indexStoredActions(t); }
         };
 
         PolicyService.Evaluation second = serviceOver(blind).evaluateAll(TENANT, Budget.unlimited()).get(0);
