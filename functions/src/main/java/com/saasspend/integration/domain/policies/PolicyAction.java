@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * What a policy decided for one candidate (an account and a product): pending an admin's decision ({@code approve}
  * mode) or its due date ({@code auto} mode), then approved, rejected, done (reclaimed: {@code reclaimId}), cancelled
- * (with {@code reasonCode}/{@code reason}) or failed. Its id is derived from the policy, the account, the product and the
+ * (with {@code reasonCode}/{@code reason}) or failed; an open action may carry the reason it did not run yet (e.g.
+ * {@code user_not_reread}). Its id is derived from the policy, the account, the product and the
  * candidacy (the product's last use when it became a candidate), so evaluating twice creates it once.
  * {@code noticedAt}: when its notice (the user's in auto mode, the admin's in approve mode) was published; an auto
  * action's {@code dueAt} counts from it.
@@ -76,6 +77,12 @@ public record PolicyAction(String id, String policyId, String policyName, String
     public PolicyAction decided(String newStatus, String by, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
                 monthlyCostFreed, newStatus, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, reasonCode, reason, at);
+    }
+
+    /** Still open, with why it did not run now (null: no reason any more). */
+    public PolicyAction withReason(String code, String why, Instant at) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
+                monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, code, why, at);
     }
 
     /** Ended: done with its reclaim, or cancelled/failed with why. */
