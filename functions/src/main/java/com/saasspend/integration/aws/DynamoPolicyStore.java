@@ -7,10 +7,12 @@ import static com.saasspend.integration.aws.Items.str;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.policies.BulkApproval;
 import com.saasspend.integration.domain.policies.Policy;
 import com.saasspend.integration.domain.policies.PolicyAction;
 import com.saasspend.integration.domain.policies.PolicyRules;
 import com.saasspend.integration.domain.policies.PolicyStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * {@code TENANT#t / POLICY#<id>} (the policy as JSON, its version, the last evaluation apart so an evaluation never
@@ -124,7 +128,10 @@ public final class DynamoPolicyStore implements PolicyStore {
         item.put("policyId", s(action.policyId()));
         item.put("action", s(toJson(action)));
         item.put(TableKeys.ACTIONS_PK, s(TableKeys.actionsByStatus(tenantId, action.status())));
-        item.put(TableKeys.ACTIONS_SK, s(TableKeys.actionsSortKey(action.policyId(), action.id())));
+        item.put(TableKeys.ACTIONS_SK, s(TableKeys.actionsSortKey(action.policyId(), action.id(), action.jobId())));
+        if (action.jobId() != null) {
+            item.put("jobId", s(action.jobId()));
+        }
         return item;
     }
 
@@ -184,6 +191,55 @@ public final class DynamoPolicyStore implements PolicyStore {
         }
     }
 
+    /** Up to 100 conditional puts in one transaction; when one condition fails (decided meanwhile), one by one. */
+    @Override
+    public Set<String> updateActions(String tenantId, List<PolicyAction> actions, String expectedStatus) {
+        if (actions.size() > ACTIONS_PER_READ) {
+            throw new IllegalArgumentException("at most " + ACTIONS_PER_READ + " actions a call");
+        }
+        Set<String> moved = new java.util.LinkedHashSet<>();
+        if (actions.isEmpty()) {
+            return moved;
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(actions.stream().map(action -> TransactWriteItem.builder().put(p -> p
+                    .tableName(table).item(actionItem(tenantId, action)).conditionExpression("#status = :expected")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":expected", s(expectedStatus)))).build()).toList()));
+            actions.forEach(a -> moved.add(a.id()));
+        } catch (TransactionCanceledException oneMoved) {
+            actions.stream().filter(a -> updateAction(tenantId, a, expectedStatus)).forEach(a -> moved.add(a.id()));
+        }
+        return moved;
+    }
+
+    @Override
+    public Optional<BulkApproval> bulkApproval(String tenantId, String key, Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, TableKeys.policyBulkApproval(key)))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        BulkApproval approval = fromJson(str(item, "approval"), BulkApproval.class);
+        // TTL deletes late: an expired key is free.
+        return approval.expiresAt().isAfter(now) ? Optional.of(approval) : Optional.empty();
+    }
+
+    @Override
+    public boolean createBulkApproval(String tenantId, BulkApproval approval, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.policyBulkApproval(approval.key())));
+        item.put("kind", s("policy-bulk-approval"));
+        item.put("approval", s(toJson(approval)));
+        item.put("expiresAt", n(approval.expiresAt().getEpochSecond()));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
     /**
      * By status: one range of the status index (and of one policy's part of it), about the page read. Without a status,
      * or for a tenant whose older actions are not all in the index yet ({@link #indexStoredActions}), the partition's
@@ -210,21 +266,19 @@ public final class DynamoPolicyStore implements PolicyStore {
                 // One past the page: a next page is promised only when it holds something.
                 .keyConditionExpression(condition).expressionAttributeValues(values).exclusiveStartKey(start).limit(limit + 1).build());
         List<PolicyAction> found = response.items().stream().limit(limit).map(item -> fromJson(str(item, "action"), PolicyAction.class)).toList();
-        PolicyAction last = found.isEmpty() ? null : found.get(found.size() - 1);
-        return new Page<>(found, response.items().size() > limit ? TableKeys.actionsSortKey(last.policyId(), last.id()) : null);
+        return new Page<>(found, response.items().size() > limit ? str(response.items().get(limit - 1), TableKeys.ACTIONS_SK) : null);
     }
 
     /** The index position after {@code after}; a bare action id (from the read before the index) is looked up once. */
     private Map<String, AttributeValue> indexStart(String tenantId, String status, String policyId, String after) {
         String actionId = actionIdOf(after);
-        String actionPolicy = after.contains(TableKeys.SEPARATOR) ? after.substring(0, after.indexOf(TableKeys.SEPARATOR))
-                : action(tenantId, actionId).map(PolicyAction::policyId).orElse(null);
-        if (actionPolicy == null || (policyId != null && !policyId.equals(actionPolicy))) {
+        String sortKey = after.contains(TableKeys.SEPARATOR) ? after
+                : action(tenantId, actionId).map(a -> TableKeys.actionsSortKey(a.policyId(), a.id(), a.jobId())).orElse(null);
+        if (sortKey == null || (policyId != null && !sortKey.startsWith(TableKeys.actionsSortKey(policyId, "")))) {
             return null; // not a position of this listing: from its start
         }
         return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.policyAction(actionId)),
-                TableKeys.ACTIONS_PK, s(TableKeys.actionsByStatus(tenantId, status)),
-                TableKeys.ACTIONS_SK, s(TableKeys.actionsSortKey(actionPolicy, actionId)));
+                TableKeys.ACTIONS_PK, s(TableKeys.actionsByStatus(tenantId, status)), TableKeys.ACTIONS_SK, s(sortKey));
     }
 
     private static String actionIdOf(String position) {
@@ -243,7 +297,7 @@ public final class DynamoPolicyStore implements PolicyStore {
             values.put(":status", s(status));
         }
         if (policyId != null) {
-            filters.add("policyId = :policyId");
+            filters.add("policyId = :policyId AND attribute_not_exists(jobId)");
             values.put(":policyId", s(policyId));
         }
         List<PolicyAction> found = new ArrayList<>();

@@ -298,6 +298,19 @@ final class TableKeys {
         return policyId + SEPARATOR + actionId;
     }
 
+    /**
+     * An action a bulk job runs sorts under {@code <policyId>~job#}: outside its policy's own range, which the
+     * evaluation walks for the actions it runs itself, inside its status's listing.
+     */
+    static String actionsSortKey(String policyId, String actionId, String jobId) {
+        return jobId == null ? actionsSortKey(policyId, actionId) : policyId + "~job" + SEPARATOR + actionId;
+    }
+
+    /** What a bulk approval of policy actions decided under an Idempotency-Key (TTL 24 h), in the tenant partition. */
+    static String policyBulkApproval(String key) {
+        return "POLICYBULK#" + key;
+    }
+
     /** Marks a tenant whose actions stored before the status index carry its attributes (with the walk's progress). */
     static final String POLICY_ACTION_INDEX_STATE = "POLICYACTIONINDEX";
 }

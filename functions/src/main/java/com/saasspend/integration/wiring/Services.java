@@ -34,6 +34,7 @@ import com.saasspend.integration.domain.SyncDispatcher;
 import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.policies.PolicyBulkApprovals;
 import com.saasspend.integration.domain.policies.PolicyService;
 import com.saasspend.integration.domain.policies.ProductPolicyReclaims;
 import com.saasspend.integration.domain.products.ProductSync;
@@ -171,6 +172,24 @@ public final class Services {
         return new PolicyService(new DynamoPolicyStore(dynamo(), table()), licenseService(),
                 new ProductPolicyReclaims(reclaims, new DynamoLicenseStore(dynamo(), table()), userRefresh()),
                 new EventBridgePolicyEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), tenantSettings(), clock);
+    }
+
+    /** ReclaimApiFunction: approving many policy actions as one bulk reclaim job (the jobs built on first use). */
+    public PolicyBulkApprovals policyBulkApprovals(ReclaimService reclaims, java.util.function.Supplier<ReclaimJobService> jobs) {
+        return new PolicyBulkApprovals(new DynamoPolicyStore(dynamo(), table()),
+                new ProductPolicyReclaims(reclaims, new DynamoLicenseStore(dynamo(), table()), userRefresh()),
+                new PolicyBulkApprovals.Jobs() {
+                    @Override
+                    public com.saasspend.integration.domain.reclaim.jobs.JobPlan plan(String tenantId,
+                            com.saasspend.integration.domain.reclaim.jobs.JobSelection selection) {
+                        return jobs.get().plan(tenantId, selection);
+                    }
+
+                    @Override
+                    public ReclaimJobService.Started start(String tenantId, String actor, String idempotencyKey, String planId) {
+                        return jobs.get().start(tenantId, actor, idempotencyKey, planId);
+                    }
+                }, clock);
     }
 
     /** AtlassianSyncFunction: IntegrationSyncCompleted after a completed org run (the policies' trigger). */

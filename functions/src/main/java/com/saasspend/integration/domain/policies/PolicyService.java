@@ -61,7 +61,7 @@ public final class PolicyService {
     /** Pages of actions one evaluation or deletion walks at most. */
     static final int MAX_ACTION_PAGES = 50;
     public static final String ACTOR_PREFIX = "policy:";
-    private static final Pattern POLICY_ID = Pattern.compile("pol-[0-9a-f]{20}");
+    static final Pattern POLICY_ID = Pattern.compile("pol-[0-9a-f]{20}");
 
     // Stable reason codes of a skipped user or an ended action (besides the planner's own).
     public static final String ORG_ADMIN = "org_admin";
@@ -650,6 +650,10 @@ public final class PolicyService {
         PolicyAction action = action(tenantId, actionId);
         if (!action.open()) {
             throw new Refusal(Kind.CONFLICT, "action_not_pending", "This action is " + action.status() + "; only a pending action is decided.");
+        }
+        if (action.jobId() != null) {
+            throw new Refusal(Kind.CONFLICT, "action_in_job", "This action was approved into bulk reclaim job " + action.jobId()
+                    + ", which runs it; follow it at /reclaim-jobs/" + action.jobId() + ".");
         }
         Policy policy = store.policy(tenantId, action.policyId()).orElseThrow(() -> new Refusal(Kind.CONFLICT, POLICY_DELETED,
                 "The policy of this action was deleted; reclaim the user from the License page instead."));
