@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.policies.Policy;
+import com.saasspend.integration.domain.policies.BulkApproval;
 import com.saasspend.integration.domain.policies.PolicyAction;
+import com.saasspend.integration.domain.policies.PolicyStore;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.EmulatedAws;
 import java.math.BigDecimal;
@@ -247,6 +249,46 @@ class DynamoPolicyStoreIT {
         List<String> rest = otherInstance.actions("t1", PolicyAction.PENDING, null, bare, 500).items().stream().map(PolicyAction::id).toList();
         assertFalse(rest.contains(bare));
         assertEquals(expected.size(), first.items().size() + rest.size());
+    }
+
+    @Test
+    void aHundredActionsMoveInOneBatchAndOneDecidedMeanwhileKeepsItsDecisionWhileTheOthersStillMove() {
+        List<PolicyAction> pending = new ArrayList<>();
+        IntStream.range(0, PolicyStore.ACTIONS_PER_READ).forEach(i -> {
+            PolicyAction a = action("pol-a", i, PolicyAction.PENDING);
+            assertTrue(store.createAction("t1", a));
+            pending.add(a);
+        });
+        List<PolicyAction> approved = pending.stream().map(a -> a.approvedInJob("job-1", "admin", AT)).toList();
+        assertEquals(PolicyStore.ACTIONS_PER_READ, store.updateActions("t1", approved, PolicyAction.PENDING).size());
+        assertEquals(java.util.Set.of(), store.updateActions("t1", approved, PolicyAction.PENDING), "moved once");
+        assertEquals("job-1", store.action("t1", pending.get(7).id()).orElseThrow().jobId());
+        // In the status index: listed as approved, outside the policy's own range (the job runs them).
+        assertEquals(PolicyStore.ACTIONS_PER_READ, store.actions("t1", PolicyAction.APPROVED, null, null, 200).items().size());
+        assertEquals(0, store.actions("t1", PolicyAction.APPROVED, "pol-a", null, 200).items().size());
+
+        PolicyAction other = action("pol-b", 500, PolicyAction.PENDING);
+        PolicyAction racing = action("pol-b", 501, PolicyAction.PENDING);
+        assertTrue(store.createAction("t1", other));
+        assertTrue(store.createAction("t1", racing));
+        assertTrue(store.updateAction("t1", racing.decided(PolicyAction.REJECTED, "admin", AT), PolicyAction.PENDING));
+        assertEquals(java.util.Set.of(other.id()), store.updateActions("t1", List.of(other.approvedInJob("job-2", "admin", AT),
+                racing.approvedInJob("job-2", "admin", AT)), PolicyAction.PENDING));
+        assertEquals(PolicyAction.REJECTED, store.action("t1", racing.id()).orElseThrow().status());
+    }
+
+    @Test
+    void aBulkApprovalIsStoredOncePerKeyUntilItExpires() {
+        BulkApproval approval = new BulkApproval("k1", "f1", "pol-a", "confluence", "plan-1", List.of("pa-1"),
+                java.util.Map.of("pa-2", "active_again"), AT, AT.plusSeconds(3600));
+        assertTrue(store.createBulkApproval("t1", approval, AT));
+        assertFalse(store.createBulkApproval("t1", approval, AT.plusSeconds(60)), "the key is held");
+        assertEquals(approval, store.bulkApproval("t1", "k1", AT.plusSeconds(60)).orElseThrow());
+        assertTrue(store.bulkApproval("t2", "k1", AT).isEmpty(), "another tenant's key space");
+        assertTrue(store.bulkApproval("t1", "k1", AT.plusSeconds(3601)).isEmpty(), "expired (TTL deletes late)");
+        assertTrue(store.createBulkApproval("t1", new BulkApproval("k1", "f2", "pol-a", "confluence", "plan-2", List.of(), java.util.Map.of(),
+                AT.plusSeconds(3601), AT.plusSeconds(7200)), AT.plusSeconds(3601)));
+        assertEquals("plan-2", store.bulkApproval("t1", "k1", AT.plusSeconds(3700)).orElseThrow().planId());
     }
 
     private int countAll(String tenant) {
