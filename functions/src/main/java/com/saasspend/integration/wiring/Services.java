@@ -35,6 +35,7 @@ import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
 import com.saasspend.integration.domain.policies.PolicyBulkApprovals;
+import com.saasspend.integration.domain.policies.PolicyJobSettlement;
 import com.saasspend.integration.domain.policies.PolicyService;
 import com.saasspend.integration.domain.policies.ProductPolicyReclaims;
 import com.saasspend.integration.domain.products.ProductSync;
@@ -190,6 +191,23 @@ public final class Services {
                         return jobs.get().start(tenantId, actor, idempotencyKey, planId);
                     }
                 }, clock);
+    }
+
+    /** PolicyEvaluationFunction: ends the actions approved into bulk jobs from the jobs' per-user results (reads only). */
+    public PolicyJobSettlement policyJobSettlement() {
+        DynamoReclaimJobs jobs = new DynamoReclaimJobs(dynamo(), table());
+        return new PolicyJobSettlement(new DynamoPolicyStore(dynamo(), table()), new PolicyJobSettlement.JobResults() {
+            @Override
+            public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.ReclaimJob> job(String tenantId, String jobId) {
+                return jobs.job(tenantId, jobId);
+            }
+
+            @Override
+            public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.JobUserResult> result(String tenantId, String jobId,
+                                                                                                         String accountId) {
+                return jobs.result(tenantId, jobId, accountId);
+            }
+        }, tenantSettings(), clock);
     }
 
     /** AtlassianSyncFunction: IntegrationSyncCompleted after a completed org run (the policies' trigger). */

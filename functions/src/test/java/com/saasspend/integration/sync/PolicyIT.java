@@ -394,5 +394,16 @@ class PolicyIT {
             }
         }
         assertEquals(IDLE.size(), naming, reclaims.toString());
+
+        // The next evaluation ends the job's actions from its per-user results.
+        Map<String, Object> settled = evaluation.handleRequest(syncCompleted(), null);
+        assertEquals(IDLE.size(), settled.get("settledFromJobs"), settled.toString());
+        JsonNode done = actions("done");
+        assertEquals(IDLE, mine(accounts(done)));
+        done.forEach(a -> {
+            assertEquals(jobId, a.path("jobId").asText());
+            assertTrue(a.path("reclaimId").asText().length() > 0, a.toString());
+        });
+        assertEquals(List.of(), mine(accounts(actions("approved"))));
     }
 }
