@@ -1,4 +1,4 @@
-"""Hooks of the stateful run (infra/scripts/fuzz): every check of hooks.py, plus the link bodies and one mapping.
+"""Hooks of the stateful run (infra/scripts/fuzz): every check of hooks.py, plus the link bodies and a few mappings.
 
 A scenario's first GET /users asks for one reclaimable user by name: a random filter usually matches nobody (no account
 id to follow). The per-operation phases fuzz GET /users' filters in full; here it only has to hand a real account id
@@ -18,7 +18,23 @@ RECLAIMABLE_USER = "ben"
 def map_query(ctx, query):
     if ctx.operation is not None and ctx.operation.label == "GET /users":
         return {"limit": 1, "q": RECLAIMABLE_USER}
+    # Any status: the first action (infra/scripts/fuzz seeds some) is what the approve/reject links follow.
+    if ctx.operation is not None and ctx.operation.label == "GET /policy-actions":
+        return {"limit": 1}
     return query
+
+
+# A policy the rules accept (report mode: it never records actions), so a created policy's links have an id to follow;
+# the per-operation phases fuzz the policy bodies in full.
+POLICY_BODY = {"name": "Fuzz report", "products": ["confluence"], "condition": {"type": "inactive", "days": 90},
+               "mode": "report", "maxReclaimsPerRun": 10}
+
+
+@schemathesis.hook
+def map_body(ctx, body):
+    if ctx.operation is not None and ctx.operation.label in ("POST /policies", "PUT /policies/{id}"):
+        return dict(POLICY_BODY)
+    return body
 
 
 LINK_BODY = "x-fuzz-request-body"

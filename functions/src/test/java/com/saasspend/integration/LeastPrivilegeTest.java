@@ -32,7 +32,8 @@ class LeastPrivilegeTest {
             INDEX_READER, Set.of(INDEX_RESOURCE),
             "com.saasspend.integration.aws.DynamoLicenseReader", Set.of("${StateTable.Arn}/index/LicenseUsersByActivity",
                     "${StateTable.Arn}/index/LicenseUsersByName", "${StateTable.Arn}/index/LicenseUsersByWord",
-                    "${StateTable.Arn}/index/LicenseUsersByEmail"));
+                    "${StateTable.Arn}/index/LicenseUsersByEmail"),
+            "com.saasspend.integration.aws.DynamoPolicyStore", Set.of("${StateTable.Arn}/index/PolicyActionsByStatus"));
 
     /**
      * IAM authorises some operations by other actions: a transaction by the item actions it carries (AwsCallGraph

@@ -3,6 +3,7 @@ package com.saasspend.integration.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.policies.PolicyAction;
+import com.saasspend.integration.domain.policies.PolicyBulkApprovals;
 import com.saasspend.integration.domain.policies.PolicyDraft;
 import com.saasspend.integration.domain.policies.PolicyService;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class PolicyRequests {
 
     private PolicyRequests() {}
 
-    static Map<String, Function<ApiRequest, ApiResponse>> routes(PolicyService service) {
+    static Map<String, Function<ApiRequest, ApiResponse>> routes(PolicyService service, PolicyBulkApprovals bulk) {
         Map<String, Function<ApiRequest, ApiResponse>> routes = new LinkedHashMap<>();
         routes.put("GET /policies", request -> ApiResponse.json(200, Map.of("policies", service.list(request.tenantId()))));
         routes.put("POST /policies", request -> {
@@ -46,7 +47,7 @@ final class PolicyRequests {
             Integer limit = query.integer("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
             query.check();
             String after = PageCursors.decode(cursor);
-            if (after != null && !PolicyAction.wellFormed(after)) {
+            if (after != null && !PolicyAction.wellFormedPosition(after)) {
                 throw ApiProblem.badRequest("invalid_cursor", "The cursor is not one this API handed out; start again without it.");
             }
             Page<PolicyAction> page = service.actions(request.tenantId(), status, after, limit);
@@ -59,7 +60,65 @@ final class PolicyRequests {
                 service.approve(request.tenantId(), request.actor(), request.path("id"))));
         routes.put("POST /policy-actions/{id}/reject", request -> ApiResponse.json(200,
                 service.reject(request.tenantId(), request.actor(), request.path("id"))));
+        routes.put("POST /policy-actions/approve", request -> {
+            String key = ReclaimRequests.idempotencyKey(request);
+            PolicyBulkApprovals.Approved approved = bulk.approve(request.tenantId(), request.actor(), key,
+                    parseBulk(JsonBodies.object(request)));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("job", ReclaimJobRequests.body(approved.job(), null));
+            body.put("actionsApproved", approved.approved());
+            body.put("actionsCancelled", approved.cancelled());
+            ApiResponse response = ApiResponse.json(202, body).withHeader("Location", "/reclaim-jobs/" + approved.job().id());
+            return approved.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
+        });
         return routes;
+    }
+
+    private static final Set<String> BULK_FIELDS = Set.of("actionIds", "policyId", "status", "productKey");
+
+    /** Either {"actionIds": [...]} or {"policyId": ..., "status": "pending", "productKey"?}; shapes only, the domain decides the rest. */
+    static PolicyBulkApprovals.Request parseBulk(JsonNode body) {
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!BULK_FIELDS.contains(name)) {
+                errors.add(new ApiProblem.FieldError(name, "is not a field here; expected one of " + String.join(", ",
+                        BULK_FIELDS.stream().sorted().toList())));
+            }
+        });
+        boolean byIds = body.hasNonNull("actionIds");
+        boolean byPolicy = body.hasNonNull("policyId");
+        List<String> actionIds = null;
+        if (byIds == byPolicy) {
+            errors.add(new ApiProblem.FieldError(byIds ? "policyId" : "actionIds",
+                    "give either actionIds (1 to " + PolicyBulkApprovals.MAX_ACTIONS + ") or policyId with status pending, not "
+                            + (byIds ? "both" : "neither")));
+        } else if (byIds) {
+            JsonNode ids = body.get("actionIds");
+            if (!ids.isArray() || ids.isEmpty() || ids.size() > PolicyBulkApprovals.MAX_ACTIONS) {
+                errors.add(new ApiProblem.FieldError("actionIds", "must be a list of 1 to " + PolicyBulkApprovals.MAX_ACTIONS + " action ids"));
+            } else {
+                actionIds = new ArrayList<>();
+                for (int i = 0; i < ids.size() && errors.size() <= 20; i++) {
+                    if (!ids.get(i).isTextual() || !PolicyAction.wellFormed(ids.get(i).textValue())) {
+                        errors.add(new ApiProblem.FieldError("actionIds[" + i + "]", "is not a policy action id (pa-...)"));
+                    } else {
+                        actionIds.add(ids.get(i).textValue());
+                    }
+                }
+            }
+            for (String onlyWithPolicy : List.of("status", "productKey")) {
+                if (body.hasNonNull(onlyWithPolicy)) {
+                    errors.add(new ApiProblem.FieldError(onlyWithPolicy, "goes with policyId, not with actionIds"));
+                }
+            }
+        }
+        String policyId = byPolicy ? text(body, "policyId", "policyId", errors) : null;
+        String status = byPolicy ? text(body, "status", "status", errors) : null;
+        String productKey = byPolicy ? text(body, "productKey", "productKey", errors) : null;
+        if (!errors.isEmpty()) {
+            throw ApiProblem.validation(errors);
+        }
+        return new PolicyBulkApprovals.Request(actionIds, policyId, byPolicy && status == null ? PolicyAction.PENDING : status, productKey);
     }
 
     static PolicyDraft parse(JsonNode body) {

@@ -33,8 +33,12 @@ public final class ReclaimApiHandler extends HttpApiHandler {
     }
 
     private ReclaimApiHandler(Services services, ReclaimService service) {
-        super(services.tenantClaim(), withPolicies(routes(service, memoized(() -> services.reclaimJobService(service))),
-                services.policyService(service)));
+        this(services, service, memoized(() -> services.reclaimJobService(service)));
+    }
+
+    private ReclaimApiHandler(Services services, ReclaimService service, Supplier<ReclaimJobService> jobs) {
+        super(services.tenantClaim(), withPolicies(routes(service, jobs), services.policyService(service),
+                services.policyBulkApprovals(service, jobs)));
         SnapStartPriming.reclaims(this, services);
     }
 
@@ -49,9 +53,10 @@ public final class ReclaimApiHandler extends HttpApiHandler {
 
     /** The reclaim policy routes (policies, preview, actions and their approval) beside the reclaim routes. */
     private static Map<String, Function<ApiRequest, ApiResponse>> withPolicies(Map<String, Function<ApiRequest, ApiResponse>> routes,
-                                                                               com.saasspend.integration.domain.policies.PolicyService policies) {
+                                                                               com.saasspend.integration.domain.policies.PolicyService policies,
+                                                                               com.saasspend.integration.domain.policies.PolicyBulkApprovals bulk) {
         Map<String, Function<ApiRequest, ApiResponse>> all = new HashMap<>(routes);
-        all.putAll(PolicyRequests.routes(policies));
+        all.putAll(PolicyRequests.routes(policies, bulk));
         return all;
     }
 

@@ -7,16 +7,20 @@ import static com.saasspend.integration.aws.Items.str;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.policies.BulkApproval;
 import com.saasspend.integration.domain.policies.Policy;
 import com.saasspend.integration.domain.policies.PolicyAction;
 import com.saasspend.integration.domain.policies.PolicyRules;
 import com.saasspend.integration.domain.policies.PolicyStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -24,16 +28,24 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * {@code TENANT#t / POLICY#<id>} (the policy as JSON, its version, the last evaluation apart so an evaluation never
  * races an edit) and {@code TENANT#t / POLICYACTION#<id>} (the action as JSON, its status and policy as attributes for
- * the conditions and filters). Actions are created with {@code attribute_not_exists} and change status only from the
- * status read.
+ * the conditions, and the status index's keys {@code actionsPk}/{@code actionsSk}, see {@link TableKeys#ACTIONS_INDEX}).
+ * Actions are created with {@code attribute_not_exists} and change status only from the status read; each write of an
+ * action is one put of the whole item, which also moves it in the status index.
  */
 public final class DynamoPolicyStore implements PolicyStore {
     /** Query pages read at most to fill one page of filtered actions. */
     private static final int MAX_QUERY_PAGES = 20;
+    /** Stored actions one call of {@link #indexStoredActions} looks at (one query page, at most as many updates). */
+    static final int INDEX_WALK_PAGE = 200;
+
+    /** Tenants known to have every action in the status index (never un-indexed, so safe to remember per instance). */
+    private final Set<String> indexedTenants = ConcurrentHashMap.newKeySet();
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -115,6 +127,11 @@ public final class DynamoPolicyStore implements PolicyStore {
         item.put("status", s(action.status()));
         item.put("policyId", s(action.policyId()));
         item.put("action", s(toJson(action)));
+        item.put(TableKeys.ACTIONS_PK, s(TableKeys.actionsByStatus(tenantId, action.status())));
+        item.put(TableKeys.ACTIONS_SK, s(TableKeys.actionsSortKey(action.policyId(), action.id(), action.jobId())));
+        if (action.jobId() != null) {
+            item.put("jobId", s(action.jobId()));
+        }
         return item;
     }
 
@@ -174,8 +191,102 @@ public final class DynamoPolicyStore implements PolicyStore {
         }
     }
 
+    /** Up to 100 conditional puts in one transaction; when one condition fails (decided meanwhile), one by one. */
+    @Override
+    public Set<String> updateActions(String tenantId, List<PolicyAction> actions, String expectedStatus) {
+        if (actions.size() > ACTIONS_PER_READ) {
+            throw new IllegalArgumentException("at most " + ACTIONS_PER_READ + " actions a call");
+        }
+        Set<String> moved = new java.util.LinkedHashSet<>();
+        if (actions.isEmpty()) {
+            return moved;
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(actions.stream().map(action -> TransactWriteItem.builder().put(p -> p
+                    .tableName(table).item(actionItem(tenantId, action)).conditionExpression("#status = :expected")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":expected", s(expectedStatus)))).build()).toList()));
+            actions.forEach(a -> moved.add(a.id()));
+        } catch (TransactionCanceledException oneMoved) {
+            actions.stream().filter(a -> updateAction(tenantId, a, expectedStatus)).forEach(a -> moved.add(a.id()));
+        }
+        return moved;
+    }
+
+    @Override
+    public Optional<BulkApproval> bulkApproval(String tenantId, String key, Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, TableKeys.policyBulkApproval(key)))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        BulkApproval approval = fromJson(str(item, "approval"), BulkApproval.class);
+        // TTL deletes late: an expired key is free.
+        return approval.expiresAt().isAfter(now) ? Optional.of(approval) : Optional.empty();
+    }
+
+    @Override
+    public boolean createBulkApproval(String tenantId, BulkApproval approval, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.policyBulkApproval(approval.key())));
+        item.put("kind", s("policy-bulk-approval"));
+        item.put("approval", s(toJson(approval)));
+        item.put("expiresAt", n(approval.expiresAt().getEpochSecond()));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
+    /**
+     * By status: one range of the status index (and of one policy's part of it), about the page read. Without a status,
+     * or for a tenant whose older actions are not all in the index yet ({@link #indexStoredActions}), the partition's
+     * actions filtered as before. Positions: {@code <policyId>#<actionId>} in the index, {@code <actionId>} otherwise;
+     * either is accepted by both reads, so a listing that spans the tenant's migration continues.
+     */
     @Override
     public Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit) {
+        if (status != null && indexed(tenantId)) {
+            return byStatus(tenantId, status, policyId, after, limit);
+        }
+        return filtered(tenantId, status, policyId, after == null ? null : actionIdOf(after), limit);
+    }
+
+    private Page<PolicyAction> byStatus(String tenantId, String status, String policyId, String after, int limit) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(TableKeys.actionsByStatus(tenantId, status))));
+        String condition = TableKeys.ACTIONS_PK + " = :pk";
+        if (policyId != null) {
+            condition += " AND begins_with(" + TableKeys.ACTIONS_SK + ", :policy)";
+            values.put(":policy", s(TableKeys.actionsSortKey(policyId, "")));
+        }
+        Map<String, AttributeValue> start = after == null ? null : indexStart(tenantId, status, policyId, after);
+        QueryResponse response = dynamo.query(QueryRequest.builder().tableName(table).indexName(TableKeys.ACTIONS_INDEX)
+                // One past the page: a next page is promised only when it holds something.
+                .keyConditionExpression(condition).expressionAttributeValues(values).exclusiveStartKey(start).limit(limit + 1).build());
+        List<PolicyAction> found = response.items().stream().limit(limit).map(item -> fromJson(str(item, "action"), PolicyAction.class)).toList();
+        return new Page<>(found, response.items().size() > limit ? str(response.items().get(limit - 1), TableKeys.ACTIONS_SK) : null);
+    }
+
+    /** The index position after {@code after}; a bare action id (from the read before the index) is looked up once. */
+    private Map<String, AttributeValue> indexStart(String tenantId, String status, String policyId, String after) {
+        String actionId = actionIdOf(after);
+        String sortKey = after.contains(TableKeys.SEPARATOR) ? after
+                : action(tenantId, actionId).map(a -> TableKeys.actionsSortKey(a.policyId(), a.id(), a.jobId())).orElse(null);
+        if (sortKey == null || (policyId != null && !sortKey.startsWith(TableKeys.actionsSortKey(policyId, "")))) {
+            return null; // not a position of this listing: from its start
+        }
+        return Map.of(TableKeys.PK, s(TableKeys.tenant(tenantId)), TableKeys.SK, s(TableKeys.policyAction(actionId)),
+                TableKeys.ACTIONS_PK, s(TableKeys.actionsByStatus(tenantId, status)), TableKeys.ACTIONS_SK, s(sortKey));
+    }
+
+    private static String actionIdOf(String position) {
+        return position.substring(position.lastIndexOf(TableKeys.SEPARATOR) + 1);
+    }
+
+    /** The partition's actions in id order, filtered: reads every action the tenant has up to the page's end. */
+    private Page<PolicyAction> filtered(String tenantId, String status, String policyId, String after, int limit) {
         List<String> filters = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(TableKeys.tenant(tenantId)),
@@ -186,7 +297,7 @@ public final class DynamoPolicyStore implements PolicyStore {
             values.put(":status", s(status));
         }
         if (policyId != null) {
-            filters.add("policyId = :policyId");
+            filters.add("policyId = :policyId AND attribute_not_exists(jobId)");
             values.put(":policyId", s(policyId));
         }
         List<PolicyAction> found = new ArrayList<>();
@@ -216,6 +327,70 @@ public final class DynamoPolicyStore implements PolicyStore {
         }
         // Filtered pages ran long: continue after the last item read, matched or not.
         return new Page<>(found, str(start, TableKeys.SK).substring(TableKeys.POLICY_ACTION_PREFIX.length()));
+    }
+
+    /** Whether the tenant's actions are all in the status index; once true it stays true, so it is read once per instance. */
+    private boolean indexed(String tenantId) {
+        if (indexedTenants.contains(tenantId)) {
+            return true;
+        }
+        Map<String, AttributeValue> state = dynamo.getItem(r -> r.tableName(table)
+                .key(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE))).item();
+        boolean done = state != null && state.containsKey("done") && Boolean.TRUE.equals(state.get("done").bool());
+        if (done) {
+            indexedTenants.add(tenantId);
+        }
+        return done;
+    }
+
+    /**
+     * Adds the status index's attributes to actions written before it, {@link #INDEX_WALK_PAGE} actions a call, from
+     * where the last call stopped (kept in the tenant's index state item), then marks the tenant indexed. Each item is
+     * updated only while it lacks the attributes and keeps the status read, so an action decided meanwhile (written
+     * whole, with its attributes) is never moved back.
+     */
+    @Override
+    public boolean indexStoredActions(String tenantId) {
+        if (indexed(tenantId)) {
+            return true;
+        }
+        Map<String, AttributeValue> state = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE))).item();
+        String from = state == null ? null : str(state, "after");
+        QueryResponse response = dynamo.query(QueryRequest.builder().tableName(table)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":prefix", s(TableKeys.POLICY_ACTION_PREFIX)))
+                .exclusiveStartKey(from == null ? null : key(tenantId, from)).limit(INDEX_WALK_PAGE).build());
+        for (Map<String, AttributeValue> item : response.items()) {
+            if (item.containsKey(TableKeys.ACTIONS_PK)) {
+                continue;
+            }
+            String status = str(item, "status");
+            String sk = str(item, TableKeys.SK);
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, sk))
+                        .updateExpression("SET #apk = :apk, #ask = :ask")
+                        .conditionExpression("attribute_not_exists(#apk) AND #status = :status")
+                        .expressionAttributeNames(Map.of("#apk", TableKeys.ACTIONS_PK, "#ask", TableKeys.ACTIONS_SK, "#status", "status"))
+                        .expressionAttributeValues(Map.of(":apk", s(TableKeys.actionsByStatus(tenantId, status)),
+                                ":ask", s(TableKeys.actionsSortKey(str(item, "policyId"), sk.substring(TableKeys.POLICY_ACTION_PREFIX.length()))),
+                                ":status", s(status))));
+            } catch (ConditionalCheckFailedException movedMeanwhile) {
+                // Rewritten whole by a decision since it was read: it carries the attributes already.
+            }
+        }
+        boolean done = response.lastEvaluatedKey() == null || response.lastEvaluatedKey().isEmpty();
+        Map<String, AttributeValue> next = new HashMap<>(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE));
+        next.put("kind", s("policy-action-index"));
+        next.put("done", AttributeValue.fromBool(done));
+        if (!done) {
+            next.put("after", s(str(response.lastEvaluatedKey(), TableKeys.SK)));
+        }
+        dynamo.putItem(r -> r.tableName(table).item(next));
+        if (done) {
+            indexedTenants.add(tenantId);
+        }
+        return done;
     }
 
     private static String toJson(Object value) {

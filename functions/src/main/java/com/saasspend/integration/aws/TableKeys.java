@@ -289,4 +289,37 @@ final class TableKeys {
     static String policyAction(String actionId) {
         return POLICY_ACTION_PREFIX + actionId;
     }
+
+    /**
+     * Sparse index of policy actions by status (README "Data model"): {@code actionsPk = TENANT#<id>#POLICYACTIONS#<status>},
+     * {@code actionsSk = <policyId>#<actionId>}, so one status (and one policy's) page reads about the page, not every
+     * action the tenant ever had. Written with the action item, so a status change moves it in the index in one write.
+     */
+    static final String ACTIONS_INDEX = "PolicyActionsByStatus";
+    static final String ACTIONS_PK = "actionsPk";
+    static final String ACTIONS_SK = "actionsSk";
+
+    static String actionsByStatus(String tenantId, String status) {
+        return tenant(tenantId) + "#POLICYACTIONS#" + status;
+    }
+
+    static String actionsSortKey(String policyId, String actionId) {
+        return policyId + SEPARATOR + actionId;
+    }
+
+    /**
+     * An action a bulk job runs sorts under {@code <policyId>~job#}: outside its policy's own range, which the
+     * evaluation walks for the actions it runs itself, inside its status's listing.
+     */
+    static String actionsSortKey(String policyId, String actionId, String jobId) {
+        return jobId == null ? actionsSortKey(policyId, actionId) : policyId + "~job" + SEPARATOR + actionId;
+    }
+
+    /** What a bulk approval of policy actions decided under an Idempotency-Key (TTL 24 h), in the tenant partition. */
+    static String policyBulkApproval(String key) {
+        return "POLICYBULK#" + key;
+    }
+
+    /** Marks a tenant whose actions stored before the status index carry its attributes (with the walk's progress). */
+    static final String POLICY_ACTION_INDEX_STATE = "POLICYACTIONINDEX";
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.common.Metrics;
+import com.saasspend.integration.domain.policies.PolicyJobSettlement;
 import com.saasspend.integration.domain.policies.PolicyService;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.wiring.Services;
@@ -24,6 +25,7 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(60);
 
     private final PolicyService policies;
+    private final PolicyJobSettlement settlement;
 
     public PolicyEvaluationHandler() {
         this(Services.fromEnvironment());
@@ -31,11 +33,12 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
 
     /** The sync's retry settings: a due reclaim waits out a 429 as a job's user does. */
     public PolicyEvaluationHandler(Services services) {
-        this(services.policyService(services.reclaimServiceForJobs()));
+        this(services.policyService(services.reclaimServiceForJobs()), services.policyJobSettlement());
     }
 
-    public PolicyEvaluationHandler(PolicyService policies) {
+    public PolicyEvaluationHandler(PolicyService policies, PolicyJobSettlement settlement) {
         this.policies = policies;
+        this.settlement = settlement;
     }
 
     @Override
@@ -55,6 +58,8 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
             List<PolicyService.Evaluation> evaluations = policies.evaluateAll(tenantId, budget);
+            // Then the actions approved into bulk jobs that have finished since: done, failed or cancelled from the job.
+            int settled = budget.nearlyOut() ? 0 : settlement.settle(tenantId, budget);
             // Per mode: what the policies proposed and did (dashboard; a run of failed reclaims is worth a look).
             evaluations.stream().collect(java.util.stream.Collectors.groupingBy(PolicyService.Evaluation::mode)).forEach((mode, runs) ->
                     Metrics.by("PolicyMode", mode)
@@ -66,7 +71,7 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
             return Map.of("outcome", "evaluated", "policies", evaluations.size(),
                     "actionsCreated", evaluations.stream().mapToInt(PolicyService.Evaluation::actionsCreated).sum(),
                     "reclaimed", evaluations.stream().mapToInt(PolicyService.Evaluation::reclaimed).sum(),
-                    "cancelled", evaluations.stream().mapToInt(PolicyService.Evaluation::cancelled).sum());
+                    "cancelled", evaluations.stream().mapToInt(PolicyService.Evaluation::cancelled).sum(), "settledFromJobs", settled);
         } finally {
             Log.clearContext();
             InvocationDeadline.clear();

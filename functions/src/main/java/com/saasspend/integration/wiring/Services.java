@@ -34,6 +34,8 @@ import com.saasspend.integration.domain.SyncDispatcher;
 import com.saasspend.integration.domain.SyncRuns;
 import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.policies.PolicyBulkApprovals;
+import com.saasspend.integration.domain.policies.PolicyJobSettlement;
 import com.saasspend.integration.domain.policies.PolicyService;
 import com.saasspend.integration.domain.policies.ProductPolicyReclaims;
 import com.saasspend.integration.domain.products.ProductSync;
@@ -171,6 +173,41 @@ public final class Services {
         return new PolicyService(new DynamoPolicyStore(dynamo(), table()), licenseService(),
                 new ProductPolicyReclaims(reclaims, new DynamoLicenseStore(dynamo(), table()), userRefresh()),
                 new EventBridgePolicyEvents(aws.eventBridge(), env.required("EVENT_BUS_NAME")), tenantSettings(), clock);
+    }
+
+    /** ReclaimApiFunction: approving many policy actions as one bulk reclaim job (the jobs built on first use). */
+    public PolicyBulkApprovals policyBulkApprovals(ReclaimService reclaims, java.util.function.Supplier<ReclaimJobService> jobs) {
+        return new PolicyBulkApprovals(new DynamoPolicyStore(dynamo(), table()),
+                new ProductPolicyReclaims(reclaims, new DynamoLicenseStore(dynamo(), table()), userRefresh()),
+                new PolicyBulkApprovals.Jobs() {
+                    @Override
+                    public com.saasspend.integration.domain.reclaim.jobs.JobPlan plan(String tenantId,
+                            com.saasspend.integration.domain.reclaim.jobs.JobSelection selection) {
+                        return jobs.get().plan(tenantId, selection);
+                    }
+
+                    @Override
+                    public ReclaimJobService.Started start(String tenantId, String actor, String idempotencyKey, String planId) {
+                        return jobs.get().start(tenantId, actor, idempotencyKey, planId);
+                    }
+                }, clock);
+    }
+
+    /** PolicyEvaluationFunction: ends the actions approved into bulk jobs from the jobs' per-user results (reads only). */
+    public PolicyJobSettlement policyJobSettlement() {
+        DynamoReclaimJobs jobs = new DynamoReclaimJobs(dynamo(), table());
+        return new PolicyJobSettlement(new DynamoPolicyStore(dynamo(), table()), new PolicyJobSettlement.JobResults() {
+            @Override
+            public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.ReclaimJob> job(String tenantId, String jobId) {
+                return jobs.job(tenantId, jobId);
+            }
+
+            @Override
+            public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.JobUserResult> result(String tenantId, String jobId,
+                                                                                                         String accountId) {
+                return jobs.result(tenantId, jobId, accountId);
+            }
+        }, tenantSettings(), clock);
     }
 
     /** AtlassianSyncFunction: IntegrationSyncCompleted after a completed org run (the policies' trigger). */

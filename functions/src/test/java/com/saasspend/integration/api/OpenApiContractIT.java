@@ -279,6 +279,17 @@ class OpenApiContractIT {
                 .getStatusCode());
         assertEquals(400, invalid("GET /policy-actions", "/policy-actions", none, Map.of("status", "maybe"), null).getStatusCode());
         exchange("GET /policy-actions", "/policy-actions", none, none, null);
+        // Many at once, as one bulk job: refusals first, then the policy's pending ones (or 409 when none is left).
+        Map<String, String> key = Map.of("Idempotency-Key", "contract-bulk-1");
+        assertEquals(400, exchange("POST /policy-actions/approve", "/policy-actions/approve", none, none, "{\"actionIds\":[]}", true, key)
+                .getStatusCode());
+        assertEquals(409, exchange("POST /policy-actions/approve", "/policy-actions/approve", none, none,
+                "{\"actionIds\":[\"" + second + "\"]}", false, key).getStatusCode(), "rejected already");
+        assertEquals(400, exchange("POST /policy-actions/approve", "/policy-actions/approve", none, none,
+                "{\"actionIds\":[\"pa-00000000000000000000000000000000\"]}", false, key).getStatusCode(), "unknown");
+        int bulk = exchange("POST /policy-actions/approve", "/policy-actions/approve", none, none,
+                "{\"policyId\":\"" + id + "\",\"status\":\"pending\"}", false, key).getStatusCode();
+        assertTrue(bulk == 202 || bulk == 409, "a job for the pending ones, or none left: " + bulk);
         exchange("PUT /policies/{id}", "/policies/" + id, Map.of("id", id), none, body.replace("approve", "report"));
         exchange("DELETE /policies/{id}", "/policies/" + id, Map.of("id", id), none, null);
         assertEquals(404, exchange("DELETE /policies/{id}", "/policies/" + id, Map.of("id", id), none, null).getStatusCode());

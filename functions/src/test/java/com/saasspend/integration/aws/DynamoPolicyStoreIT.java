@@ -7,15 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.policies.Policy;
+import com.saasspend.integration.domain.policies.BulkApproval;
 import com.saasspend.integration.domain.policies.PolicyAction;
+import com.saasspend.integration.domain.policies.PolicyStore;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.EmulatedAws;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -109,11 +117,178 @@ class DynamoPolicyStoreIT {
         assertEquals(expected, seen.stream().sorted().toList());
         assertEquals(seen.size(), seen.stream().distinct().count(), "no action on two pages");
         assertEquals(131, countAll("t1") + countAll("t2"));
+        assertTrue(store.indexStoredActions("t1"), "every action was written with the status index's keys: nothing to walk");
+        assertEquals(expected, pendingOf("t1", "pol-a", 10), "the same pages through the status index");
 
         List<String> ids = new ArrayList<>(all.subList(0, 99).stream().map(PolicyAction::id).toList());
         ids.add(PolicyAction.idOf("pol-a", "712020:nobody", "confluence", null));
         assertEquals(99, store.actions("t1", ids).size());
         assertEquals(0, store.actions("t3", ids).size());
+    }
+
+    private List<String> pendingOf(String tenant, String policyId, int limit) {
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 100; pages++) {
+            Page<PolicyAction> page = store.actions(tenant, PolicyAction.PENDING, policyId, after, limit);
+            page.items().forEach(a -> {
+                assertEquals(PolicyAction.PENDING, a.status());
+                if (policyId != null) {
+                    assertEquals(policyId, a.policyId());
+                }
+                seen.add(a.id());
+            });
+            after = page.nextCursor();
+            if (after == null) {
+                break;
+            }
+        }
+        assertEquals(seen.size(), seen.stream().distinct().count(), "no action on two pages");
+        return seen.stream().sorted().toList();
+    }
+
+    /** Items DynamoDB read for the queries made through this client (ScannedCount: before any filter). */
+    private static final class CountingDynamo implements ExecutionInterceptor {
+        final AtomicLong itemsRead = new AtomicLong();
+
+        @Override
+        public void afterUnmarshalling(Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
+            if (context.response() instanceof QueryResponse query && query.scannedCount() != null) {
+                itemsRead.addAndGet(query.scannedCount());
+            }
+        }
+    }
+
+    @Test
+    void aPageOfPendingActionsReadsAboutThePageNotTheTenantsDecidedOnes() {
+        CountingDynamo counter = new CountingDynamo();
+        DynamoPolicyStore counted = new DynamoPolicyStore(DynamoDbClient.builder()
+                .overrideConfiguration(o -> o.addExecutionInterceptor(counter)).build(), aws.table);
+        IntStream.range(0, 300).forEach(i -> assertTrue(store.createAction("t1", action("pol-a", i, PolicyAction.DONE))));
+        List<String> pendingA = new ArrayList<>();
+        IntStream.range(1000, 1007).forEach(i -> {
+            PolicyAction a = action("pol-a", i, PolicyAction.PENDING);
+            assertTrue(store.createAction("t1", a));
+            pendingA.add(a.id());
+        });
+        IntStream.range(2000, 2004).forEach(i -> assertTrue(store.createAction("t1", action("pol-b", i, PolicyAction.PENDING))));
+        // One of them decided: it leaves the pending range in the same write.
+        PolicyAction decided = action("pol-a", 1000, PolicyAction.PENDING);
+        assertTrue(store.updateAction("t1", decided.decided(PolicyAction.REJECTED, "admin", AT), PolicyAction.PENDING));
+        pendingA.remove(decided.id());
+        // The tenant's one-off walk (311 actions: two walk pages), then only the index.
+        assertFalse(counted.indexStoredActions("t1"));
+        assertTrue(counted.indexStoredActions("t1"));
+
+        counter.itemsRead.set(0);
+        Page<PolicyAction> page = counted.actions("t1", PolicyAction.PENDING, null, null, 5);
+        assertEquals(5, page.items().size());
+        assertTrue(counter.itemsRead.get() <= 6, "a page of 5 pending read " + counter.itemsRead.get()
+                + " items; the 300 done actions must not be read");
+
+        counter.itemsRead.set(0);
+        List<String> all = new ArrayList<>(page.items().stream().map(PolicyAction::id).toList());
+        all.addAll(counted.actions("t1", PolicyAction.PENDING, null, page.nextCursor(), 5).items().stream().map(PolicyAction::id).toList());
+        assertEquals(10, all.size(), "6 of pol-a and 4 of pol-b, across two pages");
+        assertTrue(counter.itemsRead.get() <= 6, "the second page read " + counter.itemsRead.get());
+
+        counter.itemsRead.set(0);
+        Page<PolicyAction> ofA = counted.actions("t1", PolicyAction.PENDING, "pol-a", null, 100);
+        assertEquals(pendingA.stream().sorted().toList(), ofA.items().stream().map(PolicyAction::id).sorted().toList());
+        assertNull(ofA.nextCursor());
+        assertTrue(counter.itemsRead.get() <= pendingA.size(), "one policy's pending read " + counter.itemsRead.get() + " items");
+
+        counter.itemsRead.set(0);
+        assertEquals(1, counted.actions("t1", PolicyAction.REJECTED, null, null, 50).items().size());
+        assertTrue(counted.actions("t2", PolicyAction.PENDING, null, null, 50).items().isEmpty(), "another tenant's range");
+        assertTrue(counter.itemsRead.get() <= 1, "read " + counter.itemsRead.get());
+    }
+
+    /** An action item as the store wrote it before the status index: no actionsPk/actionsSk. */
+    private void putWithoutIndexKeys(String tenant, PolicyAction action) throws Exception {
+        String json = com.saasspend.integration.common.Json.MAPPER.writeValueAsString(action);
+        aws.dynamo.putItem(r -> r.tableName(aws.table).item(java.util.Map.of(
+                TableKeys.PK, Items.s(TableKeys.tenant(tenant)), TableKeys.SK, Items.s(TableKeys.policyAction(action.id())),
+                "kind", Items.s("policy-action"), "status", Items.s(action.status()), "policyId", Items.s(action.policyId()),
+                "action", Items.s(json))));
+    }
+
+    @Test
+    void actionsStoredBeforeTheStatusIndexAreListedBeforeAndAfterTheWalkBringsThemIn() throws Exception {
+        List<PolicyAction> legacy = new ArrayList<>();
+        for (int i = 0; i < DynamoPolicyStore.INDEX_WALK_PAGE + 50; i++) {
+            PolicyAction a = action("pol-a", i, i % 5 == 0 ? PolicyAction.PENDING : PolicyAction.DONE);
+            putWithoutIndexKeys("t1", a);
+            legacy.add(a);
+        }
+        List<String> pending = legacy.stream().filter(a -> a.status().equals(PolicyAction.PENDING)).map(PolicyAction::id).sorted().toList();
+        PolicyAction fresh = action("pol-a", 9999, PolicyAction.PENDING);
+        assertTrue(store.createAction("t1", fresh));
+        List<String> expected = new ArrayList<>(pending);
+        expected.add(fresh.id());
+        expected.sort(null);
+
+        assertEquals(expected, pendingOf("t1", "pol-a", 7), "before the walk: the filtered read still finds the older ones");
+        assertFalse(store.indexStoredActions("t1"), "more than one walk page: not done in one call");
+        // Decided between two walk calls: written whole with its index keys; the walk leaves it alone.
+        PolicyAction decidedMeanwhile = legacy.get(legacy.size() - 5);
+        assertEquals(PolicyAction.PENDING, decidedMeanwhile.status());
+        assertTrue(store.updateAction("t1", decidedMeanwhile.decided(PolicyAction.REJECTED, "admin", AT), PolicyAction.PENDING));
+        expected.remove(decidedMeanwhile.id());
+        assertEquals(expected, pendingOf("t1", "pol-a", 7), "mid-walk: still the filtered read");
+        assertTrue(store.indexStoredActions("t1"));
+
+        DynamoPolicyStore otherInstance = new DynamoPolicyStore(aws.dynamo, aws.table);
+        assertEquals(expected, otherInstance.actions("t1", PolicyAction.PENDING, "pol-a", null, 500).items().stream()
+                .map(PolicyAction::id).sorted().toList(), "after the walk: every older pending action is in the status index");
+        assertEquals(1, otherInstance.actions("t1", PolicyAction.REJECTED, null, null, 50).items().size());
+        assertEquals(PolicyAction.REJECTED, otherInstance.action("t1", decidedMeanwhile.id()).orElseThrow().status());
+        // A listing that began on the filtered read (a bare action id as its position) continues in the index.
+        Page<PolicyAction> first = new DynamoPolicyStore(aws.dynamo, aws.table).actions("t1", PolicyAction.PENDING, null, null, 3);
+        String bare = first.items().get(first.items().size() - 1).id();
+        List<String> rest = otherInstance.actions("t1", PolicyAction.PENDING, null, bare, 500).items().stream().map(PolicyAction::id).toList();
+        assertFalse(rest.contains(bare));
+        assertEquals(expected.size(), first.items().size() + rest.size());
+    }
+
+    @Test
+    void aHundredActionsMoveInOneBatchAndOneDecidedMeanwhileKeepsItsDecisionWhileTheOthersStillMove() {
+        List<PolicyAction> pending = new ArrayList<>();
+        IntStream.range(0, PolicyStore.ACTIONS_PER_READ).forEach(i -> {
+            PolicyAction a = action("pol-a", i, PolicyAction.PENDING);
+            assertTrue(store.createAction("t1", a));
+            pending.add(a);
+        });
+        List<PolicyAction> approved = pending.stream().map(a -> a.approvedInJob("job-1", "admin", AT)).toList();
+        assertEquals(PolicyStore.ACTIONS_PER_READ, store.updateActions("t1", approved, PolicyAction.PENDING).size());
+        assertEquals(java.util.Set.of(), store.updateActions("t1", approved, PolicyAction.PENDING), "moved once");
+        assertEquals("job-1", store.action("t1", pending.get(7).id()).orElseThrow().jobId());
+        // In the status index: listed as approved, outside the policy's own range (the job runs them).
+        assertEquals(PolicyStore.ACTIONS_PER_READ, store.actions("t1", PolicyAction.APPROVED, null, null, 200).items().size());
+        assertEquals(0, store.actions("t1", PolicyAction.APPROVED, "pol-a", null, 200).items().size());
+
+        PolicyAction other = action("pol-b", 500, PolicyAction.PENDING);
+        PolicyAction racing = action("pol-b", 501, PolicyAction.PENDING);
+        assertTrue(store.createAction("t1", other));
+        assertTrue(store.createAction("t1", racing));
+        assertTrue(store.updateAction("t1", racing.decided(PolicyAction.REJECTED, "admin", AT), PolicyAction.PENDING));
+        assertEquals(java.util.Set.of(other.id()), store.updateActions("t1", List.of(other.approvedInJob("job-2", "admin", AT),
+                racing.approvedInJob("job-2", "admin", AT)), PolicyAction.PENDING));
+        assertEquals(PolicyAction.REJECTED, store.action("t1", racing.id()).orElseThrow().status());
+    }
+
+    @Test
+    void aBulkApprovalIsStoredOncePerKeyUntilItExpires() {
+        BulkApproval approval = new BulkApproval("k1", "f1", "pol-a", "confluence", "plan-1", List.of("pa-1"),
+                java.util.Map.of("pa-2", "active_again"), AT, AT.plusSeconds(3600));
+        assertTrue(store.createBulkApproval("t1", approval, AT));
+        assertFalse(store.createBulkApproval("t1", approval, AT.plusSeconds(60)), "the key is held");
+        assertEquals(approval, store.bulkApproval("t1", "k1", AT.plusSeconds(60)).orElseThrow());
+        assertTrue(store.bulkApproval("t2", "k1", AT).isEmpty(), "another tenant's key space");
+        assertTrue(store.bulkApproval("t1", "k1", AT.plusSeconds(3601)).isEmpty(), "expired (TTL deletes late)");
+        assertTrue(store.createBulkApproval("t1", new BulkApproval("k1", "f2", "pol-a", "confluence", "plan-2", List.of(), java.util.Map.of(),
+                AT.plusSeconds(3601), AT.plusSeconds(7200)), AT.plusSeconds(3601)));
+        assertEquals("plan-2", store.bulkApproval("t1", "k1", AT.plusSeconds(3700)).orElseThrow().planId());
     }
 
     private int countAll(String tenant) {

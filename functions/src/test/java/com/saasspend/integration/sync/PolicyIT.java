@@ -318,4 +318,92 @@ class PolicyIT {
         assertTrue(ApiEvents.parse(stack.licenses(TENANT, "GET /settings", "/settings", Map.of(), Map.of(), null).getBody())
                 .path("policiesPaused").asBoolean());
     }
+    /** Runs the bulk reclaim worker on what the jobs queue delivers until it is empty, as Lambda's event source would. */
+    private void runJobs() {
+        ReclaimJobWorkerHandler worker = new ReclaimJobWorkerHandler(Services.of(stack.env, clock));
+        for (int batches = 0; batches < 100; batches++) {
+            List<Message> messages = stack.aws.sqs.receiveMessage(r -> r.queueUrl(stack.aws.jobsQueueUrl).maxNumberOfMessages(5)
+                    .waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                return;
+            }
+            com.amazonaws.services.lambda.runtime.events.SQSEvent event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+            event.setRecords(messages.stream().map(m -> {
+                com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage record =
+                        new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+                record.setMessageId(m.messageId());
+                record.setBody(m.body());
+                record.setReceiptHandle(m.receiptHandle());
+                return record;
+            }).toList());
+            assertTrue(worker.handleRequest(event, null).getBatchItemFailures().isEmpty());
+            messages.forEach(m -> stack.aws.sqs.deleteMessage(r -> r.queueUrl(stack.aws.jobsQueueUrl).receiptHandle(m.receiptHandle())));
+        }
+        throw new AssertionError("the jobs queue never emptied");
+    }
+
+    private APIGatewayV2HTTPResponse approveInBulk(String key, String body) {
+        APIGatewayV2HTTPEvent event = ApiEvents.request("POST /policy-actions/approve", "/policy-actions/approve", Map.of(), body, TENANT);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("idempotency-key", key);
+        event.setHeaders(headers);
+        return api.handleRequest(event, null);
+    }
+
+    @Test
+    void manyPendingActionsApprovedAsOneBulkJobAreReclaimedByItOnceWhateverTheRetries() throws Exception {
+        String policyId = createPolicy("approve", 14, null);
+        evaluation.handleRequest(syncCompleted(), null);
+        JsonNode pending = actions("pending");
+        List<String> ids = new ArrayList<>();
+        pending.forEach(a -> { if (IDLE.contains(a.path("accountId").asText())) ids.add(a.path("id").asText()); });
+        assertEquals(IDLE.size(), ids.size(), pending.toString());
+        String body = Json.MAPPER.createObjectNode().set("actionIds", Json.MAPPER.valueToTree(ids)).toString();
+
+        JsonNode answer = ok(approveInBulk("bulk-1", body), 202);
+        String jobId = answer.path("job").path("id").asText();
+        assertEquals(IDLE.size(), answer.path("actionsApproved").asInt(), answer.toString());
+        APIGatewayV2HTTPResponse retried = approveInBulk("bulk-1", body);
+        assertEquals(jobId, ok(retried, 202).path("job").path("id").asText(), "a retried request starts no second job");
+        assertEquals("true", retried.getHeaders().get("Idempotent-Replayed"));
+        String fewer = Json.MAPPER.createObjectNode().set("actionIds", Json.MAPPER.valueToTree(ids.subList(0, 2))).toString();
+        APIGatewayV2HTTPResponse reused = approveInBulk("bulk-1", fewer);
+        assertEquals(422, reused.getStatusCode(), reused.getBody());
+        assertEquals("idempotency_key_reused", ApiEvents.parse(reused.getBody()).path("code").asText());
+        assertEquals(409, approveInBulk("bulk-2", body).getStatusCode(), "approved already: not pending");
+
+        JsonNode approved = actions("approved");
+        assertEquals(IDLE, mine(accounts(approved)));
+        approved.forEach(a -> assertEquals(jobId, a.path("jobId").asText(), a.toString()));
+        assertEquals(List.of(), mine(accounts(actions("pending"))).stream().filter(IDLE::contains).toList());
+
+        runJobs();
+
+        String groupId = world.groupId(ORG_ID, GRANTING);
+        IDLE.forEach(a -> assertFalse(world.groupMembers(groupId).contains(a), a + " removed by the job"));
+        assertTrue(world.groupMembers(groupId).contains(ACTIVE));
+        JsonNode job = ok(call(TENANT, "GET /reclaim-jobs/{id}", "/reclaim-jobs/" + jobId, Map.of("id", jobId), Map.of(), null), 200);
+        assertEquals("completed", job.path("status").asText(), job.toString());
+        assertEquals(IDLE.size(), job.path("counts").path("done").asInt(), job.toString());
+        assertTrue(job.path("requestedBy").asText().contains(policyId), "the job and its reclaims' audit name the policy: " + job);
+        JsonNode reclaims = ok(call(TENANT, "GET /reclaims", "/reclaims", Map.of(), Map.of("limit", "50"), null), 200).path("reclaims");
+        int naming = 0;
+        for (JsonNode r : reclaims) {
+            if (r.toString().contains(policyId) && r.toString().contains(jobId)) {
+                naming++;
+            }
+        }
+        assertEquals(IDLE.size(), naming, reclaims.toString());
+
+        // The next evaluation ends the job's actions from its per-user results.
+        Map<String, Object> settled = evaluation.handleRequest(syncCompleted(), null);
+        assertEquals(IDLE.size(), settled.get("settledFromJobs"), settled.toString());
+        JsonNode done = actions("done");
+        assertEquals(IDLE, mine(accounts(done)));
+        done.forEach(a -> {
+            assertEquals(jobId, a.path("jobId").asText());
+            assertTrue(a.path("reclaimId").asText().length() > 0, a.toString());
+        });
+        assertEquals(List.of(), mine(accounts(actions("approved"))));
+    }
 }

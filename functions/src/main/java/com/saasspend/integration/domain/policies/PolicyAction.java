@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 /**
  * What a policy decided for one candidate (an account and a product): pending an admin's decision ({@code approve}
  * mode) or its due date ({@code auto} mode), then approved, rejected, done (reclaimed: {@code reclaimId}), cancelled
- * (with {@code reasonCode}/{@code reason}) or failed. Its id is derived from the policy, the account, the product and the
+ * (with {@code reasonCode}/{@code reason}) or failed; an open action may carry the reason it did not run yet (e.g.
+ * {@code user_not_reread}). Its id is derived from the policy, the account, the product and the
  * candidacy (the product's last use when it became a candidate), so evaluating twice creates it once.
+ * {@code jobId}: the bulk reclaim job an admin approved it into (that job runs it).
  * {@code noticedAt}: when its notice (the user's in auto mode, the admin's in approve mode) was published; an auto
  * action's {@code dueAt} counts from it.
  */
@@ -20,7 +22,7 @@ public record PolicyAction(String id, String policyId, String policyName, String
                            String email, String productKey, List<String> groupIds, int seatsFreed, BigDecimal monthlyCostFreed,
                            String status, Instant createdAt, Instant noticedAt, Instant dueAt, String lastActive,
                            String decidedBy, Instant decidedAt, String reclaimId, String reasonCode, String reason,
-                           Instant updatedAt) {
+                           Instant updatedAt, String jobId) {
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";
@@ -32,6 +34,16 @@ public record PolicyAction(String id, String policyId, String policyName, String
 
     public PolicyAction {
         groupIds = groupIds == null ? List.of() : List.copyOf(groupIds);
+    }
+
+    /** An action no bulk job runs. */
+    public PolicyAction(String id, String policyId, String policyName, String mode, String accountId, String name,
+                        String email, String productKey, List<String> groupIds, int seatsFreed, BigDecimal monthlyCostFreed,
+                        String status, Instant createdAt, Instant noticedAt, Instant dueAt, String lastActive,
+                        String decidedBy, Instant decidedAt, String reclaimId, String reasonCode, String reason,
+                        Instant updatedAt) {
+        this(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed, monthlyCostFreed, status,
+                createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, updatedAt, null);
     }
 
     /** The same id for the same candidacy: the last use ({@code null}: never used) pins which inactivity it is about. */
@@ -49,6 +61,16 @@ public record PolicyAction(String id, String policyId, String policyName, String
         return id != null && ID.matcher(id).matches();
     }
 
+    private static final Pattern POSITION = Pattern.compile("(pol-[0-9a-f]{20}(~job)?#)?pa-[0-9a-f]{32}");
+
+    /**
+     * A listing position the store hands out: an action id, or (in the status index) the policy's id ({@code ~job} for
+     * an action a bulk job runs), '#', the action's id.
+     */
+    public static boolean wellFormedPosition(String position) {
+        return position != null && POSITION.matcher(position).matches();
+    }
+
     @JsonIgnore
     public boolean open() {
         return PENDING.equals(status) || APPROVED.equals(status);
@@ -56,25 +78,37 @@ public record PolicyAction(String id, String policyId, String policyName, String
 
     public PolicyAction noticed(Instant at, Instant due) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
-                monthlyCostFreed, status, createdAt, at, due, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, at);
+                monthlyCostFreed, status, createdAt, at, due, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, at, jobId);
     }
 
     /** The groups the reclaim removes, as planned when the action was approved (a resumed run reuses them). */
     public PolicyAction withGroupIds(List<String> planned) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, planned, seatsFreed,
                 monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason,
-                updatedAt);
+                updatedAt, jobId);
     }
 
     public PolicyAction decided(String newStatus, String by, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
-                monthlyCostFreed, newStatus, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, reasonCode, reason, at);
+                monthlyCostFreed, newStatus, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, reasonCode, reason, at, jobId);
+    }
+
+    /** Approved into a bulk reclaim job: the job runs it (its result per user is the job's), not the policy. */
+    public PolicyAction approvedInJob(String newJobId, String by, Instant at) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
+                monthlyCostFreed, APPROVED, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, null, null, at, newJobId);
+    }
+
+    /** Still open, with why it did not run now (null: no reason any more). */
+    public PolicyAction withReason(String code, String why, Instant at) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
+                monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, code, why, at, jobId);
     }
 
     /** Ended: done with its reclaim, or cancelled/failed with why. */
     public PolicyAction ended(String newStatus, String newReclaimId, Integer seats, BigDecimal cost, String code, String why, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds,
                 seats == null ? seatsFreed : seats, seats == null ? monthlyCostFreed : cost, newStatus, createdAt, noticedAt, dueAt,
-                lastActive, decidedBy, decidedAt, newReclaimId, code, why, at);
+                lastActive, decidedBy, decidedAt, newReclaimId, code, why, at, jobId);
     }
 }

@@ -25,8 +25,17 @@ public interface PolicyReclaims {
     /** A normal reclaim under {@code idempotencyKey} (a retry finishes that reclaim); refusals are thrown. */
     Reclaimed reclaim(String tenantId, String actor, String idempotencyKey, ReclaimRequest request);
 
-    /** Re-reads these users from Atlassian into the stored users (at most {@link #REFRESH_BATCH} a call). */
-    void refresh(String tenantId, List<String> accountIds);
+    /**
+     * Re-reads these users from Atlassian into the stored users (at most {@link #REFRESH_BATCH} a call), answering which
+     * stored users are now Atlassian's own word; a failing Atlassian is thrown.
+     */
+    Reread refresh(String tenantId, List<String> accountIds);
+
+    /**
+     * {@code connected} false: the Atlassian integration is absent, disconnected or paused, so nobody could be re-read;
+     * {@code current}: the users whose stored copy is what Atlassian just answered.
+     */
+    record Reread(boolean connected, java.util.Set<String> current) {}
 
     int REFRESH_BATCH = 10;
 

@@ -61,7 +61,7 @@ public final class PolicyService {
     /** Pages of actions one evaluation or deletion walks at most. */
     static final int MAX_ACTION_PAGES = 50;
     public static final String ACTOR_PREFIX = "policy:";
-    private static final Pattern POLICY_ID = Pattern.compile("pol-[0-9a-f]{20}");
+    static final Pattern POLICY_ID = Pattern.compile("pol-[0-9a-f]{20}");
 
     // Stable reason codes of a skipped user or an ended action (besides the planner's own).
     public static final String ORG_ADMIN = "org_admin";
@@ -70,6 +70,8 @@ public final class PolicyService {
     public static final String NO_LONGER_CANDIDATE = "no_longer_candidate";
     public static final String USER_GONE = "user_gone";
     public static final String POLICY_DELETED = "policy_deleted";
+    /** An open action not run because its user could not be re-read from Atlassian just before the removal. */
+    public static final String USER_NOT_REREAD = "user_not_reread";
 
     private final PolicyStore store;
     private final LicenseService listing;
@@ -186,6 +188,8 @@ public final class PolicyService {
             LOG.info("policies are paused for the tenant; nothing evaluated");
             return List.of();
         }
+        // Until the actions stored before the status index are in it, each run brings a bounded part of them in.
+        store.indexStoredActions(tenantId);
         List<Evaluation> results = new ArrayList<>();
         for (Policy policy : store.policies(tenantId)) {
             if (budget.nearlyOut()) {
@@ -450,7 +454,8 @@ public final class PolicyService {
     /**
      * The policy's noticed actions whose grace period has ended (and approved ones a crash left unfinished), at most
      * its cap per run: each user re-read from Atlassian first; active again (or no longer a candidate) cancels the action
-     * with the reason, else it is reclaimed.
+     * with the reason, else it is reclaimed. A user who could not be re-read (Atlassian paused, disconnected, failing or
+     * silent about them) is not reclaimed: the action stays open with reason {@link #USER_NOT_REREAD}, retried next run.
      */
     private void runDue(String tenantId, Policy policy, Budget budget, int[] reclaimedCancelledFailed) {
         Instant now = clock.instant();
@@ -470,18 +475,28 @@ public final class PolicyService {
                 break;
             }
             List<PolicyAction> batch = due.subList(from, Math.min(due.size(), from + PolicyReclaims.REFRESH_BATCH));
+            PolicyReclaims.Reread reread;
             try {
-                reclaims.refresh(tenantId, batch.stream().map(PolicyAction::accountId).distinct().toList());
+                reread = reclaims.refresh(tenantId, batch.stream().map(PolicyAction::accountId).distinct().toList());
             } catch (UpstreamFailure | Refusal notNow) {
                 // Without Atlassian's word on activity no seat is taken: the actions wait for the next run.
                 LOG.warn("users could not be re-read before their due reclaims; they wait for the next run", "policyId", policy.id(),
                         "error", notNow.getMessage());
+                batch.forEach(action -> defer(tenantId, action, "Atlassian did not answer when the user was re-read just before the"
+                        + " removal; the seat is not taken on stored data. A later evaluation retries."));
                 return;
             }
             for (PolicyAction action : batch) {
+                // Cancelling on stored data is safe; removing is not: a user Atlassian did not just confirm keeps the seat.
+                String notReread = !reread.connected()
+                        ? "The Atlassian integration is paused or not connected, so the user could not be re-read just before the"
+                                + " removal; the seat is not taken on stored data. A later evaluation retries."
+                        : reread.current().contains(action.accountId()) ? null
+                        : "Atlassian did not confirm the user's current state just before the removal; the seat is not taken on"
+                                + " stored data. A later evaluation retries.";
                 PolicyAction ended;
                 try {
-                    ended = runIfStillCandidate(tenantId, policy, action, ACTOR_PREFIX + policy.id());
+                    ended = runIfStillCandidate(tenantId, policy, action, ACTOR_PREFIX + policy.id(), notReread);
                 } catch (UpstreamFailure | Refusal notNow) {
                     // Atlassian failing or the user's reclaim held elsewhere: it stays approved, finished by the next run.
                     LOG.warn("a due policy action could not be run now", "actionId", action.id(), "error", notNow.getMessage());
@@ -518,9 +533,10 @@ public final class PolicyService {
      * Runs an action as a normal reclaim, after checking from the stored user (just re-read for a due action) that it is
      * still a candidate: its product's last use unchanged, still held, still planned by the policy's rules. Resumable:
      * the action is {@code approved} before the reclaim and the reclaim's key is the action's, so a crash anywhere is
-     * finished by running it again.
+     * finished by running it again. {@code notReread}: why the user's stored copy is not Atlassian's word just now; the
+     * action may still be cancelled on it, never run (it stays open with that reason).
      */
-    private PolicyAction runIfStillCandidate(String tenantId, Policy policy, PolicyAction action, String actor) {
+    private PolicyAction runIfStillCandidate(String tenantId, Policy policy, PolicyAction action, String actor, String notReread) {
         Instant now = clock.instant();
         OrgUser user = reclaims.users(tenantId, List.of(action.accountId())).get(action.accountId());
         Optional<String> notCandidate = user == null ? Optional.of(USER_GONE) : Optional.empty();
@@ -558,14 +574,27 @@ public final class PolicyService {
             LOG.info("policy action cancelled", "actionId", action.id(), "policyId", policy.id(), "code", notCandidate.get());
             return cancelled;
         }
+        if (notReread != null) {
+            return defer(tenantId, action, notReread);
+        }
         PolicyAction approved = action;
         if (PolicyAction.PENDING.equals(action.status())) {
-            approved = action.decided(PolicyAction.APPROVED, actor, now).withGroupIds(groupIds);
+            approved = action.decided(PolicyAction.APPROVED, actor, now).withGroupIds(groupIds).withReason(null, null, now);
             if (!store.updateAction(tenantId, approved, PolicyAction.PENDING)) {
                 return store.action(tenantId, action.id()).orElse(action); // decided by another caller meanwhile
             }
         }
         return reclaim(tenantId, policy.id(), approved, groupIds);
+    }
+
+    /** Leaves the action open with why it did not run now (written only when that reason is new). */
+    private PolicyAction defer(String tenantId, PolicyAction action, String why) {
+        if (USER_NOT_REREAD.equals(action.reasonCode()) && why.equals(action.reason())) {
+            return action;
+        }
+        PolicyAction deferred = action.withReason(USER_NOT_REREAD, why, clock.instant());
+        LOG.info("policy action deferred", "actionId", action.id(), "policyId", action.policyId(), "code", USER_NOT_REREAD);
+        return store.updateAction(tenantId, deferred, action.status()) ? deferred : action;
     }
 
     private PolicyAction reclaim(String tenantId, String policyId, PolicyAction approved, List<String> groupIds) {
@@ -622,12 +651,17 @@ public final class PolicyService {
         if (!action.open()) {
             throw new Refusal(Kind.CONFLICT, "action_not_pending", "This action is " + action.status() + "; only a pending action is decided.");
         }
+        if (action.jobId() != null) {
+            throw new Refusal(Kind.CONFLICT, "action_in_job", "This action was approved into bulk reclaim job " + action.jobId()
+                    + ", which runs it; follow it at /reclaim-jobs/" + action.jobId() + ".");
+        }
         Policy policy = store.policy(tenantId, action.policyId()).orElseThrow(() -> new Refusal(Kind.CONFLICT, POLICY_DELETED,
                 "The policy of this action was deleted; reclaim the user from the License page instead."));
         if (PolicyAction.APPROVED.equals(action.status())) {
             return reclaim(tenantId, policy.id(), action, action.groupIds());
         }
-        return runIfStillCandidate(tenantId, policy, action, actor);
+        // The admin decides on what the page shows: no re-read is required here.
+        return runIfStillCandidate(tenantId, policy, action, actor, null);
     }
 
     public PolicyAction reject(String tenantId, String actor, String actionId) {

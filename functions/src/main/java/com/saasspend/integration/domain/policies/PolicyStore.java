@@ -33,8 +33,28 @@ public interface PolicyStore {
     boolean updateAction(String tenantId, PolicyAction action, String expectedStatus);
 
     /**
-     * The tenant's actions, newest id order aside: by id, after {@code after}, at most {@code limit}; {@code status} and
-     * {@code policyId} narrow them when not null.
+     * {@link #updateAction} for up to {@link #ACTIONS_PER_READ} actions, in as few writes as the store allows; answers
+     * the ids that moved (an action whose status moved meanwhile is left as it is).
+     */
+    java.util.Set<String> updateActions(String tenantId, List<PolicyAction> actions, String expectedStatus);
+
+    /** The bulk approval made under this Idempotency-Key, unless there is none or it expired. */
+    Optional<BulkApproval> bulkApproval(String tenantId, String key, java.time.Instant now);
+
+    /** Stores it only while its key is free (or expired); false when another request holds the key. */
+    boolean createBulkApproval(String tenantId, BulkApproval approval, java.time.Instant now);
+
+    /**
+     * The tenant's actions, at most {@code limit}, after the position {@code after} (a page's {@code nextCursor}, see
+     * {@link PolicyAction#wellFormedPosition}); {@code status} and {@code policyId} narrow them when not null. With a
+     * status, a page reads about its own items (a status index), not the tenant's other actions. With a policy, only the
+     * actions the policy runs itself: one approved into a bulk job ({@code jobId}) is listed without a policy only.
      */
     Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit);
+
+    /**
+     * Brings actions stored before the status index into it, a bounded number a call, resumable; true once every one
+     * is (until then a status page reads the tenant's actions filtered, as before). The evaluation calls it each run.
+     */
+    boolean indexStoredActions(String tenantId);
 }

@@ -49,7 +49,8 @@ public final class ProductPolicyReclaims implements PolicyReclaims {
     }
 
     @Override
-    public void refresh(String tenantId, List<String> accountIds) {
-        refresh.refresh(tenantId, accountIds);
+    public Reread refresh(String tenantId, List<String> accountIds) {
+        AtlassianUserRefresh.Reread reread = refresh.reread(tenantId, accountIds);
+        return new Reread(reread.connected(), reread.current());
     }
 }

@@ -44,38 +44,66 @@ public final class AtlassianUserRefresh {
 
     /** Answers how many users were written (0 when nothing changed or Atlassian is not connected). */
     public int refresh(String tenantId, List<String> accountIds) {
+        return reread(tenantId, accountIds).written();
+    }
+
+    /**
+     * What a re-read settled: {@code current}, the users whose stored copy now is what Atlassian answered (written or
+     * unchanged); none when the integration is absent, disconnected or paused ({@code connected} false: nothing could
+     * be asked). A user Atlassian did not return, or that kept changing while being written, is not current.
+     */
+    public record Reread(boolean connected, Set<String> current, int written) {}
+
+    /** Re-reads these users and writes each one that changed (see {@link #refresh}), saying which are now current. */
+    public Reread reread(String tenantId, List<String> accountIds) {
         Optional<Integration> atlassian = integrations.find(tenantId, IntegrationType.ATLASSIAN)
                 .filter(Integration::syncs);
-        if (atlassian.isEmpty() || accountIds.isEmpty()) {
-            return 0;
+        if (atlassian.isEmpty()) {
+            return new Reread(false, Set.of(), 0);
+        }
+        if (accountIds.isEmpty()) {
+            return new Reread(true, Set.of(), 0);
         }
         String apiKey = vault.read(atlassian.get().secretName()).get("apiKey");
         Set<String> wanted = new HashSet<>(accountIds);
+        Set<String> current = new HashSet<>();
         int written = 0;
         for (OrgUser fresh : api.usersById(atlassian.get().setting("orgId"), apiKey, List.copyOf(wanted))) {
-            if (wanted.contains(fresh.accountId()) && write(tenantId, AtlassianOrgSync.hashed(fresh))) {
+            if (!wanted.contains(fresh.accountId())) {
+                continue;
+            }
+            Written outcome = write(tenantId, AtlassianOrgSync.hashed(fresh));
+            if (outcome == Written.WRITTEN) {
                 written++;
+            }
+            if (outcome != Written.NOT_SETTLED) {
+                current.add(fresh.accountId());
             }
         }
         LOG.info("users refreshed", "requested", accountIds.size(), "written", written);
-        return written;
+        return new Reread(true, Set.copyOf(current), written);
     }
 
-    private boolean write(String tenantId, Hashed<OrgUser> fresh) {
+    private enum Written { WRITTEN, UNCHANGED, NOT_SETTLED }
+
+    private Written write(String tenantId, Hashed<OrgUser> fresh) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Hashed<OrgUser>> stored = store.user(tenantId, fresh.item().accountId());
-            if (stored.isEmpty() || stored.get().hash().equals(fresh.hash())) {
-                return false;
+            if (stored.isEmpty()) {
+                return Written.NOT_SETTLED; // never stored: the next full sync adds it
+            }
+            if (stored.get().hash().equals(fresh.hash())) {
+                return Written.UNCHANGED;
             }
             Instant now = clock.instant();
             if (store.replaceUser(tenantId, fresh, stored.get().hash(), now)) {
                 store.adjustSeats(tenantId, fresh.item().accountId(), SeatDelta.between(stored.get().item(), fresh.item(),
                         // The tenant's own threshold, as the sync counts seats.
                         now.minus(Duration.ofDays(settings.get(tenantId).inactivityDays()))), now);
-                return true;
+                return Written.WRITTEN;
             }
         }
         LOG.warn("user kept changing while being refreshed; the next sync settles it");
-        return false;
+        return Written.NOT_SETTLED;
     }
 }

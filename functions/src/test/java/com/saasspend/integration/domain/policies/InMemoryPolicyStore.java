@@ -77,7 +77,7 @@ public final class InMemoryPolicyStore implements PolicyStore {
         pageReads.add(status);
         List<PolicyAction> page = new ArrayList<>();
         for (PolicyAction a : (after == null ? actionsOf(tenantId) : actionsOf(tenantId).tailMap(after, false)).values()) {
-            if ((status == null || status.equals(a.status())) && (policyId == null || policyId.equals(a.policyId()))) {
+            if ((status == null || status.equals(a.status())) && (policyId == null || (policyId.equals(a.policyId()) && a.jobId() == null))) {
                 if (page.size() == limit) {
                     return new Page<>(page, page.get(page.size() - 1).id());
                 }
@@ -85,6 +85,38 @@ public final class InMemoryPolicyStore implements PolicyStore {
             }
         }
         return new Page<>(page, null);
+    }
+
+    /** Calls of updateActions (one transaction each in the Dynamo store). */
+    int batchUpdates;
+    @Override public java.util.Set<String> updateActions(String tenantId, List<PolicyAction> batch, String expectedStatus) {
+        if (batch.size() > ACTIONS_PER_READ) {
+            throw new AssertionError("more actions than one call takes: " + batch.size());
+        }
+        batchUpdates++;
+        java.util.Set<String> moved = new java.util.LinkedHashSet<>();
+        batch.forEach(a -> { if (updateAction(tenantId, a, expectedStatus)) moved.add(a.id()); });
+        return moved;
+    }
+    final Map<String, BulkApproval> bulkApprovals = new HashMap<>();
+    /** Runs before a bulk approval is stored: a test's hook to race another request with the same key. */
+    Runnable beforeBulkCreate = () -> {};
+    @Override public Optional<BulkApproval> bulkApproval(String tenantId, String key, java.time.Instant now) {
+        return Optional.ofNullable(bulkApprovals.get(tenantId + "|" + key)).filter(b -> b.expiresAt().isAfter(now));
+    }
+    @Override public boolean createBulkApproval(String tenantId, BulkApproval approval, java.time.Instant now) {
+        beforeBulkCreate.run();
+        if (bulkApproval(tenantId, approval.key(), now).isPresent()) {
+            return false;
+        }
+        bulkApprovals.put(tenantId + "|" + approval.key(), approval);
+        return true;
+    }
+
+    int indexCalls;
+    @Override public boolean indexStoredActions(String tenantId) {
+        indexCalls++;
+        return true;
     }
 
     List<PolicyAction> all(String tenantId) {

@@ -85,7 +85,12 @@ final class PolicyFakes {
                     u.groups().stream().filter(g -> !request.groupIds().contains(g.id())).toList()));
             return new Reclaimed(id, reclaimStatus, 1, new BigDecimal("8.50"));
         }
-        @Override public void refresh(String tenantId, List<String> accountIds) {
+        /** The Atlassian integration paused or disconnected: a refresh re-reads nobody. */
+        boolean atlassianNotSyncing;
+        /** Users Atlassian does not answer for when asked by id. */
+        final java.util.Set<String> notAnswered = new java.util.HashSet<>();
+
+        @Override public Reread refresh(String tenantId, List<String> accountIds) {
             if (accountIds.size() > REFRESH_BATCH) {
                 throw new AssertionError("refresh asked for more than a call allows: " + accountIds.size());
             }
@@ -93,7 +98,11 @@ final class PolicyFakes {
             if (refreshFailure != null) {
                 throw refreshFailure;
             }
+            if (atlassianNotSyncing) {
+                return new Reread(false, java.util.Set.of());
+            }
             accountIds.forEach(id -> { Consumer<Map<String, OrgUser>> change = atlassianChanges.remove(id); if (change != null) change.accept(reader.users); });
+            return new Reread(true, accountIds.stream().filter(id -> !notAnswered.contains(id)).collect(java.util.stream.Collectors.toSet()));
         }
     }
 

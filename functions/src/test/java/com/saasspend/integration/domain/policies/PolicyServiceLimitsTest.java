@@ -233,6 +233,10 @@ class PolicyServiceLimitsTest {
             @Override public Page<PolicyAction> actions(String t, String s, String id, String after, int limit) {
                 return store.actions(t, s, id, after, limit);
             }
+            @Override public boolean indexStoredActions(String t) { return store.indexStoredActions(t); }
+            @Override public java.util.Set<String> updateActions(String t, List<PolicyAction> a, String s) { return store.updateActions(t, a, s); }
+            @Override public Optional<BulkApproval> bulkApproval(String t, String k, java.time.Instant now) { return store.bulkApproval(t, k, now); }
+            @Override public boolean createBulkApproval(String t, BulkApproval b, java.time.Instant now) { return store.createBulkApproval(t, b, now); }
         };
 
         PolicyService.Evaluation second = serviceOver(blind).evaluateAll(TENANT, Budget.unlimited()).get(0);

@@ -444,6 +444,66 @@ class PolicyServiceTest {
     }
 
     @Test
+    void aDueActionWhoseUserCannotBeReReadBecauseAtlassianIsPausedStaysPendingWithTheReasonAndRunsOnALaterEvaluation() {
+        service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null, Policy.AUTO, 0, 50, null));
+        service.evaluateAll(TENANT, Budget.unlimited()); // notices, due now
+        reclaims.atlassianNotSyncing = true;
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertTrue(reclaims.reclaimCalls.isEmpty(), "no seat taken on stored data");
+        assertEquals(0, run.reclaimed());
+        assertAllStatus(PolicyAction.PENDING);
+        store.all(TENANT).forEach(a -> {
+            assertEquals(PolicyService.USER_NOT_REREAD, a.reasonCode());
+            assertTrue(a.reason().contains("paused or not connected"), a.reason());
+        });
+        PolicyAction deferred = actionOf("u-idle1");
+        service.evaluateAll(TENANT, Budget.unlimited());
+        assertEquals(deferred, actionOf("u-idle1"), "the same reason is not written again");
+
+        reclaims.atlassianNotSyncing = false;
+        service.evaluateAll(TENANT, Budget.unlimited());
+        assertEquals(2, reclaims.reclaimCalls.size(), "retried once Atlassian answers");
+        assertAllStatus(PolicyAction.DONE);
+        store.all(TENANT).forEach(a -> assertNull(a.reasonCode()));
+    }
+
+    @Test
+    void aDueUserAtlassianDoesNotAnswerForIsNotReclaimedButOneItCancelsOnStoredDataIs() {
+        service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null, Policy.AUTO, 0, 50, null));
+        service.evaluateAll(TENANT, Budget.unlimited());
+        reclaims.notAnswered.add("u-idle1");
+        reclaims.notAnswered.add("u-idle2");
+        // u-idle2's stored copy already says it used Jira again: cancelling keeps the seat, safe on any data.
+        String usedAt = clock.instant().minus(Duration.ofHours(1)).toString();
+        reader.users.put("u-idle2", user("u-idle2", false, daysAgo(400), usedAt, "g-jira", "g-conf"));
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertTrue(reclaims.reclaimCalls.isEmpty());
+        assertEquals(1, run.cancelled());
+        assertEquals(PolicyAction.PENDING, actionOf("u-idle1").status());
+        assertEquals(PolicyService.USER_NOT_REREAD, actionOf("u-idle1").reasonCode());
+        assertTrue(actionOf("u-idle1").reason().contains("did not confirm"), actionOf("u-idle1").reason());
+        assertEquals(PolicyAction.CANCELLED, actionOf("u-idle2").status());
+        assertEquals(PolicyService.ACTIVE_AGAIN, actionOf("u-idle2").reasonCode());
+    }
+
+    @Test
+    void anAtlassianFailureDuringTheReReadDefersTheBatchWithTheReason() {
+        service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null, Policy.AUTO, 0, 50, null));
+        service.evaluateAll(TENANT, Budget.unlimited());
+        reclaims.refreshFailure = new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "503", null);
+
+        service.evaluateAll(TENANT, Budget.unlimited());
+
+        assertTrue(reclaims.reclaimCalls.isEmpty());
+        assertAllStatus(PolicyAction.PENDING);
+        store.all(TENANT).forEach(a -> assertEquals(PolicyService.USER_NOT_REREAD, a.reasonCode()));
+    }
+
+    @Test
     void untilReclaimIsOpenAPolicyIsNotEvaluated() {
         policy(Policy.APPROVE, 50, null, null);
         reclaims.reclaimNotEnabled = true;

@@ -158,6 +158,37 @@ class AtlassianUserRefreshTest {
         assertEquals(1, refresh("u1"), "an integration in error but not paused is refreshed");
     }
 
+    private AtlassianUserRefresh.Reread reread(String... ids) {
+        AtlassianOrgApi api = new AtlassianOrgApiRecorder(atlassian, idsAskedFor);
+        return new AtlassianUserRefresh(api, store(), integrations, vault, clock, settings).reread(TENANT, List.of(ids));
+    }
+
+    @Test
+    void aReReadSaysWhichStoredUsersAreNowAtlassiansWordAndThatNoneCouldBeAskedWhilePaused() {
+        atlassian.users.put("u1", FakeOrgApi.user("u1", false));
+        atlassian.users.put("new", FakeOrgApi.user("new", true));
+        atlassian.users.remove("u2");
+        AtlassianUserRefresh.Reread reread = reread("u1", "u2", "new");
+        assertTrue(reread.connected());
+        assertEquals(java.util.Set.of("u1"), reread.current(), "u2 not answered, new never stored");
+        assertEquals(1, reread.written());
+
+        atlassian.users.put("u2", FakeOrgApi.user("u2", true));
+        assertEquals(java.util.Set.of("u2"), reread("u2").current(), "unchanged is current too");
+
+        racingReplaces = 3;
+        atlassian.users.put("u1", FakeOrgApi.user("u1", true));
+        assertEquals(java.util.Set.of(), reread("u1").current(), "one that kept changing is not");
+        racingReplaces = 0;
+
+        integrations.records.put(IntegrationType.ATLASSIAN, integration(IntegrationStatus.CONNECTED, true));
+        AtlassianUserRefresh.Reread paused = reread("u1", "u2");
+        assertEquals(false, paused.connected());
+        assertTrue(paused.current().isEmpty());
+        integrations.records.clear();
+        assertEquals(false, reread("u1").connected());
+    }
+
     @Test
     void aUserChangedMeanwhileIsComparedAgainAndWrittenOverTheNewerStoredOne() {
         atlassian.users.put("u1", FakeOrgApi.user("u1", false));

@@ -165,6 +165,12 @@ public final class Walkthrough {
                 Step.of("The pending actions; approve the first: a normal reclaim (undo it on /reclaims)",
                         Call.api("GET", "/policy-actions", "/policy-actions?status=pending").capture("ACTION_ID", "d['actions'][0]['id']"),
                         Call.api("POST", "/policy-actions/{id}/approve", "/policy-actions/$ACTION_ID/approve")).needs("POST /policies"),
+                Step.of("Approve the policy's other pending actions at once: one bulk reclaim job (each action gets its jobId)",
+                        Call.api("POST", "/policy-actions/approve", "/policy-actions/approve")
+                                .body("{\"policyId\":\"'\"$POLICY_ID\"'\",\"status\":\"pending\"}")
+                                .header("Idempotency-Key: $(python3 -c 'import uuid; print(uuid.uuid4())')")
+                                .capture("POLICY_JOB_ID", "d['job']['id']"),
+                        Call.api("GET", "/reclaim-jobs/{id}", "/reclaim-jobs/$POLICY_JOB_ID")).needs("POST /policies"),
                 Step.of("Switch it to auto with no grace: the next completed sync notices the users (ReclaimNoticeDue), the one after "
                                 + "reclaims, unless Atlassian says the user is active again",
                         Call.api("PUT", "/policies/{id}", "/policies/$POLICY_ID").body("{\"name\":\"Idle Confluence seats\",\"products\":"

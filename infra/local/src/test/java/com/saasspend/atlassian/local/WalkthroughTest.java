@@ -50,6 +50,10 @@ class WalkthroughTest {
         assertTrue(policies.contains("\"$API/policy-actions/$ACTION_ID/approve\""), policies);
         assertTrue(policies.contains("\"mode\":\"auto\",\"graceDays\":0"), policies);
         assertTrue(policies.contains("policiesPaused"), policies);
+        assertFalse(policies.contains("/policy-actions/approve\""), "no bulk approval step before its route exists");
+        String bulk = render(Set.of("POST /policies", "POST /policy-actions/approve", "GET /reclaim-jobs/{id}"), true);
+        assertTrue(bulk.contains("export POLICY_JOB_ID=$(curl -s -X POST \"$API/policy-actions/approve\""), bulk);
+        assertTrue(bulk.contains("\"$API/reclaim-jobs/$POLICY_JOB_ID\""), bulk);
         assertFalse(render(Set.of("POST /reclaims/plan"), false).contains("/reclaims/plan"),
                 "a step shows only when every route it calls exists");
     }
