@@ -3,6 +3,7 @@ package com.saasspend.integration.wiring;
 import com.saasspend.integration.atlassian.AtlassianEndpoints;
 import com.saasspend.integration.atlassian.AtlassianHttp;
 import com.saasspend.integration.atlassian.HttpProductApis;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import com.saasspend.integration.atlassian.OrgAdminClient;
 import com.saasspend.integration.atlassian.ProductAccessClient;
 import com.saasspend.integration.atlassian.RetrySettings;
@@ -145,11 +146,24 @@ public final class Services {
         return reclaimService(syncHttp(), java.time.Duration.ofSeconds(30));
     }
 
+    /**
+     * A batch's users run this many at once in the jobs worker: with one user's AWS work (moto: ~170 ms) beside its
+     * removal (100 ms and more), 5 keep an org's paced calls going back to back; more only wait on the pacing.
+     */
+    public static final int JOB_USER_LANES = 5;
+    /** The lanes' threads (created on first use, idle ones end after a minute), carrying each invocation's deadline. */
+    private static final java.util.concurrent.Executor JOB_USER_POOL = InvocationDeadline.carriedBy(
+            java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "reclaim-job-user");
+                thread.setDaemon(true);
+                return thread;
+            }));
+
     /** The bulk reclaim jobs over a reclaim service (ReclaimApiFunction and ReclaimJobWorkerFunction). */
     public ReclaimJobService reclaimJobService(ReclaimService reclaims) {
         return new ReclaimJobService(reclaims, licenseService(), new DynamoLicenseStore(dynamo(), table()),
                 new DynamoReclaimJobs(dynamo(), table()), new SqsJobQueue(aws.sqs(), env.required("RECLAIM_JOBS_QUEUE_URL")),
-                jobEvents(), syncRequester(), clock);
+                jobEvents(), syncRequester(), clock, JOB_USER_POOL, JOB_USER_LANES);
     }
 
     private ReclaimService reclaimService(AtlassianHttp http, java.time.Duration tenantFactsFor) {
