@@ -147,10 +147,11 @@ public final class Services {
     }
 
     /**
-     * A batch's users run this many at once in the jobs worker: with one user's AWS work (moto: ~170 ms) beside its
-     * removal (100 ms and more), 5 keep an org's paced calls going back to back; more only wait on the pacing.
+     * A batch's users run this many at once in the jobs worker: a user's removal (100 ms in the benchmark, often more at
+     * Atlassian) and its AWS work (about 12 DynamoDB calls, events, the key) take up to 8 x 100 ms before the lanes rather
+     * than the org's rate limit (600 calls a minute) set the pace; lanes beyond that only wait on the pacing.
      */
-    public static final int JOB_USER_LANES = 5;
+    public static final int JOB_USER_LANES = 8;
     /** The lanes' threads (created on first use, idle ones end after a minute), carrying each invocation's deadline. */
     private static final java.util.concurrent.Executor JOB_USER_POOL = InvocationDeadline.carriedBy(
             java.util.concurrent.Executors.newCachedThreadPool(task -> {

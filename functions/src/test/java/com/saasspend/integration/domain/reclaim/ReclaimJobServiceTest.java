@@ -581,14 +581,15 @@ class ReclaimJobServiceTest {
     @Test
     void aChunkIsCutIntoBatchesOfAtMostTheUsersAndRemovalsOneInvocationFits() {
         List<JobPlan.PlannedUser> chunk = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
+        int users = 3 + 2 * JobMessage.BATCH_USERS + 7;
+        for (int i = 0; i < users; i++) {
             chunk.add(new JobPlan.PlannedUser(user(i), "n", List.of("g" + i), List.of(), null));
         }
         // A user with 100 groups does not share a batch: its removals would take any batch past the bound.
         chunk.add(3, new JobPlan.PlannedUser("712020:many", "n", IntStream.range(0, JobMessage.BATCH_REMOVALS).mapToObj(g -> "m" + g).toList(), List.of(), null));
         List<JobMessage> batches = JobMessage.batches(TENANT, "job-1", chunk);
 
-        assertEquals(List.of(3, 1, JobMessage.BATCH_USERS, JobMessage.BATCH_USERS, 60 - 3 - 2 * JobMessage.BATCH_USERS),
+        assertEquals(List.of(3, 1, JobMessage.BATCH_USERS, JobMessage.BATCH_USERS, 7),
                 batches.stream().map(b -> b.targets().size()).toList());
         assertEquals(chunk.stream().map(JobPlan.PlannedUser::accountId).toList(),
                 batches.stream().flatMap(b -> b.targets().stream()).map(JobPlan.PlannedUser::accountId).toList(), "every user once, in order");

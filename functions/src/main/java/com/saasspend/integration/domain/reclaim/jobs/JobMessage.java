@@ -20,8 +20,11 @@ public record JobMessage(String type, String tenantId, String jobId, Integer chu
     /** One user per step (steps sent before batches). */
     public static final String USER = "user";
     public static final String RESYNC = "resync";
-    /** Users a batch step holds at most. */
-    public static final int BATCH_USERS = 25;
+    /**
+     * Users a batch step holds at most: a batch ends with its slowest user's AWS work, so the larger it is, the less of
+     * the job's time is such tails; its results are one transaction (≤ 100 items) and one batch read.
+     */
+    public static final int BATCH_USERS = 50;
     /**
      * Membership removals a batch holds at most (a user with more is a batch of its own): 100 calls are 10 s at 600
      * calls a minute, so a batch fits well in one worker invocation.
