@@ -56,7 +56,9 @@ class DynamoReclaimJobsIT {
 
     @Test
     void aBatchsResultsAreWrittenWithTheCountersInOneStepAndARedeliveredBatchCountsOnlyTheUsersWithoutOne() {
-        ReclaimJob job = new ReclaimJob(ReclaimJob.newId("job", NOW), ReclaimJob.RECLAIM, "plan-x", null, null, "admin", NOW,
+        JobPlan plan = plan(ReclaimJob.newId("plan", NOW), 4);
+        store.putPlan(TENANT, plan);
+        ReclaimJob job = new ReclaimJob(ReclaimJob.newId("job", NOW), ReclaimJob.RECLAIM, plan.id(), null, null, "admin", NOW,
                 ReclaimJob.RUNNING, false, false, 1, new ReclaimJob.Counts(4, 0, 0, 0, 0, 0, 0, 0, null), null);
         assertEquals(Optional.empty(), store.create(TENANT, "key-1", job, NOW.plusSeconds(86_400)));
         JobUserResult a = done("712020:a");
