@@ -24,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Bulk reclaim: a reviewed plan over many users, run as a job on a queue a batch of users per message (the batch's
@@ -59,7 +61,7 @@ public final class ReclaimJobService {
     private final JobEvents events;
     private final SyncRequester syncRequester;
     private final Clock clock;
-    private final UserBatch users;
+    private final UserBatch batches;
 
     /** A batch's users run one after another (the API function, which runs no steps; unit tests). */
     public ReclaimJobService(ReclaimService reclaims, LicenseService licenseService, LicenseStore licenses, JobStore store,
@@ -73,8 +75,8 @@ public final class ReclaimJobService {
      */
     public ReclaimJobService(ReclaimService reclaims, LicenseService licenseService, LicenseStore licenses, JobStore store,
                              JobQueue queue, JobEvents events, SyncRequester syncRequester, Clock clock,
-                             java.util.concurrent.Executor executor, int userLanes) {
-        this.users = new UserBatch(executor, userLanes);
+                             Executor executor, int userLanes) {
+        this.batches = new UserBatch(executor, userLanes);
         this.reclaims = reclaims;
         this.licenseService = licenseService;
         this.licenses = licenses;
@@ -94,12 +96,12 @@ public final class ReclaimJobService {
         // One batch read per USERS_PER_READ users (5,000 users: 50 reads, not 5,000).
         for (int from = 0; from < ids.size(); from += LicenseStore.USERS_PER_READ) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + LicenseStore.USERS_PER_READ));
-            java.util.Map<String, Hashed<OrgUser>> stored = licenses.users(tenantId, batch);
+            Map<String, Hashed<OrgUser>> stored = licenses.users(tenantId, batch);
             batch.forEach(id -> candidates.add(new JobPlanner.Candidate(id, Optional.ofNullable(stored.get(id)).map(Hashed::item).orElse(null))));
         }
         Set<String> groupIds = new LinkedHashSet<>();
         candidates.stream().filter(c -> c.user() != null).forEach(c -> c.user().groups().forEach(g -> groupIds.add(g.id())));
-        java.util.Map<String, OrgGroup> groups = licenses.groups(tenantId, groupIds);
+        Map<String, OrgGroup> groups = licenses.groups(tenantId, groupIds);
         Instant now = clock.instant();
         JobPlan plan = JobPlanner.plan(ReclaimJob.newId("plan", now), now, now.plus(PLAN_LIFETIME), candidates, groups, selection, context);
         store.putPlan(tenantId, plan);
@@ -302,11 +304,11 @@ public final class ReclaimJobService {
         List<JobPlan.PlannedUser> targets = message.targets();
         List<String> ids = targets.stream().map(JobPlan.PlannedUser::accountId).toList();
         // One read for the batch: users with a result (a redelivery, or a batch cut short) are not run again.
-        java.util.Map<String, JobUserResult> recorded = store.results(tenantId, job.id(), ids);
+        Map<String, JobUserResult> recorded = store.results(tenantId, job.id(), ids);
         List<JobPlan.PlannedUser> todo = targets.stream().filter(u -> !recorded.containsKey(u.accountId())).toList();
-        java.util.Map<String, JobUserResult> reclaimed = ReclaimJob.UNDO.equals(job.kind()) && !todo.isEmpty()
-                ? store.results(tenantId, job.undoOf(), todo.stream().map(JobPlan.PlannedUser::accountId).toList()) : java.util.Map.of();
-        UserBatch.Outcome outcome = users.run(todo, user -> job.cancelRequested()
+        Map<String, JobUserResult> reclaimed = ReclaimJob.UNDO.equals(job.kind()) && !todo.isEmpty()
+                ? store.results(tenantId, job.undoOf(), todo.stream().map(JobPlan.PlannedUser::accountId).toList()) : Map.of();
+        UserBatch.Outcome outcome = batches.run(todo, user -> job.cancelRequested()
                 ? new JobUserResult(user.accountId(), user.name(), JobUserResult.CANCELLED, null, 0, null, "job_cancelled",
                         "The job was cancelled before this user started; nothing was changed.")
                 : ReclaimJob.RECLAIM.equals(job.kind()) ? reclaimOne(tenantId, job, user) : undoOne(tenantId, job, user, reclaimed.get(user.accountId())),
@@ -329,13 +331,13 @@ public final class ReclaimJobService {
         return "job:" + jobId + ":" + accountId;
     }
 
-    private JobUserResult reclaimOne(String tenantId, ReclaimJob job, JobPlan.PlannedUser message) {
+    private JobUserResult reclaimOne(String tenantId, ReclaimJob job, JobPlan.PlannedUser user) {
         ReclaimRecord record;
         try {
-            record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), message.accountId()),
-                    new ReclaimRequest(message.accountId(), message.groupIds()), job.id()).record();
+            record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), user.accountId()),
+                    new ReclaimRequest(user.accountId(), user.groupIds()), job.id()).record();
         } catch (Refusal refused) {
-            return skippedOrRetry(message, refused);
+            return skippedOrRetry(user, refused);
         }
         // Its ReclaimCompleted (with the job's id) was published by whichever run settled it.
         BigDecimal cost = record.monthlyCostFreed();
@@ -344,9 +346,9 @@ public final class ReclaimJobService {
     }
 
     /** {@code reclaimed}: the user's result in the job undone (null: none). */
-    private JobUserResult undoOne(String tenantId, ReclaimJob job, JobPlan.PlannedUser message, JobUserResult reclaimed) {
+    private JobUserResult undoOne(String tenantId, ReclaimJob job, JobPlan.PlannedUser user, JobUserResult reclaimed) {
         if (reclaimed == null || reclaimed.reclaimId() == null) {
-            return new JobUserResult(message.accountId(), message.name(), JobUserResult.SKIPPED, null, 0, null, "nothing_to_undo",
+            return new JobUserResult(user.accountId(), user.name(), JobUserResult.SKIPPED, null, 0, null, "nothing_to_undo",
                     "The job removed nothing for this user.");
         }
         String reclaimId = reclaimed.reclaimId();
@@ -358,7 +360,7 @@ public final class ReclaimJobService {
                 // Undone by an earlier delivery of this step (or by hand): its outcome is the answer.
                 record = reclaims.find(tenantId, reclaimId);
             } else {
-                return skippedOrRetry(message, refused);
+                return skippedOrRetry(user, refused);
             }
         }
         ReclaimRecord.Undo undo = record.undo();
@@ -385,7 +387,7 @@ public final class ReclaimJobService {
         }
     }
 
-    private static JobUserResult skippedOrRetry(JobPlan.PlannedUser message, Refusal refused) {
+    private static JobUserResult skippedOrRetry(JobPlan.PlannedUser user, Refusal refused) {
         switch (refused.kind()) {
             case UPSTREAM_UNAVAILABLE, UPSTREAM_RATE_LIMITED, UPSTREAM_OUT_OF_TIME ->
                     throw new StepNotReady(refused.code() + ": " + refused.getMessage());
@@ -396,7 +398,7 @@ public final class ReclaimJobService {
             }
             default -> { }
         }
-        return new JobUserResult(message.accountId(), message.name(), JobUserResult.SKIPPED, null, 0, null, refused.code(),
+        return new JobUserResult(user.accountId(), user.name(), JobUserResult.SKIPPED, null, 0, null, refused.code(),
                 refused.getMessage());
     }
 
