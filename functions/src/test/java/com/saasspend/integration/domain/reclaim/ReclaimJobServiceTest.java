@@ -262,12 +262,14 @@ class ReclaimJobServiceTest {
     }
 
     @Test
-    void aJobsUsersReadTheTenantsIntegrationsOnceAWhileAndAUserRefusedReadsThemAgain() {
+    void aJobsUsersReadTheTenantsIntegrationsAndGroupsOnceAWhileAndAUserRefusedReadsThemAgain() {
         JobPlan plan = planJira(generated());
         jobs.start(TENANT, "admin", "key-1", plan.id());
         integrations.lists = 0;
+        licenses.groupReads = 0;
         drain();
         assertEquals(1, integrations.lists, USERS + " users within 30 s: one read of the tenant's integrations, not one each");
+        assertEquals(1, licenses.groupReads, USERS + " users in the same groups within 30 s: one read of the groups, not one each");
         assertEquals(USERS, atlassian.count("remove"));
 
         // 31 s later the next job's first user reads them again; a user refused (gone from the stored org) drops them.
