@@ -1,7 +1,10 @@
 package com.saasspend.integration.atlassian;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.saasspend.integration.common.Log;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +37,37 @@ public final class InvocationDeadline {
     /** The same with any source of remaining milliseconds (tests: a fake clock). */
     public static void enter(LongSupplier remainingMillis) {
         REMAINING_MILLIS.set(remainingMillis);
+    }
+
+    /**
+     * An executor over {@code pool} whose tasks run with the deadline (and the log context) of the thread that hands
+     * them over, and leave the pool thread as they found it.
+     */
+    public static Executor carriedBy(Executor pool) {
+        return task -> {
+            LongSupplier deadline = REMAINING_MILLIS.get();
+            Map<String, String> logContext = Log.contextFields();
+            pool.execute(() -> {
+                LongSupplier before = REMAINING_MILLIS.get();
+                Map<String, String> logBefore = Log.contextFields();
+                set(deadline);
+                Log.adopt(logContext);
+                try {
+                    task.run();
+                } finally {
+                    set(before);
+                    Log.adopt(logBefore);
+                }
+            });
+        };
+    }
+
+    private static void set(LongSupplier source) {
+        if (source == null) {
+            REMAINING_MILLIS.remove();
+        } else {
+            REMAINING_MILLIS.set(source);
+        }
     }
 
     public static void clear() {

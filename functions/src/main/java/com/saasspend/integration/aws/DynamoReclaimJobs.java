@@ -19,8 +19,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,15 +34,17 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /**
  * Bulk reclaim plans, jobs and per-user results in the tenant partition (README "Data model"). A plan is a summary
  * item plus its included users in chunks of {@link #CHUNK}, all expiring by TTL; a job is one item whose counters move
- * only in the transaction that writes a user's result item (condition: no result yet), so each user counts once.
+ * only in the transaction that writes a batch's result items (condition on each: no result yet), so each user counts once.
  */
 public final class DynamoReclaimJobs implements JobStore {
     private final DynamoDbClient dynamo;
     private final String table;
+    private final BatchReader reader;
 
     public DynamoReclaimJobs(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.reader = new BatchReader(dynamo, table);
     }
 
     private static Map<String, AttributeValue> key(String tenantId, String sk) {
@@ -228,12 +230,52 @@ public final class DynamoReclaimJobs implements JobStore {
     }
 
     @Override
-    public boolean recordResult(String tenantId, String jobId, JobUserResult result) {
+    public int recordResults(String tenantId, String jobId, List<JobUserResult> results) {
+        if (results.isEmpty()) {
+            return 0;
+        }
+        ReclaimJob.Counts delta = new ReclaimJob.Counts(0, 0, 0, 0, 0, 0, 0, 0, null);
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (JobUserResult result : results) {
+            delta = result.addTo(delta);
+            writes.add(resultPut(tenantId, jobId, result));
+        }
+        writes.add(counterUpdate(tenantId, jobId, delta));
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
+            return results.size();
+        } catch (TransactionCanceledException cancelled) {
+            if (results.size() == 1) {
+                if (conditionFailedOnTheResult(cancelled)) {
+                    return 0;
+                }
+                // Nothing was written (a concurrent write of the job item, say): the step fails and is delivered again.
+                throw cancelled;
+            }
+            // One of them has a result already (a redelivery) or the write conflicted: nothing was written; each alone.
+            int written = 0;
+            for (JobUserResult result : results) {
+                written += recordResults(tenantId, jobId, List.of(result));
+            }
+            return written;
+        }
+    }
+
+    private static boolean conditionFailedOnTheResult(TransactionCanceledException cancelled) {
+        return !cancelled.cancellationReasons().isEmpty() && "ConditionalCheckFailed".equals(cancelled.cancellationReasons().get(0).code());
+    }
+
+    /** The user's result, only if it has none. */
+    private TransactWriteItem resultPut(String tenantId, String jobId, JobUserResult result) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.reclaimJobUserPrefix(jobId) + result.accountId()));
         item.put("kind", s("reclaim-job-user"));
         item.put("outcome", s(result.outcome()));
         item.put("result", s(toJson(result)));
-        ReclaimJob.Counts delta = result.addTo(new ReclaimJob.Counts(0, 0, 0, 0, 0, 0, 0, 0, null));
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")).build();
+    }
+
+    /** The job's counters moved by {@code delta}. */
+    private TransactWriteItem counterUpdate(String tenantId, String jobId, ReclaimJob.Counts delta) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":done", n(delta.done()));
         values.put(":freed", n(delta.freed()));
@@ -247,22 +289,20 @@ public final class DynamoReclaimJobs implements JobStore {
             expression += ", monthlyCost :cost";
         }
         String update = expression;
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")).build(),
-                    TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, TableKeys.reclaimJob(jobId)))
-                            .updateExpression(update).conditionExpression("attribute_exists(pk)").expressionAttributeValues(values)).build()));
-            return true;
-        } catch (TransactionCanceledException recorded) {
-            return false;
-        }
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, TableKeys.reclaimJob(jobId)))
+                .updateExpression(update).conditionExpression("attribute_exists(pk)").expressionAttributeValues(values)).build();
     }
 
     @Override
-    public Optional<JobUserResult> result(String tenantId, String jobId, String accountId) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(tenantId, TableKeys.reclaimJobUserPrefix(jobId) + accountId))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromJson(str(item, "result"), new TypeReference<JobUserResult>() {}));
+    public Map<String, JobUserResult> results(String tenantId, String jobId, Collection<String> accountIds) {
+        String prefix = TableKeys.reclaimJobUserPrefix(jobId);
+        List<Map<String, AttributeValue>> keys = accountIds.stream().distinct().map(id -> key(tenantId, prefix + id)).toList();
+        Map<String, JobUserResult> found = new HashMap<>();
+        reader.read(keys, k -> k.consistentRead(true), item -> {
+            JobUserResult result = fromJson(str(item, "result"), new TypeReference<JobUserResult>() {});
+            found.put(result.accountId(), result);
+        });
+        return found;
     }
 
     @Override

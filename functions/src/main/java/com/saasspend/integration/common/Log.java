@@ -103,6 +103,11 @@ public final class Log {
         return CONTEXT.get();
     }
 
+    /** Takes {@code fields} (another thread's {@link #contextFields()}) as this thread's context: a task handed to a pool. */
+    public static void adopt(Map<String, String> fields) {
+        CONTEXT.set(Map.copyOf(fields));
+    }
+
     public static void clearContext() {
         CONTEXT.remove();
     }

@@ -15,14 +15,15 @@ import java.util.List;
 
 /**
  * The bulk reclaim worker: the jobs' FIFO queue delivers a small batch of steps (one tenant's in order); each step is
- * one chunk expanded or one user reclaimed ({@link ReclaimJobService#handle}). A step that fails, and every step after
+ * one chunk expanded or a batch of users reclaimed side by side ({@link ReclaimJobService#handle}; a user is not started
+ * with less than {@link #SAFETY_MARGIN} left, and the batch's users left over come back with the step). A step that fails, and every step after
  * it in the batch (FIFO order), is reported as a batch item failure: SQS delivers it again after the visibility
  * timeout, and after {@code maxReceiveCount} moves it to the dead-letter queue. A step that would not fit in the time
  * left is not started.
  */
 public final class ReclaimJobWorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Log LOG = Log.of(ReclaimJobWorkerHandler.class);
-    /** One user's reclaim (up to 20 groups, a read and retries) fits in this; less left and the step waits. */
+    /** One user's reclaim (up to 20 groups, a read and retries) fits in this; less left and the step (or the user) waits. */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(25);
 
     private final ReclaimJobService jobs;
@@ -63,7 +64,7 @@ public final class ReclaimJobWorkerHandler implements RequestHandler<SQSEvent, S
                 Log.begin(context != null ? context.getFunctionName() : null, context != null ? context.getAwsRequestId() : null, step.tenantId());
                 Log.put("jobId", step.jobId());
                 try {
-                    jobs.handle(step);
+                    jobs.handle(step, () -> context != null && context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis());
                 } catch (ReclaimJobService.StepNotReady notYet) {
                     LOG.info("a job step waits for another run; delivered again later", "reason", notYet.getMessage());
                     holdTheRest = true;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
+import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import com.saasspend.integration.testing.AwsEmulator;
 import com.saasspend.integration.testing.EmulatedAws;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Bulk job items on moto: what a job's undo needs of its plan outlives the plan's own 24 hours. */
+/** Bulk job items on moto: what a job's undo needs of its plan outlives the plan's own 24 hours; a batch's results count once. */
 @ExtendWith(AwsEmulator.class)
 class DynamoReclaimJobsIT {
     private static final String TENANT = "tenant-jobs";
@@ -51,6 +52,38 @@ class DynamoReclaimJobsIT {
             assertEquals(chunk < 2 ? 100 : 50, store.planChunk(TENANT, started.id(), chunk).size());
         }
         assertEquals(unstarted.expiresAt().getEpochSecond(), expiresAt(unstarted.id(), 0), "a plan no job took keeps its day");
+    }
+
+    @Test
+    void aBatchsResultsAreWrittenWithTheCountersInOneStepAndARedeliveredBatchCountsOnlyTheUsersWithoutOne() {
+        JobPlan plan = plan(ReclaimJob.newId("plan", NOW), 4);
+        store.putPlan(TENANT, plan);
+        ReclaimJob job = new ReclaimJob(ReclaimJob.newId("job", NOW), ReclaimJob.RECLAIM, plan.id(), null, null, "admin", NOW,
+                ReclaimJob.RUNNING, false, false, 1, new ReclaimJob.Counts(4, 0, 0, 0, 0, 0, 0, 0, null), null);
+        assertEquals(Optional.empty(), store.create(TENANT, "key-1", job, NOW.plusSeconds(86_400)));
+        JobUserResult a = done("712020:a");
+        JobUserResult b = done("712020:b");
+        JobUserResult c = done("712020:c");
+        JobUserResult skipped = new JobUserResult("712020:d", "D", JobUserResult.SKIPPED, null, 0, null, "user_not_found", "gone");
+
+        assertEquals(2, store.recordResults(TENANT, job.id(), List.of(a, b)));
+        // The batch delivered again after a crash: a and b have results (not written, not counted again), c and d are new.
+        assertEquals(2, store.recordResults(TENANT, job.id(), List.of(a, b, c, skipped)));
+        assertEquals(0, store.recordResults(TENANT, job.id(), List.of(c)));
+
+        ReclaimJob.Counts counts = store.job(TENANT, job.id()).orElseThrow().counts();
+        assertEquals(3, counts.done());
+        assertEquals(3, counts.seats());
+        assertEquals(1, counts.skipped());
+        assertEquals(0, new java.math.BigDecimal("30").compareTo(counts.monthlyCost()));
+        assertEquals(0, counts.remaining());
+        Map<String, JobUserResult> read = store.results(TENANT, job.id(), List.of("712020:a", "712020:d", "712020:none"));
+        assertEquals(java.util.Set.of("712020:a", "712020:d"), read.keySet(), "one batch read; a user without a result is left out");
+        assertEquals("user_not_found", read.get("712020:d").code());
+    }
+
+    private static JobUserResult done(String accountId) {
+        return new JobUserResult(accountId, "N", JobUserResult.COMPLETED, "r-" + accountId, 1, new java.math.BigDecimal("10"), null, null);
     }
 
     private long expiresAt(String planId, int chunk) {

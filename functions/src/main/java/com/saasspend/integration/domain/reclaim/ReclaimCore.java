@@ -135,10 +135,20 @@ final class ReclaimCore {
      * retried by a finisher and counts again, which changes nothing (the counter applies differences only).
      */
     void countSavings(String tenantId, ReclaimRecord record, List<ReclaimRecord.FreedSeat> restored) {
+        countSavings(tenantId, record, restored, false);
+    }
+
+    /** {@code fresh}: the reclaim's own run settles it (not a finisher, not an undo), so it was most likely never counted. */
+    void countSavings(String tenantId, ReclaimRecord record, List<ReclaimRecord.FreedSeat> restored, boolean fresh) {
         List<ReclaimRecord.FreedSeat> kept = new java.util.ArrayList<>(record.seatsFreed());
         restored.forEach(kept::remove);
-        savings.count(tenantId, new ReclaimedSeats(record.id(), java.time.LocalDate.ofInstant(record.createdAt(), java.time.ZoneOffset.UTC),
-                kept.stream().map(s -> new ReclaimedSeats.Seat(s.resourceId(), s.productKey(), s.monthlyPrice())).toList()));
+        ReclaimedSeats seats = new ReclaimedSeats(record.id(), java.time.LocalDate.ofInstant(record.createdAt(), java.time.ZoneOffset.UTC),
+                kept.stream().map(s -> new ReclaimedSeats.Seat(s.resourceId(), s.productKey(), s.monthlyPrice())).toList());
+        if (fresh) {
+            savings.countFirst(tenantId, seats);
+        } else {
+            savings.count(tenantId, seats);
+        }
     }
 
     /**

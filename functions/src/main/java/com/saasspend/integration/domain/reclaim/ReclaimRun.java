@@ -184,7 +184,8 @@ final class ReclaimRun {
         }
         BigDecimal cost = freed.stream().map(FreedSeat::monthlyPrice).filter(Objects::nonNull).reduce(BigDecimal::add).orElse(null);
         ReclaimRecord settled = record.settled(ReclaimRecord.reclaimOutcome(record.groups()), record.groups(), freed, cost);
-        core.countSavings(tenantId, settled, List.of());
+        // A fresh run (it read the stored user to plan) counts without reading the marker first; a finisher reads it.
+        core.countSavings(tenantId, settled, List.of(), storedUser != null);
         core.publishCompleted(tenantId, settled);
         core.audit.settle(tenantId, settled);
         if (resync && record.groups().stream().anyMatch(g -> !g.is(REFUSED))) {

@@ -147,7 +147,7 @@ public final class ReclaimService {
         OrgUser user = stored.item();
         Set<String> ids = new LinkedHashSet<>(groupIds(user));
         ids.addAll(request.groupIds());
-        Map<String, OrgGroup> groups = licenses.groups(tenantId, ids);
+        Map<String, OrgGroup> groups = core.facts.groups(tenantId, ids);
         ReclaimPlanner.Context context = new ReclaimPlanner.Context(tokenOwners(all), facts.products(),
                 facts.settings().seatPrices(), notices(all));
         ReclaimPlan plan = ReclaimPlanner.plan(user, groups, request, context);

@@ -24,7 +24,7 @@ import static com.saasspend.integration.domain.reclaim.ReclaimRecord.SEAT_LIMIT_
 
 /**
  * The undo as a resumable state machine, like {@link ReclaimRun}: it puts the user back in every group any run of the
- * reclaim removed. It starts from Atlassian's truth (the user's groups now), records {@code restoring} before each add
+ * reclaim removed. A resumed or retried one starts from Atlassian's truth (the user's groups now); each records {@code restoring} before each add
  * and the outcome after, and settles completed, partial or failed. A partial or failed undo is retried in place, for
  * the groups not yet back. A 409 is read by its code: license limit exceeded is {@code seat_limit_reached} (the user is
  * not back), anything else is checked against the user's groups.
@@ -66,12 +66,16 @@ final class UndoRun {
         ReclaimRecord current = record.withUndo(undo);
         core.audit.put(tenantId, current);
 
-        Set<String> memberOf;
-        try {
-            memberOf = core.memberGroups(connection, record.accountId());
-        } catch (UpstreamFailure unreadable) {
-            // Without the truth the adds still settle it: a 409 on an add is checked per group below.
-            memberOf = null;
+        // Atlassian's truth first only when an earlier run may have sent adds (interrupted, or retried after a partial
+        // or failed run): a "restoring" group the user is in now went through. A fresh undo sends its adds straight
+        // away, one call per group (the floor): an add of a member answers 409, which is checked per group below.
+        Set<String> memberOf = null;
+        if (record.undo() != null) {
+            try {
+                memberOf = core.memberGroups(connection, record.accountId());
+            } catch (UpstreamFailure unreadable) {
+                // Without the truth the adds still settle it, as for a fresh undo.
+            }
         }
         List<GroupResult> groups = new ArrayList<>(undo.groups());
         String stoppedBecause = null;

@@ -44,6 +44,20 @@ public final class SavingsCounter {
         throw new IllegalStateException("the savings marker of reclaim " + now.reclaimId() + " kept changing");
     }
 
+    /**
+     * The same for a reclaim that, as far as the caller knows, has not been counted yet (a reclaim settling): the
+     * write is tried as its first count without reading the marker (one read less per reclaim); if the reclaim was
+     * counted already (an earlier settle of it died before the record settled), the write's condition fails, nothing
+     * is written, and {@link #count} reads and counts only the difference.
+     */
+    public void countFirst(String tenantId, ReclaimedSeats now) {
+        Map<String, Tally> next = now.tallies();
+        if (!next.isEmpty() && store.recount(tenantId, now.reclaimId(), 0L, new SavingsStore.Counted(1L, now.day(), next), next)) {
+            return;
+        }
+        count(tenantId, now);
+    }
+
     /** {@code next - before} per resource id, zero entries left out. */
     static Map<String, Tally> difference(Map<String, Tally> next, Map<String, Tally> before) {
         Set<String> ids = new HashSet<>(next.keySet());

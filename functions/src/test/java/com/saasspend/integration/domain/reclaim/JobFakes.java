@@ -90,23 +90,31 @@ final class JobFakes {
             return true;
         }
 
-        @Override public boolean recordResult(String tenantId, String jobId, JobUserResult result) {
+        /** Each batch write of results: how many results it was given. */
+        final List<Integer> resultWrites = new ArrayList<>();
+
+        @Override public int recordResults(String tenantId, String jobId, List<JobUserResult> batch) {
+            resultWrites.add(batch.size());
             TreeMap<String, JobUserResult> of = results.computeIfAbsent(jobId, k -> new TreeMap<>());
-            if (of.containsKey(result.accountId())) {
-                return false;
+            int written = 0;
+            for (JobUserResult result : batch) {
+                if (of.putIfAbsent(result.accountId(), result) == null) {
+                    jobs.put(jobId, jobs.get(jobId).withCounts(result.addTo(jobs.get(jobId).counts())));
+                    written++;
+                }
             }
-            of.put(result.accountId(), result);
-            jobs.put(jobId, jobs.get(jobId).withCounts(result.addTo(jobs.get(jobId).counts())));
-            if (afterNextResult != null) {
+            if (written > 0 && afterNextResult != null) {
                 Runnable r = afterNextResult;
                 afterNextResult = null;
                 r.run();
             }
-            return true;
+            return written;
         }
 
-        @Override public Optional<JobUserResult> result(String tenantId, String jobId, String accountId) {
-            return Optional.ofNullable(results.getOrDefault(jobId, new TreeMap<>()).get(accountId));
+        @Override public Map<String, JobUserResult> results(String tenantId, String jobId, Collection<String> accountIds) {
+            Map<String, JobUserResult> found = new HashMap<>();
+            accountIds.forEach(id -> Optional.ofNullable(results.getOrDefault(jobId, new TreeMap<>()).get(id)).ifPresent(r -> found.put(id, r)));
+            return found;
         }
 
         @Override public Page<JobUserResult> results(String tenantId, String jobId, String afterAccountId, int limit) {

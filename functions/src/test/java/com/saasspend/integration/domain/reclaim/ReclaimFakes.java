@@ -234,7 +234,11 @@ final class ReclaimFakes {
             return accountIds.stream().filter(users::containsKey).distinct()
                     .collect(Collectors.toMap(id -> id, id -> AtlassianOrgSync.hashed(users.get(id))));
         }
+        /** Reads of stored groups asked. */
+        int groupReads;
+
         @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> ids) {
+            groupReads++;
             return ids.stream().filter(groups::containsKey).collect(Collectors.toMap(id -> id, groups::get, (a, b) -> a));
         }
         /** Runs once just before the next conditional write: another writer changing the user (a race made to happen). */

@@ -57,6 +57,7 @@ class ReclaimJobServiceTest {
     final JobFakes.Queue queue = new JobFakes.Queue();
     final JobFakes.Events events = new JobFakes.Events();
     ReclaimJobService jobs;
+    LicenseService licenseService;
     final Map<String, OrgUser> originals = new LinkedHashMap<>();
     ReclaimService reclaims;
     /** Every targeted re-sync requested, with how many users of the running job had a result when it was. */
@@ -90,7 +91,7 @@ class ReclaimJobServiceTest {
         reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
                 new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
                 new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock, Duration.ofSeconds(30));
-        LicenseService licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
+        licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
         jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requester, clock);
     }
 
@@ -131,6 +132,20 @@ class ReclaimJobServiceTest {
 
     private void drain() {
         drain(m -> { });
+    }
+
+    /** Splits the queued batches into batches of one user (a test that acts between two users). */
+    private void oneUserPerBatch() {
+        List<JobMessage> split = new ArrayList<>();
+        for (JobMessage m : queue.messages) {
+            if (JobMessage.USERS.equals(m.type())) {
+                m.targets().forEach(u -> split.add(JobMessage.users(m.tenantId(), m.jobId(), List.of(u))));
+            } else {
+                split.add(m);
+            }
+        }
+        queue.messages.clear();
+        queue.messages.addAll(split);
     }
 
     @Test
@@ -194,8 +209,8 @@ class ReclaimJobServiceTest {
         atlassian.killAfterChanges = 3;
         Set<String> duplicated = new HashSet<>();
         drain(m -> {
-            // The first user step is delivered twice (a redelivery after the step succeeded).
-            if (JobMessage.USER.equals(m.type()) && duplicated.add("once")) {
+            // The first batch of users is delivered twice (a redelivery after the step succeeded).
+            if (JobMessage.USERS.equals(m.type()) && duplicated.add("once")) {
                 queue.messages.addFirst(m);
             }
         });
@@ -247,12 +262,14 @@ class ReclaimJobServiceTest {
     }
 
     @Test
-    void aJobsUsersReadTheTenantsIntegrationsOnceAWhileAndAUserRefusedReadsThemAgain() {
+    void aJobsUsersReadTheTenantsIntegrationsAndGroupsOnceAWhileAndAUserRefusedReadsThemAgain() {
         JobPlan plan = planJira(generated());
         jobs.start(TENANT, "admin", "key-1", plan.id());
         integrations.lists = 0;
+        licenses.groupReads = 0;
         drain();
         assertEquals(1, integrations.lists, USERS + " users within 30 s: one read of the tenant's integrations, not one each");
+        assertEquals(1, licenses.groupReads, USERS + " users in the same groups within 30 s: one read of the groups, not one each");
         assertEquals(USERS, atlassian.count("remove"));
 
         // 31 s later the next job's first user reads them again; a user refused (gone from the stored org) drops them.
@@ -306,7 +323,7 @@ class ReclaimJobServiceTest {
         int[] deepest = {0};
         drain(m -> deepest[0] = Math.max(deepest[0], queue.messages.size() + 1));
 
-        assertEquals(102, deepest[0], "at most one chunk's steps wait: 100 users, its resync, the next expand");
+        assertEquals(100 / JobMessage.BATCH_USERS + 2, deepest[0], "at most one chunk's steps wait: its batches of users, its resync, the next expand");
         assertEquals(150, atlassian.count("remove"));
         assertEquals(List.of(all.subList(0, 100), all.subList(100, 150)),
                 resyncs.stream().map(com.saasspend.integration.domain.SyncRequest::accountIds).toList(),
@@ -355,6 +372,7 @@ class ReclaimJobServiceTest {
         JobPlan plan = planJira(generated());
         ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
         jobs.handle(queue.messages.poll()); // expand
+        oneUserPerBatch();
         jobs.handle(queue.messages.poll());
         jobs.handle(queue.messages.poll());
         assertTrue(jobs.cancel(TENANT, job.id()).cancelRequested());
@@ -419,6 +437,7 @@ class ReclaimJobServiceTest {
         ReclaimJob job = jobs.start(TENANT, "admin", "key-1", plan.id()).job();
         assertNull(jobs.find(TENANT, job.id(), null, 10).secondsLeft(), "no pace before the first user");
         jobs.handle(queue.messages.poll());
+        oneUserPerBatch();
         clock.now = clock.now.plusSeconds(10);
         jobs.handle(queue.messages.poll());
         jobs.handle(queue.messages.poll());
@@ -428,5 +447,167 @@ class ReclaimJobServiceTest {
         assertEquals(1, view.results().items().size());
         assertEquals(user(1), jobs.find(TENANT, job.id(), view.results().nextCursor(), 1).results().items().get(0).accountId());
         assertEquals("job_not_found", assertThrows(Refusal.class, () -> jobs.find(TENANT, "job-nope", null, 1)).code());
+    }
+
+    // ---------------------------------------------------------------- a batch's users side by side
+
+    static final int LANES = 3;
+
+    /**
+     * A job service whose batches run their users on {@link #LANES} threads. The in-memory fakes are not thread-safe, so
+     * each lane holds one lock while it runs, except while its Atlassian call is "in flight": there the lane waits
+     * (releasing the lock) until {@link #LANES} calls are in flight at once, or gives up waiting once when they never
+     * are (the serial code). What is measured is how many calls were in flight together.
+     */
+    final class SideBySide {
+        final java.util.concurrent.locks.ReentrantLock world = new java.util.concurrent.locks.ReentrantLock();
+        final java.util.concurrent.locks.Condition changed = world.newCondition();
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(LANES);
+        int inFlight;
+        int maxInFlight;
+        boolean gaveUp;
+        final ReclaimJobService service;
+
+        SideBySide() {
+            com.saasspend.integration.domain.AtlassianOrgApi watched = new com.saasspend.integration.domain.sync.ForwardingOrgApi(atlassian) {
+                @Override public void removeMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+                    inFlight();
+                    super.removeMembership(orgId, apiKey, directoryId, groupId, accountId);
+                }
+
+                @Override public void addMembership(String orgId, String apiKey, String directoryId, String groupId, String accountId) {
+                    inFlight();
+                    super.addMembership(orgId, apiKey, directoryId, groupId, accountId);
+                }
+            };
+            ReclaimService side = new ReclaimService(integrations, new ReclaimFakes.Vault(), watched, licenses, audit,
+                    new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
+                    new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock, Duration.ofSeconds(30));
+            java.util.concurrent.Executor underTheLock = task -> pool.execute(() -> {
+                world.lock();
+                try {
+                    task.run();
+                } finally {
+                    world.unlock();
+                }
+            });
+            service = new ReclaimJobService(side, licenseService, licenses, store, queue, events, requester, clock, underTheLock, LANES);
+        }
+
+        /** Called holding the lock (a lane's thread). */
+        private void inFlight() {
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            changed.signalAll();
+            try {
+                while (!gaveUp && maxInFlight < LANES) {
+                    if (!changed.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                        gaveUp = true;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight--;
+            }
+        }
+    }
+
+    @Test
+    void aBatchsUsersRunSideBySideTheirCallsInFlightTogetherEachRemovedOnceAndTheirResultsWrittenInOneStep() {
+        SideBySide side = new SideBySide();
+        jobs = side.service;
+        try {
+            ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+            drain();
+
+            assertEquals(LANES, side.maxInFlight, "a lane per user at once (the serial code has one call in flight)");
+            assertFalse(side.gaveUp, "never waited in vain for calls side by side");
+            assertEquals(USERS, atlassian.count("remove"), "one DELETE per user x group");
+            generated().forEach(id -> assertEquals(Set.of("g3"), atlassian.memberships.get(id)));
+            ReclaimJob done = store.jobs.get(job.id());
+            assertEquals(ReclaimJob.COMPLETED, done.status());
+            assertEquals(USERS, done.counts().done());
+            assertEquals(USERS, done.counts().seats());
+            assertEquals(List.of(USERS), store.resultWrites, "the batch's results and the counters in one write");
+            assertEquals(USERS, audit.records.size(), "each user a normal reclaim with its audit item");
+            assertEquals(USERS, Set.copyOf(events.reclaims).size());
+        } finally {
+            side.pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWorkerKilledWhileABatchsUsersRunSideBySideRemovesNothingTwiceAndTheJobEndsWithEveryUserOnce() {
+        SideBySide side = new SideBySide();
+        jobs = side.service;
+        try {
+            ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+            atlassian.killAfterChanges = 2;
+            drain();
+
+            assertEquals(-1, atlassian.killAfterChanges, "killed after the second removal");
+            assertEquals(USERS, atlassian.count("remove"), "no DELETE resent");
+            ReclaimJob done = store.jobs.get(job.id());
+            assertEquals(ReclaimJob.COMPLETED, done.status());
+            assertEquals(USERS, done.counts().done(), "each user counted once");
+            assertEquals(USERS, audit.records.size(), "the killed user's reclaim was finished, not started again");
+            store.results.get(job.id()).values().forEach(r -> assertEquals(JobUserResult.COMPLETED, r.outcome(), r.toString()));
+        } finally {
+            side.pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBatchCutByTheInvocationsDeadlineLeavesItsUnstartedUsersToItsRedeliveryWithTheOthersResultsKept() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll()); // expand
+        JobMessage batch = queue.messages.poll();
+        assertEquals(USERS, batch.targets().size(), "one batch of the job's users");
+
+        // Time runs nearly out once two users have been removed.
+        assertThrows(ReclaimJobService.StepNotReady.class, () -> jobs.handle(batch, () -> atlassian.count("remove") >= 2));
+        assertEquals(2, atlassian.count("remove"), "no user started after the time ran nearly out");
+        assertEquals(2, store.results.get(job.id()).size(), "the finished users' results are written");
+        assertEquals(2, store.jobs.get(job.id()).counts().done());
+
+        jobs.handle(batch); // the redelivery
+        drain();
+        assertEquals(USERS, atlassian.count("remove"), "the others, each once");
+        ReclaimJob done = store.jobs.get(job.id());
+        assertEquals(ReclaimJob.COMPLETED, done.status());
+        assertEquals(USERS, done.counts().done(), "counted once each");
+        assertEquals(USERS, audit.records.size());
+    }
+
+    @Test
+    void aChunkIsCutIntoBatchesOfAtMostTheUsersAndRemovalsOneInvocationFits() {
+        List<JobPlan.PlannedUser> chunk = new ArrayList<>();
+        int users = 3 + 2 * JobMessage.BATCH_USERS + 7;
+        for (int i = 0; i < users; i++) {
+            chunk.add(new JobPlan.PlannedUser(user(i), "n", List.of("g" + i), List.of(), null));
+        }
+        // A user with 100 groups does not share a batch: its removals would take any batch past the bound.
+        chunk.add(3, new JobPlan.PlannedUser("712020:many", "n", IntStream.range(0, JobMessage.BATCH_REMOVALS).mapToObj(g -> "m" + g).toList(), List.of(), null));
+        List<JobMessage> batches = JobMessage.batches(TENANT, "job-1", chunk);
+
+        assertEquals(List.of(3, 1, JobMessage.BATCH_USERS, JobMessage.BATCH_USERS, 7),
+                batches.stream().map(b -> b.targets().size()).toList());
+        assertEquals(chunk.stream().map(JobPlan.PlannedUser::accountId).toList(),
+                batches.stream().flatMap(b -> b.targets().stream()).map(JobPlan.PlannedUser::accountId).toList(), "every user once, in order");
+        batches.forEach(b -> assertTrue(b.targets().stream().mapToInt(u -> u.groupIds().size()).sum() <= JobMessage.BATCH_REMOVALS));
+        assertEquals(batches.size(), batches.stream().map(JobMessage::deduplicationSource).distinct().count());
+    }
+
+    @Test
+    void aOneUserStepSentBeforeBatchesIsStillRunAsABatchOfOne() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll()); // expand
+        queue.messages.clear();
+        JobPlan.PlannedUser first = store.planChunk(TENANT, job.planId(), 0).get(0);
+        jobs.handle(JobMessage.user(TENANT, job.id(), first));
+        jobs.handle(JobMessage.user(TENANT, job.id(), first));
+        assertEquals(1, atlassian.count("remove"));
+        assertEquals(1, store.jobs.get(job.id()).counts().done());
     }
 }

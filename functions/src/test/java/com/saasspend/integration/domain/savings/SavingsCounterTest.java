@@ -48,6 +48,30 @@ class SavingsCounterTest {
     }
 
     @Test
+    void aFirstCountWritesWithoutReadingAndOneAlreadyCountedIsCountedOnceAfterItsWriteFails() {
+        int[] reads = {0};
+        InMemorySavingsStore watched = new InMemorySavingsStore() {
+            @Override public java.util.Optional<Counted> counted(String tenantId, String reclaimId) {
+                reads[0]++;
+                return super.counted(tenantId, reclaimId);
+            }
+        };
+        SavingsCounter first = new SavingsCounter(watched);
+        ReclaimedSeats reclaim = new ReclaimedSeats("r1", NOV_30, List.of(jira(), confluence()));
+        first.countFirst(T, reclaim);
+        assertEquals(0, reads[0], "a reclaim settling for the first time: one write, no read");
+        assertEquals(1, watched.recounts);
+
+        // Settled again by a finisher (the first settle died before the record settled): counted once.
+        first.countFirst(T, reclaim);
+        assertEquals(2, watched.counter(T, "TOTAL").size());
+        assertEquals(1, watched.counter(T, "TOTAL").get(JIRA).seats());
+        assertEquals(1, watched.counter(T, "DAY#2026-11-30").get(CONF).seats());
+        assertEquals(1, watched.markers.get(T + "/r1").version());
+        assertEquals(1, reads[0], "its failed write, then one read of the marker: nothing left to add");
+    }
+
+    @Test
     void twoReclaimsAddUp() {
         counter.count(T, new ReclaimedSeats("r1", NOV_30, List.of(jira())));
         counter.count(T, new ReclaimedSeats("r2", NOV_30, List.of(jira(), confluence())));

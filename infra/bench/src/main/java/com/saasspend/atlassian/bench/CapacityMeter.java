@@ -106,9 +106,21 @@ public final class CapacityMeter implements ExecutionInterceptor {
     /** Time the sizer's own reads took: not the product's, but inside a timed run's wall time (figure J subtracts it). */
     private final java.util.concurrent.atomic.AtomicLong sizingNanos = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Whether the sizer reads (off: estimated, as without one), so a timed run can go without the sizer's reads. */
+    private volatile boolean sizing = true;
+
     /** {@code sizer}: an unmetered client on the same endpoint, or null to estimate what requests do not show. */
     public CapacityMeter(DynamoDbClient sizer) {
         this.sizer = sizer;
+    }
+
+    /** Turns the sizer's reads off (a timed run with concurrent callers, whose wall time they would lengthen) or on again. */
+    public void sizing(boolean on) {
+        sizing = on;
+    }
+
+    private boolean readsSizes() {
+        return sizer != null && sizing;
     }
 
     public synchronized Snapshot snapshot() {
@@ -119,7 +131,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         List<Key> keys = writtenKeys(context.request());
-        if (sizer != null && !keys.isEmpty()) {
+        if (readsSizes() && !keys.isEmpty()) {
             attributes.putAttribute(BEFORE, sizes(keys));
         }
         attributes.putAttribute(STARTED, System.nanoTime());
@@ -139,7 +151,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
         } else if (request instanceof UpdateItemRequest update) {
             long after;
             UpdateItemResponse answer = (UpdateItemResponse) response;
-            if (sizer != null) {
+            if (readsSizes()) {
                 after = sizes(List.of(new Key(update.tableName(), update.key()))).values().stream().findFirst().orElse(0L);
             } else if (answer.hasAttributes() && "ALL_NEW".equals(String.valueOf(update.returnValuesAsString()))) {
                 after = ItemSize.of(answer.attributes());
@@ -232,7 +244,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
             long size = stored;
             if (item.put() != null) {
                 size = Math.max(stored, ItemSize.of(item.put().item()));
-            } else if (item.update() != null && written && sizer != null) {
+            } else if (item.update() != null && written && readsSizes()) {
                 size = Math.max(stored, sizes(List.of(key)).getOrDefault(key, 0L));
             }
             boolean writes = written && item.conditionCheck() == null;
@@ -280,13 +292,13 @@ public final class CapacityMeter implements ExecutionInterceptor {
             }
         }
         boolean projected = wanted.projectionExpression() != null || wanted.hasAttributesToGet();
-        if (projected && sizer != null && !returned.isEmpty()) {
+        if (projected && readsSizes() && !returned.isEmpty()) {
             sizes(processed).forEach((k, size) -> add(consumed, kind(k.key()),
                     new Tally(0, 0, size > 0 ? 1 : 0, ItemSize.readUnits(size, consistent))));
             return;
         }
         for (Map<String, AttributeValue> item : returned) {
-            if (projected && sizer == null) {
+            if (projected && !readsSizes()) {
                 estimated[0]++;
             }
             add(consumed, kind(item), new Tally(0, 0, 1, ItemSize.readUnits(ItemSize.of(item), consistent)));
@@ -329,7 +341,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
     }
 
     private long wholeSize(String table, Map<String, AttributeValue> key, long projected, long[] estimated) {
-        if (sizer == null) {
+        if (!readsSizes()) {
             estimated[0]++;
             return projected;
         }

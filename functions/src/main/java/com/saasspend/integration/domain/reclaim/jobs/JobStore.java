@@ -2,7 +2,9 @@ package com.saasspend.integration.domain.reclaim.jobs;
 
 import com.saasspend.integration.domain.Page;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Plans, jobs and per-user results of bulk reclaims, in the tenant's own partition. */
@@ -37,12 +39,14 @@ public interface JobStore {
     boolean requestCancel(String tenantId, String jobId);
 
     /**
-     * Writes the user's result and moves the job's counters in one transaction, unless the user has a result already
-     * (a redelivery): answers whether this call wrote it.
+     * Writes the results of the users that have none yet and moves the job's counters by exactly those, in one
+     * transaction (a batch's results, at most {@link JobMessage#BATCH_USERS}; a result that exists already, a
+     * redelivery's, is neither written again nor counted again): answers how many it wrote.
      */
-    boolean recordResult(String tenantId, String jobId, JobUserResult result);
+    int recordResults(String tenantId, String jobId, List<JobUserResult> results);
 
-    Optional<JobUserResult> result(String tenantId, String jobId, String accountId);
+    /** The results these users have in the job (strongly consistent; users without one are left out). */
+    Map<String, JobUserResult> results(String tenantId, String jobId, Collection<String> accountIds);
 
     /** Results in account id order after {@code afterAccountId}. */
     Page<JobUserResult> results(String tenantId, String jobId, String afterAccountId, int limit);

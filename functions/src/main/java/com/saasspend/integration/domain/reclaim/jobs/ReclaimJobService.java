@@ -14,6 +14,7 @@ import com.saasspend.integration.domain.reclaim.ReclaimPlanner;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.ReclaimRequest;
 import com.saasspend.integration.domain.reclaim.ReclaimService;
+import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.Hashed;
 import com.saasspend.integration.domain.sync.LicenseStore;
 import java.math.BigDecimal;
@@ -23,15 +24,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
- * Bulk reclaim: a reviewed plan over many users, run as a job on a queue one user per message, cancellable, and undone
- * as a job too. Each user's removal is a normal reclaim ({@link ReclaimService}: same audit item, per-group results,
- * seat update) under an idempotency key derived from (job, user), so a redelivered or interrupted
- * step finishes that user's reclaim and never removes twice; the user's result and the job's counters are written in
- * one conditional step, so each user counts exactly once. The targeted re-sync that settles the users against
+ * Bulk reclaim: a reviewed plan over many users, run as a job on a queue a batch of users per message (the batch's
+ * users side by side, {@link UserBatch}), cancellable, and undone as a job too. Each user's removal is a normal reclaim
+ * ({@link ReclaimService}: same audit item, per-group results, seat update) under an idempotency key derived from (job,
+ * user), so a redelivered or interrupted step finishes that user's reclaim and never removes twice; the batch's results
+ * and the job's counters are written in one conditional step (one writer of the job's counters at a time: the tenant's
+ * steps run in order), so each user counts exactly once. The targeted re-sync that settles the users against
  * Atlassian is requested per chunk of users ({@link JobMessage#RESYNC}), not per user: one re-read of up to
  * {@link JobStore#CHUNK} users by id, so a job's Atlassian calls stay near the floor of one removal per user and group.
  */
@@ -57,9 +61,22 @@ public final class ReclaimJobService {
     private final JobEvents events;
     private final SyncRequester syncRequester;
     private final Clock clock;
+    private final UserBatch batches;
 
+    /** A batch's users run one after another (the API function, which runs no steps; unit tests). */
     public ReclaimJobService(ReclaimService reclaims, LicenseService licenseService, LicenseStore licenses, JobStore store,
                              JobQueue queue, JobEvents events, SyncRequester syncRequester, Clock clock) {
+        this(reclaims, licenseService, licenses, store, queue, events, syncRequester, clock, Runnable::run, 1);
+    }
+
+    /**
+     * {@code userLanes} of a batch's users run at once on {@code executor} (the worker's pool, which carries the
+     * invocation's deadline to its threads); the org's pacing keeps their Atlassian calls under its rate limit.
+     */
+    public ReclaimJobService(ReclaimService reclaims, LicenseService licenseService, LicenseStore licenses, JobStore store,
+                             JobQueue queue, JobEvents events, SyncRequester syncRequester, Clock clock,
+                             Executor executor, int userLanes) {
+        this.batches = new UserBatch(executor, userLanes);
         this.reclaims = reclaims;
         this.licenseService = licenseService;
         this.licenses = licenses;
@@ -79,12 +96,12 @@ public final class ReclaimJobService {
         // One batch read per USERS_PER_READ users (5,000 users: 50 reads, not 5,000).
         for (int from = 0; from < ids.size(); from += LicenseStore.USERS_PER_READ) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + LicenseStore.USERS_PER_READ));
-            java.util.Map<String, Hashed<OrgUser>> stored = licenses.users(tenantId, batch);
+            Map<String, Hashed<OrgUser>> stored = licenses.users(tenantId, batch);
             batch.forEach(id -> candidates.add(new JobPlanner.Candidate(id, Optional.ofNullable(stored.get(id)).map(Hashed::item).orElse(null))));
         }
         Set<String> groupIds = new LinkedHashSet<>();
         candidates.stream().filter(c -> c.user() != null).forEach(c -> c.user().groups().forEach(g -> groupIds.add(g.id())));
-        java.util.Map<String, OrgGroup> groups = licenses.groups(tenantId, groupIds);
+        Map<String, OrgGroup> groups = licenses.groups(tenantId, groupIds);
         Instant now = clock.instant();
         JobPlan plan = JobPlanner.plan(ReclaimJob.newId("plan", now), now, now.plus(PLAN_LIFETIME), candidates, groups, selection, context);
         store.putPlan(tenantId, plan);
@@ -252,6 +269,14 @@ public final class ReclaimJobService {
      * {@link StepNotReady} (or an upstream failure) when the queue should deliver it again later.
      */
     public void handle(JobMessage message) {
+        handle(message, Budget.unlimited());
+    }
+
+    /**
+     * The same within an invocation's time: a batch's user is started only while {@code budget} is not nearly out; the
+     * users it leaves (results written for the others) go to the step's redelivery, which finds the others' results.
+     */
+    public void handle(JobMessage message, Budget budget) {
         String tenantId = message.tenantId();
         Optional<ReclaimJob> found = store.job(tenantId, message.jobId());
         if (found.isEmpty()) {
@@ -261,7 +286,7 @@ public final class ReclaimJobService {
         ReclaimJob job = found.get();
         if (JobMessage.EXPAND.equals(message.type())) {
             List<JobPlan.PlannedUser> users = store.planChunk(tenantId, job.planId(), message.chunk());
-            List<JobMessage> steps = new ArrayList<>(users.stream().map(u -> JobMessage.user(tenantId, job.id(), u)).toList());
+            List<JobMessage> steps = new ArrayList<>(JobMessage.batches(tenantId, job.id(), users));
             // After the chunk's users in the tenant's FIFO order: delivered once they are all done; then the next chunk.
             steps.add(JobMessage.resync(tenantId, job.id(), message.chunk()));
             if (message.chunk() + 1 < job.chunks()) {
@@ -276,16 +301,27 @@ public final class ReclaimJobService {
             finishIfDone(tenantId, job.id());
             return;
         }
-        if (store.result(tenantId, job.id(), message.accountId()).isEmpty()) {
-            JobUserResult result = job.cancelRequested()
-                    ? new JobUserResult(message.accountId(), message.name(), JobUserResult.CANCELLED, null, 0, null, "job_cancelled",
-                            "The job was cancelled before this user started; nothing was changed.")
-                    : ReclaimJob.RECLAIM.equals(job.kind()) ? reclaimOne(tenantId, job, message) : undoOne(tenantId, job, message);
-            store.recordResult(tenantId, job.id(), result);
+        List<JobPlan.PlannedUser> targets = message.targets();
+        List<String> ids = targets.stream().map(JobPlan.PlannedUser::accountId).toList();
+        // One read for the batch: users with a result (a redelivery, or a batch cut short) are not run again.
+        Map<String, JobUserResult> recorded = store.results(tenantId, job.id(), ids);
+        List<JobPlan.PlannedUser> todo = targets.stream().filter(u -> !recorded.containsKey(u.accountId())).toList();
+        Map<String, JobUserResult> reclaimed = ReclaimJob.UNDO.equals(job.kind()) && !todo.isEmpty()
+                ? store.results(tenantId, job.undoOf(), todo.stream().map(JobPlan.PlannedUser::accountId).toList()) : Map.of();
+        UserBatch.Outcome outcome = batches.run(todo, user -> job.cancelRequested()
+                ? new JobUserResult(user.accountId(), user.name(), JobUserResult.CANCELLED, null, 0, null, "job_cancelled",
+                        "The job was cancelled before this user started; nothing was changed.")
+                : ReclaimJob.RECLAIM.equals(job.kind()) ? reclaimOne(tenantId, job, user) : undoOne(tenantId, job, user, reclaimed.get(user.accountId())),
+                budget);
+        // Written together, and before any failure is raised: what was done is never done again by the redelivery.
+        store.recordResults(tenantId, job.id(), outcome.results());
+        outcome.raiseFailure();
+        if (outcome.results().size() < todo.size()) {
+            throw new StepNotReady((todo.size() - outcome.results().size()) + " user(s) of the batch left for the step's next delivery: the invocation is nearly out of time");
         }
-        // Counters only fall: with two or more users left when this step began, this one result cannot end the job, so
-        // only a step that began with one user left reads the job again (one read per job, not one per user).
-        if (job.counts().remaining() <= 1) {
+        // Counters only fall: unless this batch could hold the job's last users, it cannot end the job (one read per
+        // job, not one per batch).
+        if (job.counts().remaining() <= targets.size()) {
             finishIfDone(tenantId, job.id());
         }
     }
@@ -295,13 +331,13 @@ public final class ReclaimJobService {
         return "job:" + jobId + ":" + accountId;
     }
 
-    private JobUserResult reclaimOne(String tenantId, ReclaimJob job, JobMessage message) {
+    private JobUserResult reclaimOne(String tenantId, ReclaimJob job, JobPlan.PlannedUser user) {
         ReclaimRecord record;
         try {
-            record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), message.accountId()),
-                    new ReclaimRequest(message.accountId(), message.groupIds()), job.id()).record();
+            record = reclaims.reclaim(tenantId, job.requestedBy(), keyOf(job.id(), user.accountId()),
+                    new ReclaimRequest(user.accountId(), user.groupIds()), job.id()).record();
         } catch (Refusal refused) {
-            return skippedOrRetry(message, refused);
+            return skippedOrRetry(user, refused);
         }
         // Its ReclaimCompleted (with the job's id) was published by whichever run settled it.
         BigDecimal cost = record.monthlyCostFreed();
@@ -309,13 +345,13 @@ public final class ReclaimJobService {
                 cost, null, null);
     }
 
-    private JobUserResult undoOne(String tenantId, ReclaimJob job, JobMessage message) {
-        Optional<JobUserResult> reclaimed = store.result(tenantId, job.undoOf(), message.accountId());
-        if (reclaimed.isEmpty() || reclaimed.get().reclaimId() == null) {
-            return new JobUserResult(message.accountId(), message.name(), JobUserResult.SKIPPED, null, 0, null, "nothing_to_undo",
+    /** {@code reclaimed}: the user's result in the job undone (null: none). */
+    private JobUserResult undoOne(String tenantId, ReclaimJob job, JobPlan.PlannedUser user, JobUserResult reclaimed) {
+        if (reclaimed == null || reclaimed.reclaimId() == null) {
+            return new JobUserResult(user.accountId(), user.name(), JobUserResult.SKIPPED, null, 0, null, "nothing_to_undo",
                     "The job removed nothing for this user.");
         }
-        String reclaimId = reclaimed.get().reclaimId();
+        String reclaimId = reclaimed.reclaimId();
         ReclaimRecord record;
         try {
             record = reclaims.undo(tenantId, job.requestedBy(), reclaimId, true);
@@ -324,7 +360,7 @@ public final class ReclaimJobService {
                 // Undone by an earlier delivery of this step (or by hand): its outcome is the answer.
                 record = reclaims.find(tenantId, reclaimId);
             } else {
-                return skippedOrRetry(message, refused);
+                return skippedOrRetry(user, refused);
             }
         }
         ReclaimRecord.Undo undo = record.undo();
@@ -351,7 +387,7 @@ public final class ReclaimJobService {
         }
     }
 
-    private static JobUserResult skippedOrRetry(JobMessage message, Refusal refused) {
+    private static JobUserResult skippedOrRetry(JobPlan.PlannedUser user, Refusal refused) {
         switch (refused.kind()) {
             case UPSTREAM_UNAVAILABLE, UPSTREAM_RATE_LIMITED, UPSTREAM_OUT_OF_TIME ->
                     throw new StepNotReady(refused.code() + ": " + refused.getMessage());
@@ -362,7 +398,7 @@ public final class ReclaimJobService {
             }
             default -> { }
         }
-        return new JobUserResult(message.accountId(), message.name(), JobUserResult.SKIPPED, null, 0, null, refused.code(),
+        return new JobUserResult(user.accountId(), user.name(), JobUserResult.SKIPPED, null, 0, null, refused.code(),
                 refused.getMessage());
     }
 
