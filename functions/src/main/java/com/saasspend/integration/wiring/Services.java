@@ -220,7 +220,7 @@ public final class Services {
             @Override
             public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.JobUserResult> result(String tenantId, String jobId,
                                                                                                          String accountId) {
-                return jobs.result(tenantId, jobId, accountId);
+                return java.util.Optional.ofNullable(jobs.results(tenantId, jobId, java.util.List.of(accountId)).get(accountId));
             }
         }, tenantSettings(), clock);
     }
