@@ -25,8 +25,11 @@ import java.util.function.Function;
  * 500 without a stack trace, logged with the request id.
  */
 public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    /** API Gateway allows 10 MB; no request of ours needs more than this. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * API Gateway allows 10 MB; our largest request, 5,000 account or action ids (bulk plans and approvals) of up to 128
+     * characters, needs about 660 KB.
+     */
+    static final int MAX_BODY_BYTES = 1_000_000;
 
     private static final Log LOG = Log.of(HttpApiHandler.class);
 

@@ -62,6 +62,14 @@ class HttpApiHandlerTest {
     }
 
     @Test
+    void theLargestDocumentedRequestFitsTheBodyLimit() {
+        // openapi.yaml: bulk plans and approvals take up to 5,000 ids of up to 128 characters.
+        String ids = java.util.stream.IntStream.range(0, 5000).mapToObj(i -> "\"" + "a".repeat(124) + String.format("%04d", i) + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "{\"accountIds\":[", "]}"));
+        assertEquals(200, send("POST /echo", ids, "t").getStatusCode());
+    }
+
+    @Test
     void clientMistakesAreClear4xx() {
         assertEquals(401, send("POST /echo", "{}", null).getStatusCode());
         assertEquals(404, send("GET /nowhere", null, "t").getStatusCode());
