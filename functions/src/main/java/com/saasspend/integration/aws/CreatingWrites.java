@@ -42,6 +42,21 @@ final class CreatingWrites {
         }
     }
 
+    /**
+     * Puts {@code items}, then {@code last}, which is stored only once all of them are: fenced, in the same transaction
+     * as the last of them (no write of its own); unfenced, by a put of its own after them.
+     */
+    void putAllThen(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
+        if (fence != null) {
+            List<Map<String, AttributeValue>> all = new java.util.ArrayList<>(items);
+            all.add(last);
+            fence.put(all);
+        } else {
+            writer.write(items.stream().map(BatchWriter::put).toList());
+            dynamo.putItem(r -> r.tableName(table).item(last));
+        }
+    }
+
     void putOne(Map<String, AttributeValue> item) {
         if (fence != null) {
             fence.put(List.of(item));
