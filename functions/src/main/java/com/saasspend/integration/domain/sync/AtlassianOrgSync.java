@@ -40,7 +40,9 @@ import java.util.stream.Collectors;
  * then every user with product access, last-active times and groups, page by page.
  *
  * <p>Cost: each page is compared with its digest from the last run (one small read); only items whose content hash
- * changed are read and written. Correctness: an item is marked removed only at the end of a complete listing. Scale:
+ * changed are read and written. A tenant's first listing (no user stored when the run began) has nothing to compare
+ * with: its user pages read no digest and no stored hash, and its end sweeps nothing (see
+ * {@link SyncCheckpoint#newUsersPage}). Correctness: an item is marked removed only at the end of a complete listing. Scale:
  * after every page the checkpoint is saved, so a run that nears the invocation's time limit continues in the next
  * invocation, and memory holds two pages at most (one being stored while the next is fetched: {@link BackgroundStore}).
  * Concurrency: a lease lets one invocation run at a time.
