@@ -115,16 +115,42 @@ public final class DynamoLicenseStore implements LicenseStore {
         return item;
     }
 
-    /** The page's digest goes in the transaction of its last users (no write of its own): stored exactly when they all are. */
+    /**
+     * The page's digest goes in the transaction of its last users (no write of its own): stored exactly when they all
+     * are. A new page's users are written without reading their stored index keys, each created only where no item is
+     * stored; one that is (a user that moved from a page written earlier in the run) cancels its transaction, and the
+     * page is written again the usual way, its stale index items found and deleted.
+     */
     @Override
-    public void putUsersPage(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt, int page, PageDigest digest) {
+    public void putUsersPage(String tenantId, List<Hashed<OrgUser>> users, boolean newPage, Instant syncedAt, int page,
+                             PageDigest digest) {
         if (digest == null) {
             if (!users.isEmpty()) {
                 putUsers(tenantId, users, syncedAt);
             }
             return;
         }
-        writeUsers(tenantId, users, syncedAt, digestItem(tenantId, Listing.USERS, page, digest));
+        Map<String, AttributeValue> digestItem = digestItem(tenantId, Listing.USERS, page, digest);
+        if (newPage) {
+            try {
+                if (creating.createAllThen(items(tenantId, users, syncedAt), digestItem)) {
+                    return;
+                }
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException storedAlready) {
+                // Written again below, reading what is stored.
+            }
+        }
+        writeUsers(tenantId, users, syncedAt, digestItem);
+    }
+
+    /** Each user's index items, then its user item (a crash in between leaves the user older than its page). */
+    private static List<Map<String, AttributeValue>> items(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
+        for (Hashed<OrgUser> hashed : users) {
+            puts.addAll(UserItems.indexItems(tenantId, hashed.item()));
+            puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
+        }
+        return puts;
     }
 
     /**

@@ -74,7 +74,11 @@ final class LeaseFencedWriter {
             }
             Put.Builder put = Put.builder().tableName(table).item(item);
             if (condition != null) {
-                put.conditionExpression(condition).expressionAttributeValues(values);
+                put.conditionExpression(condition);
+                if (!values.isEmpty()) {
+                    // DynamoDB refuses an empty map of values.
+                    put.expressionAttributeValues(values);
+                }
             }
             actions.add(TransactWriteItem.builder().put(put.build()).build());
             bytes += size;

@@ -32,10 +32,11 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The DynamoDB calls of one user page of the org sync (moto, counted by operation): a first listing's page is one
- * read of its users' stored index keys and its transactions, the page digest inside the last of them (no write of
- * its own); whether a tenant has users stored is a key read once it has a first page digest; and a page written
- * after the lease is lost stores neither its users nor its digest.
+ * The DynamoDB calls of one user page of the org sync (moto, counted by operation): a first listing's page is its
+ * transactions only, the page digest inside the last of them (no write of its own), and a user of it stored already
+ * (moved from an earlier page) has the page written again the usual way, stale index items deleted; whether a tenant
+ * has users stored is a key read once it has a first page digest; and a page written after the lease is lost stores
+ * neither its users nor its digest.
  */
 @ExtendWith(AwsEmulator.class)
 class LicenseStorePageWritesIT {
@@ -102,9 +103,9 @@ class LicenseStorePageWritesIT {
 
         // 40 users: 120 items and the digest, two transactions of at most 99 items each behind the lease check.
         List<Hashed<OrgUser>> page = users(40);
-        fenced.putUsersPage(TENANT, page, now, 0, digestOf(page));
-        assertEquals(Map.of("BatchGetItem", 1, "TransactWriteItems", 2), calls.take(),
-                "the stored index keys read once, no digest or hash read, no write of the digest's own");
+        fenced.putUsersPage(TENANT, page, true, now, 0, digestOf(page));
+        assertEquals(Map.of("TransactWriteItems", 2), calls.take(),
+                "no digest, hash or index key read, no write of the digest's own: its two transactions only");
 
         assertEquals(digestOf(page).entries(), store.digest(TENANT, Listing.USERS, 0).orElseThrow().entries());
         assertEquals(40, store.users(TENANT, page.stream().map(u -> u.item().accountId()).toList()).size());
@@ -114,13 +115,44 @@ class LicenseStorePageWritesIT {
     }
 
     @Test
+    void aUserStoredAlreadyOnANewPageHasItsPageWrittenAgainWithItsStaleIndexItemsDeleted() {
+        LicenseStore fenced = fencedAs("run-1");
+        // Written on page 0 with Jira and Confluence; it moved to page 1 by the time that page was read, and lost Jira.
+        Hashed<OrgUser> before = users(1).get(0);
+        fenced.putUsersPage(TENANT, List.of(before), true, now, 0, digestOf(List.of(before)));
+        OrgUser u = before.item();
+        Hashed<OrgUser> after = AtlassianOrgSync.hashed(new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(),
+                u.accountStatus(), u.membershipStatus(), u.claimStatus(), u.orgAdmin(), u.addedToOrg(),
+                List.of(u.products().get(1)), u.groups()));
+        List<Hashed<OrgUser>> page1 = new ArrayList<>(users(41).subList(1, 41));
+        page1.add(after);
+        calls.take();
+
+        fenced.putUsersPage(TENANT, page1, true, now, 1, digestOf(page1));
+
+        Map<String, Integer> made = calls.take();
+        assertEquals(1, made.get("BatchGetItem"), "the page written again reads its stored index keys: " + made);
+        assertEquals(after.hash(), store.users(TENANT, List.of(u.accountId())).get(u.accountId()).hash());
+        List<String> stale = UserItems.indexItems(TENANT, before.item()).stream().map(i -> i.get(TableKeys.SK).s())
+                .filter(sk -> UserItems.indexItems(TENANT, after.item()).stream().noneMatch(i -> i.get(TableKeys.SK).s().equals(sk)))
+                .toList();
+        assertEquals(1, stale.size(), "the Jira listing's index item");
+        assertTrue(dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(TableKeys.PK,
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(TableKeys.licenses(TENANT)),
+                TableKeys.SK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(stale.get(0))))).item().isEmpty(),
+                "the user no longer shows under Jira");
+        assertEquals(digestOf(page1).entries(), store.digest(TENANT, Listing.USERS, 1).orElseThrow().entries());
+        assertEquals(41, store.users(TENANT, page1.stream().map(h -> h.item().accountId()).toList()).size());
+    }
+
+    @Test
     void aPageWrittenAfterTheLeaseIsLostStoresNeitherItsUsersNorItsDigest() {
         LicenseStore fenced = fencedAs("run-1");
         // Taken over (the first run's lease expired meanwhile): its next page is refused.
         assertTrue(state.acquire(TENANT, ORG, "run-2", now.plus(Duration.ofMinutes(10)), now.plus(Duration.ofMinutes(6))));
 
         List<Hashed<OrgUser>> page = users(3);
-        assertThrows(SyncFencedOut.class, () -> fenced.putUsersPage(TENANT, page, now, 0, digestOf(page)));
+        assertThrows(SyncFencedOut.class, () -> fenced.putUsersPage(TENANT, page, true, now, 0, digestOf(page)));
 
         assertTrue(store.digest(TENANT, Listing.USERS, 0).isEmpty());
         assertFalse(store.anyUserStored(TENANT));

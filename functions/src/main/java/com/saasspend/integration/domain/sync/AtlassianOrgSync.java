@@ -427,11 +427,12 @@ public final class AtlassianOrgSync {
             ListingTracker tracker = tracker(Listing.USERS);
             int index = checkpoint.page();
             // A page of a first listing has no digest, nor users stored from an earlier run: nothing to read.
-            ListingTracker.PageCheck page = checkpoint.newUsersPage(index) ? tracker.newPage(index) : tracker.page(index);
+            boolean newPage = checkpoint.newUsersPage(index);
+            ListingTracker.PageCheck page = newPage ? tracker.newPage(index) : tracker.page(index);
             List<Hashed<OrgUser>> changed = page.changed(users.stream().map(Hashed::of).toList(), OrgUser::accountId);
             PageDigest digest = page.digestToRecord();
             if (!changed.isEmpty() || digest != null) {
-                licenses.putUsersPage(tenantId, changed, clock.instant(), index, digest);
+                licenses.putUsersPage(tenantId, changed, newPage, clock.instant(), index, digest);
             }
             long written = changed.size();
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());

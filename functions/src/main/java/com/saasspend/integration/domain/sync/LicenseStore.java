@@ -19,9 +19,12 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
     /**
      * One page of the users listing as the org sync stores it: the changed users as {@link #putUsers} writes them, then
      * the page's digest (null: unchanged), stored only once every one of those users is. A store may write the digest
-     * in the same all-or-nothing write as the page's last users instead of a write of its own.
+     * in the same all-or-nothing write as the page's last users instead of a write of its own. {@code newPage}: a page
+     * of a first listing ({@link SyncCheckpoint#newUsersPage}), whose users are most likely not stored (one that moved
+     * from a page written earlier in the run may be): a store may write them on that assumption, checked by the write.
      */
-    default void putUsersPage(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt, int page, PageDigest digest) {
+    default void putUsersPage(String tenantId, List<Hashed<OrgUser>> users, boolean newPage, Instant syncedAt, int page,
+                              PageDigest digest) {
         if (!users.isEmpty()) {
             putUsers(tenantId, users, syncedAt);
         }
