@@ -525,17 +525,19 @@ public final class Benchmarks {
                 too, while the groups are fetched); at most one page is fetched ahead of the checkpoint, so the memory bound of
                 figure 4 holds, and the calls are exactly those of figure 1. Atlassian calls go one at a time, paced per key
                 from the `X-RateLimit-*` headers, so the fetching side alone is the critical path, and the wall time reaches it
-                when each page's store work takes less than its fetch. A user page's store is now only what it must write: a
-                tenant's first listing (no user stored when the run began, read once: one key read, and one Query of one key
-                for a new tenant) reads no page digest and no stored hashes, and sweeps nothing at its end; the page digest
-                rides in the transaction of the page's last users instead of one of its own; what remains is one read of the
-                page's stored index keys (a user that moved between pages during the listing may be stored already), the
-                lease-fenced transactions of up to 99 items, and the checkpoint. On this emulator those transactions cost
-                about 1 ms an item (moto parses and stores items one at a time, one request at a time: its writes are
-                serialised), so the items a page writes, not the number of calls, set the pace: the figures above give the
-                items a page writes and the time an item took. Writing a page's transactions concurrently was measured on
-                moto (two to four writers: about 13 % less time a transaction, 167 → 144 ms for 99 items at load 9) and not
-                kept. Column "wall − DynamoDB" is the time no DynamoDB call was under way: the fetching the store did not hide.
+                when each page's store work takes less than its fetch. A user page's store is now only what it must write: in
+                a tenant's first listing (no user stored when the run began, read once: one key read, and one Query of one
+                key for a new tenant) a page reads nothing (no digest, no stored hashes, no stored index keys: its users are
+                created only where no item is stored, a condition of its transactions; a user that moved from a page written
+                earlier in the run cancels that, and the page is written again the usual way), and the end of the listing
+                sweeps nothing; the page digest rides in the transaction of the page's last users instead of one of its own.
+                What remains is the lease-fenced transactions of up to 99 items and the checkpoint. On this emulator those
+                transactions cost one to several ms an item (moto parses and stores items one at a time, one request at a
+                time, so its writes are serialised; more under load), so the items a page writes, not the number of calls,
+                set the pace: the figures above give the items a page writes and the time an item took. Writing a page's
+                transactions concurrently was measured on moto (two to four writers: about 13 % less time a transaction,
+                167 → 144 ms for 99 items at load 9) and not kept. Column "wall − DynamoDB" is the time no DynamoDB call was
+                under way: the fetching the store did not hide.
                 """);
         return new Figure("2", "Wall time of a full sync, 100 ms/call, 600 calls/min", "≤ 1.25 × critical path", String.join("; ", measured),
                 Figure.verdict(met), d.toString());
