@@ -42,6 +42,38 @@ final class CreatingWrites {
         }
     }
 
+    /**
+     * Puts {@code items}, then {@code last}, which is stored only once all of them are: fenced, in the same transaction
+     * as the last of them (no write of its own); unfenced, by a put of its own after them.
+     */
+    void putAllThen(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
+        if (fence != null) {
+            fence.put(followedBy(items, last));
+        } else {
+            writer.write(items.stream().map(BatchWriter::put).toList());
+            dynamo.putItem(r -> r.tableName(table).item(last));
+        }
+    }
+
+    /**
+     * {@link #putAllThen}, each item created only where none is stored: throws {@link ConditionalCheckFailedException}
+     * when one is (the transactions before the one that met it are written). Fenced stores only (a plain batch write
+     * takes no condition): false, nothing written, when this one is not.
+     */
+    boolean createAllThen(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
+        if (fence == null) {
+            return false;
+        }
+        fence.put(followedBy(items, last), "attribute_not_exists(" + TableKeys.PK + ")", Map.of());
+        return true;
+    }
+
+    private static List<Map<String, AttributeValue>> followedBy(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
+        List<Map<String, AttributeValue>> all = new java.util.ArrayList<>(items);
+        all.add(last);
+        return all;
+    }
+
     void putOne(Map<String, AttributeValue> item) {
         if (fence != null) {
             fence.put(List.of(item));

@@ -104,12 +104,71 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     @Override
     public void putDigest(String tenantId, Listing listing, int page, PageDigest digest) {
+        creating.putOne(digestItem(tenantId, listing, page, digest));
+    }
+
+    private Map<String, AttributeValue> digestItem(String tenantId, Listing listing, int page, PageDigest digest) {
         Map<String, AttributeValue> item = DigestItems.write(new HashMap<>(key(tenantId, digestKey(listing, page))), digest);
         if (listing == Listing.USERS) {
             // Written after the page's users: every user of the page now has the current index layout.
             item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
         }
-        creating.putOne(item);
+        return item;
+    }
+
+    /**
+     * The page's digest goes in the transaction of its last users (no write of its own): stored exactly when they all
+     * are. A new page's users are written without reading their stored index keys, each created only where no item is
+     * stored; one that is (a user that moved from a page written earlier in the run) cancels its transaction, and the
+     * page is written again the usual way, its stale index items found and deleted.
+     */
+    @Override
+    public void putUsersPage(String tenantId, List<Hashed<OrgUser>> users, boolean newPage, Instant syncedAt, int page,
+                             PageDigest digest) {
+        if (digest == null) {
+            if (!users.isEmpty()) {
+                putUsers(tenantId, users, syncedAt);
+            }
+            return;
+        }
+        Map<String, AttributeValue> digestItem = digestItem(tenantId, Listing.USERS, page, digest);
+        if (newPage) {
+            try {
+                if (creating.createAllThen(items(tenantId, users, syncedAt), digestItem)) {
+                    return;
+                }
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException storedAlready) {
+                // Written again below, reading what is stored.
+            }
+        }
+        writeUsers(tenantId, users, syncedAt, digestItem);
+    }
+
+    /** Each user's index items, then its user item (a crash in between leaves the user older than its page). */
+    private static List<Map<String, AttributeValue>> items(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
+        List<Map<String, AttributeValue>> puts = new ArrayList<>();
+        for (Hashed<OrgUser> hashed : users) {
+            puts.addAll(UserItems.indexItems(tenantId, hashed.item()));
+            puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
+        }
+        return puts;
+    }
+
+    /**
+     * A listing's first page digest is written after its users, so once there is one (every tenant synced before) a
+     * key read answers; otherwise one Query of at most one key, strongly consistent (removed users are stored too).
+     */
+    @Override
+    public boolean anyUserStored(String tenantId) {
+        Map<String, AttributeValue> firstPage = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(key(tenantId, digestKey(Listing.USERS, 0))).projectionExpression(TableKeys.SK)).item();
+        if (firstPage != null && !firstPage.isEmpty()) {
+            return true;
+        }
+        return dynamo.query(r -> r.tableName(table).consistentRead(true).limit(1).projectionExpression(TableKeys.SK)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.licenses(tenantId)), ":p", s(TableKeys.USER_PREFIX))))
+                .count() > 0;
     }
 
     /** The SUMMARY of the last complete sync records the current index layout (what the License page checks too). */
@@ -174,6 +233,11 @@ public final class DynamoLicenseStore implements LicenseStore {
      */
     @Override
     public void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
+        writeUsers(tenantId, users, syncedAt, null);
+    }
+
+    /** {@link #putUsers}, then {@code last} (null: none) in the same write as the last users. */
+    private void writeUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt, Map<String, AttributeValue> last) {
         Map<String, List<String>> previous = storedIndexKeys(tenantId, users.stream().map(h -> h.item().accountId()).toList());
         List<WriteRequest> stale = new ArrayList<>();
         List<Map<String, AttributeValue>> puts = new ArrayList<>();
@@ -190,7 +254,11 @@ public final class DynamoLicenseStore implements LicenseStore {
         }
         // Deletes create nothing, so they need no fence (a disconnect's erase deletes the same items anyway).
         writer.write(stale);
-        creating.putAll(puts);
+        if (last == null) {
+            creating.putAll(puts);
+        } else {
+            creating.putAllThen(puts, last);
+        }
     }
 
     /** The index item keys each stored user item names (strongly consistent: what the last write left). */
@@ -314,6 +382,12 @@ public final class DynamoLicenseStore implements LicenseStore {
     @Override
     public boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
                               long expectedAdjustments) {
+        return putSummary(tenantId, counts, inactivityDays, at, expectedAdjustments, false);
+    }
+
+    @Override
+    public boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
+                              long expectedAdjustments, boolean everyUserWrittenByThisRun) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.SUMMARY));
         item.put("kind", s("summary"));
         item.put("products", countsItem(counts));
@@ -321,7 +395,8 @@ public final class DynamoLicenseStore implements LicenseStore {
         item.put("computedAt", s(at.toString()));
         // The counter carries on, so an adjustment after this write is seen by the next sync's condition too.
         item.put("adjustments", Items.n(expectedAdjustments));
-        if (listingsIndexed(tenantId)) {
+        // Users this run wrote all have the current layout: no need to read the SUMMARY and every digest to know.
+        if (everyUserWrittenByThisRun || listingsIndexed(tenantId)) {
             // The License page serves its listings from the indexes only once this is set (LicenseReader.Summary).
             item.put(UserItems.INDEX_VERSION_ATTRIBUTE, Items.n(UserItems.INDEX_VERSION));
         }

@@ -29,17 +29,26 @@ final class LeaseFencedWriter {
     private static final int CHUNK = 99;
     /** TransactWriteItems takes 4 MB; big product groups are written in ~90 KB buckets, so split by size too. */
     private static final long MAX_BYTES = 3_500_000;
-    /** A transaction also cancels on a conflict with a concurrent write to one of its items (a reclaim): try again. */
-    private static final int ATTEMPTS = 5;
+    /**
+     * A transaction also cancels on a conflict with a concurrent write to one of its items (a reclaim), or when
+     * throttled: try again after a {@link Backoff} wait, a bounded number of times.
+     */
+    static final int ATTEMPTS = 5;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final SyncFence fence;
+    private final Backoff backoff;
 
     LeaseFencedWriter(DynamoDbClient dynamo, String table, SyncFence fence) {
+        this(dynamo, table, fence, Backoff.forInvocation());
+    }
+
+    LeaseFencedWriter(DynamoDbClient dynamo, String table, SyncFence fence, Backoff backoff) {
         this.dynamo = dynamo;
         this.table = table;
         this.fence = fence;
+        this.backoff = backoff;
     }
 
     void put(List<Map<String, AttributeValue>> items) {
@@ -65,7 +74,11 @@ final class LeaseFencedWriter {
             }
             Put.Builder put = Put.builder().tableName(table).item(item);
             if (condition != null) {
-                put.conditionExpression(condition).expressionAttributeValues(values);
+                put.conditionExpression(condition);
+                if (!values.isEmpty()) {
+                    // DynamoDB refuses an empty map of values.
+                    put.expressionAttributeValues(values);
+                }
             }
             actions.add(TransactWriteItem.builder().put(put.build()).build());
             bytes += size;
@@ -129,17 +142,13 @@ final class LeaseFencedWriter {
                 if (attempt >= ATTEMPTS) {
                     throw cancelled;
                 }
-                sleep(50L << attempt);
+                try {
+                    backoff.beforeAttempt(attempt + 1, "a transaction of " + puts.size() + " writes was cancelled (not written)");
+                } catch (IllegalStateException noTime) {
+                    noTime.addSuppressed(cancelled);
+                    throw noTime;
+                }
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

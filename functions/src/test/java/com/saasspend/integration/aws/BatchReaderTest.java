@@ -72,10 +72,10 @@ class BatchReaderTest {
         Throttled dynamo = new Throttled(40);
         List<Long> caps = new ArrayList<>();
         List<Long> slept = new ArrayList<>();
-        BatchReader reader = new BatchReader(dynamo, TABLE, slept::add, cap -> {
+        BatchReader reader = new BatchReader(dynamo, TABLE, new Backoff(slept::add, cap -> {
             caps.add(cap);
             return cap / 2; // the jitter's pick, in [0, cap]
-        }, () -> -1);
+        }, () -> -1));
 
         List<String> got = read(reader, 150);
 
@@ -83,7 +83,7 @@ class BatchReaderTest {
         // 150 keys: a request of 100 answered 40, 40, 20; then one of 50 answered 40, 10.
         assertEquals(List.of(100, 60, 20, 50, 10), dynamo.asked);
         assertTrue(dynamo.consistent.stream().allMatch(c -> c), "the retried requests keep the caller's options");
-        assertEquals(List.of(BatchReader.BASE_DELAY_MILLIS, 2 * BatchReader.BASE_DELAY_MILLIS, BatchReader.BASE_DELAY_MILLIS), caps,
+        assertEquals(List.of(Backoff.BASE_DELAY_MILLIS, 2 * Backoff.BASE_DELAY_MILLIS, Backoff.BASE_DELAY_MILLIS), caps,
                 "the cap doubles per attempt of one request and starts again for the next");
         assertEquals(caps.stream().map(c -> c / 2).toList(), slept, "the wait is the jitter's pick under the cap");
     }
@@ -92,40 +92,40 @@ class BatchReaderTest {
     void aTableThatNeverAnswersEverythingGivesUpAfterBoundedAttemptsAndBoundedWaits() {
         Throttled dynamo = new Throttled(1);
         List<Long> slept = new ArrayList<>();
-        BatchReader reader = new BatchReader(dynamo, TABLE, slept::add, cap -> cap, () -> -1);
+        BatchReader reader = new BatchReader(dynamo, TABLE, new Backoff(slept::add, cap -> cap, () -> -1));
 
         IllegalStateException failure = assertThrows(IllegalStateException.class, () -> read(reader, 100));
 
         assertTrue(failure.getMessage().contains("unprocessed"), failure.getMessage());
         assertEquals(BatchReader.MAX_ATTEMPTS, dynamo.asked.size());
         assertEquals(BatchReader.MAX_ATTEMPTS - 1, slept.size(), "a wait between attempts, none after the last");
-        assertTrue(slept.stream().allMatch(w -> w <= BatchReader.MAX_DELAY_MILLIS), "each wait under the cap: " + slept);
-        assertEquals(BatchReader.MAX_DELAY_MILLIS, slept.get(slept.size() - 1), "the cap is reached: " + slept);
+        assertTrue(slept.stream().allMatch(w -> w <= Backoff.MAX_DELAY_MILLIS), "each wait under the cap: " + slept);
+        assertEquals(Backoff.MAX_DELAY_MILLIS, slept.get(slept.size() - 1), "the cap is reached: " + slept);
     }
 
     @Test
     void noWaitRunsIntoTheInvocationsLastSeconds() {
         Throttled dynamo = new Throttled(10);
         List<Long> slept = new ArrayList<>();
-        long[] remaining = {BatchReader.DEADLINE_MARGIN_MILLIS + 3 * BatchReader.BASE_DELAY_MILLIS};
-        BatchReader reader = new BatchReader(dynamo, TABLE, millis -> {
+        long[] remaining = {Backoff.DEADLINE_MARGIN_MILLIS + 3 * Backoff.BASE_DELAY_MILLIS};
+        BatchReader reader = new BatchReader(dynamo, TABLE, new Backoff(millis -> {
             slept.add(millis);
             remaining[0] -= millis;
-        }, cap -> cap, () -> remaining[0]);
+        }, cap -> cap, () -> remaining[0]));
 
         IllegalStateException failure = assertThrows(IllegalStateException.class, () -> read(reader, 100));
 
         assertTrue(failure.getMessage().contains("ms left"), failure.getMessage());
-        assertEquals(List.of(BatchReader.BASE_DELAY_MILLIS, 2 * BatchReader.BASE_DELAY_MILLIS), slept,
+        assertEquals(List.of(Backoff.BASE_DELAY_MILLIS, 2 * Backoff.BASE_DELAY_MILLIS), slept,
                 "the waits that fit before the margin, not the one that would not");
-        assertTrue(remaining[0] >= BatchReader.DEADLINE_MARGIN_MILLIS, "the margin is left: " + remaining[0]);
+        assertTrue(remaining[0] >= Backoff.DEADLINE_MARGIN_MILLIS, "the margin is left: " + remaining[0]);
     }
 
     @Test
     void aFullyAnsweredReadNeverWaits() {
         Throttled dynamo = new Throttled(100);
         List<Long> slept = new ArrayList<>();
-        BatchReader reader = new BatchReader(dynamo, TABLE, slept::add, cap -> cap, () -> 0);
+        BatchReader reader = new BatchReader(dynamo, TABLE, new Backoff(slept::add, cap -> cap, () -> 0));
 
         assertEquals(250, read(reader, 250).size());
         assertEquals(List.of(100, 100, 50), dynamo.asked);
@@ -134,7 +134,7 @@ class BatchReaderTest {
 
     @Test
     void theJitterPicksAcrossTheWholeRangeUnderItsCap() {
-        List<Long> picks = IntStream.range(0, 2_000).mapToObj(i -> BatchReader.fullJitter(100)).toList();
+        List<Long> picks = IntStream.range(0, 2_000).mapToObj(i -> Backoff.fullJitter(100)).toList();
         assertTrue(picks.stream().allMatch(p -> p >= 0 && p <= 100), "within [0, cap]");
         assertTrue(picks.stream().anyMatch(p -> p < 20) && picks.stream().anyMatch(p -> p > 80),
                 "spread over the range, so clients throttled together come back apart");

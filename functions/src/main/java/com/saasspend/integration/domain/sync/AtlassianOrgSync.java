@@ -40,7 +40,9 @@ import java.util.stream.Collectors;
  * then every user with product access, last-active times and groups, page by page.
  *
  * <p>Cost: each page is compared with its digest from the last run (one small read); only items whose content hash
- * changed are read and written. Correctness: an item is marked removed only at the end of a complete listing. Scale:
+ * changed are read and written. A tenant's first listing (no user stored when the run began) has nothing to compare
+ * with: its user pages read no digest and no stored hash, and its end sweeps nothing (see
+ * {@link SyncCheckpoint#newUsersPage}). Correctness: an item is marked removed only at the end of a complete listing. Scale:
  * after every page the checkpoint is saved, so a run that nears the invocation's time limit continues in the next
  * invocation, and memory holds two pages at most (one being stored while the next is fetched: {@link BackgroundStore}).
  * Concurrency: a lease lets one invocation run at a time.
@@ -333,9 +335,9 @@ public final class AtlassianOrgSync {
             while (true) {
                 switch (at.phase()) {
                     case PRODUCTS -> {
-                        syncProducts();
-                        advance(checkpoint.next(Phase.GROUPS, null, 0));
-                        at = Position.of(checkpoint);
+                        List<ProductInstance> fresh = api.productInstances(orgId, apiKey);
+                        Position after = new Position(Phase.GROUPS, null, 0);
+                        handOver(after, () -> storeProducts(fresh, after));
                     }
                     case GROUPS -> pageOfGroups();
                     case USERS -> pageOfUsers();
@@ -363,8 +365,11 @@ public final class AtlassianOrgSync {
             return "The sync stopped on an internal error; it continues at the next sync.";
         }
 
-        private void syncProducts() {
-            List<ProductInstance> fresh = api.productInstances(orgId, apiKey);
+        /**
+         * On the store's thread, while the groups are fetched: the product instances, and whether the users listing
+         * starts with nothing stored (a tenant's first listing: its user pages then read no digest and no hashes).
+         */
+        private void storeProducts(List<ProductInstance> fresh, Position after) {
             Map<String, ProductInstance> stored = store.products(tenantId).stream()
                     .collect(Collectors.toMap(ProductInstance::id, Function.identity(), (a, b) -> a));
             List<ProductInstance> changed = fresh.stream().filter(p -> !p.equals(stored.get(p.id()))).toList();
@@ -377,6 +382,10 @@ public final class AtlassianOrgSync {
                 // A complete listing of a handful of instances: what is missing is gone.
                 licenses.deleteProducts(tenantId, gone);
             }
+            // Read before any user page of the run is written (the lease keeps other syncs out, and nothing else
+            // creates users), so no user is stored now means none was stored before this run.
+            Integer newUsersFrom = licenses.anyUserStored(tenantId) ? null : 0;
+            stored(checkpoint.withNewUsersFrom(newUsersFrom).next(after.phase(), after.cursor(), after.page()));
         }
 
         private void pageOfGroups() {
@@ -441,8 +450,17 @@ public final class AtlassianOrgSync {
         /** On the store's thread: the page of users at the checkpoint and its seats, then the checkpoint moved past it. */
         private void storeUsers(List<OrgUser> users, Instant readAt, Position after) {
             checkpoint = checkpoint.withUserPageReadAt(readAt);
-            long written = writeChanged(Listing.USERS, users.stream().map(Hashed::of).toList(), OrgUser::accountId,
-                    changed -> licenses.putUsers(tenantId, changed, clock.instant()));
+            ListingTracker tracker = tracker(Listing.USERS);
+            int index = checkpoint.page();
+            // A page of a first listing has no digest, nor users stored from an earlier run: nothing to read.
+            boolean newPage = checkpoint.newUsersPage(index);
+            ListingTracker.PageCheck page = newPage ? tracker.newPage(index) : tracker.page(index);
+            List<Hashed<OrgUser>> changed = page.changed(users.stream().map(Hashed::of).toList(), OrgUser::accountId);
+            PageDigest digest = page.digestToRecord();
+            if (!changed.isEmpty() || digest != null) {
+                licenses.putUsersPage(tenantId, changed, newPage, clock.instant(), index, digest);
+            }
+            long written = changed.size();
             Map<String, ProductCounts> counts = new HashMap<>(checkpoint.counts());
             Instant activeSince = clock.instant().minus(Duration.ofDays(inactivityDays));
             for (OrgUser user : users) {
@@ -503,12 +521,15 @@ public final class AtlassianOrgSync {
         private SyncResult finish() {
             Instant now = clock.instant();
             long removedGroups = tracker(Listing.GROUPS).sweep(checkpoint.groupPages(), now);
-            long removedUsers = tracker(Listing.USERS).sweep(checkpoint.page(), now);
+            // A first listing written in one go (no page of it written twice) left no reminders and no digest past
+            // its last page: nothing to sweep.
+            boolean firstListing = checkpoint.newUsersPage(0);
+            long removedUsers = firstListing ? 0 : tracker(Listing.USERS).sweep(checkpoint.page(), now);
             // Every page was compared with what is stored: notes made before this run began are settled.
             Instant notedBefore = checkpoint.startedAt().minus(CLOCK_SKEW);
             licenses.settleWrittenOutsideListing(tenantId, Listing.GROUPS, notedBefore);
             licenses.settleWrittenOutsideListing(tenantId, Listing.USERS, notedBefore);
-            putSummary(now);
+            putSummary(now, firstListing);
             long calls = apiCalls();
             if (streams != null) {
                 // Incremental runs poll from the start of this listing: nothing that changed during it is missed.
@@ -532,10 +553,11 @@ public final class AtlassianOrgSync {
          * adjustment counter, so an adjustment arriving between the read and the write is not overwritten either:
          * the write is refused and the counts recomputed with it.
          */
-        private void putSummary(Instant now) {
+        private void putSummary(Instant now, boolean everyUserWritten) {
             for (int attempt = 0; attempt < 5; attempt++) {
                 long version = licenses.summaryAdjustments(tenantId);
-                if (licenses.putSummary(tenantId, withLateAdjustments(checkpoint.counts()), inactivityDays, now, version)) {
+                if (licenses.putSummary(tenantId, withLateAdjustments(checkpoint.counts()), inactivityDays, now, version,
+                        everyUserWritten)) {
                     return;
                 }
             }

@@ -16,6 +16,32 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
 
     void putUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt);
 
+    /**
+     * One page of the users listing as the org sync stores it: the changed users as {@link #putUsers} writes them, then
+     * the page's digest (null: unchanged), stored only once every one of those users is. A store may write the digest
+     * in the same all-or-nothing write as the page's last users instead of a write of its own. {@code newPage}: a page
+     * of a first listing ({@link SyncCheckpoint#newUsersPage}), whose users are most likely not stored (one that moved
+     * from a page written earlier in the run may be): a store may write them on that assumption, checked by the write.
+     */
+    default void putUsersPage(String tenantId, List<Hashed<OrgUser>> users, boolean newPage, Instant syncedAt, int page,
+                              PageDigest digest) {
+        if (!users.isEmpty()) {
+            putUsers(tenantId, users, syncedAt);
+        }
+        if (digest != null) {
+            putDigest(tenantId, Listing.USERS, page, digest);
+        }
+    }
+
+    /**
+     * Whether any user of the tenant is stored, removed ones included (a strongly consistent read). False only before
+     * the tenant's first listing wrote anything: its user pages then have no digest and no stored users to compare with.
+     * A store that cannot tell answers true (every page is compared).
+     */
+    default boolean anyUserStored(String tenantId) {
+        return true;
+    }
+
     void putGroups(String tenantId, List<Hashed<OrgGroup>> groups, Instant syncedAt);
 
     List<ProductInstance> products(String tenantId);
@@ -30,6 +56,15 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
      */
     boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
                        long expectedAdjustments);
+
+    /**
+     * {@link #putSummary(String, Map, int, Instant, long)} after a listing that wrote every stored user itself (a first
+     * listing): the store need not look for users written by an older layout.
+     */
+    default boolean putSummary(String tenantId, Map<String, ProductCounts> counts, int inactivityDays, Instant at,
+                               long expectedAdjustments, boolean everyUserWrittenByThisRun) {
+        return putSummary(tenantId, counts, inactivityDays, at, expectedAdjustments);
+    }
 
     /** How many adjustments the SUMMARY has taken in all (0 when there is none): its version for {@link #putSummary}. */
     long summaryAdjustments(String tenantId);

@@ -87,22 +87,45 @@ public final class ListingTracker {
         return hash.equals(before.get(id)) && !writtenOutside.contains(id);
     }
 
+    /**
+     * Opens page {@code index} of a listing known to have nothing stored at or past it (a tenant's first listing):
+     * there is no digest to read, and every item is new, so nothing is read.
+     */
+    public PageCheck newPage(int index) {
+        pages = Math.max(pages, index + 1);
+        return new PageCheck(index, true);
+    }
+
     /** One page being compared with its digest; {@link #close()} records what it holds now. */
     public final class PageCheck {
         private final int index;
         private final PageDigest old;
         private final Map<String, String> before;
+        /** Nothing of this page is stored: every item is written, none is read. */
+        private final boolean nothingStored;
         private final List<PageDigest.Entry> entries = new ArrayList<>();
 
         private PageCheck(int index) {
+            this(index, false);
+        }
+
+        private PageCheck(int index, boolean nothingStored) {
             this.index = index;
-            this.old = store.digest(index).orElse(null);
+            this.nothingStored = nothingStored;
+            this.old = nothingStored ? null : store.digest(index).orElse(null);
             this.before = old == null ? Map.of() : old.hashesById();
+        }
+
+        public int index() {
+            return index;
         }
 
         /** Adds one item to the page; answers whether it must be written (new or changed since it was stored). */
         public boolean changed(String id, String hash) {
             entries.add(new PageDigest.Entry(id, hash));
+            if (nothingStored) {
+                return true;
+            }
             if (digestSays(id, hash, before)) {
                 return false;
             }
@@ -122,14 +145,28 @@ public final class ListingTracker {
             if (suspects.isEmpty()) {
                 return List.of();
             }
+            if (nothingStored) {
+                return suspects;
+            }
             Map<String, String> stored = store.storedHashes(suspects.stream().map(h -> idOf.apply(h.item())).toList());
             return suspects.stream().filter(h -> !h.hash().equals(stored.get(idOf.apply(h.item())))).toList();
         }
 
         /** Records the page's digest when it differs from the stored one; call after the page's items are written. */
         public void close() {
+            PageDigest fresh = digestToRecord();
+            if (fresh != null) {
+                store.putDigest(index, fresh);
+            }
+        }
+
+        /**
+         * The digest {@link #close()} records, for a store that writes it with the page's items instead (stored only
+         * once they all are); null when the stored one already says the same.
+         */
+        public PageDigest digestToRecord() {
             if (old == null && entries.isEmpty()) {
-                return;
+                return null;
             }
             Set<String> now = entries.stream().map(PageDigest.Entry::id).collect(Collectors.toSet());
             Set<String> left = new LinkedHashSet<>(old == null ? List.of() : old.left());
@@ -137,9 +174,9 @@ public final class ListingTracker {
             left.removeAll(now);
             PageDigest fresh = new PageDigest(runId, entries, List.copyOf(left));
             if (old != null && old.entries().equals(fresh.entries()) && old.left().equals(fresh.left())) {
-                return;
+                return null;
             }
-            store.putDigest(index, fresh);
+            return fresh;
         }
     }
 

@@ -36,6 +36,10 @@ public final class InMemoryLicenseStore implements LicenseStore {
         final List<SeatAdjustment> adjustments = new ArrayList<>();
         final Map<Listing, Map<String, Instant>> writtenOutside = new HashMap<>();
         int digestWrites;
+        /** Reads a sync makes per page or per run: single digests, hashes of items, whole listings' digests. */
+        final Map<Listing, Integer> digestReads = new HashMap<>();
+        final Map<Listing, Integer> hashReads = new HashMap<>();
+        final Map<Listing, Integer> digestScans = new HashMap<>();
         int userWrites;
         int summaryWrites;
     }
@@ -105,6 +109,21 @@ public final class InMemoryLicenseStore implements LicenseStore {
         return data.digestWrites;
     }
 
+    /** Single digests read (one a page compared with its digest). */
+    public synchronized int digestReads(Listing listing) {
+        return data.digestReads.getOrDefault(listing, 0);
+    }
+
+    /** Stored hashes read (one batched read a page with suspects). */
+    public synchronized int hashReads(Listing listing) {
+        return data.hashReads.getOrDefault(listing, 0);
+    }
+
+    /** Reads of all of a listing's digests (a sweep reads them once or twice). */
+    public synchronized int digestScans(Listing listing) {
+        return data.digestScans.getOrDefault(listing, 0);
+    }
+
     public synchronized int userWrites() {
         return data.userWrites;
     }
@@ -131,6 +150,7 @@ public final class InMemoryLicenseStore implements LicenseStore {
 
     @Override
     public synchronized Optional<PageDigest> digest(String tenantId, Listing listing, int page) {
+        data.digestReads.merge(listing, 1, Integer::sum);
         return Optional.ofNullable(digests(listing).get(page));
     }
 
@@ -153,12 +173,14 @@ public final class InMemoryLicenseStore implements LicenseStore {
         TreeMap<Integer, PageDigest> copy;
         synchronized (this) {
             copy = new TreeMap<>(digests(listing));
+            data.digestScans.merge(listing, 1, Integer::sum);
         }
         copy.forEach(onDigest);
     }
 
     @Override
     public synchronized Map<String, String> storedHashes(String tenantId, Listing listing, Collection<String> ids) {
+        data.hashReads.merge(listing, 1, Integer::sum);
         Map<String, String> out = new HashMap<>();
         for (String id : ids) {
             Hashed<?> item = listing == Listing.USERS ? data.users.get(id) : data.groups.get(id);
@@ -168,6 +190,11 @@ public final class InMemoryLicenseStore implements LicenseStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public synchronized boolean anyUserStored(String tenantId) {
+        return !data.users.isEmpty();
     }
 
     @Override

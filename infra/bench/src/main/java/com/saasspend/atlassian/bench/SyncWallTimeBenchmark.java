@@ -22,7 +22,12 @@ public final class SyncWallTimeBenchmark {
     static final int RATE_CALLS = 600;
     static final int RATE_WINDOW_SECONDS = 60;
 
-    public record Run(long wallMillis, long userPages, long calls, long rateLimited, long dynamoMillis, long dynamoCalls) {
+    /**
+     * One run; {@code itemsWritten}, {@code dynamoCallsByOperation} and {@code dynamoNanosByOperation} say where the
+     * DynamoDB time went (what a user page's store costs on this emulator).
+     */
+    public record Run(long wallMillis, long userPages, long calls, long rateLimited, long dynamoMillis, long dynamoCalls,
+                      long itemsWritten, Map<String, Long> dynamoCallsByOperation, Map<String, Long> dynamoNanosByOperation) {
         long criticalPathMillis() {
             return Math.max(userPages * LATENCY_MS, calls * 1000L * RATE_WINDOW_SECONDS / RATE_CALLS);
         }
@@ -55,11 +60,12 @@ public final class SyncWallTimeBenchmark {
                 Map<String, Long> calls = OrgUnderTest.callsByPurpose(requests);
                 long limited = calls.getOrDefault("rate-limited (429)", 0L);
                 Run r = new Run(wall, calls.getOrDefault("user pages", 0L), requests.size() - limited, limited,
-                        dynamo.dynamoNanos() / 1_000_000, dynamo.calls());
+                        dynamo.dynamoNanos() / 1_000_000, dynamo.calls(), dynamo.total().itemsWritten(),
+                        Map.copyOf(dynamo.callsByOperation()), Map.copyOf(dynamo.nanosByOperation()));
                 results.add(r);
                 System.out.printf("[wall-time] N=%,d run %d: %,d ms against a critical path of %,d ms (x%.2f); %,d calls, %d rate-limited; "
-                                + "DynamoDB %,d ms in %,d calls%n", users, run, wall, r.criticalPathMillis(), r.ratio(), r.calls(), limited,
-                        r.dynamoMillis(), r.dynamoCalls());
+                                + "DynamoDB %,d ms in %,d calls %s, %,d items written%n", users, run, wall, r.criticalPathMillis(), r.ratio(),
+                        r.calls(), limited, r.dynamoMillis(), r.dynamoCalls(), r.dynamoCallsByOperation(), r.itemsWritten());
             }
         }
         return results;
