@@ -873,7 +873,7 @@ public final class Benchmarks {
         d.append("On figure 8's synced org of ").append(n(r.users())).append(" users (the same tenant and table, synced once), with Jira and"
                 + " Confluence sites connected so reclaim is open: policies \"Confluence inactive for at least N days\" in approve"
                 + " mode with the largest cap (").append(n(com.saasspend.integration.domain.policies.PolicyRules.MAX_RECLAIMS_PER_RUN))
-                .append(" a run), N chosen from the generated world's last-active dates so that about N/1,000, N/100 and N/10 users"
+                .append(" a run), N chosen from the generated world's last-active dates so that about a thousandth, a hundredth and a tenth of the users"
                         + " match (of ").append(n(r.holders())).append(" Confluence users with a last use). Each is previewed"
                         + " (`PolicyService.preview`: writes nothing), evaluated as the `IntegrationSyncCompleted` event runs it"
                         + " (`PolicyEvaluationHandler` built from `wiring/Services`, metered DynamoDB client, one policy unpaused at a"
@@ -881,19 +881,23 @@ public final class Benchmarks {
                         + " the evaluation read (it stops at the cap of new actions, or at ")
                 .append(n(com.saasspend.integration.domain.reclaim.jobs.JobSelection.MAX_USERS)).append(" rows); candidates: those"
                         + " planned (org admins and users the planner refuses are skipped). Per examined user the evaluation reads its"
-                        + " listing row (`UIX`), its user item (`USER`) and its action if one exists (`POLICYACTION`); everything else"
-                        + " (policies, settings, integrations, products, the users' groups) is the \"other\" column.\n\n");
-        d.append("| policy | users matching | run | examined | candidates | actions written | read units (items) | per examined user"
-                + " | other read units | write units | time |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + " listing row (`UIX`), its user item (`USER`) and its action if one exists (`POLICYACTION`): the"
+                        + " \"examined users' items\" column. The planner also needs those users' groups (`GROUP`), each read once an"
+                        + " evaluation (at most the org's groups); everything else (policies, settings, integrations, products, the"
+                        + " listing's summary) is the \"other\" column, the goal's constant.\n\n");
+        d.append("| policy | users matching | run | examined | candidates | actions written | read units (items) | examined users'"
+                + " items (per user) | their groups | other | write units | time |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double worstOther = 0;
         double worstPerUser = 0;
         for (PolicyEvaluationBenchmark.Row row : r.rows()) {
-            double perUser = row.examined() == 0 ? 0 : (row.readUnits() - row.otherReadUnits()) / row.examined();
+            double perUser = row.examined() == 0 ? 0 : row.perUserReadUnits() / row.examined();
             worstOther = Math.max(worstOther, row.otherReadUnits());
             worstPerUser = Math.max(worstPerUser, perUser);
             d.append(row(row.policy(), n(row.matching()), row.how(), n(row.examined()) + (row.capped() ? " (capped)" : ""),
                     n(row.candidates()), n(row.actionsWritten()), units(row.readUnits()) + " (" + n(row.itemsRead()) + ")",
-                    Stats.fixed(perUser, 2), units(row.otherReadUnits()), units(row.writeUnits()), millis(row.millis())));
+                    units(row.perUserReadUnits()) + " (" + Stats.fixed(perUser, 2) + ")", units(row.groupReadUnits()) + " ("
+                            + n(row.itemsByKind().getOrDefault("GROUP", 0L)) + ")", units(row.otherReadUnits()),
+                    units(row.writeUnits()), millis(row.millis())));
         }
         d.append("\nRead units by item kind (items read):\n\n| policy | run | by kind |\n|---|---|---|\n");
         for (PolicyEvaluationBenchmark.Row row : r.rows()) {
@@ -903,10 +907,15 @@ public final class Benchmarks {
         }
         d.append("\nTime is on moto (see figure 8: each index query sorts its partition in Python, and each write regroups the"
                 + " table's index partitions before the next index query), in process; the read units carry over to AWS.\n");
-        boolean met = worstOther <= PolicyEvaluationBenchmark.CONSTANT_READ_UNITS;
-        return new Figure("P", "Policy evaluation at " + k(r.users()) + " users", "read units ≤ the examined users' items + "
-                + n(PolicyEvaluationBenchmark.CONSTANT_READ_UNITS) + " units",
-                units(worstPerUser) + " units per examined user + at most " + units(worstOther) + " other units; "
+        // Each examined user's own items at most once each (listing row, user, action), plus the rest of the listing page
+        // read when the cap is reached.
+        boolean onceEach = r.rows().stream().allMatch(x -> PolicyEvaluationBenchmark.PER_CANDIDATE_KINDS.stream()
+                .mapToLong(kind -> x.itemsByKind().getOrDefault(kind, 0L)).sum()
+                <= 3L * x.examined() + com.saasspend.integration.domain.licenses.LicenseService.MAX_LIMIT);
+        boolean met = worstOther <= PolicyEvaluationBenchmark.CONSTANT_READ_UNITS && onceEach;
+        return new Figure("P", "Policy evaluation at " + k(r.users()) + " users", "read units ≤ the examined users' items and their"
+                + " groups (each once) + " + n(PolicyEvaluationBenchmark.CONSTANT_READ_UNITS) + " units",
+                Stats.fixed(worstPerUser, 2) + " units per examined user + groups + at most " + units(worstOther) + " other units; "
                         + r.rows().stream().filter(x -> x.how().equals("IntegrationSyncCompleted"))
                         .map(x -> n(x.examined()) + " examined: " + units(x.readUnits()) + " units, " + millis(x.millis()))
                         .collect(Collectors.joining("; ")),

@@ -57,7 +57,7 @@ public final class LicensePageBenchmark {
     /** A base-table query of the scan path may take minutes on moto at 100k users (see EmulatedAws.patientMeteredDynamo). */
     static final Duration SCAN_ATTEMPT_TIMEOUT = Duration.ofMinutes(5);
     /** The longest one listing of the scan path is walked before the rest is projected (see {@link #walk}). */
-    static final Duration SCAN_BUDGET = Duration.ofMinutes(3);
+    static final Duration SCAN_BUDGET = Duration.ofMinutes(2);
 
     /**
      * Syncs a generated org of {@code users} once, then measures figure 8 ({@code licensePage}) and figure P
