@@ -36,7 +36,7 @@ public final class Benchmarks {
                 int licenseOrg, int licenseRepeats, int incrementalOrg, int incrementalFullSamples) {
         static Plan fullPlan() {
             return new Plan(false, ordered(1_000, 3, 10_000, 3), ordered(1_000, 3, 10_000, 3), List.of(10_000, 100_000),
-                    100_000, 3, 5, 5, 2, 10_000, 100_000, 5, 100_000, 0);
+                    100_000, 3, 5, 5, 2, 10_000, 100_000, 3, 100_000, 0);
         }
 
         static Plan quickPlan() {
@@ -825,8 +825,8 @@ public final class Benchmarks {
                 .append(LicensePageBenchmark.SCAN_STEP).append(" a query, on the base table), filtered in Java until the page is full;"
                         + " a sort by name and a rare match both read the whole partition, so one walk answers both. Its client waits up to ")
                 .append(LicensePageBenchmark.SCAN_ATTEMPT_TIMEOUT.toMinutes()).append(" min for a query and never retries one (a retried slow"
-                        + " query only piles more work onto moto). A listing is walked for at most ").append(LicensePageBenchmark.SCAN_BUDGET.toMinutes())
-                .append(" min: on moto every one of its queries walks the whole table (the moto floor below), so reading a 100k-user"
+                        + " query only piles more work onto moto). A listing is walked for at most ").append(LicensePageBenchmark.SCAN_BUDGET.toSeconds())
+                .append(" s: on moto every one of its queries walks the whole table (the moto floor below), so reading a 100k-user"
                         + " partition 200 users a query takes hours here; a walk stopped by that budget is marked **projected**, its"
                         + " read units and time scaled from the users it read to the users stored (the items are alike, so the units"
                         + " scale; the time on moto grows faster than that, so the projected time is a lower bound).\n\n");
