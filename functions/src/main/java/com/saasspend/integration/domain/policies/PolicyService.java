@@ -27,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -329,6 +330,8 @@ public final class PolicyService {
         Found found = new Found();
         Instant now = clock.instant();
         int[] counted = {0};
+        // Groups already read in this evaluation: batches share most of their users' groups (at most the org's groups).
+        Map<String, OrgGroup> groupsRead = new HashMap<>();
         for (String product : policy.products()) {
             if (counted[0] >= policy.maxReclaimsPerRun()) {
                 found.capped = true;
@@ -342,13 +345,13 @@ public final class PolicyService {
                         batch.add(row.accountId());
                         examined[0]++;
                         if (batch.size() == LicenseStore.USERS_PER_READ) {
-                            consider(tenantId, policy, product, context, now, batch, readActions, sink, counted, found);
+                            consider(tenantId, policy, product, context, now, batch, readActions, sink, counted, found, groupsRead);
                             batch.clear();
                         }
                         return counted[0] < policy.maxReclaimsPerRun() && examined[0] < MAX_EXAMINED;
                     });
             if (!batch.isEmpty() && counted[0] < policy.maxReclaimsPerRun()) {
-                consider(tenantId, policy, product, context, now, batch, readActions, sink, counted, found);
+                consider(tenantId, policy, product, context, now, batch, readActions, sink, counted, found, groupsRead);
             }
             found.examined += examined[0];
             found.capped |= !whole;
@@ -358,7 +361,8 @@ public final class PolicyService {
 
     /** One batch of listed users: read (one batch read), screened, planned; each planned user offered to the sink. */
     private void consider(String tenantId, Policy policy, String product, ReclaimPlanner.Context context, Instant now,
-                          List<String> accountIds, boolean readActions, Sink sink, int[] counted, Found found) {
+                          List<String> accountIds, boolean readActions, Sink sink, int[] counted, Found found,
+                          Map<String, OrgGroup> groupsRead) {
         Map<String, OrgUser> users = reclaims.users(tenantId, accountIds);
         List<JobPlanner.Candidate> eligible = new ArrayList<>();
         for (String id : accountIds) {
@@ -378,7 +382,11 @@ public final class PolicyService {
         }
         Set<String> groupIds = new LinkedHashSet<>();
         eligible.forEach(c -> c.user().groups().forEach(g -> groupIds.add(g.id())));
-        Map<String, OrgGroup> groups = reclaims.groups(tenantId, groupIds);
+        groupIds.removeAll(groupsRead.keySet());
+        if (!groupIds.isEmpty()) {
+            groupsRead.putAll(reclaims.groups(tenantId, groupIds));
+        }
+        Map<String, OrgGroup> groups = groupsRead;
         JobPlan plan = JobPlanner.plan("policy", now, now, eligible, groups, selection(policy, product), context);
         plan.skipped().forEach(s -> found.skip(new Skipped(s.accountId(), s.name(), product, s.code(), s.reason())));
         // The batch's actions in one read: a candidate already decided (or pending) costs a read, never a failed write.

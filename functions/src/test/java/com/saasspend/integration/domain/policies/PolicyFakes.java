@@ -53,6 +53,8 @@ final class PolicyFakes {
         String reclaimStatus = "completed";
         /** Batch reads of stored users. */
         int userReads;
+        /** Batch reads of stored groups: the ids each asked for. */
+        final List<List<String>> groupReads = new ArrayList<>();
         UpstreamFailure refreshFailure;
         boolean reclaimNotEnabled;
 
@@ -66,7 +68,10 @@ final class PolicyFakes {
             accountIds.forEach(id -> { if (reader.users.containsKey(id)) found.put(id, reader.users.get(id)); });
             return found;
         }
-        @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds) { return reader.groups(tenantId, groupIds); }
+        @Override public Map<String, OrgGroup> groups(String tenantId, Collection<String> groupIds) {
+            groupReads.add(List.copyOf(groupIds));
+            return reader.groups(tenantId, groupIds);
+        }
         @Override public ReclaimPlanner.Context planningContext(String tenantId) {
             if (reclaimNotEnabled) {
                 throw new Refusal(Refusal.Kind.CONFLICT, "reclaim_not_enabled", "Connect Jira and Confluence.");

@@ -167,6 +167,21 @@ class PolicyServiceLimitsTest {
     }
 
     @Test
+    void eachGroupIsReadOnceAnEvaluationWhateverTheBatches() {
+        idleUsers(250, false);
+        Policy p = policy(Policy.APPROVE, 500);
+        PolicyService.Evaluation evaluated = service.evaluateAll(TENANT, () -> false).get(0);
+        assertEquals(252, evaluated.candidates().size());
+        assertEquals(3, reclaims.userReads, "three batches of listed users");
+        List<String> groupsRead = reclaims.groupReads.stream().flatMap(List::stream).toList();
+        assertEquals(List.of("g-jira", "g-conf"), groupsRead, "the batches share g-jira: read by the first only");
+        reclaims.groupReads.clear();
+        service.preview(TENANT, p.id());
+        assertEquals(List.of("g-jira", "g-conf"), reclaims.groupReads.stream().flatMap(List::stream).toList(),
+                "a new evaluation reads them again (a sync may have changed them)");
+    }
+
+    @Test
     void oncePastTheCapTheListingIsReadNoFurther() {
         idleUsers(250, false);
         Policy p = policy(Policy.APPROVE, 1);

@@ -297,11 +297,16 @@ public final class CapacityMeter implements ExecutionInterceptor {
                     new Tally(0, 0, size > 0 ? 1 : 0, ItemSize.readUnits(size, consistent))));
             return;
         }
+        // A projection may leave the keys out of the items returned: their kind is then the keys' asked for, when all share one.
+        java.util.Set<String> askedKinds = new java.util.HashSet<>();
+        processed.forEach(k -> askedKinds.add(kind(k.key())));
         for (Map<String, AttributeValue> item : returned) {
             if (projected && !readsSizes()) {
                 estimated[0]++;
             }
-            add(consumed, kind(item), new Tally(0, 0, 1, ItemSize.readUnits(ItemSize.of(item), consistent)));
+            String kind = kind(item);
+            add(consumed, kind.equals("?") && askedKinds.size() == 1 ? askedKinds.iterator().next() : kind,
+                    new Tally(0, 0, 1, ItemSize.readUnits(ItemSize.of(item), consistent)));
         }
         int missing = processed.size() - returned.size();
         if (missing > 0) {

@@ -124,6 +124,19 @@ public final class EmulatedAws {
         return DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();
     }
 
+    /**
+     * A metered DynamoDB client for calls moto answers slowly on a large table (a base-table Query walks every item of
+     * the table, then sorts the partition): one attempt of up to {@code attemptTimeout}, never retried. The default
+     * client's 30 s read timeout and DynamoDB's 8 retries re-sent a slow query while moto still answered the first
+     * copy, piling work onto a single-threaded emulator until every attempt timed out.
+     */
+    public static DynamoDbClient patientMeteredDynamo(CapacityMeter meter, java.time.Duration attemptTimeout) {
+        SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(attemptTimeout).build();
+        return DynamoDbClient.builder().httpClient(http).overrideConfiguration(o -> o.addExecutionInterceptor(meter)
+                .apiCallAttemptTimeout(attemptTimeout).apiCallTimeout(attemptTimeout)
+                .retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
+    }
+
     /** The environment the functions read, pointing at these resources and at a simulator. */
     public Map<String, String> env(String simulatorBaseUrl) {
         Map<String, String> vars = new HashMap<>();

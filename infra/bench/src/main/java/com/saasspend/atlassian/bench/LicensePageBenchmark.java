@@ -19,8 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Figure 8: the License page on a synced generated org. Each listing (filters and sorts of GET /users, and a search for
@@ -38,15 +41,33 @@ public final class LicensePageBenchmark {
     /** One page of one listing: rows answered, read units (computed, see CapacityMeter) and latency per repeat. */
     public record Page(String listing, String page, int rows, double readUnits, Stats millis) {}
 
-    public record Result(int users, long syncMillis, List<Page> indexed, List<Page> scanned) {}
+    /**
+     * {@code indexed}, {@code scanned}, {@code motoFloor}: figure 8 (empty when only figure P was asked for);
+     * {@code policies}: figure P (null when not asked for).
+     */
+    public record Result(int users, long syncMillis, List<Page> indexed, List<Page> scanned, List<Page> motoFloor,
+                         PolicyEvaluationBenchmark.Result policies) {}
 
     private record Listing(String name, String product, String status, UserOrder sort, String search) {
         LicenseService.UserQuery query(String after) {
-            return new LicenseService.UserQuery(product, status, null, search, sort, after, LIMIT);
+            return query(after, LIMIT);
+        }
+
+        LicenseService.UserQuery query(String after, int limit) {
+            return new LicenseService.UserQuery(product, status, null, search, sort, after, limit);
         }
     }
 
-    public static Result measure(int users, int repeats, int scanRepeats) {
+    /** A base-table query of the scan path may take minutes on moto at 100k users (see EmulatedAws.patientMeteredDynamo). */
+    static final Duration SCAN_ATTEMPT_TIMEOUT = Duration.ofMinutes(5);
+    /** The longest one listing of the scan path is walked before the rest is projected (see {@link #walk}). */
+    static final Duration SCAN_BUDGET = Duration.ofSeconds(90);
+
+    /**
+     * Syncs a generated org of {@code users} once, then measures figure 8 ({@code licensePage}) and figure P
+     * ({@code policies}) on it.
+     */
+    public static Result measure(int users, int repeats, boolean licensePage, boolean policies) {
         World world = WorldGenerator.generate(users, Math.max(1, users / 50), 42);
         try (OrgUnderTest org = new OrgUnderTest(world, false)) {
             String tenant = "bench-license-" + users;
@@ -57,57 +78,105 @@ public final class LicensePageBenchmark {
             if (synced.outcome() != SyncOutcome.COMPLETED) {
                 throw new IllegalStateException("sync ended " + synced.outcome());
             }
-            String table = org.env.required("TABLE_NAME");
-            DynamoLicenseReader reader = new DynamoLicenseReader(org.meteredDynamo, table);
-            LicenseService service = new LicenseService(reader, new DynamoTenantSettingsStore(org.meteredDynamo, table),
-                    new DynamoIntegrationStore(org.meteredDynamo, table), Clock.systemUTC());
-            String jiraInstance = world.productId(DemoCredentials.ORG_ID, "jira-software");
-            String rareName = rareName(reader, tenant);
-
-            List<Listing> listings = List.of(
-                    new Listing("everyone, by name", null, null, null, null),
-                    new Listing("everyone, most recently active first", null, null, UserOrder.LAST_ACTIVE_DESC, null),
-                    new Listing("everyone, least recently active first", null, null, UserOrder.LAST_ACTIVE_ASC, null),
-                    new Listing("status=active", null, "active", null, null),
-                    new Listing("status=inactive", null, "inactive", null, null),
-                    new Listing("status=never", null, "never", null, null),
-                    new Listing("product=confluence, by name", "confluence", null, null, null),
-                    new Listing("product=confluence, status=inactive", "confluence", "inactive", null, null),
-                    new Listing("product=jira-software, status=never", "jira-software", "never", null, null),
-                    new Listing("product=<Jira instance ARI>, status=inactive", jiraInstance, "inactive", null, null),
-                    new Listing("search for a rare name", null, null, null, rareName));
+            System.out.printf("[license-page] N=%,d synced in %,d ms%n", users, syncMillis);
             List<Page> indexed = new ArrayList<>();
-            for (Listing listing : listings) {
-                indexed.add(timed(listing.name(), "first", org.meter, repeats, () -> service.users(tenant, listing.query(null)).users().size()));
-                String after = null;
-                int page = 1;
-                for (; page < DEEP_PAGE; page++) {
-                    String next = service.users(tenant, listing.query(after)).nextAfter();
-                    if (next == null) {
-                        break;
-                    }
-                    after = next;
-                }
-                if (page > 1) {
-                    String deep = after;
-                    indexed.add(timed(listing.name(), "page " + page, org.meter, repeats,
-                            () -> service.users(tenant, listing.query(deep)).users().size()));
-                }
-                System.out.printf("[license-page] N=%,d %s: %s%n", users, listing.name(), indexed.get(indexed.size() - 1));
-            }
-
-            Instant since = Instant.now().minus(Duration.ofDays(30));
             List<Page> scanned = new ArrayList<>();
-            scanned.add(timed("everyone, by name", "first", org.meter, scanRepeats, () -> scan(reader, tenant, u -> true, true)));
-            scanned.add(timed("status=inactive", "first", org.meter, scanRepeats,
-                    () -> scan(reader, tenant, u -> "inactive".equals(status(u, null, since)), false)));
-            scanned.add(timed("product=confluence, status=inactive", "first", org.meter, scanRepeats,
-                    () -> scan(reader, tenant, u -> "inactive".equals(status(u, "confluence", since)), false)));
-            scanned.add(timed("search for a rare name", "first", org.meter, scanRepeats,
-                    () -> scan(reader, tenant, u -> u.name() != null && u.name().toLowerCase(Locale.ROOT).startsWith(rareName), true)));
-            scanned.forEach(p -> System.out.printf("[license-page] N=%,d scan path %s%n", users, p));
-            return new Result(users, syncMillis, indexed, scanned);
+            List<Page> floor = new ArrayList<>();
+            if (licensePage) {
+                licensePage(org, world, tenant, users, synced.run().users(), repeats, indexed, scanned, floor);
+            }
+            PolicyEvaluationBenchmark.Result evaluated = policies ? PolicyEvaluationBenchmark.measure(org, tenant, users) : null;
+            return new Result(users, syncMillis, indexed, scanned, floor, evaluated);
         }
+    }
+
+    private static void licensePage(OrgUnderTest org, World world, String tenant, int users, long storedUsers, int repeats,
+                                    List<Page> indexed, List<Page> scanned, List<Page> floor) {
+        String table = org.env.required("TABLE_NAME");
+        DynamoLicenseReader reader = new DynamoLicenseReader(org.meteredDynamo, table);
+        LicenseService service = new LicenseService(reader, new DynamoTenantSettingsStore(org.meteredDynamo, table),
+                new DynamoIntegrationStore(org.meteredDynamo, table), Clock.systemUTC());
+        DynamoDbClient patient = EmulatedAws.patientMeteredDynamo(org.meter, SCAN_ATTEMPT_TIMEOUT);
+        DynamoLicenseReader scanReader = new DynamoLicenseReader(patient, table);
+        String jiraInstance = world.productId(DemoCredentials.ORG_ID, "jira-software");
+        String rareName = rareName(scanReader, tenant);
+
+        List<Listing> listings = List.of(
+                new Listing("everyone, by name", null, null, null, null),
+                new Listing("everyone, most recently active first", null, null, UserOrder.LAST_ACTIVE_DESC, null),
+                new Listing("everyone, least recently active first", null, null, UserOrder.LAST_ACTIVE_ASC, null),
+                new Listing("status=active", null, "active", null, null),
+                new Listing("status=inactive", null, "inactive", null, null),
+                new Listing("status=never", null, "never", null, null),
+                new Listing("product=confluence, by name", "confluence", null, null, null),
+                new Listing("product=confluence, status=inactive", "confluence", "inactive", null, null),
+                new Listing("product=jira-software, status=never", "jira-software", "never", null, null),
+                new Listing("product=<Jira instance ARI>, status=inactive", jiraInstance, "inactive", null, null),
+                new Listing("search for a rare name", null, null, null, rareName));
+        for (Listing listing : listings) {
+            indexed.add(timed(listing.name(), "first", org.meter, repeats, () -> service.users(tenant, listing.query(null)).users().size()));
+            // To the deep page's cursor in the largest pages the route allows (the cursor is a position, whatever the
+            // page size): on moto every page sorts the listing's whole index partition, so fewer pages save minutes.
+            String after = null;
+            int skipped = 0;
+            int step = LicenseService.MAX_LIMIT;
+            while (skipped < (DEEP_PAGE - 1) * LIMIT) {
+                int want = Math.min(step, (DEEP_PAGE - 1) * LIMIT - skipped);
+                LicenseService.UserPage walked = service.users(tenant, listing.query(after, want));
+                if (walked.nextAfter() == null) {
+                    if (step == LIMIT) {
+                        break; // the listing ends within this page: the deep page is the last one
+                    }
+                    step = LIMIT; // ends within a large step: walk the rest a page at a time
+                    continue;
+                }
+                after = walked.nextAfter();
+                skipped += walked.users().size();
+            }
+            if (skipped > 0) {
+                String deep = after;
+                indexed.add(timed(listing.name(), "page " + (skipped / LIMIT + 1), org.meter, repeats,
+                        () -> service.users(tenant, listing.query(deep)).users().size()));
+            }
+            System.out.printf("[license-page] N=%,d %s: %s%n", users, listing.name(), indexed.get(indexed.size() - 1));
+        }
+
+        // The baseline, once per listing: a sort by name and a rare match both read the whole partition, so one walk
+        // of it answers both (same items, same time).
+        Instant since = Instant.now().minus(Duration.ofDays(30));
+        Walk whole = walk(scanReader, org.meter, tenant, List.of(u -> true,
+                u -> u.name() != null && u.name().toLowerCase(Locale.ROOT).startsWith(rareName)), false);
+        scanned.add(whole.page("everyone, by name", 0, storedUsers));
+        scanned.add(whole.page("search for a rare name (the same walk)", 1, storedUsers));
+        scanned.add(walk(scanReader, org.meter, tenant, List.of(u -> "inactive".equals(status(u, null, since))), true)
+                .page("status=inactive", 0, storedUsers));
+        scanned.add(walk(scanReader, org.meter, tenant, List.of(u -> "inactive".equals(status(u, "confluence", since))), true)
+                .page("product=confluence, status=inactive", 0, storedUsers));
+        scanned.forEach(p -> System.out.printf("[license-page] N=%,d scan path %s%n", users, p));
+
+        floor.addAll(motoFloor(org, patient, table, repeats));
+        floor.forEach(p -> System.out.printf("[license-page] N=%,d moto floor %s%n", users, p));
+    }
+
+    /**
+     * What moto charges any base-table query, whatever it returns: a query answering the one item of a tiny partition
+     * of this table (moto walks every item of the table to find it), and the same query on a table holding only that
+     * item. DynamoDB reads the key range only: there both cost the same few milliseconds.
+     */
+    private static List<Page> motoFloor(OrgUnderTest org, DynamoDbClient client, String table, int repeats) {
+        String emptyTable = EmulatedAws.createStateTable(org.aws.plainDynamo, table + "-floor");
+        Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("BENCH#FLOOR"), "sk", AttributeValue.fromS("ONLY"),
+                "note", AttributeValue.fromS("one item, for timing a query that answers it"));
+        List<Page> rows = new ArrayList<>();
+        for (String[] target : List.of(new String[] {table, "one item of a tiny partition, this table"},
+                new String[] {emptyTable, "the same query, a table holding only that item"})) {
+            org.aws.plainDynamo.putItem(r -> r.tableName(target[0]).item(item));
+            rows.add(timed(target[1], "moto floor", org.meter, Math.max(3, repeats), () -> client.query(r -> r.tableName(target[0])
+                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("BENCH#FLOOR"))))
+                    .count()));
+        }
+        org.aws.plainDynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+        return rows;
     }
 
     private static Page timed(String listing, String page, CapacityMeter meter, int repeats, Supplier<Integer> read) {
@@ -125,23 +194,62 @@ public final class LicensePageBenchmark {
         return new Page(listing, page, rows, units, Stats.of(millis));
     }
 
-    /** The pre-index listing: user items in key order, filtered in Java until a page is full (or to the end). */
-    private static int scan(DynamoLicenseReader reader, String tenant, Predicate<OrgUser> keep, boolean wholeList) {
-        int rows = 0;
+    /**
+     * One walk of the pre-index listing: user items in key order, {@link #SCAN_STEP} a query, each filter counting its
+     * rows; {@code firstPage}: stop once the first filter has a page, else read to the end of the partition. Either way
+     * it stops after {@link #SCAN_BUDGET}: on moto each base-table query walks the whole table, so at 100k users a walk
+     * of the whole partition takes hours, and the rest is projected from the users read.
+     */
+    private static Walk walk(DynamoLicenseReader reader, CapacityMeter meter, String tenant, List<Predicate<OrgUser>> filters,
+                             boolean firstPage) {
+        int[] rows = new int[filters.size()];
+        long usersRead = 0;
+        int queries = 0;
+        CapacityMeter.Snapshot before = meter.snapshot();
+        long t0 = System.nanoTime();
+        long stopAt = t0 + SCAN_BUDGET.toNanos();
         String after = null;
-        do {
+        boolean ended = false;
+        while (true) {
             DynamoLicenseReader.ScanStep step = reader.scanUsers(tenant, after, SCAN_STEP);
+            queries++;
+            usersRead += step.users().size();
             for (OrgUser u : step.users()) {
-                if (keep.test(u)) {
-                    rows++;
+                for (int i = 0; i < rows.length; i++) {
+                    if (filters.get(i).test(u)) {
+                        rows[i]++;
+                    }
                 }
             }
-            if (!wholeList && rows >= LIMIT) {
+            after = step.lastAccountId();
+            if (after == null || (firstPage && rows[0] >= LIMIT)) {
+                ended = true;
                 break;
             }
-            after = step.lastAccountId();
-        } while (after != null);
-        return Math.min(rows, LIMIT);
+            if (System.nanoTime() >= stopAt) {
+                break;
+            }
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        double units = meter.snapshot().minus(before).total().readUnits();
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Math.min(rows[i], LIMIT);
+        }
+        return new Walk(rows, usersRead, queries, units, millis, ended);
+    }
+
+    /** What a walk read; {@code ended}: it reached what it needed (a full page, or the partition's end) within the budget. */
+    private record Walk(int[] rows, long usersRead, int queries, double readUnits, long millis, boolean ended) {
+        /** The walk as a row of the table; an unfinished walk's units and time projected to the whole partition. */
+        Page page(String listing, int filter, long storedUsers) {
+            if (ended) {
+                return new Page(listing, "first", rows[filter], readUnits, Stats.of(List.of(millis)));
+            }
+            double scale = (double) storedUsers / Math.max(1, usersRead);
+            return new Page(listing, String.format(Locale.ROOT, "first (**projected** ×%.1f: %,d of %,d users read, %,d queries, %,d ms)",
+                    scale, usersRead, storedUsers, queries, millis), rows[filter], readUnits * scale,
+                    Stats.of(List.of(Math.round(millis * scale))));
+        }
     }
 
     /** The user's status over its products (of {@code productKey} only, when given), as the License page defines it. */
