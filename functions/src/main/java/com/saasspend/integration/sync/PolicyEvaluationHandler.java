@@ -57,7 +57,7 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
         try {
             Budget budget = context == null ? Budget.unlimited()
                     : () -> context.getRemainingTimeInMillis() < SAFETY_MARGIN.toMillis();
-            List<PolicyService.Evaluation> evaluations = policies.evaluateAll(tenantId, budget);
+            List<PolicyService.Evaluation> evaluations = policies.evaluateAll(tenantId, completed.get().runId(), budget);
             // Then the actions approved into bulk jobs that have finished since: done, failed or cancelled from the job.
             int settled = budget.nearlyOut() ? 0 : settlement.settle(tenantId, budget);
             // Per mode: what the policies proposed and did (dashboard; a run of failed reclaims is worth a look).

@@ -38,7 +38,8 @@ final class SyncEvents {
     }
 
     /** A completed Atlassian org sync ({@code IntegrationSyncCompleted}): the tenant and its correlation id (null if none). */
-    record OrgSyncCompleted(String tenantId, String correlationId) {}
+    /** {@code runId}: the completed run's id, when the event names one. */
+    record OrgSyncCompleted(String tenantId, String runId, String correlationId) {}
 
     /** The event the reclaim policies are evaluated on; anything else, another integration's included, is not one. */
     static Optional<OrgSyncCompleted> orgSyncCompleted(Map<String, Object> event) {
@@ -47,7 +48,8 @@ final class SyncEvents {
                 || !TenantIds.isValid(tenantId) || !IntegrationType.ATLASSIAN.id().equals(detail.get("integration"))) {
             return Optional.empty();
         }
-        return Optional.of(new OrgSyncCompleted(tenantId, correlationId(detail)));
+        return Optional.of(new OrgSyncCompleted(tenantId, detail.get("runId") instanceof String runId && !runId.isBlank() ? runId : null,
+                correlationId(detail)));
     }
 
     /** A product sync request (Jira, Confluence, Trello, Bitbucket); anything else, the Atlassian org included, is not one. */

@@ -55,7 +55,7 @@ class DynamoPolicyStoreIT {
     void aPolicyIsCreatedOnceEditedOnlyFromTheVersionReadAndItsEvaluationNeverRacesAnEdit() {
         assertTrue(store.putPolicy("t1", policy("pol-00000000000000000001", "a", 1), null));
         assertFalse(store.putPolicy("t1", policy("pol-00000000000000000001", "again", 1), null), "created once");
-        store.recordEvaluation("t1", "pol-00000000000000000001", new Policy.LastEvaluation(AT, "evaluated", 3, 3, 0, 0));
+        store.recordEvaluation("t1", "pol-00000000000000000001", new Policy.LastEvaluation(AT, "evaluated", 3, 3, 0, 0, "run-1"));
         assertTrue(store.putPolicy("t1", policy("pol-00000000000000000001", "b", 2), 1L));
         assertFalse(store.putPolicy("t1", policy("pol-00000000000000000001", "stale", 2), 1L), "an edit from an old version is refused");
 
@@ -63,14 +63,15 @@ class DynamoPolicyStoreIT {
         assertEquals("b", stored.name());
         assertEquals(List.of("g1"), stored.excludeGroupIds());
         assertNull(stored.lastEvaluation(), "the edit replaced the item; the next evaluation records its own");
-        store.recordEvaluation("t1", "pol-00000000000000000001", new Policy.LastEvaluation(AT, "evaluated", 2, 0, 1, 1));
+        store.recordEvaluation("t1", "pol-00000000000000000001", new Policy.LastEvaluation(AT, "evaluated", 2, 0, 1, 1, "run-2"));
         assertEquals(2, store.policy("t1", "pol-00000000000000000001").orElseThrow().lastEvaluation().candidates());
+        assertTrue(store.policy("t1", "pol-00000000000000000001").orElseThrow().lastEvaluation().evaluatedOn("run-2"), "the sync run is kept");
         assertEquals(1, store.policies("t1").size());
         assertTrue(store.policies("t2").isEmpty());
         assertTrue(store.policy("t2", "pol-00000000000000000001").isEmpty());
 
         store.deletePolicy("t1", "pol-00000000000000000001");
-        store.recordEvaluation("t1", "pol-00000000000000000001", new Policy.LastEvaluation(AT, "evaluated", 0, 0, 0, 0));
+        store.recordEvaluation("t1", "pol-00000000000000000001", new Policy.LastEvaluation(AT, "evaluated", 0, 0, 0, 0, "run-3"));
         assertTrue(store.policy("t1", "pol-00000000000000000001").isEmpty(), "an evaluation finishing after a delete recreates nothing");
     }
 

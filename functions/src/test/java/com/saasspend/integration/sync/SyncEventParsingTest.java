@@ -1,6 +1,7 @@
 package com.saasspend.integration.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.domain.IntegrationType;
@@ -64,5 +65,17 @@ class SyncEventParsingTest {
         assertTrue(SyncEvents.productRequest(event("IntegrationSyncRequested", "t1", "salesforce")).isEmpty());
         assertTrue(SyncEvents.productRequest(Map.of("detail-type", "IntegrationSyncRequested", "detail", "text")).isEmpty());
         assertTrue(SyncEvents.productRequest(null).isEmpty());
+    }
+
+    @Test
+    void aCompletedOrgSyncIsReadWithItsRunIdWhenItNamesOne() {
+        Map<String, Object> event = event("IntegrationSyncCompleted", "t1", "atlassian");
+        assertNull(SyncEvents.orgSyncCompleted(event).orElseThrow().runId(), "an event from before runs were named");
+        @SuppressWarnings("unchecked") Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+        detail.put("runId", "run-7");
+        assertEquals("run-7", SyncEvents.orgSyncCompleted(event).orElseThrow().runId());
+        detail.put("runId", 7);
+        assertNull(SyncEvents.orgSyncCompleted(event).orElseThrow().runId());
+        assertEquals("t1", SyncEvents.orgSyncCompleted(event).orElseThrow().tenantId());
     }
 }

@@ -31,7 +31,14 @@ public record Policy(String id, String name, List<String> products, Condition co
 
     /** What the last evaluation after a sync found (report mode shows its candidates this way). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LastEvaluation(Instant at, String outcome, int candidates, int actionsCreated, int reclaimed, int cancelled) {}
+    /** {@code runId}: the completed sync run it was evaluated on (null for a preview-less older record or no run named). */
+    public record LastEvaluation(Instant at, String outcome, int candidates, int actionsCreated, int reclaimed, int cancelled,
+                                 String runId) {
+        /** Whether this records a finished evaluation on sync run {@code runId}. */
+        public boolean evaluatedOn(String runId) {
+            return runId != null && runId.equals(this.runId) && "evaluated".equals(outcome);
+        }
+    }
 
     public Policy withLastEvaluation(LastEvaluation evaluation) {
         return new Policy(id, name, products, condition, excludeGroupIds, excludeAccountIds, mode, graceDays, maxReclaimsPerRun,

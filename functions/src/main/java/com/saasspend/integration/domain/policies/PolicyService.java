@@ -71,6 +71,8 @@ public final class PolicyService {
     public static final String NO_LONGER_CANDIDATE = "no_longer_candidate";
     public static final String USER_GONE = "user_gone";
     public static final String POLICY_DELETED = "policy_deleted";
+    /** Outcome of a policy whose evaluation on the event's sync run is recorded already (a redelivered event). */
+    public static final String ALREADY_EVALUATED = "already_evaluated";
     /** An open action not run because its user could not be re-read from Atlassian just before the removal. */
     public static final String USER_NOT_REREAD = "user_not_reread";
 
@@ -185,6 +187,15 @@ public final class PolicyService {
      * The tenant's kill switch stops all of it, due reclaims included.
      */
     public List<Evaluation> evaluateAll(String tenantId, Budget budget) {
+        return evaluateAll(tenantId, null, budget);
+    }
+
+    /**
+     * As {@link #evaluateAll(String, Budget)}, on completed sync run {@code runId}: a policy already evaluated on that run
+     * is left alone, so its event delivered again does not take the next candidates up to the cap a second time (the cap
+     * bounds what one sync run starts). A run whose evaluation died before it was recorded is evaluated again.
+     */
+    public List<Evaluation> evaluateAll(String tenantId, String runId, Budget budget) {
         if (settings.get(tenantId).policiesPaused()) {
             LOG.info("policies are paused for the tenant; nothing evaluated");
             return List.of();
@@ -197,12 +208,17 @@ public final class PolicyService {
                 LOG.warn("out of time before every policy was evaluated; the next sync evaluates them", "policyId", policy.id());
                 break;
             }
-            results.add(evaluate(tenantId, policy, budget));
+            if (policy.lastEvaluation() != null && policy.lastEvaluation().evaluatedOn(runId)) {
+                LOG.info("policy already evaluated on this sync run", "policyId", policy.id(), "runId", runId);
+                results.add(new Evaluation(policy.id(), policy.mode(), ALREADY_EVALUATED, List.of(), 0, List.of(), 0, false, 0, 0, 0, 0));
+                continue;
+            }
+            results.add(evaluate(tenantId, policy, runId, budget));
         }
         return results;
     }
 
-    Evaluation evaluate(String tenantId, Policy policy, Budget budget) {
+    Evaluation evaluate(String tenantId, Policy policy, String runId, Budget budget) {
         if (policy.paused()) {
             return new Evaluation(policy.id(), policy.mode(), "paused", List.of(), 0, List.of(), 0, false, 0, 0, 0, 0);
         }
@@ -242,7 +258,7 @@ public final class PolicyService {
                 found.skipped, found.examined, found.capped, createdCount[0],
                 reclaimedCancelledFailed[0], reclaimedCancelledFailed[1], reclaimedCancelledFailed[2]);
         store.recordEvaluation(tenantId, policy.id(), new Policy.LastEvaluation(now, evaluation.outcome(), found.candidates.size(),
-                evaluation.actionsCreated(), evaluation.reclaimed(), evaluation.cancelled()));
+                evaluation.actionsCreated(), evaluation.reclaimed(), evaluation.cancelled(), runId));
         LOG.info("policy evaluated", "policyId", policy.id(), "mode", policy.mode(), "candidates", found.candidates.size(),
                 "created", evaluation.actionsCreated(), "reclaimed", evaluation.reclaimed(), "cancelled", evaluation.cancelled(),
                 "examined", found.examined);

@@ -203,6 +203,31 @@ class PolicyServiceTest {
         assertEquals(2, service.get(TENANT, policy.id()).lastEvaluation().actionsCreated());
     }
 
+    @Test
+    void aSyncRunsEventDeliveredAgainTakesNoMoreCandidatesButTheNextRunAndARunThatDiedBeforeItsRecordDo() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        Policy policy = policy(Policy.APPROVE, 2, null, null);
+
+        assertEquals(2, service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0).actionsCreated());
+        PolicyService.Evaluation again = service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0);
+        assertEquals(PolicyService.ALREADY_EVALUATED, again.outcome());
+        assertEquals(0, again.actionsCreated());
+        assertEquals(2, store.all(TENANT).size(), "the cap bounds what one sync run starts, however often its event arrives");
+        assertEquals(2, service.get(TENANT, policy.id()).lastEvaluation().actionsCreated(), "the redelivery left the record alone");
+
+        assertEquals(2, service.evaluateAll(TENANT, "run-2", Budget.unlimited()).get(0).actionsCreated());
+        assertEquals(4, store.all(TENANT).size());
+        // run-2's evaluation died before its record (the record still names run-1): its redelivery evaluates it.
+        store.recordEvaluation(TENANT, policy.id(), new Policy.LastEvaluation(java.time.Instant.parse(daysAgo(0)), "evaluated", 2, 2, 0, 0, "run-1"));
+        assertEquals(2, service.evaluateAll(TENANT, "run-2", Budget.unlimited()).get(0).actionsCreated());
+        assertEquals(6, store.all(TENANT).size());
+        // No run named (an event from before runs were named): evaluated as before.
+        assertEquals(2, service.evaluateAll(TENANT, Budget.unlimited()).get(0).actionsCreated());
+        assertEquals(8, store.all(TENANT).size(), "cap 2 again: the fixture's own idle users are candidates too");
+    }
+
     // ---------------------------------------------------------------- approve mode
 
     @Test

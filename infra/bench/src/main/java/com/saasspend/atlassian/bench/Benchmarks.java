@@ -905,8 +905,10 @@ public final class Benchmarks {
                 .append(" a run), N chosen from the generated world's last-active dates so that about a thousandth, a hundredth and a tenth of the users"
                         + " match (of ").append(n(r.holders())).append(" Confluence users with a last use). Each is previewed"
                         + " (`PolicyService.preview`: writes nothing), evaluated as the `IntegrationSyncCompleted` event runs it"
-                        + " (`PolicyEvaluationHandler` built from `wiring/Services`, metered DynamoDB client, one policy unpaused at a"
-                        + " time), then the same event is delivered again (idempotent: nothing written twice). Examined: listing rows"
+                        + " (`PolicyService.evaluateAll` on the event's sync run, built from `wiring/Services` as"
+                        + " `PolicyEvaluationHandler` builds it, metered DynamoDB client, one policy unpaused at a time), then the same"
+                        + " run's event is delivered again (`already_evaluated`: the cap bounds what one sync run starts, so the"
+                        + " redelivery examines and writes nothing). Examined: listing rows"
                         + " the evaluation read (it stops at the cap of new actions, or at ")
                 .append(n(com.saasspend.integration.domain.reclaim.jobs.JobSelection.MAX_USERS)).append(" rows); candidates: those"
                         + " planned (org admins and users the planner refuses are skipped). Per examined user the evaluation reads its"
