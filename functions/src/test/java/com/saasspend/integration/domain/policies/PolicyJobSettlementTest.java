@@ -93,6 +93,33 @@ class PolicyJobSettlementTest {
     }
 
     @Test
+    void aJobOfMoreActionsThanOneReadEndsThemAllAndABudgetOutEndsNoneAndASkipWithoutACodeKeepsItsOutcome() {
+        job("job-1", ReclaimJob.COMPLETED);
+        int count = PolicyStore.ACTIONS_PER_READ + 5;
+        List<PolicyAction> actions = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            actions.add(approved("u" + i, "job-1"));
+            results.put("job-1/u" + i, new JobUserResult("u" + i, "U" + i, JobUserResult.COMPLETED, "rcl-" + i, 1, null, null, null));
+        }
+        results.put("job-1/u7", new JobUserResult("u7", "U7", JobUserResult.SKIPPED, null, 0, null, null, null));
+
+        assertEquals(0, settlement.settle(TENANT, () -> true), "no time left: nothing read, nothing ended");
+        assertEquals(0, resultReads);
+        assertEquals(count, settlement.settle(TENANT, Budget.unlimited()), "every page of approved actions");
+        for (PolicyAction action : actions) {
+            PolicyAction now = stored(action);
+            if (action.accountId().equals("u7")) {
+                assertEquals(PolicyAction.CANCELLED, now.status());
+                assertEquals(JobUserResult.SKIPPED, now.reasonCode(), "no code: the result's outcome says why");
+                assertEquals("Job job-1 did not reclaim this user (" + JobUserResult.SKIPPED + ").", now.reason());
+            } else {
+                assertEquals(PolicyAction.DONE, now.status(), action.accountId());
+                assertEquals("rcl-" + action.accountId().substring(1), now.reclaimId());
+            }
+        }
+    }
+
+    @Test
     void theKillSwitchStopsItToo() {
         job("job-1", ReclaimJob.COMPLETED);
         PolicyAction action = approved("u1", "job-1");
