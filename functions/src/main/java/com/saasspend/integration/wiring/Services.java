@@ -210,19 +210,8 @@ public final class Services {
 
     /** PolicyEvaluationFunction: ends the actions approved into bulk jobs from the jobs' per-user results (reads only). */
     public PolicyJobSettlement policyJobSettlement() {
-        DynamoReclaimJobs jobs = new DynamoReclaimJobs(dynamo(), table());
-        return new PolicyJobSettlement(new DynamoPolicyStore(dynamo(), table()), new PolicyJobSettlement.JobResults() {
-            @Override
-            public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.ReclaimJob> job(String tenantId, String jobId) {
-                return jobs.job(tenantId, jobId);
-            }
-
-            @Override
-            public java.util.Optional<com.saasspend.integration.domain.reclaim.jobs.JobUserResult> result(String tenantId, String jobId,
-                                                                                                         String accountId) {
-                return java.util.Optional.ofNullable(jobs.results(tenantId, jobId, java.util.List.of(accountId)).get(accountId));
-            }
-        }, tenantSettings(), clock);
+        return new PolicyJobSettlement(new DynamoPolicyStore(dynamo(), table()), new DynamoReclaimJobs(dynamo(), table()),
+                tenantSettings(), clock);
     }
 
     /** AtlassianSyncFunction: IntegrationSyncCompleted after a completed org run (the policies' trigger). */

@@ -3,12 +3,16 @@ package com.saasspend.integration.domain.policies;
 import com.saasspend.integration.common.Log;
 import com.saasspend.integration.domain.Page;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import com.saasspend.integration.domain.reclaim.jobs.JobResults;
 import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import com.saasspend.integration.domain.sync.Budget;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,13 +27,6 @@ public final class PolicyJobSettlement {
     /** Pages of approved actions one run looks at. */
     static final int MAX_PAGES = 20;
     public static final String NOT_IN_JOB = "not_in_job";
-
-    /** What the bulk reclaim stored: the job, and one user's result in it. */
-    public interface JobResults {
-        Optional<ReclaimJob> job(String tenantId, String jobId);
-
-        Optional<JobUserResult> result(String tenantId, String jobId, String accountId);
-    }
 
     private final PolicyStore store;
     private final JobResults jobs;
@@ -53,17 +50,25 @@ public final class PolicyJobSettlement {
         String after = null;
         for (int pages = 0; pages < MAX_PAGES && !budget.nearlyOut(); pages++) {
             Page<PolicyAction> page = store.actions(tenantId, PolicyAction.APPROVED, null, after, PolicyStore.ACTIONS_PER_READ);
+            // The page's actions of finished jobs, by job: one read of their users' results per job, not one per action.
+            Map<String, List<PolicyAction>> ofFinishedJobs = new LinkedHashMap<>();
             for (PolicyAction action : page.items()) {
                 if (action.jobId() == null) {
                     continue; // the policy's own run finishes it
                 }
                 Optional<ReclaimJob> job = jobsRead.computeIfAbsent(action.jobId(), id -> jobs.job(tenantId, id));
-                if (job.isEmpty() || job.get().running()) {
-                    continue;
+                if (job.isPresent() && !job.get().running()) {
+                    ofFinishedJobs.computeIfAbsent(action.jobId(), id -> new ArrayList<>()).add(action);
                 }
-                PolicyAction outcome = outcome(action, jobs.result(tenantId, action.jobId(), action.accountId()), clock.instant());
-                if (store.updateAction(tenantId, outcome, PolicyAction.APPROVED)) {
-                    ended++;
+            }
+            for (Map.Entry<String, List<PolicyAction>> finished : ofFinishedJobs.entrySet()) {
+                Map<String, JobUserResult> results = jobs.results(tenantId, finished.getKey(),
+                        finished.getValue().stream().map(PolicyAction::accountId).toList());
+                for (PolicyAction action : finished.getValue()) {
+                    PolicyAction outcome = outcome(action, Optional.ofNullable(results.get(action.accountId())), clock.instant());
+                    if (store.updateAction(tenantId, outcome, PolicyAction.APPROVED)) {
+                        ended++;
+                    }
                 }
             }
             if (page.nextCursor() == null) {

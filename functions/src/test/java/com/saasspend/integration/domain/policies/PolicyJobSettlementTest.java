@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.saasspend.integration.domain.licenses.TenantSettings;
+import com.saasspend.integration.domain.reclaim.jobs.JobResults;
 import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.MutableClock;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,13 @@ class PolicyJobSettlementTest {
     private final Map<String, ReclaimJob> jobs = new HashMap<>();
     private final Map<String, JobUserResult> results = new HashMap<>();
     private int resultReads;
-    private final PolicyJobSettlement settlement = new PolicyJobSettlement(store, new PolicyJobSettlement.JobResults() {
+    private final PolicyJobSettlement settlement = new PolicyJobSettlement(store, new JobResults() {
         @Override public Optional<ReclaimJob> job(String tenantId, String jobId) { return Optional.ofNullable(jobs.get(jobId)); }
-        @Override public Optional<JobUserResult> result(String tenantId, String jobId, String accountId) {
+        @Override public Map<String, JobUserResult> results(String tenantId, String jobId, Collection<String> accountIds) {
             resultReads++;
-            return Optional.ofNullable(results.get(jobId + "/" + accountId));
+            Map<String, JobUserResult> found = new HashMap<>();
+            accountIds.forEach(id -> Optional.ofNullable(results.get(jobId + "/" + id)).ifPresent(r -> found.put(id, r)));
+            return found;
         }
     }, settings, clock);
 
@@ -106,6 +110,7 @@ class PolicyJobSettlementTest {
         assertEquals(0, settlement.settle(TENANT, () -> true), "no time left: nothing read, nothing ended");
         assertEquals(0, resultReads);
         assertEquals(count, settlement.settle(TENANT, Budget.unlimited()), "every page of approved actions");
+        assertEquals(2, resultReads, "one read of the job's results a page of actions, not one an action");
         for (PolicyAction action : actions) {
             PolicyAction now = stored(action);
             if (action.accountId().equals("u7")) {

@@ -2,13 +2,11 @@ package com.saasspend.integration.domain.reclaim.jobs;
 
 import com.saasspend.integration.domain.Page;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Plans, jobs and per-user results of bulk reclaims, in the tenant's own partition. */
-public interface JobStore {
+public interface JobStore extends JobResults {
     /** Users a plan stores per chunk; a job's expand step handles one chunk. */
     int CHUNK = 100;
 
@@ -28,8 +26,6 @@ public interface JobStore {
      */
     Optional<ReclaimJob> create(String tenantId, String idempotencyKey, ReclaimJob job, Instant keyExpiresAt);
 
-    Optional<ReclaimJob> job(String tenantId, String jobId);
-
     /** The job that holds this key, if any. */
     Optional<String> jobOfKey(String tenantId, String idempotencyKey);
 
@@ -44,9 +40,6 @@ public interface JobStore {
      * redelivery's, is neither written again nor counted again): answers how many it wrote.
      */
     int recordResults(String tenantId, String jobId, List<JobUserResult> results);
-
-    /** The results these users have in the job (strongly consistent; users without one are left out). */
-    Map<String, JobUserResult> results(String tenantId, String jobId, Collection<String> accountIds);
 
     /** Results in account id order after {@code afterAccountId}. */
     Page<JobUserResult> results(String tenantId, String jobId, String afterAccountId, int limit);
