@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -95,11 +96,9 @@ public final class PolicyBulkApprovals {
             List<PolicyAction> batch = actions.subList(from, Math.min(actions.size(), from + LicenseStore.USERS_PER_READ));
             Map<String, OrgUser> users = reclaims.users(tenantId, batch.stream().map(PolicyAction::accountId).distinct().toList());
             for (PolicyAction action : batch) {
-                OrgUser user = users.get(action.accountId());
-                if (user == null) {
-                    cancelled.put(action.id(), PolicyService.USER_GONE);
-                } else if (!Objects.equals(PolicyService.lastActive(user, product), action.lastActive())) {
-                    cancelled.put(action.id(), PolicyService.ACTIVE_AGAIN);
+                Optional<String> changed = PolicyService.changedSinceProposed(users.get(action.accountId()), action);
+                if (changed.isPresent()) {
+                    cancelled.put(action.id(), changed.get());
                 } else {
                     runs.add(action.id());
                     accountIds.add(action.accountId());

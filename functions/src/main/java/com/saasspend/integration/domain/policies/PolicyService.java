@@ -554,6 +554,17 @@ public final class PolicyService {
     }
 
     /**
+     * Why the stored {@code user} (null: gone) no longer is the candidate the action proposed: {@link #USER_GONE}, or
+     * {@link #ACTIVE_AGAIN} when the product's last use changed since; empty when it still is.
+     */
+    static Optional<String> changedSinceProposed(OrgUser user, PolicyAction action) {
+        if (user == null) {
+            return Optional.of(USER_GONE);
+        }
+        return Objects.equals(lastActive(user, action.productKey()), action.lastActive()) ? Optional.empty() : Optional.of(ACTIVE_AGAIN);
+    }
+
+    /**
      * Runs an action as a normal reclaim, after checking from the stored user (just re-read for a due action) that it is
      * still a candidate: its product's last use unchanged, still held, still planned by the policy's rules. Resumable:
      * the action is {@code approved} before the reclaim and the reclaim's key is the action's, so a crash anywhere is
@@ -563,10 +574,11 @@ public final class PolicyService {
     private PolicyAction runIfStillCandidate(String tenantId, Policy policy, PolicyAction action, String actor, String notReread) {
         Instant now = clock.instant();
         OrgUser user = reclaims.users(tenantId, List.of(action.accountId())).get(action.accountId());
-        Optional<String> notCandidate = user == null ? Optional.of(USER_GONE) : Optional.empty();
-        String why = user == null ? "The user is no longer in the organization." : null;
-        if (user != null && !Objects.equals(lastActive(user, action.productKey()), action.lastActive())) {
-            notCandidate = Optional.of(ACTIVE_AGAIN);
+        Optional<String> notCandidate = changedSinceProposed(user, action);
+        String why = null;
+        if (USER_GONE.equals(notCandidate.orElse(null))) {
+            why = "The user is no longer in the organization.";
+        } else if (notCandidate.isPresent()) {
             why = "The user used " + action.productKey() + " again (last active " + lastActive(user, action.productKey())
                     + ") before the reclaim date; the seat stays.";
         }
