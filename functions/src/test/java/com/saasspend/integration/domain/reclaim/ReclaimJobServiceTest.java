@@ -60,6 +60,7 @@ class ReclaimJobServiceTest {
     LicenseService licenseService;
     final Map<String, OrgUser> originals = new LinkedHashMap<>();
     ReclaimService reclaims;
+    final ReclaimFakes.Keys keys = new ReclaimFakes.Keys();
     /** Every targeted re-sync requested, with how many users of the running job had a result when it was. */
     final List<com.saasspend.integration.domain.SyncRequest> resyncs = new ArrayList<>();
     final List<Integer> resultsWhenRequested = new ArrayList<>();
@@ -89,7 +90,7 @@ class ReclaimJobServiceTest {
         // A group the user's record names that the last sync did not store.
         put(NEW_GROUP_ONLY, false, List.of("gnew"), JIRA);
         reclaims = new ReclaimService(integrations, new ReclaimFakes.Vault(), atlassian, licenses, audit,
-                new ReclaimFakes.Keys(), new ReclaimFakes.Settings(), requester,
+                keys, new ReclaimFakes.Settings(), requester,
                 new com.saasspend.integration.domain.savings.InMemorySavingsStore(), events, clock, Duration.ofSeconds(30));
         licenseService = new LicenseService(new JobFakes.Reader(licenses), new ReclaimFakes.Settings(), integrations, clock);
         jobs = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requester, clock);
@@ -609,5 +610,210 @@ class ReclaimJobServiceTest {
         jobs.handle(JobMessage.user(TENANT, job.id(), first));
         assertEquals(1, atlassian.count("remove"));
         assertEquals(1, store.jobs.get(job.id()).counts().done());
+    }
+
+    // ---------------------------------------------------------------- bounds and edges
+
+    @Test
+    void aPlanOfExactlyTwoHundredIdsReadsTwoBatchesAndNoEmptyThird() {
+        for (int i = USERS; i < 200; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        planJira(IntStream.range(0, 200).mapToObj(ReclaimJobServiceTest::user).toList());
+        assertEquals(List.of(100, 100), licenses.userBatches);
+    }
+
+    @Test
+    void aFilterSelectingExactlyTheBoundIsPlannedAndOneUserMoreIsRefused() {
+        for (int i = USERS; i < JobSelection.MAX_USERS; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        // USERS generated + CONFLUENCE_ONLY hold Confluence: exactly MAX_USERS - USERS + USERS = MAX_USERS + 1 with it.
+        licenses.users.remove(CONFLUENCE_ONLY);
+        JobSelection.Filter everyoneOnConfluence = new JobSelection.Filter("confluence", null, null, List.of(), List.of());
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, everyoneOnConfluence, "confluence", null));
+        assertEquals(JobSelection.MAX_USERS, plan.includedCount() + plan.skippedCount());
+
+        put(user(JobSelection.MAX_USERS), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        Refusal tooMany = assertThrows(Refusal.class, () -> jobs.plan(TENANT, new JobSelection(null, everyoneOnConfluence, "confluence", null)));
+        assertEquals("selection_too_large", tooMany.code());
+        assertEquals(Refusal.Kind.INVALID, tooMany.kind());
+    }
+
+    @Test
+    void aJobHasOneChunkPerHundredIncludedUsersAndCountsItsSkippedUsersAsDone() {
+        for (int i = USERS; i < 101; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        List<String> hundred = IntStream.range(0, 100).mapToObj(ReclaimJobServiceTest::user).toList();
+        assertEquals(1, jobs.start(TENANT, "admin", "key-100", planJira(hundred).id()).job().chunks());
+
+        List<String> hundredAndOne = new ArrayList<>(IntStream.range(0, 101).mapToObj(ReclaimJobServiceTest::user).toList());
+        hundredAndOne.addAll(List.of(ADMIN, UNKNOWN));
+        store.planTakenBy.clear();
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-101", planJira(hundredAndOne).id()).job();
+        assertEquals(2, job.chunks());
+        assertEquals(103, job.counts().total(), "101 included + 2 skipped at planning");
+        assertEquals(2, job.counts().skipped());
+        assertEquals(101, job.counts().remaining());
+    }
+
+    @Test
+    void aPlanWhoseEveryUserWasSkippedStartsAJobThatEndsAtOnceAndSendsNothing() {
+        ReclaimJobService.Started started = jobs.start(TENANT, "admin", "key-1", planJira(List.of(ADMIN, UNKNOWN)).id());
+        assertEquals(ReclaimJob.COMPLETED, started.job().status());
+        assertEquals(0, started.job().chunks());
+        assertTrue(queue.messages.isEmpty(), "no step for a job without users");
+        assertEquals(1, events.jobs.size(), "its end published");
+        assertEquals(ReclaimJob.COMPLETED, jobs.find(TENANT, started.job().id(), null, 10).job().status());
+        assertEquals(1, events.jobs.size(), "and only once");
+    }
+
+    @Test
+    void aStartedJobIsSentOnceAndReadingItDoesNotSendItsFirstStepAgain() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        assertTrue(store.jobs.get(job.id()).enqueued());
+        jobs.find(TENANT, job.id(), null, 10);
+        jobs.find(TENANT, job.id(), null, 10);
+        assertEquals(1, queue.sent, "the expand step sent once, not once per read");
+    }
+
+    @Test
+    void aJobOfTwoChunksExpandsEachChunkOnceAndNoChunkPastTheLast() {
+        for (int i = USERS; i < 150; i++) {
+            put(user(i), false, List.of("g1", "g3"), JIRA, CONFLUENCE);
+        }
+        jobs.start(TENANT, "admin", "key-1", planJira(IntStream.range(0, 150).mapToObj(ReclaimJobServiceTest::user).toList()).id());
+        List<Integer> expanded = new ArrayList<>();
+        drain(m -> {
+            if (JobMessage.EXPAND.equals(m.type())) {
+                expanded.add(m.chunk());
+            }
+        });
+        assertEquals(List.of(0, 1), expanded);
+    }
+
+    @Test
+    void theStepHoldingTheJobsLastUsersEndsTheJobBeforeTheChunksResyncIsDelivered() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll()); // expand: one batch of the 5 users, then the chunk's resync
+        JobMessage batch = queue.messages.poll();
+        assertEquals(JobMessage.USERS, batch.type());
+        assertEquals(USERS, batch.targets().size());
+        jobs.handle(batch);
+        assertEquals(ReclaimJob.COMPLETED, store.jobs.get(job.id()).status(), "ended by the batch of its last users");
+        assertEquals(JobMessage.RESYNC, queue.messages.peek().type());
+    }
+
+    @Test
+    void theChunksResyncEndsAJobWhoseLastBatchDidNotAndAFailedResyncRequestDoesNotStopIt() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll());
+        events.failNextJobCompleted = true;
+        assertThrows(ProcessKilled.class, () -> jobs.handle(queue.messages.poll()), "the batch's end of the job died");
+        assertEquals(ReclaimJob.RUNNING, store.jobs.get(job.id()).status());
+        ReclaimJobService failing = new ReclaimJobService(reclaims, licenseService, licenses, store, queue, events, requests -> {
+            throw new IllegalStateException("EventBridge refused");
+        }, clock);
+        failing.handle(queue.messages.poll()); // the resync step: its request fails, the job ends anyway
+        assertEquals(ReclaimJob.COMPLETED, store.jobs.get(job.id()).status());
+        assertEquals(1, events.jobs.size());
+    }
+
+    @Test
+    void aUserWhoseReclaimAnotherWorkerIsStillRunningIsLeftToTheStepsRedeliveryNotSkipped() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll());
+        oneUserPerBatch();
+        JobMessage first = queue.messages.poll();
+        JobPlan.PlannedUser target = first.targets().get(0);
+        // Another delivery of this step runs the user's reclaim right now: its key is held, fresh, with no answer yet.
+        String fingerprint = com.saasspend.integration.domain.sync.ContentHash.of(new ReclaimRequest(target.accountId(), target.groupIds()).fingerprintSource());
+        keys.held.put("job:" + job.id() + ":" + target.accountId(), new IdempotencyKeys.Held(fingerprint, clock.now, null, null));
+        ReclaimJobService.StepNotReady notReady = assertThrows(ReclaimJobService.StepNotReady.class, () -> jobs.handle(first));
+        assertTrue(notReady.getMessage().startsWith("idempotency_key_in_progress"), notReady.getMessage());
+        assertTrue(store.results.getOrDefault(job.id(), new java.util.TreeMap<>()).isEmpty(), "no result: the user is not skipped");
+
+        keys.held.remove("job:" + job.id() + ":" + target.accountId());
+        queue.messages.addFirst(first);
+        drain();
+        ReclaimJob done = store.jobs.get(job.id());
+        assertEquals(USERS, done.counts().done());
+        assertEquals(0, done.counts().skipped());
+    }
+
+    @Test
+    void aBatchCutShortSaysHowManyOfItsUsersAreLeft() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll());
+        JobMessage batch = queue.messages.poll();
+        // Time for exactly two users: the budget is asked before each user starts.
+        int[] asked = {0};
+        com.saasspend.integration.domain.sync.Budget twoUsers = new com.saasspend.integration.domain.sync.Budget() {
+            @Override public boolean nearlyOut() { return ++asked[0] > 2; }
+        };
+        ReclaimJobService.StepNotReady left = assertThrows(ReclaimJobService.StepNotReady.class, () -> jobs.handle(batch, twoUsers));
+        assertTrue(left.getMessage().startsWith("3 user(s) of the batch left"), left.getMessage());
+        assertEquals(2, store.jobs.get(job.id()).counts().done());
+    }
+
+    @Test
+    void theUndoOfAJobCountsOnlyTheUsersItPlannedAndSkipsThoseItRemovedNothingFor() {
+        List<String> ids = new ArrayList<>(generated());
+        ids.add(UNKNOWN);
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(ids).id()).job();
+        jobs.handle(queue.messages.poll());
+        oneUserPerBatch();
+        jobs.handle(queue.messages.poll());
+        jobs.cancel(TENANT, job.id());
+        drain();
+        assertEquals(1, store.jobs.get(job.id()).counts().done());
+
+        ReclaimJob undo = jobs.undo(TENANT, "admin", job.id()).job();
+        assertEquals(USERS, undo.counts().total(), "the plan's skipped user is not the undo's");
+        drain();
+        ReclaimJob undone = store.jobs.get(undo.id());
+        assertEquals(ReclaimJob.COMPLETED, undone.status());
+        assertEquals(1, undone.counts().done());
+        assertEquals(USERS - 1, undone.counts().skipped());
+        store.results.get(undo.id()).values().stream().filter(r -> JobUserResult.SKIPPED.equals(r.outcome()))
+                .forEach(r -> assertEquals("nothing_to_undo", r.code()));
+        assertEquals(1, atlassian.count("add"));
+    }
+
+    @Test
+    void aUserWhoseReclaimWasUndoneByHandIsCountedAsRestoredByTheJobsUndoWithoutAddingAgain() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        drain();
+        JobUserResult first = store.results.get(job.id()).firstEntry().getValue();
+        reclaims.undo(TENANT, "admin", first.reclaimId(), true);
+        assertEquals(1, atlassian.count("add"));
+
+        ReclaimJob undo = jobs.undo(TENANT, "admin", job.id()).job();
+        drain();
+        assertEquals(USERS, atlassian.count("add"), "the user undone by hand is not added again");
+        ReclaimJob undone = store.jobs.get(undo.id());
+        assertEquals(USERS, undone.counts().done(), "its earlier undo is the answer, not a skip");
+        assertEquals(0, undone.counts().skipped());
+    }
+
+    @Test
+    void theTimeLeftLeavesOutTheUsersSkippedAtPlanning() {
+        List<String> ids = new ArrayList<>(generated());
+        ids.addAll(List.of(ADMIN, UNKNOWN));
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(ids).id()).job();
+        jobs.handle(queue.messages.poll());
+        oneUserPerBatch();
+        clock.now = clock.now.plusSeconds(10);
+        jobs.handle(queue.messages.poll());
+        assertEquals(40L, jobs.find(TENANT, job.id(), null, 1).secondsLeft(), "10 s for 1 user, 4 left (the 2 skipped cost no time)");
+    }
+
+    @Test
+    void theJobsListIsTheStoresPage() {
+        ReclaimJob a = jobs.start(TENANT, "admin", "key-1", planJira(List.of(user(0))).id()).job();
+        ReclaimJob b = jobs.start(TENANT, "admin", "key-2", planJira(List.of(user(1))).id()).job();
+        assertEquals(java.util.Set.of(a.id(), b.id()), jobs.list(TENANT, null, 10).items().stream().map(ReclaimJob::id).collect(Collectors.toSet()));
+        assertEquals(1, jobs.list(TENANT, null, 1).items().size());
     }
 }
