@@ -27,6 +27,7 @@ export type ExportQuery = NonNullable<operations["exportUsers"]["parameters"]["q
 export type Savings = Schemas["Savings"];
 export type SavingsProduct = Savings["products"][number];
 export type Reclaimed = Schemas["Reclaimed"];
+export type SavingsHistory = Schemas["SavingsHistory"];
 export type ReclaimJobSelection = Schemas["ReclaimJobSelection"];
 export type ReclaimJobPlan = Schemas["ReclaimJobPlan"];
 export type ReclaimJob = Schemas["ReclaimJob"];
@@ -38,7 +39,7 @@ export type PolicyAction = Schemas["PolicyAction"];
 export type PolicyActionStatus = PolicyAction["status"];
 export type PolicyActionsApproval = Schemas["PolicyActionsApproval"];
 type PolicyList = operations["listPolicies"]["responses"]["200"]["content"]["application/json"];
-type PolicyActionPage = operations["listPolicyActions"]["responses"]["200"]["content"]["application/json"];
+export type PolicyActionPage = operations["listPolicyActions"]["responses"]["200"]["content"]["application/json"];
 export type PolicyApproval = operations["approvePolicyActions"]["responses"]["202"]["content"]["application/json"];
 type DisconnectAnswer = operations["disconnectIntegration"]["responses"]["200"]["content"]["application/json"];
 type SyncAnswer = operations["requestSync"]["responses"]["202"]["content"]["application/json"];
@@ -140,6 +141,10 @@ export class Api {
   }
   savings(): Promise<Savings> {
     return this.call("GET", "/savings");
+  }
+  /** One item per day that has one, oldest first; the API's default range is the 30 days up to today (UTC). */
+  savingsHistory(): Promise<SavingsHistory> {
+    return this.call("GET", "/savings/history");
   }
   accessGroups(accountId: string): Promise<AccessGroups> {
     return this.call("GET", `/users/${encodeURIComponent(accountId)}/access-groups`);

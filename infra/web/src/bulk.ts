@@ -68,7 +68,7 @@ function renderPlan(plan: ReclaimJobPlan): HTMLElement {
     h("ul", { class: "plan-products" }, plan.products.map((p) => h("li", { "data-product": p.productKey },
       `${p.productName ?? p.productKey}: ${p.seatsFreed} seat(s)`, p.monthlyCostFreed !== undefined ? ` · ${money(p.monthlyCostFreed)}` : ""))),
     (plan.notices ?? []).map((n) => h("p", { class: "warning notice", "data-code": n.code ?? "" }, n.message ?? "")),
-    h("h3", {}, `${plan.includedCount} user(s) included`),
+    h("h3", {}, h("span", { id: "job-plan-included-count" }, plan.includedCount), " user(s) included"),
     plan.included.length === 0 ? h("p", { class: "note" }, "Nobody: every user chosen is skipped (below).")
       : h("table", { class: "job-users", id: "job-plan-included" },
         h("thead", {}, h("tr", {}, h("th", {}, "User"), h("th", {}, "Groups removed"), h("th", {}, "Frees"))),
@@ -77,7 +77,7 @@ function renderPlan(plan: ReclaimJobPlan): HTMLElement {
           h("td", {}, u.productsFreed.join(", "), u.monthlyCostFreed !== undefined ? ` · ${money(u.monthlyCostFreed)}` : ""))))),
     plan.included.length < plan.includedCount ? h("p", { class: "note" }, `(the first ${plan.included.length} shown)`) : null,
     plan.skippedCount === 0 ? null : [
-      h("h3", {}, `${plan.skippedCount} user(s) skipped`),
+      h("h3", {}, h("span", { id: "job-plan-skipped-count" }, plan.skippedCount), " user(s) skipped"),
       h("ul", { class: "skipped", id: "job-plan-skipped" }, plan.skipped.map((s) => h("li", { "data-code": s.code, "data-account-id": s.accountId },
         h("span", { class: "badge refused" }, s.code.replace(/_/g, " ")), " ", s.name ?? s.accountId, " · ", s.reason)))],
     h("p", { class: "note" }, `Plan kept until ${formatDate(plan.expiresAt)}`));

@@ -1,6 +1,6 @@
 // The License page: what reclaiming saved, seat cards per product, then the users, filtered, sorted, searched and paged
 // as GET /users offers, exported as CSV with the same filters, and chosen for a bulk reclaim.
-import { Api, ExportQuery, LicenseOverview, Reclaimed, Savings, SavingsProduct, Settings, UserPage, UserQuery, UserRow } from "./api";
+import { Api, ExportQuery, LicenseOverview, Reclaimed, Savings, SavingsHistory, SavingsProduct, Settings, UserPage, UserQuery, UserRow } from "./api";
 import { openBulkPlan, Selection } from "./bulk";
 import { formatDate, h, money, rendering } from "./dom";
 import { problemBox } from "./problem";
@@ -34,7 +34,7 @@ export async function licensesScreen(api: Api, root: HTMLElement,
   root.replaceChildren(
     h("h1", {}, "Licenses"),
     h("p", { class: "note" }, `Last sync ${formatDate(overview.lastSyncAt)} · counted ${formatDate(overview.countedAt)} · inactive after ${overview.inactivityDays} days without activity`),
-    savingsHeader(savings),
+    savingsHeader(api, savings),
     seatCards(overview, savings),
     settingsForm(api, overview, settings, refresh),
     filters(overview, state, reload, exportLink(api, state.query)),
@@ -50,17 +50,46 @@ function reclaimed(r: Reclaimed): string {
 }
 
 /** GET /savings, in one line: seats reclaimed (at the seat price when reclaimed) this month and to date; per product on the cards. */
-function savingsHeader(savings: Savings): HTMLElement {
+function savingsHeader(api: Api, savings: Savings): HTMLElement {
   const t = savings.totals;
-  return h("p", { class: "card savings", id: "savings", "data-reclaimed-seats": t.reclaimedToDate.seats },
-    h("strong", {}, "Reclaimed "), h("span", { id: "savings-month" }, reclaimed(t.reclaimedThisMonth)), ` in ${savings.month} · to date `,
-    h("span", { id: "savings-to-date" }, reclaimed(t.reclaimedToDate)),
-    ` · ${t.unused} unused seat(s) now`, t.unusedMonthlyCost != null ? ` (${money(t.unusedMonthlyCost)})` : "");
+  return h("div", { class: "card savings", id: "savings", "data-reclaimed-seats": t.reclaimedToDate.seats },
+    h("p", {}, h("strong", {}, "Reclaimed "), h("span", { id: "savings-month" }, reclaimed(t.reclaimedThisMonth)), ` in ${savings.month} · to date `,
+      h("span", { id: "savings-to-date" }, reclaimed(t.reclaimedToDate)),
+      ` · ${t.unused} unused seat(s) now`, t.unusedMonthlyCost != null ? ` (${money(t.unusedMonthlyCost)})` : ""),
+    savingsHistory(api));
+}
+
+/** GET /savings/history, read when opened: per day, the seats unused at its last sync and the seats reclaimed that day. */
+function savingsHistory(api: Api): HTMLElement {
+  const body = h("div", {}, h("p", { class: "busy" }, "Reading the last 30 days…"));
+  const details = h("details", { id: "savings-history" }, h("summary", {}, "Last 30 days"), body) as HTMLDetailsElement;
+  details.addEventListener("toggle", async () => {
+    if (!details.open || details.dataset.loaded) return;
+    details.dataset.loaded = "yes";
+    let history: SavingsHistory;
+    try {
+      history = await api.savingsHistory();
+    } catch (e) {
+      delete details.dataset.loaded;
+      body.replaceChildren(problemBox(e));
+      return;
+    }
+    const sum = (values: (number | null | undefined)[]) => values.reduce<number>((n, v) => n + (v ?? 0), 0);
+    body.replaceChildren(history.days.length === 0 ? h("p", { class: "note" }, `Nothing recorded from ${history.from} to ${history.to}.`)
+      : h("table", { class: "savings-history" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Day (UTC)"), h("th", {}, "Unused at the day's last sync"), h("th", {}, "Reclaimed that day"))),
+        h("tbody", {}, history.days.map((d) => h("tr", { "data-date": d.date, "data-reclaimed-seats": sum(d.products.map((p) => p.reclaimedSeats)) },
+          h("td", {}, d.date),
+          h("td", {}, d.snapshotAt ? `${sum(d.products.map((p) => (p.inactive ?? 0) + (p.neverUsed ?? 0)))} seat(s)` : "no sync that day"),
+          h("td", {}, `${sum(d.products.map((p) => p.reclaimedSeats))} seat(s)`,
+            d.products.some((p) => p.reclaimedMonthlyCost != null) ? ` · ${money(sum(d.products.map((p) => p.reclaimedMonthlyCost)))}` : ""))))));
+  });
+  return details;
 }
 
 function reclaimedRow(savings: SavingsProduct | undefined): HTMLElement[] | null {
   return savings ? [h("dt", {}, "Reclaimed"), h("dd", { class: "reclaimed", "data-seats": savings.reclaimedThisMonth.seats },
-    `${reclaimed(savings.reclaimedThisMonth)} this month`)] : null;
+    `${savings.reclaimedThisMonth.seats} this month`, savings.reclaimedThisMonth.monthlyCost != null ? ` · ${money(savings.reclaimedThisMonth.monthlyCost)}` : "")] : null;
 }
 
 function seatCards(overview: LicenseOverview, savings: Savings): HTMLElement {

@@ -1,7 +1,7 @@
 // Reclaim policies: the tenant's policies with what their last evaluation found, a form to create one, preview (what it
 // would do now), pause/resume and delete; then what they decided, by status, with approve/reject each and "approve all
 // pending of this policy" (one bulk reclaim job, followed in the job panel).
-import { Api, newKey, Policy, PolicyAction, PolicyActionStatus, PolicyEvaluation, PolicyRequest } from "./api";
+import { Api, newKey, Policy, PolicyAction, PolicyActionPage, PolicyActionStatus, PolicyEvaluation, PolicyRequest } from "./api";
 import { openJob } from "./bulk";
 import { formatDate, h, money, rendering } from "./dom";
 import { problemBox } from "./problem";
@@ -19,7 +19,7 @@ export async function policiesScreen(api: Api, root: HTMLElement, state: State =
   const done = rendering(root, "policies");
   let policies: Policy[];
   let products: string[];
-  let actions: { actions: PolicyAction[]; nextCursor?: string | null };
+  let actions: PolicyActionPage;
   try {
     const [list, overview, page] = await Promise.all([api.policies(), api.licenses(), api.policyActions(state.status, state.cursor)]);
     policies = list;
@@ -188,7 +188,7 @@ function createForm(api: Api, products: string[], open: boolean, created: () => 
   return h("details", { class: "card create-policy", open }, h("summary", {}, "Create a policy"), form);
 }
 
-function actionList(api: Api, page: { actions: PolicyAction[]; nextCursor?: string | null }, state: State,
+function actionList(api: Api, page: PolicyActionPage, state: State,
   reload: (s?: State) => void): HTMLElement {
   const status = h("select", { id: "action-status", name: "status" },
     STATUSES.map((s) => h("option", { value: s, selected: s === state.status }, s))) as HTMLSelectElement;

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -350,6 +352,9 @@ class WebConsoleIT {
         waiting().until(d -> jiraAssigned() == jiraSeatsBefore - planned);
         assertEquals(savedBefore + planned, reclaimedSeatsToDate(), "the seats freed are counted in the savings header");
         screenshot("12-bulk-job-done");
+        browser.findElement(By.cssSelector("#savings-history summary")).click();
+        WebElement today = waitFor(By.cssSelector("#savings-history tr[data-date='" + LocalDate.now(ZoneOffset.UTC) + "']"));
+        assertTrue(Integer.parseInt(today.getAttribute("data-reclaimed-seats")) >= planned, "today's history counts them: " + today.getText());
     }
 
     @Test
@@ -364,9 +369,30 @@ class WebConsoleIT {
 
     @Test
     @Order(15)
+    void choosingAllMatchingTheFilterPlansEachOfItsUsers() throws Exception {
+        browser.findElement(By.cssSelector("#bulk .close")).click();
+        filter("inactive", "jira-software", 25);
+        WebElement all = browser.findElement(By.id("choose-all-matching"));
+        Matcher n = Pattern.compile("Choose all (\\d+) matching").matcher(all.getText());
+        assertTrue(n.find(), "the button says how many users the filter matches: " + all.getText());
+        int matching = Integer.parseInt(n.group(1));
+        all.click();
+        awaitLoaded("licenses");
+        assertEquals("All " + matching + " user(s) matching the filter chosen", text(By.id("chosen-count")));
+        assertTrue(browser.findElements(By.cssSelector("#users tbody input.choose")).stream().allMatch(b -> b.isSelected() && !b.isEnabled()));
+        browser.findElement(By.id("plan-bulk")).click();
+        waitFor(By.id("job-plan"));
+        int skipped = browser.findElements(By.id("job-plan-skipped-count")).isEmpty() ? 0 : Integer.parseInt(text(By.id("job-plan-skipped-count")));
+        assertEquals(matching, Integer.parseInt(text(By.id("job-plan-included-count"))) + skipped,
+                "the plan took the filter: each of its users is included or skipped: " + text(By.id("bulk")));
+        screenshot("14-bulk-plan-all-matching");
+        browser.findElement(By.cssSelector("#bulk .close")).click(); // not started: a plan changes nothing
+    }
+
+    @Test
+    @Order(16)
     void aCancelledJobEndsCancelledAndCanBeUndone() throws Exception {
         // Atlassian slowed down so the job is still running when Cancel is pressed; its users under way finish.
-        browser.findElement(By.cssSelector("#bulk .close")).click();
         simulator.faults().latencyMillis(1500);
         try {
             filter("inactive", "jira-software", 25);
@@ -388,7 +414,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void aPolicyIsCreatedPreviewedAndItsActionsApprovedOneAndAllTogether() throws Exception {
         open("policies");
         WebElement form = waitFor(By.id("policy-form"));
@@ -407,7 +433,7 @@ class WebConsoleIT {
         row.findElement(By.cssSelector("button.preview")).click();
         WebElement candidates = waitFor(By.id("preview-candidates"));
         assertTrue(Integer.parseInt(candidates.getText()) > 0, "the preview finds inactive Jira users: " + text(By.id("policy-preview")));
-        screenshot("14-policy-preview");
+        screenshot("15-policy-preview");
 
         // An approve policy proposes its actions when it is evaluated, after the next completed org sync.
         open("integrations");
@@ -421,7 +447,7 @@ class WebConsoleIT {
             open("policies"); // the actions appear when the evaluation ends: read them again
             return false;
         });
-        screenshot("15-policy-actions-pending");
+        screenshot("16-policy-actions-pending");
         List<String> pending = browser.findElements(By.cssSelector("#policy-actions tr[data-status=pending][data-policy-id='" + policyId + "']"))
                 .stream().map(r -> r.getAttribute("data-action-id")).toList();
         WebElement first = browser.findElement(By.cssSelector("#policy-actions tr[data-status=pending]"));
@@ -437,7 +463,7 @@ class WebConsoleIT {
         waitFor(By.id("approve-all-result"));
         WebElement job = awaitJobEnded("reclaim");
         assertEquals("completed", job.getAttribute("data-status"), text(By.id("bulk")));
-        screenshot("16-policy-approved-job");
+        screenshot("17-policy-approved-job");
         // (A later evaluation may propose the policy's next candidates: those listed before are the ones decided.)
         open("policies");
         for (String id : pending) {
