@@ -32,6 +32,7 @@ export type ReclaimJobSelection = Schemas["ReclaimJobSelection"];
 export type ReclaimJobPlan = Schemas["ReclaimJobPlan"];
 export type ReclaimJob = Schemas["ReclaimJob"];
 export type ReclaimJobWithResults = Schemas["ReclaimJobWithResults"];
+export type ReclaimJobPage = Schemas["ReclaimJobPage"];
 export type Policy = Schemas["Policy"];
 export type PolicyRequest = Schemas["PolicyRequest"];
 export type PolicyEvaluation = Schemas["PolicyEvaluation"];
@@ -171,6 +172,10 @@ export class Api {
   }
   reclaimJob(id: string, cursor?: string): Promise<ReclaimJobWithResults> {
     return this.call("GET", withQuery(`/reclaim-jobs/${encodeURIComponent(id)}`, { cursor }));
+  }
+  /** The tenant's bulk jobs (and their undos), newest first. */
+  reclaimJobs(cursor?: string): Promise<ReclaimJobPage> {
+    return this.call("GET", withQuery("/reclaim-jobs", { cursor, limit: 10 }));
   }
   cancelReclaimJob(id: string): Promise<ReclaimJob> {
     return this.call("POST", `/reclaim-jobs/${encodeURIComponent(id)}/cancel`);

@@ -28,9 +28,9 @@ export function openBulkPlan(api: Api, selection: Selection, onStarted: () => vo
   void plan(api, selection, body, onStarted, onChanged);
 }
 
-/** The job panel alone, for a job started elsewhere (a policy's approval). */
-export function openJob(api: Api, jobId: string, onChanged: () => void): void {
-  followJob(api, openPanel("Bulk reclaim job"), jobId, onChanged);
+/** The job panel alone, for a job started elsewhere (a policy's approval, the jobs list); onChanged if it ends while shown. */
+export function openJob(api: Api, jobId: string, onChanged: () => void, startedHere = false): void {
+  followJob(api, openPanel("Bulk reclaim job"), jobId, onChanged, startedHere);
 }
 
 async function plan(api: Api, selection: Selection, body: HTMLElement, onStarted: () => void, onChanged: () => void): Promise<void> {
@@ -51,7 +51,7 @@ async function plan(api: Api, selection: Selection, body: HTMLElement, onStarted
     messages.replaceChildren(h("p", { class: "busy" }, "Starting…"));
     try {
       const job = await api.startReclaimJob(answer.id, idempotencyKey);
-      followJob(api, body, job.id, onChanged);
+      followJob(api, body, job.id, onChanged, true);
       onStarted();
     } catch (e) {
       start.disabled = false;
@@ -85,14 +85,15 @@ function renderPlan(plan: ReclaimJobPlan): HTMLElement {
 
 /**
  * Reads the job every POLL_MILLIS while it runs and the panel is open (closing it, or another panel, stops the reads),
- * and tells the page once when it ends, so the seat counts are read again.
+ * and tells the page once when it ends, so the seat counts are read again: a job started here (it may end before the
+ * first read), or one seen running. A job that had ended before it was opened changed nothing since.
  */
-function followJob(api: Api, body: HTMLElement, jobId: string, onChanged: () => void): void {
+function followJob(api: Api, body: HTMLElement, jobId: string, onChanged: () => void, startedHere: boolean): void {
   const box = h("div", { class: "job", id: "job" }, h("p", { class: "busy" }, "Reading the job…"));
   body.replaceChildren(box);
   let cursor: string | undefined;
   let timer: number | undefined;
-  let ended = false;
+  let notify = startedHere;
   const readNow = (next: string | undefined) => {
     cursor = next;
     if (timer !== undefined) clearTimeout(timer);
@@ -110,15 +111,16 @@ function followJob(api: Api, body: HTMLElement, jobId: string, onChanged: () => 
     }
     if (!box.isConnected) return;
     box.replaceChildren(renderJob(api, job, {
-      follow: (id) => followJob(api, body, id, onChanged),
+      follow: (id, started) => followJob(api, body, id, onChanged, started),
       // Cancel answers at once: read the job now to show the request, then as before until it ends.
       changed: () => readNow(cursor),
       page: readNow,
     }));
     if (job.status === "running") {
+      notify = true;
       timer = window.setTimeout(() => void read(), POLL_MILLIS);
-    } else if (!ended) {
-      ended = true;
+    } else if (notify) {
+      notify = false;
       onChanged();
     }
   };
@@ -126,7 +128,7 @@ function followJob(api: Api, body: HTMLElement, jobId: string, onChanged: () => 
 }
 
 interface JobActions {
-  follow: (jobId: string) => void;
+  follow: (jobId: string, startedHere: boolean) => void;
   changed: () => void;
   page: (cursor: string | undefined) => void;
 }
@@ -169,8 +171,8 @@ function renderJob(api: Api, job: ReclaimJobWithResults, actions: JobActions): H
         () => api.cancelReclaimJob(job.id), () => actions.changed()) : null,
     !undo && job.status !== "running" && c.freed > 0 && !job.undoJobId
       ? act(h("button", { type: "button", id: "undo-job" }, "Undo: put every removed membership back") as HTMLButtonElement,
-        () => api.undoReclaimJob(job.id), (answer) => actions.follow(answer.id)) : null,
-    job.undoJobId ? h("button", { type: "button", id: "show-undo-job", onclick: () => actions.follow(job.undoJobId ?? "") }, "Show its undo job") : null,
-    job.undoOf ? h("button", { type: "button", id: "show-undone-job", onclick: () => actions.follow(job.undoOf ?? "") }, "Show the job it undoes") : null,
+        () => api.undoReclaimJob(job.id), (answer) => actions.follow(answer.id, true)) : null,
+    job.undoJobId ? h("button", { type: "button", id: "show-undo-job", onclick: () => actions.follow(job.undoJobId ?? "", false) }, "Show its undo job") : null,
+    job.undoOf ? h("button", { type: "button", id: "show-undone-job", onclick: () => actions.follow(job.undoOf ?? "", false) }, "Show the job it undoes") : null,
     messages);
 }

@@ -263,7 +263,7 @@ function approveAllButtons(api: Api, actions: PolicyAction[], messages: HTMLElem
         const notice = h("p", { class: "note ok", id: "approve-all-result", "data-job-id": answer.job.id },
           `${answer.actionsApproved} approved into job ${answer.job.id}`, answer.actionsCancelled > 0 ? `, ${answer.actionsCancelled} cancelled (active again or gone)` : "");
         // The job's end reads the actions again (each ends done, failed or cancelled at the next evaluation).
-        openJob(api, answer.job.id, () => decided(notice));
+        openJob(api, answer.job.id, () => decided(notice), true);
         decided(notice);
       } catch (e) {
         button.disabled = false;

@@ -472,6 +472,25 @@ class WebConsoleIT {
         }
     }
 
+    @Test
+    @Order(18)
+    void theReclaimsPageListsTheBulkJobsAndOpensOne() throws Exception {
+        open("reclaims");
+        List<WebElement> jobs = waiting().until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#jobs tbody tr"));
+            return rows.isEmpty() ? null : rows;
+        });
+        // The first job and its undo, the cancelled job (and its undo if it freed seats), the policy's job.
+        assertTrue(jobs.size() >= 4, "the bulk jobs of this run: " + text(By.id("jobs")));
+        assertEquals(List.of("reclaim", "undo"), jobs.stream().map(r -> r.getAttribute("data-kind")).distinct().sorted().toList());
+        String newest = jobs.get(0).getAttribute("data-job-id");
+        jobs.get(0).findElement(By.cssSelector("button.show-job")).click();
+        WebElement job = awaitJobEnded("reclaim");
+        assertEquals(newest, job.getAttribute("data-job-id"));
+        assertEquals("completed", job.getAttribute("data-status"));
+        screenshot("18-jobs-list");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void open(String screen) {
