@@ -20,11 +20,14 @@ export async function licensesScreen(api: Api, root: HTMLElement,
   state: State = { query: { limit: 25 }, previous: [], chosen: new Set(), allMatching: false }): Promise<void> {
   const done = rendering(root, "licenses");
   let overview: LicenseOverview;
-  let page: UserPage;
+  let users: { page: UserPage } | { problem: unknown };
   let settings: Settings;
   let savings: Savings;
   try {
-    [overview, page, settings, savings] = await Promise.all([api.licenses(), api.users(state.query), api.settings(), api.savings()]);
+    // A refused list (a sort the filter does not allow, the listing being prepared) is shown under the filters that
+    // caused it, so they can be changed; the rest of the page is still shown.
+    [overview, users, settings, savings] = await Promise.all([api.licenses(),
+      api.users(state.query).then((page) => ({ page }), (problem: unknown) => ({ problem })), api.settings(), api.savings()]);
   } catch (e) {
     root.replaceChildren(h("h1", {}, "Licenses"), problemBox(e));
     return done();
@@ -38,9 +41,10 @@ export async function licensesScreen(api: Api, root: HTMLElement,
     seatCards(overview, savings),
     settingsForm(api, overview, settings, refresh),
     filters(overview, state, reload, exportLink(api, state.query)),
-    bulkBar(api, overview, page, state, refresh),
-    userTable(api, page, state, refresh),
-    pager(page, state, reload),
+    ...("page" in users ? [
+      bulkBar(api, overview, users.page, state, refresh),
+      userTable(api, users.page, state, refresh),
+      pager(users.page, state, reload)] : [h("div", { id: "users-problem" }, problemBox(users.problem))]),
   );
   done();
 }

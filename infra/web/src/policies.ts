@@ -140,7 +140,7 @@ function list(value: string): string[] {
 }
 
 function createForm(api: Api, products: string[], open: boolean, created: () => void): HTMLElement {
-  const name = h("input", { name: "name", maxlength: 100, required: true, placeholder: "Inactive Jira seats" }) as HTMLInputElement;
+  const name = h("input", { name: "name", placeholder: "Inactive Jira seats" }) as HTMLInputElement;
   const productBoxes = products.map((key) => h("input", { type: "checkbox", name: "products", value: key }) as HTMLInputElement);
   const type = h("select", { name: "conditionType" }, h("option", { value: "inactive" }, "inactive for at least"),
     h("option", { value: "never_used" }, "never used, after being added for")) as HTMLSelectElement;
@@ -152,7 +152,8 @@ function createForm(api: Api, products: string[], open: boolean, created: () => 
   const accounts = h("input", { name: "excludeAccountIds", placeholder: "account ids, comma separated" }) as HTMLInputElement;
   const paused = h("input", { type: "checkbox", name: "paused" }) as HTMLInputElement;
   const messages = h("div", { class: "messages" });
-  const form = h("form", { id: "policy-form", class: "policy-form" },
+  // novalidate: the API checks the fields and names each one it refuses (400 invalid_policy), shown under the form.
+  const form = h("form", { id: "policy-form", class: "policy-form", novalidate: true },
     h("label", {}, "Name ", name),
     h("fieldset", {}, h("legend", {}, "Products"), productBoxes.map((b) => h("label", {}, b, ` ${b.value}`)),
       products.length === 0 ? h("span", { class: "note" }, "no product synced yet") : null),
