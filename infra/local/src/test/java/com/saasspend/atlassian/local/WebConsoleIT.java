@@ -452,7 +452,7 @@ class WebConsoleIT {
         waitFor(By.cssSelector("[data-integration=atlassian] .note.ok"));
         open("policies");
         new WebDriverWait(browser, FIRST_SYNC).ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class).until(d -> {
-            if (d.findElements(By.cssSelector("#policy-actions tr[data-status=pending]")).size() >= 2) {
+            if (d.findElements(By.cssSelector("#policy-actions tr[data-status=pending]")).size() >= 3) {
                 return true;
             }
             open("policies"); // the actions appear when the evaluation ends: read them again
@@ -469,6 +469,12 @@ class WebConsoleIT {
         assertEquals("done", result.getAttribute("data-status"), result.getText());
         assertTrue(browser.findElements(By.cssSelector("#policy-actions tr[data-action-id='" + firstId + "']")).isEmpty(),
                 "the approved action left the pending list");
+
+        WebElement second = browser.findElement(By.cssSelector("#policy-actions tr[data-status=pending]"));
+        String secondId = second.getAttribute("data-action-id");
+        second.findElement(By.cssSelector("button.reject")).click();
+        waiting().until(d -> secondId.equals(d.findElement(By.id("action-result")).getAttribute("data-action-id")));
+        assertEquals("rejected", browser.findElement(By.id("action-result")).getAttribute("data-status"));
 
         browser.findElement(By.cssSelector("button.approve-all[data-policy-id='" + policyId + "']")).click();
         waitFor(By.id("approve-all-result"));
@@ -500,6 +506,22 @@ class WebConsoleIT {
         assertEquals(newest, job.getAttribute("data-job-id"));
         assertEquals("completed", job.getAttribute("data-status"));
         screenshot("18-jobs-list");
+    }
+
+    @Test
+    @Order(19)
+    void aPolicyIsPausedResumedAndDeleted() throws Exception {
+        open("policies");
+        By row = By.cssSelector("#policies tr[data-policy-id]");
+        waitFor(row).findElement(By.cssSelector("button.toggle")).click();
+        waiting().until(d -> "true".equals(d.findElement(row).getAttribute("data-paused")));
+        browser.findElement(row).findElement(By.cssSelector("button.toggle")).click();
+        waiting().until(d -> "false".equals(d.findElement(row).getAttribute("data-paused")));
+        WebElement delete = browser.findElement(row).findElement(By.cssSelector("button.delete"));
+        delete.click();
+        assertTrue(browser.findElements(By.id("no-policies")).isEmpty(), "the first click only asks");
+        delete.click();
+        waitFor(By.id("no-policies"));
     }
 
     // ------------------------------------------------------------------ helpers
