@@ -78,7 +78,8 @@ export class Api {
     return this.config.apiUrl + withQuery(path, query);
   }
 
-  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ response: Response; text: string }> {
+  /** The answer's body as text; any answer other than 2xx thrown as an ApiProblem. */
+  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<string> {
     const init: RequestInit = { method, headers: { Authorization: `Bearer ${this.config.token}`, ...headers } };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
@@ -95,14 +96,13 @@ export class Api {
     if (!response.ok) {
       throw problemOf(response, text);
     }
-    return { response, text };
+    return text;
   }
 
   private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const { text } = await this.send(method, path, body, headers);
+    const text = await this.send(method, path, body, headers);
     return (text ? JSON.parse(text) : undefined) as T;
   }
-
 
   listIntegrations(): Promise<IntegrationOverview> {
     return this.call("GET", "/integrations");
@@ -138,7 +138,7 @@ export class Api {
   }
   /** The CSV of the whole filtered list (same filters and sort as GET /users). */
   async exportUsers(query: ExportQuery): Promise<string> {
-    return (await this.send("GET", withQuery("/users/export", query))).text;
+    return this.send("GET", withQuery("/users/export", query));
   }
   savings(): Promise<Savings> {
     return this.call("GET", "/savings");

@@ -50,7 +50,7 @@ export async function licensesScreen(api: Api, root: HTMLElement,
 }
 
 function reclaimed(r: Reclaimed): string {
-  return `${r.seats} seat(s)${r.monthlyCost != null ? ` · $${r.monthlyCost.toFixed(2)}/month` : ""}`;
+  return `${r.seats} seat(s)${r.monthlyCost != null ? ` · ${money(r.monthlyCost)}` : ""}`;
 }
 
 /** GET /savings, in one line: seats reclaimed (at the seat price when reclaimed) this month and to date; per product on the cards. */

@@ -1,7 +1,7 @@
 // Reclaim policies: the tenant's policies with what their last evaluation found, a form to create one, preview (what it
 // would do now), pause/resume and delete; then what they decided, by status, with approve/reject each and "approve all
 // pending of this policy" (one bulk reclaim job, followed in the job panel).
-import { Api, newKey, Policy, PolicyAction, PolicyActionPage, PolicyActionStatus, PolicyEvaluation, PolicyRequest } from "./api";
+import { Api, newKey, Policy, PolicyAction, PolicyActionPage, PolicyActionStatus, PolicyEvaluation, PolicyRequest, Settings } from "./api";
 import { openJob } from "./bulk";
 import { formatDate, h, money, rendering } from "./dom";
 import { problemBox } from "./problem";
@@ -20,11 +20,13 @@ export async function policiesScreen(api: Api, root: HTMLElement, state: State =
   let policies: Policy[];
   let products: string[];
   let actions: PolicyActionPage;
+  let settings: Settings;
   try {
-    const [list, overview, page] = await Promise.all([api.policies(), api.licenses(), api.policyActions(state.status, state.cursor)]);
+    const [list, overview, page, current] = await Promise.all([api.policies(), api.licenses(), api.policyActions(state.status, state.cursor), api.settings()]);
     policies = list;
     products = [...new Set(overview.products.map((p) => p.product))];
     actions = page;
+    settings = current;
   } catch (e) {
     root.replaceChildren(h("h1", {}, "Reclaim policies"), problemBox(e));
     return done();
@@ -35,11 +37,31 @@ export async function policiesScreen(api: Api, root: HTMLElement, state: State =
     h("h1", {}, "Reclaim policies"),
     h("p", { class: "note" }, "Evaluated after every completed org sync. report: records nothing (preview shows what it finds); "
       + "approve: proposes actions for you to approve below; auto: notifies the user, then reclaims after the grace days unless they are active again."),
+    killSwitch(api, settings, () => reload()),
     policyTable(api, policies, preview, () => reload()),
     preview,
     createForm(api, products, policies.length === 0, () => reload()),
     actionList(api, actions, state, reload));
   done();
+}
+
+/** The tenant's kill switch (PUT /settings {policiesPaused}): stops every evaluation and due reclaim at once. */
+function killSwitch(api: Api, settings: Settings, changed: () => void): HTMLElement {
+  const messages = h("div", { class: "messages" });
+  const paused = settings.policiesPaused;
+  return h("div", { class: paused ? "warning" : "note", id: "policies-switch", "data-paused": String(paused) },
+    paused ? "Every policy is paused for this organization: nothing is evaluated or reclaimed. " : "Policies run after each completed sync. ",
+    h("button", { type: "button", id: "toggle-all-policies", onclick: async (event: Event) => {
+      (event.target as HTMLButtonElement).disabled = true;
+      try {
+        await api.putSettings({ policiesPaused: !paused });
+        changed();
+      } catch (e) {
+        (event.target as HTMLButtonElement).disabled = false;
+        messages.replaceChildren(problemBox(e));
+      }
+    } }, paused ? "Resume all policies" : "Pause all policies"),
+    messages);
 }
 
 function condition(p: Policy): string {

@@ -510,8 +510,14 @@ class WebConsoleIT {
 
     @Test
     @Order(19)
-    void aPolicyIsPausedResumedAndDeleted() throws Exception {
+    void policiesArePausedAllTogetherAndOneIsPausedResumedAndDeleted() throws Exception {
         open("policies");
+        // The tenant's kill switch first, then the policy's own pause.
+        By killSwitch = By.id("policies-switch");
+        waitFor(By.id("toggle-all-policies")).click();
+        waiting().until(d -> "true".equals(d.findElement(killSwitch).getAttribute("data-paused")));
+        browser.findElement(By.id("toggle-all-policies")).click();
+        waiting().until(d -> "false".equals(d.findElement(killSwitch).getAttribute("data-paused")));
         By row = By.cssSelector("#policies tr[data-policy-id]");
         waitFor(row).findElement(By.cssSelector("button.toggle")).click();
         waiting().until(d -> "true".equals(d.findElement(row).getAttribute("data-paused")));
