@@ -23,6 +23,25 @@ export type ReclaimGroupResult = Schemas["ReclaimGroupResult"];
 export type ReclaimPage = Schemas["ReclaimPage"];
 export type Settings = Schemas["Settings"];
 export type SettingsRequest = Schemas["SettingsRequest"];
+export type ExportQuery = NonNullable<operations["exportUsers"]["parameters"]["query"]>;
+export type Savings = Schemas["Savings"];
+export type SavingsProduct = Savings["products"][number];
+export type Reclaimed = Schemas["Reclaimed"];
+export type SavingsHistory = Schemas["SavingsHistory"];
+export type ReclaimJobSelection = Schemas["ReclaimJobSelection"];
+export type ReclaimJobPlan = Schemas["ReclaimJobPlan"];
+export type ReclaimJob = Schemas["ReclaimJob"];
+export type ReclaimJobWithResults = Schemas["ReclaimJobWithResults"];
+export type ReclaimJobPage = Schemas["ReclaimJobPage"];
+export type Policy = Schemas["Policy"];
+export type PolicyRequest = Schemas["PolicyRequest"];
+export type PolicyEvaluation = Schemas["PolicyEvaluation"];
+export type PolicyAction = Schemas["PolicyAction"];
+export type PolicyActionStatus = PolicyAction["status"];
+export type PolicyActionsApproval = Schemas["PolicyActionsApproval"];
+type PolicyList = operations["listPolicies"]["responses"]["200"]["content"]["application/json"];
+export type PolicyActionPage = operations["listPolicyActions"]["responses"]["200"]["content"]["application/json"];
+export type PolicyApproval = operations["approvePolicyActions"]["responses"]["202"]["content"]["application/json"];
 type DisconnectAnswer = operations["disconnectIntegration"]["responses"]["200"]["content"]["application/json"];
 type SyncAnswer = operations["requestSync"]["responses"]["202"]["content"]["application/json"];
 
@@ -54,7 +73,13 @@ function syntheticProblem(status: number, code: string, detail: string): Problem
 export class Api {
   constructor(private readonly config: AppConfig) {}
 
-  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  /** The API's URL of a GET with these query parameters. */
+  url(path: string, query: Query = {}): string {
+    return this.config.apiUrl + withQuery(path, query);
+  }
+
+  /** The answer's body as text; any answer other than 2xx thrown as an ApiProblem. */
+  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<string> {
     const init: RequestInit = { method, headers: { Authorization: `Bearer ${this.config.token}`, ...headers } };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
@@ -68,16 +93,15 @@ export class Api {
       throw new ApiProblem(syntheticProblem(0, "network", `The API at ${this.config.apiUrl} did not answer (${String(e)}). Is the local stack running, and does its CORS allow ${location.origin}?`));
     }
     const text = await response.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
-    if (response.ok) {
-      return json as T;
+    if (!response.ok) {
+      throw problemOf(response, text);
     }
-    if (isProblem(json)) {
-      throw new ApiProblem(json);
-    }
-    // API Gateway's own answers ({"message":"Unauthorized"}) are not problem+json.
-    const message = typeof json === "object" && json !== null && "message" in json ? String((json as { message: unknown }).message) : text;
-    throw new ApiProblem(syntheticProblem(response.status, `http_${response.status}`, message || response.statusText));
+    return text;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const text = await this.send(method, path, body, headers);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   listIntegrations(): Promise<IntegrationOverview> {
@@ -106,12 +130,22 @@ export class Api {
     return this.call("PUT", "/settings", request);
   }
   users(query: UserQuery): Promise<UserPage> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) {
-      if (value !== undefined && value !== "") params.set(name, String(value));
-    }
-    const qs = params.toString();
-    return this.call("GET", `/users${qs ? `?${qs}` : ""}`);
+    return this.call("GET", withQuery("/users", query));
+  }
+  /** GET /users/export's URL for these filters: what the Export link shows (it needs the bearer token to be fetched). */
+  exportUrl(query: ExportQuery): string {
+    return this.url("/users/export", query);
+  }
+  /** The CSV of the whole filtered list (same filters and sort as GET /users). */
+  async exportUsers(query: ExportQuery): Promise<string> {
+    return this.send("GET", withQuery("/users/export", query));
+  }
+  savings(): Promise<Savings> {
+    return this.call("GET", "/savings");
+  }
+  /** One item per day that has one, oldest first; the API's default range is the 30 days up to today (UTC). */
+  savingsHistory(): Promise<SavingsHistory> {
+    return this.call("GET", "/savings/history");
   }
   accessGroups(accountId: string): Promise<AccessGroups> {
     return this.call("GET", `/users/${encodeURIComponent(accountId)}/access-groups`);
@@ -129,6 +163,90 @@ export class Api {
   reclaims(cursor?: string): Promise<ReclaimPage> {
     return this.call("GET", `/reclaims${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
   }
+  planReclaimJob(selection: ReclaimJobSelection): Promise<ReclaimJobPlan> {
+    return this.call("POST", "/reclaim-jobs/plan", selection);
+  }
+  /** One key per plan: the same key and plan answer the same job, so a Start pressed again never runs it twice. */
+  startReclaimJob(planId: string, idempotencyKey: string): Promise<ReclaimJob> {
+    return this.call("POST", "/reclaim-jobs", { planId }, { "Idempotency-Key": idempotencyKey });
+  }
+  reclaimJob(id: string, cursor?: string): Promise<ReclaimJobWithResults> {
+    return this.call("GET", withQuery(`/reclaim-jobs/${encodeURIComponent(id)}`, { cursor }));
+  }
+  /** The tenant's bulk jobs (and their undos), newest first. */
+  reclaimJobs(cursor?: string): Promise<ReclaimJobPage> {
+    return this.call("GET", withQuery("/reclaim-jobs", { cursor, limit: 10 }));
+  }
+  cancelReclaimJob(id: string): Promise<ReclaimJob> {
+    return this.call("POST", `/reclaim-jobs/${encodeURIComponent(id)}/cancel`);
+  }
+  /** Asking again answers the same undo job. */
+  undoReclaimJob(id: string): Promise<ReclaimJob> {
+    return this.call("POST", `/reclaim-jobs/${encodeURIComponent(id)}/undo`);
+  }
+  async policies(): Promise<Policy[]> {
+    return (await this.call<PolicyList>("GET", "/policies")).policies;
+  }
+  createPolicy(request: PolicyRequest): Promise<Policy> {
+    return this.call("POST", "/policies", request);
+  }
+  /** PUT replaces the rules: fields left out take their defaults, so send the whole policy. */
+  updatePolicy(id: string, request: PolicyRequest): Promise<Policy> {
+    return this.call("PUT", `/policies/${encodeURIComponent(id)}`, request);
+  }
+  deletePolicy(id: string): Promise<void> {
+    return this.call("DELETE", `/policies/${encodeURIComponent(id)}`);
+  }
+  previewPolicy(id: string): Promise<PolicyEvaluation> {
+    return this.call("POST", `/policies/${encodeURIComponent(id)}/preview`);
+  }
+  policyActions(status: PolicyActionStatus | undefined, cursor?: string): Promise<PolicyActionPage> {
+    return this.call("GET", withQuery("/policy-actions", { status, cursor }));
+  }
+  approvePolicyAction(id: string): Promise<PolicyAction> {
+    return this.call("POST", `/policy-actions/${encodeURIComponent(id)}/approve`);
+  }
+  rejectPolicyAction(id: string): Promise<PolicyAction> {
+    return this.call("POST", `/policy-actions/${encodeURIComponent(id)}/reject`);
+  }
+  /** Many pending actions as one bulk reclaim job; the same key and body answer the same job. */
+  approvePolicyActions(approval: PolicyActionsApproval, idempotencyKey: string): Promise<PolicyApproval> {
+    return this.call("POST", "/policy-actions/approve", approval, { "Idempotency-Key": idempotencyKey });
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/** A path with its query parameters, empty ones left out. */
+function withQuery(path: string, query: Query): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== "") params.set(name, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** A refused answer as the problem+json the API promises, or one made up for API Gateway's own answers. */
+function problemOf(response: Response, text: string): ApiProblem {
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (isProblem(json)) {
+    return new ApiProblem(json);
+  }
+  // API Gateway's own answers ({"message":"Unauthorized"}) are not problem+json.
+  const message = typeof json === "object" && json !== null && "message" in json ? String((json as { message: unknown }).message) : text;
+  return new ApiProblem(syntheticProblem(response.status, `http_${response.status}`, message || response.statusText));
+}
+
+/** An idempotency key, generated once per request a person confirms. */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function isProblem(value: unknown): value is Problem {

@@ -1,15 +1,17 @@
-// The reference front end: Integrations, Licenses (with the Reclaim slider) and the reclaim audit trail, one hash
-// route each. config.js (served beside this file) says where the API is and which token to sign in with.
+// The reference front end: Integrations, Licenses (with the Reclaim slider, CSV export and bulk reclaim jobs), the
+// reclaim audit trail and reclaim policies, one hash route each. config.js (served beside this file) says where the API is and which token to sign in with.
 import { Api, AppConfig } from "./api";
 import { h } from "./dom";
 import { integrationsScreen } from "./integrations";
 import { licensesScreen } from "./licenses";
+import { policiesScreen } from "./policies";
 import { reclaimsScreen } from "./reclaims";
 
 const SCREENS: Record<string, { title: string; render: (api: Api, root: HTMLElement, config: AppConfig) => Promise<void> }> = {
   integrations: { title: "Integrations", render: integrationsScreen },
   licenses: { title: "Licenses", render: (api, root) => licensesScreen(api, root) },
   reclaims: { title: "Reclaims", render: (api, root) => reclaimsScreen(api, root) },
+  policies: { title: "Policies", render: (api, root) => policiesScreen(api, root) },
 };
 
 /** Who the token says is signed in (display only: the API checks the token). */
@@ -35,6 +37,7 @@ function start(config: AppConfig): void {
     const screen = SCREENS[id] ?? SCREENS.integrations;
     nav.querySelectorAll("a").forEach((a) => a.classList.toggle("current", a.id === `nav-${id}`));
     document.getElementById("slider")?.remove();
+    document.getElementById("bulk")?.remove();
     main.replaceChildren(h("p", { class: "busy" }, "Loading…"));
     main.dataset.screen = id;
     void screen.render(api, main, config);

@@ -1,11 +1,12 @@
 // The Reclaim slider: every access group of the user with what it grants; IdP-managed ones disabled with the reason;
 // the plan (seats and cost freed) before confirming; then each group's result, and Undo.
-import { AccessGroup, Api, Reclaim, ReclaimGroupResult, ReclaimPlan, ReclaimRequest, UserRow } from "./api";
+import { AccessGroup, Api, newKey, Reclaim, ReclaimGroupResult, ReclaimPlan, ReclaimRequest, UserRow } from "./api";
 import { formatDate, h, money } from "./dom";
 import { problemBox } from "./problem";
 
 export function openSlider(api: Api, user: UserRow, onChanged: () => void): void {
   document.getElementById("slider")?.remove();
+  document.getElementById("bulk")?.remove();
   const body = h("div", { class: "slider-body" }, h("p", { class: "busy" }, "Loading the user's access groups…"));
   const panel = h("aside", { id: "slider", class: "slider", role: "dialog", "aria-label": "Reclaim" },
     h("header", {},
@@ -99,11 +100,6 @@ async function loadGroups(api: Api, user: UserRow, body: HTMLElement, onChanged:
     }
   });
   await plan();
-}
-
-function newKey(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function renderPlan(plan: ReclaimPlan): HTMLElement {
