@@ -125,7 +125,11 @@ final class ReclaimFakes {
             changed();
         }
 
+        /** Runs after each membership change took effect (a test acting between two users of a batch). */
+        Runnable afterEachChange = () -> { };
+
         private void changed() {
+            afterEachChange.run();
             if (killAfterChanges > 0 && --killAfterChanges == 0) {
                 killAfterChanges = -1;
                 throw new ProcessKilled();

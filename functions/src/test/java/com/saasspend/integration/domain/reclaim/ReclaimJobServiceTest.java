@@ -816,4 +816,28 @@ class ReclaimJobServiceTest {
         assertEquals(java.util.Set.of(a.id(), b.id()), jobs.list(TENANT, null, 10).items().stream().map(ReclaimJob::id).collect(Collectors.toSet()));
         assertEquals(1, jobs.list(TENANT, null, 1).items().size());
     }
+
+    @Test
+    void aCancelStopsTheUsersNotStartedOfTheBatchUnderWayWithOneJobReadEveryFewSecondsNotOnePerUser() {
+        ReclaimJob job = jobs.start(TENANT, "admin", "key-1", planJira(generated()).id()).job();
+        jobs.handle(queue.messages.poll()); // expand: one batch of the 5 users
+        JobMessage batch = queue.messages.poll();
+        int[] removals = {0};
+        atlassian.afterEachChange = () -> {
+            removals[0]++;
+            clock.now = clock.now.plusSeconds(1); // each user takes a second
+            if (removals[0] == 1) {
+                jobs.cancel(TENANT, job.id()); // the admin cancels while the batch runs
+            }
+        };
+        jobs.handle(batch);
+
+        ReclaimJob ended = store.jobs.get(job.id());
+        assertEquals(ReclaimJob.CANCELLED, ended.status());
+        // User 1 ran before the cancel; user 2 started 1 s after the step read the job (no read yet: one every 2 s, not
+        // one per user); user 3, 2 s after, found the cancel; users 3 to 5 did not start (the step's snapshot alone ran all 5).
+        assertEquals(2, atlassian.count("remove"));
+        assertEquals(2, ended.counts().done());
+        assertEquals(USERS - 2, ended.counts().cancelled());
+    }
 }

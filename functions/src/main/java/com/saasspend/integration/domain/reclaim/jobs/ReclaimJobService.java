@@ -217,7 +217,10 @@ public final class ReclaimJobService {
         return new Started(enqueue(tenantId, undo), false);
     }
 
-    /** Users not started yet are not started: each becomes {@code cancelled}; the one running finishes. */
+    /**
+     * Users not started yet are not started: each becomes {@code cancelled}; those running finish. A batch under way
+     * notices within {@link CancelWatch#INTERVAL}.
+     */
     public ReclaimJob cancel(String tenantId, String jobId) {
         ReclaimJob job = job(tenantId, jobId);
         if (!store.requestCancel(tenantId, jobId)) {
@@ -308,7 +311,9 @@ public final class ReclaimJobService {
         List<JobPlan.PlannedUser> todo = targets.stream().filter(u -> !recorded.containsKey(u.accountId())).toList();
         Map<String, JobUserResult> reclaimed = ReclaimJob.UNDO.equals(job.kind()) && !todo.isEmpty()
                 ? store.results(tenantId, job.undoOf(), todo.stream().map(JobPlan.PlannedUser::accountId).toList()) : Map.of();
-        UserBatch.Outcome outcome = batches.run(todo, user -> job.cancelRequested()
+        CancelWatch cancel = new CancelWatch(job.cancelRequested(),
+                () -> store.job(tenantId, job.id()).map(ReclaimJob::cancelRequested).orElse(true), clock);
+        UserBatch.Outcome outcome = batches.run(todo, user -> cancel.cancelled()
                 ? new JobUserResult(user.accountId(), user.name(), JobUserResult.CANCELLED, null, 0, null, "job_cancelled",
                         "The job was cancelled before this user started; nothing was changed.")
                 : ReclaimJob.RECLAIM.equals(job.kind()) ? reclaimOne(tenantId, job, user) : undoOne(tenantId, job, user, reclaimed.get(user.accountId())),
