@@ -121,6 +121,41 @@ public final class DynamoPolicyStore implements PolicyStore {
         dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, TableKeys.policy(policyId))));
     }
 
+    /** The sync run of a claim as stored: a claim on no named run is one run of its own. */
+    private static String claimRun(String runId) {
+        return runId == null ? "-" : runId;
+    }
+
+    @Override
+    public boolean claimEvaluation(String tenantId, String policyId, EvaluationClaim claim, Instant staleBefore) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.policyEvaluation(policyId)));
+        item.put("kind", s("policy-evaluation"));
+        item.put("claimId", s(claim.claimId()));
+        item.put("runId", s(claimRun(claim.runId())));
+        item.put("since", n(claim.since().toEpochMilli()));
+        // A claim left by a dead process goes by itself once read as stale; TTL only tidies the item away.
+        item.put("expiresAt", n(claim.since().plus(java.time.Duration.ofDays(1)).getEpochSecond()));
+        try {
+            // Another run's claim does not hold this one back: the cap is per sync run, as the run record is.
+            dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR since < :stale OR runId <> :run")
+                    .expressionAttributeValues(Map.of(":stale", n(staleBefore.toEpochMilli()), ":run", s(claimRun(claim.runId())))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
+    @Override
+    public void releaseEvaluation(String tenantId, String policyId, String claimId) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, TableKeys.policyEvaluation(policyId)))
+                    .conditionExpression("claimId = :mine").expressionAttributeValues(Map.of(":mine", s(claimId))));
+        } catch (ConditionalCheckFailedException takenOver) {
+            // Taken over after this claim went stale (or by another run): the new holder releases it.
+        }
+    }
+
     private static Map<String, AttributeValue> actionItem(String tenantId, PolicyAction action) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.policyAction(action.id())));
         item.put("kind", s("policy-action"));

@@ -283,6 +283,14 @@ final class TableKeys {
         return POLICY_PREFIX + policyId;
     }
 
+    /**
+     * Which delivery is evaluating a policy now (claim, sync run, since; TTL a day), in the tenant partition: taken with
+     * a conditional put before the evaluation reads anything, deleted when it ends.
+     */
+    static String policyEvaluation(String policyId) {
+        return "POLICYEVAL#" + policyId;
+    }
+
     /** What a policy decided for one candidate, in the tenant partition; its id is derived from the candidacy. */
     static final String POLICY_ACTION_PREFIX = "POLICYACTION#";
 

@@ -76,6 +76,35 @@ class DynamoPolicyStoreIT {
     }
 
     @Test
+    void anEvaluationIsClaimedOncePerRunUntilReleasedOrStaleAndOnlyItsHolderReleasesIt() {
+        String policyId = "pol-00000000000000000001";
+        Instant stale = AT.minusSeconds(300);
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-a", "run-1", AT), stale));
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-b", "run-1", AT.plusSeconds(1)),
+                stale.plusSeconds(1)), "a second delivery of the run while the claim is live");
+        assertTrue(store.claimEvaluation("t2", policyId, new PolicyStore.EvaluationClaim("eval-c", "run-1", AT), stale), "another tenant's");
+
+        // Released by another claim id: nothing happens; by its holder: free again.
+        store.releaseEvaluation("t1", policyId, "eval-b");
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-b", "run-1", AT.plusSeconds(2)),
+                stale.plusSeconds(2)));
+        store.releaseEvaluation("t1", policyId, "eval-a");
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-d", "run-1", AT.plusSeconds(3)),
+                stale.plusSeconds(3)));
+
+        // Its holder dead past the timeout: taken over; the dead holder's late release leaves the new claim.
+        Instant later = AT.plusSeconds(3 + 301);
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-e", "run-1", later), later.minusSeconds(300)));
+        store.releaseEvaluation("t1", policyId, "eval-d");
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-f", "run-1", later), later.minusSeconds(300)));
+        // Another sync run is not held back by this run's live claim; no run named is a run of its own.
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-g", "run-2", later), later.minusSeconds(300)));
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-h", null, later), later.minusSeconds(300)));
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-i", null, later), later.minusSeconds(300)));
+        assertTrue(store.policies("t1").isEmpty(), "a claim is not a policy");
+    }
+
+    @Test
     void anActionIsCreatedOnceAndMovesOnlyFromTheStatusRead() {
         PolicyAction pending = action("pol-1", 1, PolicyAction.PENDING);
         assertTrue(store.createAction("t1", pending));

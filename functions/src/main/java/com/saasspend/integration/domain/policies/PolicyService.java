@@ -73,6 +73,13 @@ public final class PolicyService {
     public static final String POLICY_DELETED = "policy_deleted";
     /** Outcome of a policy whose evaluation on the event's sync run is recorded already (a redelivered event). */
     public static final String ALREADY_EVALUATED = "already_evaluated";
+    /** Outcome of a policy another delivery of the event is evaluating right now (its claim is live). */
+    public static final String ALREADY_EVALUATING = "already_evaluating";
+    /**
+     * How long an evaluation's claim is honoured: the PolicyEvaluationFunction's Timeout in template.yaml
+     * (TemplateContractTest holds them equal), after which its holder cannot be running any more.
+     */
+    public static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(300);
     /** An open action not run because its user could not be re-read from Atlassian just before the removal. */
     public static final String USER_NOT_REREAD = "user_not_reread";
 
@@ -213,9 +220,38 @@ public final class PolicyService {
                 results.add(new Evaluation(policy.id(), policy.mode(), ALREADY_EVALUATED, List.of(), 0, List.of(), 0, false, 0, 0, 0, 0));
                 continue;
             }
-            results.add(evaluate(tenantId, policy, runId, budget));
+            results.add(policy.paused() ? evaluate(tenantId, policy, runId, budget) : claimed(tenantId, policy, runId, budget));
         }
         return results;
+    }
+
+    /**
+     * Evaluates the policy under a claim taken before anything is read: the run record ({@code lastEvaluation}) is
+     * written only at the end, so without it two deliveries of one event at the same moment would both take candidates
+     * up to the cap. A claim whose holder died (older than the function's timeout) is taken over; one that failed with
+     * an exception is released, so the Lambda's retry evaluates again.
+     */
+    private Evaluation claimed(String tenantId, Policy policy, String runId, Budget budget) {
+        PolicyStore.EvaluationClaim claim = new PolicyStore.EvaluationClaim(newClaimId(), runId, clock.instant());
+        if (!store.claimEvaluation(tenantId, policy.id(), claim, claim.since().minus(EVALUATION_TIMEOUT))) {
+            LOG.info("policy being evaluated by another delivery; left to it", "policyId", policy.id(), "runId", runId);
+            return new Evaluation(policy.id(), policy.mode(), ALREADY_EVALUATING, List.of(), 0, List.of(), 0, false, 0, 0, 0, 0);
+        }
+        Evaluation evaluation;
+        try {
+            evaluation = evaluate(tenantId, policy, runId, budget);
+        } catch (RuntimeException failed) {
+            store.releaseEvaluation(tenantId, policy.id(), claim.claimId());
+            throw failed;
+        }
+        store.releaseEvaluation(tenantId, policy.id(), claim.claimId());
+        return evaluation;
+    }
+
+    private static String newClaimId() {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        return "eval-" + HexFormat.of().formatHex(random);
     }
 
     Evaluation evaluate(String tenantId, Policy policy, String runId, Budget budget) {

@@ -19,6 +19,18 @@ public interface PolicyStore {
 
     void deletePolicy(String tenantId, String policyId);
 
+    /** An evaluation of one policy under way: by {@code claimId}, on sync run {@code runId} (null: none named), since {@code since}. */
+    record EvaluationClaim(String claimId, String runId, java.time.Instant since) {}
+
+    /**
+     * Claims the policy's evaluation before it reads anything (a conditional write): true when no claim is held or the
+     * one held began before {@code staleBefore} (its claimant died); false while another evaluation holds it.
+     */
+    boolean claimEvaluation(String tenantId, String policyId, EvaluationClaim claim, java.time.Instant staleBefore);
+
+    /** Ends claim {@code claimId}; a claim taken over since (its holder past the timeout) is left to its new holder. */
+    void releaseEvaluation(String tenantId, String policyId, String claimId);
+
     /** A conditional put: false (nothing written) when an action with this id exists. */
     boolean createAction(String tenantId, PolicyAction action);
 

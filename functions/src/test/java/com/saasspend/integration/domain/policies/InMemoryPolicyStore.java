@@ -43,7 +43,23 @@ public final class InMemoryPolicyStore implements PolicyStore {
         policiesOf(tenantId).computeIfPresent(policyId, (id, p) -> p.withLastEvaluation(evaluation));
     }
     @Override public void deletePolicy(String tenantId, String policyId) { policiesOf(tenantId).remove(policyId); }
+    /** Evaluation claims by tenant|policy, with the Dynamo store's condition (free, stale, or another run's). */
+    final Map<String, EvaluationClaim> claims = new HashMap<>();
+    @Override public boolean claimEvaluation(String tenantId, String policyId, EvaluationClaim claim, java.time.Instant staleBefore) {
+        EvaluationClaim held = claims.get(tenantId + "|" + policyId);
+        if (held != null && !held.since().isBefore(staleBefore) && java.util.Objects.equals(held.runId(), claim.runId())) {
+            return false;
+        }
+        claims.put(tenantId + "|" + policyId, claim);
+        return true;
+    }
+    @Override public void releaseEvaluation(String tenantId, String policyId, String claimId) {
+        claims.computeIfPresent(tenantId + "|" + policyId, (k, held) -> held.claimId().equals(claimId) ? null : held);
+    }
+    /** Runs before each action is created: a test's hook to interleave another evaluation there. */
+    Runnable beforeCreate = () -> {};
     @Override public boolean createAction(String tenantId, PolicyAction action) {
+        beforeCreate.run();
         boolean created = actionsOf(tenantId).putIfAbsent(action.id(), action) == null;
         if (!created) {
             failedCreates++;

@@ -241,6 +241,10 @@ class PolicyServiceLimitsTest {
             @Override public boolean putPolicy(String t, Policy policy, Long v) { return store.putPolicy(t, policy, v); }
             @Override public void recordEvaluation(String t, String id, Policy.LastEvaluation e) { store.recordEvaluation(t, id, e); }
             @Override public void deletePolicy(String t, String id) { store.deletePolicy(t, id); }
+            @Override public boolean claimEvaluation(String t, String id, EvaluationClaim c, java.time.Instant stale) {
+                return store.claimEvaluation(t, id, c, stale);
+            }
+            @Override public void releaseEvaluation(String t, String id, String c) { store.releaseEvaluation(t, id, c); }
             @Override public boolean createAction(String t, PolicyAction a) { return store.createAction(t, a); }
             @Override public Optional<PolicyAction> action(String t, String id) { return store.action(t, id); }
             @Override public Map<String, PolicyAction> actions(String t, Collection<String> ids) { return Map.of(); }

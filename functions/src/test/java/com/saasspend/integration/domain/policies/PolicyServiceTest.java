@@ -228,6 +228,78 @@ class PolicyServiceTest {
         assertEquals(8, store.all(TENANT).size(), "cap 2 again: the fixture's own idle users are candidates too");
     }
 
+    @Test
+    void twoDeliveriesOfOneSyncEventAtTheSameMomentStartNoMoreThanTheCap() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        policy(Policy.APPROVE, 2, null, null);
+        // The second delivery runs whole while the first is paused between its reads and its first write.
+        List<PolicyService.Evaluation> second = new java.util.ArrayList<>();
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            second.addAll(service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
+        };
+
+        PolicyService.Evaluation first = service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0);
+
+        assertEquals(2, store.all(TENANT).size(), "the cap bounds what one sync run starts, however many deliveries overlap");
+        assertEquals(2, first.actionsCreated());
+        assertEquals(PolicyService.ALREADY_EVALUATING, second.get(0).outcome());
+        assertEquals(0, second.get(0).actionsCreated());
+        assertTrue(store.claims.isEmpty(), "the claim ends with the evaluation");
+    }
+
+    @Test
+    void aClaimWhoseHolderDiedHoldsTheRunBackOnlyUntilTheFunctionsTimeoutAndAFailedOneNotAtAll() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        Policy policy = policy(Policy.APPROVE, 2, null, null);
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            throw new com.saasspend.integration.testing.ProcessKilled();
+        };
+        assertThrows(com.saasspend.integration.testing.ProcessKilled.class, () -> service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
+        assertTrue(store.all(TENANT).isEmpty());
+
+        // Redelivered while the dead claimant's invocation could still be running: left to it.
+        clock.advance(PolicyService.EVALUATION_TIMEOUT.minusSeconds(1));
+        assertEquals(PolicyService.ALREADY_EVALUATING, service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0).outcome());
+        assertTrue(store.all(TENANT).isEmpty());
+        // Past the function's timeout the claimant cannot be running: the redelivery evaluates.
+        clock.advance(Duration.ofSeconds(2));
+        PolicyService.Evaluation retried = service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0);
+        assertEquals("evaluated", retried.outcome());
+        assertEquals(2, retried.actionsCreated());
+        assertEquals("run-1", service.get(TENANT, policy.id()).lastEvaluation().runId());
+
+        // An evaluation that fails with an exception releases its claim: the Lambda's retry evaluates at once.
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            throw new IllegalStateException("DynamoDB unavailable");
+        };
+        assertThrows(IllegalStateException.class, () -> service.evaluateAll(TENANT, "run-2", Budget.unlimited()));
+        assertEquals(2, service.evaluateAll(TENANT, "run-2", Budget.unlimited()).get(0).actionsCreated());
+        assertEquals(4, store.all(TENANT).size());
+        assertTrue(store.claims.isEmpty());
+    }
+
+    @Test
+    void aLiveClaimOnOneRunDoesNotHoldBackTheNextRun() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        policy(Policy.APPROVE, 2, null, null);
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            throw new com.saasspend.integration.testing.ProcessKilled();
+        };
+        assertThrows(com.saasspend.integration.testing.ProcessKilled.class, () -> service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
+
+        assertEquals(2, service.evaluateAll(TENANT, "run-2", Budget.unlimited()).get(0).actionsCreated());
+    }
+
     // ---------------------------------------------------------------- approve mode
 
     @Test
@@ -413,12 +485,12 @@ class PolicyServiceTest {
     void aNoticeACrashLeftUnmarkedIsPublishedAgainAndNoSeatIsTakenWithoutOne() {
         service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null, Policy.AUTO, 0, 50, null));
         store.beforeUpdate = () -> { throw new Error("killed"); };
-        assertThrows(Error.class, () -> service.evaluateAll(TENANT, Budget.unlimited()));
+        assertThrows(Error.class, () -> service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
         assertEquals(2, store.all(TENANT).size());
         store.all(TENANT).forEach(a -> assertNull(a.noticedAt()));
         store.beforeUpdate = () -> {};
 
-        service.evaluateAll(TENANT, Budget.unlimited());
+        service.evaluateAll(TENANT, "run-2", Budget.unlimited()); // the next sync run (the dead one's claim is on run-1)
 
         assertTrue(reclaims.reclaimCalls.isEmpty());
         store.all(TENANT).forEach(a -> assertNotNull(a.noticedAt()));
