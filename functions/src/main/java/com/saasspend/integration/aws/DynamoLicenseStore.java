@@ -513,7 +513,9 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     /**
      * The user item (conditioned on the hash the caller read) with its index items, stale ones deleted, in one
-     * transaction: a reclaim that loses the race writes nothing, one that wins leaves every listing in step.
+     * transaction: a reclaim that loses the race writes nothing, one that wins leaves every listing in step. Through a
+     * store {@link #fencedBy} a sync's lease (an incremental run), the transaction checks the lease first: a run whose
+     * lease was taken over writes nothing and gets {@link com.saasspend.integration.domain.sync.SyncFencedOut}.
      */
     @Override
     public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
@@ -537,12 +539,13 @@ public final class DynamoLicenseStore implements LicenseStore {
                 .item(writtenOutsideItem(tenantId, Listing.USERS, accountId, at)).build()).build());
         stale.forEach(sk -> actions.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                 .key(key(tenantId, sk)).build()).build()));
-        if (actions.size() > TRANSACTION_ITEMS) {
+        // One place kept for the lease check of a fenced store.
+        if (actions.size() > TRANSACTION_ITEMS - 1) {
             throw new IllegalStateException("a user with " + index.size() + " index items does not fit one transaction");
         }
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(actions));
-        } catch (TransactionCanceledException raced) {
+            creating.transact(actions);
+        } catch (TransactionCanceledException | ConditionalCheckFailedException raced) {
             // The condition failed (changed meanwhile) or a concurrent write conflicted: the caller reads again.
             return false;
         }

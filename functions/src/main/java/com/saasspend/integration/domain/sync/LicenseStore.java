@@ -90,6 +90,8 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
      * Writes the user only while its stored content hash is still {@code expectedHash}: answers false when another
      * writer changed it first (the caller re-reads and recomputes). Every caller writes outside a full listing (reclaim,
      * undo, targeted re-sync, incremental sync), so the write notes the user as such ({@link #noteWrittenOutsideListing}).
+     * Through a store {@link #fencedBy} a sync's lease (the incremental run's), it writes only under that lease, else
+     * throws {@link SyncFencedOut} having written nothing; reclaims, undos and re-syncs hold no lease and use the plain store.
      */
     boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at);
 

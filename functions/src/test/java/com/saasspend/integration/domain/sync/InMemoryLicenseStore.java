@@ -289,13 +289,17 @@ public final class InMemoryLicenseStore implements LicenseStore {
 
     @Override
     public synchronized boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
-        Hashed<OrgUser> stored = data.users.get(user.item().accountId());
-        if (stored == null || data.removedUsers.contains(user.item().accountId()) || !stored.hash().equals(expectedHash)) {
-            return false;
+        synchronized (data) {
+            // A fenced view (an incremental run) writes only under its lease, as DynamoLicenseStore's transaction checks it.
+            checkFence();
+            Hashed<OrgUser> stored = data.users.get(user.item().accountId());
+            if (stored == null || data.removedUsers.contains(user.item().accountId()) || !stored.hash().equals(expectedHash)) {
+                return false;
+            }
+            data.users.put(user.item().accountId(), user);
+            data.writtenOutside.computeIfAbsent(Listing.USERS, l -> new HashMap<>()).put(user.item().accountId(), at);
+            return true;
         }
-        data.users.put(user.item().accountId(), user);
-        data.writtenOutside.computeIfAbsent(Listing.USERS, l -> new HashMap<>()).put(user.item().accountId(), at);
-        return true;
     }
 
     @Override
