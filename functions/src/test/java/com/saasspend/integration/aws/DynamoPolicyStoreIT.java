@@ -310,15 +310,35 @@ class DynamoPolicyStoreIT {
     @Test
     void aBulkApprovalIsStoredOncePerKeyUntilItExpires() {
         BulkApproval approval = new BulkApproval("k1", "f1", "pol-a", "confluence", "plan-1", List.of("pa-1"),
-                java.util.Map.of("pa-2", "active_again"), AT, AT.plusSeconds(3600));
+                java.util.Map.of("pa-2", "active_again"), java.util.Map.of("pa-2", "2026-11-27T09:00:00Z"), AT, AT.plusSeconds(3600));
         assertTrue(store.createBulkApproval("t1", approval, AT));
         assertFalse(store.createBulkApproval("t1", approval, AT.plusSeconds(60)), "the key is held");
         assertEquals(approval, store.bulkApproval("t1", "k1", AT.plusSeconds(60)).orElseThrow());
         assertTrue(store.bulkApproval("t2", "k1", AT).isEmpty(), "another tenant's key space");
         assertTrue(store.bulkApproval("t1", "k1", AT.plusSeconds(3601)).isEmpty(), "expired (TTL deletes late)");
         assertTrue(store.createBulkApproval("t1", new BulkApproval("k1", "f2", "pol-a", "confluence", "plan-2", List.of(), java.util.Map.of(),
-                AT.plusSeconds(3601), AT.plusSeconds(7200)), AT.plusSeconds(3601)));
+                java.util.Map.of(), AT.plusSeconds(3601), AT.plusSeconds(7200)), AT.plusSeconds(3601)));
         assertEquals("plan-2", store.bulkApproval("t1", "k1", AT.plusSeconds(3700)).orElseThrow().planId());
+    }
+
+    @Test
+    void aBulkApprovalStoredBeforeItKeptLastActiveDatesReadsWithNone() throws Exception {
+        BulkApproval approval = new BulkApproval("k1", "f1", "pol-a", "confluence", "plan-1", List.of("pa-1"),
+                java.util.Map.of("pa-2", "active_again"), java.util.Map.of("pa-2", "2026-11-27T09:00:00Z"), AT, AT.plusSeconds(3600));
+        assertTrue(store.createBulkApproval("t1", approval, AT));
+        java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = java.util.Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TENANT#t1"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("POLICYBULK#k1"));
+        var item = new java.util.HashMap<>(aws.dynamo.getItem(r -> r.tableName(aws.table).key(key)).item());
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(item.get("approval").s());
+        json.remove("lastActive");
+        item.put("approval", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(json.toString()));
+        aws.dynamo.putItem(r -> r.tableName(aws.table).item(item));
+
+        BulkApproval read = store.bulkApproval("t1", "k1", AT).orElseThrow();
+        assertEquals(java.util.Map.of(), read.lastActive());
+        assertEquals(approval.cancelled(), read.cancelled());
     }
 
     private int countAll(String tenant) {

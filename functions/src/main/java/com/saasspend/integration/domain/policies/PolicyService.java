@@ -601,6 +601,19 @@ public final class PolicyService {
     }
 
     /**
+     * Why an action whose user changed since it was proposed ({@link #changedSinceProposed}'s {@code code}) is cancelled:
+     * one wording for a single run or approval and a bulk approval. {@code lastActive}: the product's last use as read
+     * (null: not known).
+     */
+    static String changedSinceProposedReason(String code, String productKey, String lastActive) {
+        if (USER_GONE.equals(code)) {
+            return "The user is no longer in the organization.";
+        }
+        return "The user used " + productKey + " again" + (lastActive == null ? "" : " (last active " + lastActive + ")")
+                + " since the action was proposed; the seat stays.";
+    }
+
+    /**
      * Runs an action as a normal reclaim, after checking from the stored user (just re-read for a due action) that it is
      * still a candidate: its product's last use unchanged, still held, still planned by the policy's rules. Resumable:
      * the action is {@code approved} before the reclaim and the reclaim's key is the action's, so a crash anywhere is
@@ -611,13 +624,8 @@ public final class PolicyService {
         Instant now = clock.instant();
         OrgUser user = reclaims.users(tenantId, List.of(action.accountId())).get(action.accountId());
         Optional<String> notCandidate = changedSinceProposed(user, action);
-        String why = null;
-        if (USER_GONE.equals(notCandidate.orElse(null))) {
-            why = "The user is no longer in the organization.";
-        } else if (notCandidate.isPresent()) {
-            why = "The user used " + action.productKey() + " again (last active " + lastActive(user, action.productKey())
-                    + ") before the reclaim date; the seat stays.";
-        }
+        String why = notCandidate.map(code -> changedSinceProposedReason(code, action.productKey(),
+                user == null ? null : lastActive(user, action.productKey()))).orElse(null);
         List<String> groupIds = action.groupIds();
         if (notCandidate.isEmpty() && !holds(user, action.productKey())) {
             notCandidate = Optional.of(NO_LONGER_CANDIDATE);

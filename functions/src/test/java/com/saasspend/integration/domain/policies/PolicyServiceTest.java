@@ -390,6 +390,9 @@ class PolicyServiceTest {
 
         assertEquals(PolicyAction.CANCELLED, cancelled.status());
         assertEquals(PolicyService.ACTIVE_AGAIN, cancelled.reasonCode());
+        // The same wording as a bulk approval's (PolicyBulkApprovalsTest.aUserWhoUsedTheProductAgainOrLeft…).
+        assertEquals("The user used jira-software again (last active " + daysAgo(0) + ") since the action was proposed; the seat stays.",
+                cancelled.reason());
         assertTrue(reclaims.reclaimCalls.isEmpty());
     }
 
