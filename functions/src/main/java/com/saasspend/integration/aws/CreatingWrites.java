@@ -34,19 +34,6 @@ final class CreatingWrites {
         return new CreatingWrites(dynamo, table, writer, new LeaseFencedWriter(dynamo, table, syncFence));
     }
 
-    /**
-     * One transaction of the caller's own (at most 99 writes), behind the lease check when fenced: a lost lease throws
-     * {@link com.saasspend.integration.domain.sync.SyncFencedOut}; a failed condition of a write, a cancellation
-     * (ConditionalCheckFailedException when fenced, else TransactionCanceledException).
-     */
-    void transact(List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> writes) {
-        if (fence != null) {
-            fence.send(writes);
-        } else {
-            dynamo.transactWriteItems(r -> r.transactItems(writes));
-        }
-    }
-
     void putAll(List<Map<String, AttributeValue>> items) {
         if (fence != null) {
             fence.put(items);

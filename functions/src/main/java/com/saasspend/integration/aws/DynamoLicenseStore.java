@@ -513,12 +513,26 @@ public final class DynamoLicenseStore implements LicenseStore {
 
     /**
      * The user item (conditioned on the hash the caller read) with its index items, stale ones deleted, in one
-     * transaction: a reclaim that loses the race writes nothing, one that wins leaves every listing in step. Through a
-     * store {@link #fencedBy} a sync's lease (an incremental run), the transaction checks the lease first: a run whose
-     * lease was taken over writes nothing and gets {@link com.saasspend.integration.domain.sync.SyncFencedOut}.
+     * transaction: a reclaim that loses the race writes nothing, one that wins leaves every listing in step.
      */
     @Override
     public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
+        return replaceUser(tenantId, user, expectedHash, at, actions -> dynamo.transactWriteItems(r -> r.transactItems(actions)));
+    }
+
+    /**
+     * {@link #replaceUser(String, Hashed, String, Instant)} in a transaction that checks the sync's lease first
+     * ({@link LeaseFencedWriter}): a run whose lease was taken over writes nothing and gets
+     * {@link com.saasspend.integration.domain.sync.SyncFencedOut}.
+     */
+    @Override
+    public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at, SyncFence heldBy) {
+        return replaceUser(tenantId, user, expectedHash, at, actions -> new LeaseFencedWriter(dynamo, table, heldBy).send(actions));
+    }
+
+    /** {@code send}: the transaction, as it is (a reclaim) or behind a lease check (a sync); kept apart so IAM follows. */
+    private boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at,
+                                java.util.function.Consumer<List<TransactWriteItem>> send) {
         String accountId = user.item().accountId();
         Map<String, AttributeValue> stored = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(key(tenantId, TableKeys.user(accountId))).projectionExpression("contentHash, removed, " + TableKeys.IX_ITEMS)).item();
@@ -544,7 +558,7 @@ public final class DynamoLicenseStore implements LicenseStore {
             throw new IllegalStateException("a user with " + index.size() + " index items does not fit one transaction");
         }
         try {
-            creating.transact(actions);
+            send.accept(actions);
         } catch (TransactionCanceledException | ConditionalCheckFailedException raced) {
             // The condition failed (changed meanwhile) or a concurrent write conflicted: the caller reads again.
             return false;

@@ -168,25 +168,26 @@ class LicenseStorePageWritesIT {
     void aUserReplacedByARunThatLostItsLeaseIsNotWrittenWhileReclaimsStillReplaceUnfenced() {
         Hashed<OrgUser> stored = users(1).get(0);
         store.putUsers(TENANT, List.of(stored), now);
-        LicenseStore fenced = fencedAs("run-1");
+        fencedAs("run-1");
+        SyncFence run1 = new SyncFence(TENANT, ORG, "run-1");
         Hashed<OrgUser> changed = withoutConfluence(stored);
         String accountId = stored.item().accountId();
         calls.take();
 
-        assertTrue(fenced.replaceUser(TENANT, changed, stored.hash(), now), "under its lease: written");
+        assertTrue(store.replaceUser(TENANT, changed, stored.hash(), now, run1), "under its lease: written");
         assertEquals(Map.of("GetItem", 1, "TransactWriteItems", 1), calls.take(), "the lease checked in the write's own transaction");
         assertEquals(changed.hash(), store.users(TENANT, List.of(accountId)).get(accountId).hash());
 
         // Taken over (run-1's lease expired meanwhile): its late write of what it read is refused, nothing of it stored.
         assertTrue(state.acquire(TENANT, ORG, "run-2", now.plus(Duration.ofMinutes(10)), now.plus(Duration.ofMinutes(6))));
         Instant late = now.plusSeconds(400);
-        assertThrows(SyncFencedOut.class, () -> fenced.replaceUser(TENANT, stored, changed.hash(), late));
+        assertThrows(SyncFencedOut.class, () -> store.replaceUser(TENANT, stored, changed.hash(), late, run1));
         assertEquals(changed.hash(), store.users(TENANT, List.of(accountId)).get(accountId).hash());
         assertEquals(now.toEpochMilli(), store.writtenOutsideListing(TENANT, Listing.USERS).get(accountId).toEpochMilli(),
                 "its note not written either");
 
         // The lease holder's lost race is a plain false; a reclaim (no lease) replaces as before.
-        assertFalse(store.fencedBy(new SyncFence(TENANT, ORG, "run-2")).replaceUser(TENANT, stored, "not-the-hash", late));
+        assertFalse(store.replaceUser(TENANT, stored, "not-the-hash", late, new SyncFence(TENANT, ORG, "run-2")));
         assertTrue(store.replaceUser(TENANT, stored, changed.hash(), late));
         assertEquals(stored.hash(), store.users(TENANT, List.of(accountId)).get(accountId).hash());
     }

@@ -288,10 +288,19 @@ public final class InMemoryLicenseStore implements LicenseStore {
     }
 
     @Override
+    public synchronized boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at, SyncFence heldBy) {
+        synchronized (data) {
+            // Only under the lease, as DynamoLicenseStore's transaction checks it.
+            if (!leases.holds(heldBy)) {
+                throw new SyncFencedOut("lease lost");
+            }
+            return replaceUser(tenantId, user, expectedHash, at);
+        }
+    }
+
+    @Override
     public synchronized boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
         synchronized (data) {
-            // A fenced view (an incremental run) writes only under its lease, as DynamoLicenseStore's transaction checks it.
-            checkFence();
             Hashed<OrgUser> stored = data.users.get(user.item().accountId());
             if (stored == null || data.removedUsers.contains(user.item().accountId()) || !stored.hash().equals(expectedHash)) {
                 return false;
