@@ -323,6 +323,24 @@ final class TableKeys {
         return jobId == null ? actionsSortKey(policyId, actionId) : policyId + "~job" + SEPARATOR + actionId;
     }
 
+    /**
+     * Sparse index of pending policy actions by due date (README "Data model"): {@code duePk =
+     * TENANT#<id>#POLICYDUE#<policyId>}, {@code dueSk = <13-digit epoch ms>#<actionId>}, on a pending action with a due
+     * date that no bulk job runs, so an auto policy's run reads the actions due, not every pending one. Written with the
+     * action item: a status change (a put without them) takes it out.
+     */
+    static final String DUE_INDEX = "PolicyActionsByDue";
+    static final String DUE_PK = "duePk";
+    static final String DUE_SK = "dueSk";
+
+    static String actionsDue(String tenantId, String policyId) {
+        return tenant(tenantId) + "#POLICYDUE#" + policyId;
+    }
+
+    static String dueSortKey(long dueAtEpochMillis, String actionId) {
+        return String.format(Locale.ROOT, "%013d", dueAtEpochMillis) + SEPARATOR + actionId;
+    }
+
     /** What a bulk approval of policy actions decided under an Idempotency-Key (TTL 24 h), in the tenant partition. */
     static String policyBulkApproval(String key) {
         return "POLICYBULK#" + key;

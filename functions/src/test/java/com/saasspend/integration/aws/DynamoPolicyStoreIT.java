@@ -351,4 +351,62 @@ class DynamoPolicyStoreIT {
         } while (after != null);
         return count;
     }
+
+    private static PolicyAction dueAction(String policyId, int i, String status, Instant dueAt, String jobId) {
+        String account = "712020:u" + i;
+        return new PolicyAction(PolicyAction.idOf(policyId, account, "confluence", null), policyId, "p", Policy.AUTO, account, "U" + i,
+                null, "confluence", List.of("g1"), 1, null, status, AT, AT, dueAt, null, null, null, null, null, null, AT, jobId);
+    }
+
+    private static List<String> accounts(java.util.Optional<List<PolicyAction>> actions) {
+        return actions.orElseThrow().stream().map(PolicyAction::accountId).toList();
+    }
+
+    @Test
+    void thePendingActionsDueAreReadByDueDateEarliestFirstAndOnlyThose() {
+        List.of(dueAction("pol-a", 1, PolicyAction.PENDING, AT.minusSeconds(7200), null),
+                dueAction("pol-a", 2, PolicyAction.PENDING, AT.minusSeconds(3600), null),
+                dueAction("pol-a", 3, PolicyAction.PENDING, AT.plusSeconds(3600), null),
+                dueAction("pol-a", 4, PolicyAction.PENDING, null, null),
+                dueAction("pol-a", 5, PolicyAction.PENDING, AT.minusSeconds(10_800), "job-1"),
+                dueAction("pol-a", 6, PolicyAction.APPROVED, AT.minusSeconds(14_400), null),
+                dueAction("pol-b", 7, PolicyAction.PENDING, AT.minusSeconds(18_000), null),
+                dueAction("pol-a", 8, PolicyAction.PENDING, AT, null)).forEach(a -> assertTrue(store.createAction("t1", a)));
+        assertTrue(store.indexStoredActions("t1"), "written with the indexes' keys: nothing to walk");
+
+        assertEquals(List.of("712020:u1", "712020:u2", "712020:u8"), accounts(store.dueActions("t1", "pol-a", AT, 10)),
+                "due at or before now, pending, no job, this policy's, earliest first");
+        assertEquals(List.of("712020:u1"), accounts(store.dueActions("t1", "pol-a", AT, 1)));
+        assertEquals(List.of("712020:u1", "712020:u2", "712020:u8", "712020:u3"),
+                accounts(store.dueActions("t1", "pol-a", AT.plusSeconds(3600), 10)));
+
+        // Decided: out of the index with the same write.
+        PolicyAction first = dueAction("pol-a", 1, PolicyAction.PENDING, AT.minusSeconds(7200), null);
+        assertTrue(store.updateAction("t1", first.decided(PolicyAction.APPROVED, "policy:pol-a", AT), PolicyAction.PENDING));
+        assertEquals(List.of("712020:u2", "712020:u8"), accounts(store.dueActions("t1", "pol-a", AT, 10)));
+        assertTrue(store.indexStoredActions("t2"));
+        assertEquals(List.of(), accounts(store.dueActions("t2", "pol-a", AT, 10)), "another tenant's");
+    }
+
+    @Test
+    void pendingActionsStoredBeforeTheDueIndexAreWalkedUntilItBringsThemIn() {
+        for (int i = 0; i < 3; i++) {
+            PolicyAction action = dueAction("pol-a", i, PolicyAction.PENDING, AT.minusSeconds(60L * (i + 1)), null);
+            assertTrue(store.createAction("t1", action));
+            aws.dynamo.updateItem(r -> r.tableName(aws.table).key(java.util.Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TENANT#t1"),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("POLICYACTION#" + action.id())))
+                    .updateExpression("REMOVE duePk, dueSk"));
+        }
+        // A tenant walked for the status index before the due-date index existed.
+        aws.dynamo.putItem(r -> r.tableName(aws.table).item(java.util.Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TENANT#t1"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("POLICYACTIONINDEX"),
+                "done", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true))));
+
+        assertTrue(store.dueActions("t1", "pol-a", AT, 10).isEmpty(), "not yet readable by due date: the caller walks");
+        assertTrue(store.indexStoredActions("t1"));
+        assertEquals(List.of("712020:u2", "712020:u1", "712020:u0"), accounts(store.dueActions("t1", "pol-a", AT, 10)));
+        assertEquals(3, store.actions("t1", PolicyAction.PENDING, "pol-a", null, 10).items().size(), "the status index kept");
+    }
 }

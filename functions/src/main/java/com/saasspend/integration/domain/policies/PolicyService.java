@@ -519,15 +519,26 @@ public final class PolicyService {
      */
     private void runDue(String tenantId, Policy policy, Budget budget, int[] reclaimedCancelledFailed) {
         Instant now = clock.instant();
+        int cap = policy.maxReclaimsPerRun();
         List<PolicyAction> due = new ArrayList<>();
-        for (String status : List.of(PolicyAction.APPROVED, PolicyAction.PENDING)) {
-            forEachAction(tenantId, status, policy.id(), action -> {
-                if (due.size() < policy.maxReclaimsPerRun() && (PolicyAction.APPROVED.equals(action.status())
-                        || (action.dueAt() != null && !action.dueAt().isAfter(now)))) {
-                    due.add(action);
-                }
-                return due.size() < policy.maxReclaimsPerRun();
-            });
+        // Approved ones first: a crash left them unfinished (few).
+        forEachAction(tenantId, PolicyAction.APPROVED, policy.id(), action -> {
+            due.add(action);
+            return due.size() < cap;
+        });
+        if (due.size() < cap) {
+            // The pending ones due, read by due date; a store that cannot yet (actions from before its index) is walked.
+            Optional<List<PolicyAction>> byDueDate = store.dueActions(tenantId, policy.id(), now, cap - due.size());
+            if (byDueDate.isPresent()) {
+                due.addAll(byDueDate.get());
+            } else {
+                forEachAction(tenantId, PolicyAction.PENDING, policy.id(), action -> {
+                    if (action.dueAt() != null && !action.dueAt().isAfter(now)) {
+                        due.add(action);
+                    }
+                    return due.size() < cap;
+                });
+            }
         }
         for (int from = 0; from < due.size(); from += PolicyReclaims.REFRESH_BATCH) {
             if (budget.nearlyOut() || settings.get(tenantId).policiesPaused()) {

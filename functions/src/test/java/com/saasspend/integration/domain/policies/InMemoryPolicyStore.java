@@ -129,6 +129,22 @@ public final class InMemoryPolicyStore implements PolicyStore {
         return true;
     }
 
+    /** Whether the due-date index holds every pending action (false: as a store with actions from before it). */
+    boolean dueIndexed = true;
+    /** Calls of dueActions (one index range each in the Dynamo store). */
+    int dueReads;
+    @Override public Optional<List<PolicyAction>> dueActions(String tenantId, String policyId, java.time.Instant now, int limit) {
+        if (!dueIndexed) {
+            return Optional.empty();
+        }
+        dueReads++;
+        return Optional.of(actionsOf(tenantId).values().stream()
+                .filter(a -> PolicyAction.PENDING.equals(a.status()) && a.policyId().equals(policyId) && a.jobId() == null
+                        && a.dueAt() != null && !a.dueAt().isAfter(now))
+                .sorted(java.util.Comparator.comparing(PolicyAction::dueAt).thenComparing(PolicyAction::id))
+                .limit(limit).toList());
+    }
+
     int indexCalls;
     @Override public boolean indexStoredActions(String tenantId) {
         indexCalls++;

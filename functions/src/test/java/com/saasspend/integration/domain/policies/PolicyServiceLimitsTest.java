@@ -253,6 +253,9 @@ class PolicyServiceLimitsTest {
                 return store.actions(t, s, id, after, limit);
             }
             @Override public boolean indexStoredActions(String t) { return store.indexStoredActions(t); }
+            @Override public Optional<List<PolicyAction>> dueActions(String t, String id, java.time.Instant now, int limit) {
+                return store.dueActions(t, id, now, limit);
+            }
             @Override public java.util.Set<String> updateActions(String t, List<PolicyAction> a, String s) { return store.updateActions(t, a, s); }
             @Override public Optional<BulkApproval> bulkApproval(String t, String k, java.time.Instant now) { return store.bulkApproval(t, k, now); }
             @Override public boolean createBulkApproval(String t, BulkApproval b, java.time.Instant now) { return store.createBulkApproval(t, b, now); }
@@ -509,12 +512,26 @@ class PolicyServiceLimitsTest {
         Policy p = policy(Policy.AUTO, 1);
         pendingActions(p, PolicyService.ACTION_PAGE + 50, clock.instant());
         store.pageReads.clear();
+        store.dueIndexed = false; // actions from before the due-date index: walked
 
         PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
 
         assertEquals(1, run.cancelled(), "the one due action taken: its user is gone");
         assertEquals(java.util.Arrays.asList(PolicyAction.APPROVED, PolicyAction.PENDING), store.pageReads,
                 "one page of each status: the first pending action filled the cap");
+    }
+
+    @Test
+    void theDueIndexIsReadForNoMoreThanTheCapLeaves() {
+        Policy p = policy(Policy.AUTO, 1);
+        pendingActions(p, PolicyService.ACTION_PAGE + 50, clock.instant());
+        store.pageReads.clear();
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertEquals(1, run.cancelled());
+        assertEquals(List.of(PolicyAction.APPROVED), store.pageReads, "no walk of the pending ones");
+        assertEquals(1, store.dueReads);
     }
 
     @Test

@@ -500,6 +500,49 @@ class PolicyServiceTest {
         assertEquals(List.of("u-idle1", "u-idle2"), events.notices.stream().map(PolicyAction::accountId).distinct().sorted().toList());
     }
 
+    /** {@code count} more pending actions of the policy, noticed, due {@code dueIn} from now, for users not in the org. */
+    private void pendingActions(Policy policy, int count, Duration dueIn) {
+        Instant now = clock.instant();
+        for (int i = 0; i < count; i++) {
+            String account = "u-later" + i;
+            store.createAction(TENANT, new PolicyAction(PolicyAction.idOf(policy.id(), account, "jira-software", null), policy.id(),
+                    policy.name(), policy.mode(), account, account, null, "jira-software", List.of("g-jira"), 1, null, PolicyAction.PENDING,
+                    now, now, now.plus(dueIn), daysAgo(200), null, null, null, null, null, now, null));
+        }
+    }
+
+    @Test
+    void anAutoPolicysRunReadsTheActionsDueNotEveryPendingOne() {
+        Policy policy = service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null,
+                Policy.AUTO, 0, 2, null));
+        service.evaluateAll(TENANT, Budget.unlimited()); // notices u-idle1 and u-idle2, due at once (no grace)
+        pendingActions(policy, 250, Duration.ofDays(30));
+        store.pageReads.clear();
+        store.dueReads = 0;
+        clock.advance(Duration.ofMinutes(15));
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertEquals(2, run.reclaimed());
+        assertEquals(List.of("u-idle1", "u-idle2"), reclaims.reclaimCalls.stream().map(c -> c.split(" \\| ")[2].split(" ")[0]).sorted().toList());
+        assertEquals(0, store.pageReads.stream().filter(PolicyAction.PENDING::equals).count(), "no walk of the 250 not due");
+        assertEquals(1, store.dueReads);
+    }
+
+    @Test
+    void actionsFromBeforeTheDueIndexAreStillFoundDueByTheWalk() {
+        Policy policy = service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null,
+                Policy.AUTO, 0, 2, null));
+        service.evaluateAll(TENANT, Budget.unlimited());
+        pendingActions(policy, 150, Duration.ofDays(30));
+        store.dueIndexed = false;
+        store.dueReads = 0;
+        clock.advance(Duration.ofMinutes(15));
+
+        assertEquals(2, service.evaluateAll(TENANT, Budget.unlimited()).get(0).reclaimed());
+        assertEquals(0, store.dueReads);
+    }
+
     @Test
     void theCapBoundsDueReclaimsPerRun() {
         service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null, Policy.AUTO, 0, 1, null));
