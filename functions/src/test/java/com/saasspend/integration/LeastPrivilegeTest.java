@@ -33,7 +33,8 @@ class LeastPrivilegeTest {
             "com.saasspend.integration.aws.DynamoLicenseReader", Set.of("${StateTable.Arn}/index/LicenseUsersByActivity",
                     "${StateTable.Arn}/index/LicenseUsersByName", "${StateTable.Arn}/index/LicenseUsersByWord",
                     "${StateTable.Arn}/index/LicenseUsersByEmail"),
-            "com.saasspend.integration.aws.DynamoPolicyStore", Set.of("${StateTable.Arn}/index/PolicyActionsByStatus"));
+            "com.saasspend.integration.aws.DynamoPolicyStore", Set.of("${StateTable.Arn}/index/PolicyActionsByStatus",
+                    "${StateTable.Arn}/index/PolicyActionsByDue"));
 
     /**
      * IAM authorises some operations by other actions: a transaction by the item actions it carries (AwsCallGraph

@@ -58,6 +58,14 @@ class TemplateContractTest {
         }
     }
 
+    /** An evaluation's claim on a sync run is honoured for as long as its holder can run: the function's timeout. */
+    @Test
+    void thePolicyEvaluationClaimLastsAsLongAsThePolicyEvaluationFunctionMayRun() {
+        JsonNode function = Template.resource("PolicyEvaluationFunction");
+        assertEquals(com.saasspend.integration.domain.policies.PolicyService.EVALUATION_TIMEOUT.toSeconds(),
+                function.path("Properties").path("Timeout").asLong(-1), "PolicyEvaluationFunction's Timeout");
+    }
+
     @Test
     void everyFunctionShipsTheOneJarAndHasItsOwnLogGroup() {
         String codeUri = Template.root().path("Globals").path("Function").path("CodeUri").asText();

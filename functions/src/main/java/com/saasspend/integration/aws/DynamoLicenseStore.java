@@ -517,6 +517,22 @@ public final class DynamoLicenseStore implements LicenseStore {
      */
     @Override
     public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
+        return replaceUser(tenantId, user, expectedHash, at, actions -> dynamo.transactWriteItems(r -> r.transactItems(actions)));
+    }
+
+    /**
+     * {@link #replaceUser(String, Hashed, String, Instant)} in a transaction that checks the sync's lease first
+     * ({@link LeaseFencedWriter}): a run whose lease was taken over writes nothing and gets
+     * {@link com.saasspend.integration.domain.sync.SyncFencedOut}.
+     */
+    @Override
+    public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at, SyncFence heldBy) {
+        return replaceUser(tenantId, user, expectedHash, at, actions -> new LeaseFencedWriter(dynamo, table, heldBy).send(actions));
+    }
+
+    /** {@code send}: the transaction, as it is (a reclaim) or behind a lease check (a sync); kept apart so IAM follows. */
+    private boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at,
+                                java.util.function.Consumer<List<TransactWriteItem>> send) {
         String accountId = user.item().accountId();
         Map<String, AttributeValue> stored = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(key(tenantId, TableKeys.user(accountId))).projectionExpression("contentHash, removed, " + TableKeys.IX_ITEMS)).item();
@@ -537,12 +553,13 @@ public final class DynamoLicenseStore implements LicenseStore {
                 .item(writtenOutsideItem(tenantId, Listing.USERS, accountId, at)).build()).build());
         stale.forEach(sk -> actions.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                 .key(key(tenantId, sk)).build()).build()));
-        if (actions.size() > TRANSACTION_ITEMS) {
+        // One place kept for the lease check of a fenced store.
+        if (actions.size() > TRANSACTION_ITEMS - 1) {
             throw new IllegalStateException("a user with " + index.size() + " index items does not fit one transaction");
         }
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(actions));
-        } catch (TransactionCanceledException raced) {
+            send.accept(actions);
+        } catch (TransactionCanceledException | ConditionalCheckFailedException raced) {
             // The condition failed (changed meanwhile) or a concurrent write conflicted: the caller reads again.
             return false;
         }

@@ -46,6 +46,8 @@ public final class DynamoPolicyStore implements PolicyStore {
 
     /** Tenants known to have every action in the status index (never un-indexed, so safe to remember per instance). */
     private final Set<String> indexedTenants = ConcurrentHashMap.newKeySet();
+    /** Tenants known to have every pending action with a due date in the due-date index (likewise never undone). */
+    private final Set<String> dueIndexedTenants = ConcurrentHashMap.newKeySet();
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -121,6 +123,41 @@ public final class DynamoPolicyStore implements PolicyStore {
         dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, TableKeys.policy(policyId))));
     }
 
+    /** The sync run of a claim as stored: a claim on no named run is one run of its own. */
+    private static String claimRun(String runId) {
+        return runId == null ? "-" : runId;
+    }
+
+    @Override
+    public boolean claimEvaluation(String tenantId, String policyId, EvaluationClaim claim, Instant staleBefore) {
+        Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.policyEvaluation(policyId)));
+        item.put("kind", s("policy-evaluation"));
+        item.put("claimId", s(claim.claimId()));
+        item.put("runId", s(claimRun(claim.runId())));
+        item.put("since", n(claim.since().toEpochMilli()));
+        // A claim left by a dead process goes by itself once read as stale; TTL only tidies the item away.
+        item.put("expiresAt", n(claim.since().plus(java.time.Duration.ofDays(1)).getEpochSecond()));
+        try {
+            // Another run's claim does not hold this one back: the cap is per sync run, as the run record is.
+            dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR since < :stale OR runId <> :run")
+                    .expressionAttributeValues(Map.of(":stale", n(staleBefore.toEpochMilli()), ":run", s(claimRun(claim.runId())))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
+    @Override
+    public void releaseEvaluation(String tenantId, String policyId, String claimId) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, TableKeys.policyEvaluation(policyId)))
+                    .conditionExpression("claimId = :mine").expressionAttributeValues(Map.of(":mine", s(claimId))));
+        } catch (ConditionalCheckFailedException takenOver) {
+            // Taken over after this claim went stale (or by another run): the new holder releases it.
+        }
+    }
+
     private static Map<String, AttributeValue> actionItem(String tenantId, PolicyAction action) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.policyAction(action.id())));
         item.put("kind", s("policy-action"));
@@ -132,7 +169,48 @@ public final class DynamoPolicyStore implements PolicyStore {
         if (action.jobId() != null) {
             item.put("jobId", s(action.jobId()));
         }
+        if (dueIndexed(action)) {
+            item.put(TableKeys.DUE_PK, s(TableKeys.actionsDue(tenantId, action.policyId())));
+            item.put(TableKeys.DUE_SK, s(TableKeys.dueSortKey(action.dueAt().toEpochMilli(), action.id())));
+        }
         return item;
+    }
+
+    /** Whether the action belongs in the due-date index: pending, with a due date, run by its policy (no job). */
+    private static boolean dueIndexed(PolicyAction action) {
+        return PolicyAction.PENDING.equals(action.status()) && action.dueAt() != null && action.jobId() == null;
+    }
+
+    /** One range of the due-date index: the policy's actions due up to {@code now}, earliest first. */
+    @Override
+    public Optional<List<PolicyAction>> dueActions(String tenantId, String policyId, Instant now, int limit) {
+        if (!dueIndexReady(tenantId)) {
+            return Optional.empty();
+        }
+        List<PolicyAction> due = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        for (int pages = 0; pages < MAX_QUERY_PAGES && due.size() < limit; pages++) {
+            Map<String, AttributeValue> from = start;
+            QueryResponse response = dynamo.query(QueryRequest.builder().tableName(table).indexName(TableKeys.DUE_INDEX)
+                    .keyConditionExpression("#pk = :pk AND #sk < :after")
+                    .expressionAttributeNames(Map.of("#pk", TableKeys.DUE_PK, "#sk", TableKeys.DUE_SK))
+                    // Every key due at or before now sorts below the next millisecond's.
+                    .expressionAttributeValues(Map.of(":pk", s(TableKeys.actionsDue(tenantId, policyId)),
+                            ":after", s(String.format(java.util.Locale.ROOT, "%013d", now.toEpochMilli() + 1))))
+                    .exclusiveStartKey(from).limit(limit - due.size()).build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                PolicyAction action = fromJson(str(item, "action"), PolicyAction.class);
+                // The index is read eventually consistent: one decided a moment ago is re-checked by its conditional update.
+                if (PolicyAction.PENDING.equals(action.status())) {
+                    due.add(action);
+                }
+            }
+            if (response.lastEvaluatedKey() == null || response.lastEvaluatedKey().isEmpty()) {
+                break;
+            }
+            start = response.lastEvaluatedKey();
+        }
+        return Optional.of(due);
     }
 
     @Override
@@ -334,63 +412,116 @@ public final class DynamoPolicyStore implements PolicyStore {
         if (indexedTenants.contains(tenantId)) {
             return true;
         }
-        Map<String, AttributeValue> state = dynamo.getItem(r -> r.tableName(table)
-                .key(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE))).item();
-        boolean done = state != null && state.containsKey("done") && Boolean.TRUE.equals(state.get("done").bool());
+        boolean done = flag(indexState(tenantId, false), "done");
         if (done) {
             indexedTenants.add(tenantId);
         }
         return done;
     }
 
+    /** Whether the tenant's pending actions are all in the due-date index; as {@link #indexed}, remembered once true. */
+    private boolean dueIndexReady(String tenantId) {
+        if (dueIndexedTenants.contains(tenantId)) {
+            return true;
+        }
+        boolean done = flag(indexState(tenantId, false), "dueDone");
+        if (done) {
+            dueIndexedTenants.add(tenantId);
+        }
+        return done;
+    }
+
+    private Map<String, AttributeValue> indexState(String tenantId, boolean consistent) {
+        Map<String, AttributeValue> state = dynamo.getItem(r -> r.tableName(table).consistentRead(consistent)
+                .key(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE))).item();
+        return state == null ? Map.of() : state;
+    }
+
+    private static boolean flag(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) && Boolean.TRUE.equals(item.get(name).bool());
+    }
+
     /**
-     * Adds the status index's attributes to actions written before it, {@link #INDEX_WALK_PAGE} actions a call, from
-     * where the last call stopped (kept in the tenant's index state item), then marks the tenant indexed. Each item is
-     * updated only while it lacks the attributes and keeps the status read, so an action decided meanwhile (written
-     * whole, with its attributes) is never moved back.
+     * Adds the status index's attributes, and the due-date index's to a pending action with a due date, to actions
+     * written before them, {@link #INDEX_WALK_PAGE} actions a call, from where the last call stopped (kept in the
+     * tenant's index state item), then marks the tenant indexed ({@code done}: status, {@code dueDone}: due date). A
+     * tenant walked for the status index alone ({@code done} without {@code dueWalk}) is walked once more from the start
+     * for the due dates. Each item is updated only while it lacks the attributes and keeps the status read, so an action
+     * decided meanwhile (written whole, with its attributes) is never moved back.
      */
     @Override
     public boolean indexStoredActions(String tenantId) {
-        if (indexed(tenantId)) {
+        if (indexed(tenantId) && dueIndexReady(tenantId)) {
             return true;
         }
-        Map<String, AttributeValue> state = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE))).item();
-        String from = state == null ? null : str(state, "after");
+        Map<String, AttributeValue> state = indexState(tenantId, true);
+        boolean statusDone = flag(state, "done");
+        // A walk begun before the due-date index covered only the status index: the due dates start from the beginning.
+        String from = flag(state, "dueWalk") ? str(state, "after") : null;
         QueryResponse response = dynamo.query(QueryRequest.builder().tableName(table)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                 .expressionAttributeValues(Map.of(":pk", s(TableKeys.tenant(tenantId)), ":prefix", s(TableKeys.POLICY_ACTION_PREFIX)))
                 .exclusiveStartKey(from == null ? null : key(tenantId, from)).limit(INDEX_WALK_PAGE).build());
         for (Map<String, AttributeValue> item : response.items()) {
-            if (item.containsKey(TableKeys.ACTIONS_PK)) {
-                continue;
-            }
-            String status = str(item, "status");
-            String sk = str(item, TableKeys.SK);
-            try {
-                dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, sk))
-                        .updateExpression("SET #apk = :apk, #ask = :ask")
-                        .conditionExpression("attribute_not_exists(#apk) AND #status = :status")
-                        .expressionAttributeNames(Map.of("#apk", TableKeys.ACTIONS_PK, "#ask", TableKeys.ACTIONS_SK, "#status", "status"))
-                        .expressionAttributeValues(Map.of(":apk", s(TableKeys.actionsByStatus(tenantId, status)),
-                                ":ask", s(TableKeys.actionsSortKey(str(item, "policyId"), sk.substring(TableKeys.POLICY_ACTION_PREFIX.length()))),
-                                ":status", s(status))));
-            } catch (ConditionalCheckFailedException movedMeanwhile) {
-                // Rewritten whole by a decision since it was read: it carries the attributes already.
-            }
+            bringIntoIndexes(tenantId, item);
         }
         boolean done = response.lastEvaluatedKey() == null || response.lastEvaluatedKey().isEmpty();
         Map<String, AttributeValue> next = new HashMap<>(key(tenantId, TableKeys.POLICY_ACTION_INDEX_STATE));
         next.put("kind", s("policy-action-index"));
-        next.put("done", AttributeValue.fromBool(done));
+        next.put("done", AttributeValue.fromBool(statusDone || done));
+        next.put("dueDone", AttributeValue.fromBool(done));
+        next.put("dueWalk", AttributeValue.fromBool(true));
         if (!done) {
             next.put("after", s(str(response.lastEvaluatedKey(), TableKeys.SK)));
         }
         dynamo.putItem(r -> r.tableName(table).item(next));
-        if (done) {
+        if (statusDone || done) {
             indexedTenants.add(tenantId);
         }
+        if (done) {
+            dueIndexedTenants.add(tenantId);
+        }
         return done;
+    }
+
+    /** Sets the index attributes a stored action lacks, only while it still lacks them and keeps the status read. */
+    private void bringIntoIndexes(String tenantId, Map<String, AttributeValue> item) {
+        String sk = str(item, TableKeys.SK);
+        String status = str(item, "status");
+        String actionId = sk.substring(TableKeys.POLICY_ACTION_PREFIX.length());
+        List<String> sets = new ArrayList<>();
+        List<String> conditions = new ArrayList<>(List.of("#status = :status"));
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":status", s(status)));
+        if (!item.containsKey(TableKeys.ACTIONS_PK)) {
+            sets.add("#apk = :apk, #ask = :ask");
+            conditions.add("attribute_not_exists(#apk)");
+            names.put("#apk", TableKeys.ACTIONS_PK);
+            names.put("#ask", TableKeys.ACTIONS_SK);
+            values.put(":apk", s(TableKeys.actionsByStatus(tenantId, status)));
+            values.put(":ask", s(TableKeys.actionsSortKey(str(item, "policyId"), actionId)));
+        }
+        if (!item.containsKey(TableKeys.DUE_PK) && PolicyAction.PENDING.equals(status)) {
+            PolicyAction action = fromJson(str(item, "action"), PolicyAction.class);
+            if (dueIndexed(action)) {
+                sets.add("#dpk = :dpk, #dsk = :dsk");
+                conditions.add("attribute_not_exists(#dpk)");
+                names.put("#dpk", TableKeys.DUE_PK);
+                names.put("#dsk", TableKeys.DUE_SK);
+                values.put(":dpk", s(TableKeys.actionsDue(tenantId, action.policyId())));
+                values.put(":dsk", s(TableKeys.dueSortKey(action.dueAt().toEpochMilli(), action.id())));
+            }
+        }
+        if (sets.isEmpty()) {
+            return;
+        }
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, sk)).updateExpression("SET " + String.join(", ", sets))
+                    .conditionExpression(String.join(" AND ", conditions)).expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException movedMeanwhile) {
+            // Rewritten whole by a decision since it was read: it carries the attributes already.
+        }
     }
 
     private static String toJson(Object value) {

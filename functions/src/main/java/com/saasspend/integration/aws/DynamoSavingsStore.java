@@ -38,12 +38,24 @@ public final class DynamoSavingsStore implements SavingsStore {
     /** 400 days of history take well under this many 1 MB pages; a bound, not an expectation. */
     private static final int MAX_PAGES = 20;
 
+    /**
+     * Transactions sent at most, for one recount, while they are cancelled by a conflict (reclaim-job lanes adding to
+     * the same day, month and total counters at once) or throttled: each after a {@link Backoff} wait.
+     */
+    static final int ATTEMPTS = 8;
+
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Backoff backoff;
 
     public DynamoSavingsStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, Backoff.forInvocation());
+    }
+
+    DynamoSavingsStore(DynamoDbClient dynamo, String table, Backoff backoff) {
         this.dynamo = dynamo;
         this.table = table;
+        this.backoff = backoff;
     }
 
     private Map<String, AttributeValue> key(String tenantId, String sk) {
@@ -88,20 +100,35 @@ public final class DynamoSavingsStore implements SavingsStore {
             writes.add(add(tenantId, TableKeys.savingsMonth(YearMonth.from(next.day()).toString()), delta, null));
             writes.add(add(tenantId, TableKeys.SAVINGS_TOTAL, delta, null));
         }
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(writes));
-            return true;
-        } catch (TransactionCanceledException e) {
-            // The marker changed (another writer of this reclaim), or another reclaim's transaction was adding to the
-            // same counters at that instant: nothing was written; the caller reads the marker again and retries.
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())
-                    || reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()))) {
-                return false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(writes));
+                return true;
+            } catch (TransactionCanceledException cancelled) {
+                // Nothing was written. The marker changed (another writer of this reclaim): the caller reads it again.
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                    return false;
+                }
+                // Another reclaim's transaction was adding to the same counters at that instant (or DynamoDB throttled):
+                // the same write is sent again after a growing, jittered wait, not back to back with the other lanes.
+                if (reasons.stream().noneMatch(r -> RETRIED.contains(r.code())) || attempt >= ATTEMPTS) {
+                    throw cancelled;
+                }
+                try {
+                    backoff.beforeAttempt(attempt + 1, "the savings count of reclaim " + reclaimId + " was cancelled (not written)");
+                } catch (IllegalStateException noTime) {
+                    // Past the invocation's time: nothing counted; the step's redelivery counts it (the marker makes it once).
+                    noTime.addSuppressed(cancelled);
+                    throw noTime;
+                }
             }
-            throw e;
         }
     }
+
+    /** Cancellation reasons that pass: a concurrent transaction on one of the items, throttling. */
+    private static final java.util.Set<String> RETRIED = java.util.Set.of("TransactionConflict", "ThrottlingError",
+            "ProvisionedThroughputExceeded");
 
     /** ADD of the delta to one counter item (SET of each product key, and of the TTL of a day item). */
     private TransactWriteItem add(String tenantId, String sk, Map<String, Tally> delta, Long expiresAt) {

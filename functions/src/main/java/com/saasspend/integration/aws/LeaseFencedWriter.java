@@ -121,8 +121,11 @@ final class LeaseFencedWriter {
                 .expressionAttributeValues(Map.of(":o", s(fence.owner()))).build()).build();
     }
 
-    /** Sends the puts behind the lease check, all or nothing; answers once they are stored. */
-    private void send(List<TransactWriteItem> puts) {
+    /**
+     * Sends the writes (at most 99) behind the lease check, all or nothing; answers once they are stored. A failed
+     * condition of one of them throws ConditionalCheckFailedException; a lost lease, {@link SyncFencedOut}.
+     */
+    void send(List<TransactWriteItem> puts) {
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(leaseCheck());
         actions.addAll(puts);

@@ -283,6 +283,14 @@ final class TableKeys {
         return POLICY_PREFIX + policyId;
     }
 
+    /**
+     * Which delivery is evaluating a policy now (claim, sync run, since; TTL a day), in the tenant partition: taken with
+     * a conditional put before the evaluation reads anything, deleted when it ends.
+     */
+    static String policyEvaluation(String policyId) {
+        return "POLICYEVAL#" + policyId;
+    }
+
     /** What a policy decided for one candidate, in the tenant partition; its id is derived from the candidacy. */
     static final String POLICY_ACTION_PREFIX = "POLICYACTION#";
 
@@ -313,6 +321,24 @@ final class TableKeys {
      */
     static String actionsSortKey(String policyId, String actionId, String jobId) {
         return jobId == null ? actionsSortKey(policyId, actionId) : policyId + "~job" + SEPARATOR + actionId;
+    }
+
+    /**
+     * Sparse index of pending policy actions by due date (README "Data model"): {@code duePk =
+     * TENANT#<id>#POLICYDUE#<policyId>}, {@code dueSk = <13-digit epoch ms>#<actionId>}, on a pending action with a due
+     * date that no bulk job runs, so an auto policy's run reads the actions due, not every pending one. Written with the
+     * action item: a status change (a put without them) takes it out.
+     */
+    static final String DUE_INDEX = "PolicyActionsByDue";
+    static final String DUE_PK = "duePk";
+    static final String DUE_SK = "dueSk";
+
+    static String actionsDue(String tenantId, String policyId) {
+        return tenant(tenantId) + "#POLICYDUE#" + policyId;
+    }
+
+    static String dueSortKey(long dueAtEpochMillis, String actionId) {
+        return String.format(Locale.ROOT, "%013d", dueAtEpochMillis) + SEPARATOR + actionId;
     }
 
     /** What a bulk approval of policy actions decided under an Idempotency-Key (TTL 24 h), in the tenant partition. */

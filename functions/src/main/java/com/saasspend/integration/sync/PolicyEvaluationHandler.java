@@ -68,6 +68,11 @@ public final class PolicyEvaluationHandler implements RequestHandler<Map<String,
                             .count("PolicyActionsCancelled", runs.stream().mapToInt(PolicyService.Evaluation::cancelled).sum())
                             .count("PolicyReclaimsFailed", runs.stream().mapToInt(PolicyService.Evaluation::failed).sum())
                             .emit());
+            // Policies a delivery left alone: their run evaluated already, or being evaluated by another delivery now.
+            evaluations.stream().map(PolicyService.Evaluation::outcome)
+                    .filter(o -> PolicyService.ALREADY_EVALUATED.equals(o) || PolicyService.ALREADY_EVALUATING.equals(o))
+                    .collect(java.util.stream.Collectors.groupingBy(o -> o, java.util.stream.Collectors.counting()))
+                    .forEach((outcome, count) -> Metrics.by("PolicyOutcome", outcome).count("PolicyEvaluationsLeftAlone", count).emit());
             return Map.of("outcome", "evaluated", "policies", evaluations.size(),
                     "actionsCreated", evaluations.stream().mapToInt(PolicyService.Evaluation::actionsCreated).sum(),
                     "reclaimed", evaluations.stream().mapToInt(PolicyService.Evaluation::reclaimed).sum(),

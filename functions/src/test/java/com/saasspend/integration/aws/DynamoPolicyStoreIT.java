@@ -76,6 +76,35 @@ class DynamoPolicyStoreIT {
     }
 
     @Test
+    void anEvaluationIsClaimedOncePerRunUntilReleasedOrStaleAndOnlyItsHolderReleasesIt() {
+        String policyId = "pol-00000000000000000001";
+        Instant stale = AT.minusSeconds(300);
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-a", "run-1", AT), stale));
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-b", "run-1", AT.plusSeconds(1)),
+                stale.plusSeconds(1)), "a second delivery of the run while the claim is live");
+        assertTrue(store.claimEvaluation("t2", policyId, new PolicyStore.EvaluationClaim("eval-c", "run-1", AT), stale), "another tenant's");
+
+        // Released by another claim id: nothing happens; by its holder: free again.
+        store.releaseEvaluation("t1", policyId, "eval-b");
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-b", "run-1", AT.plusSeconds(2)),
+                stale.plusSeconds(2)));
+        store.releaseEvaluation("t1", policyId, "eval-a");
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-d", "run-1", AT.plusSeconds(3)),
+                stale.plusSeconds(3)));
+
+        // Its holder dead past the timeout: taken over; the dead holder's late release leaves the new claim.
+        Instant later = AT.plusSeconds(3 + 301);
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-e", "run-1", later), later.minusSeconds(300)));
+        store.releaseEvaluation("t1", policyId, "eval-d");
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-f", "run-1", later), later.minusSeconds(300)));
+        // Another sync run is not held back by this run's live claim; no run named is a run of its own.
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-g", "run-2", later), later.minusSeconds(300)));
+        assertTrue(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-h", null, later), later.minusSeconds(300)));
+        assertFalse(store.claimEvaluation("t1", policyId, new PolicyStore.EvaluationClaim("eval-i", null, later), later.minusSeconds(300)));
+        assertTrue(store.policies("t1").isEmpty(), "a claim is not a policy");
+    }
+
+    @Test
     void anActionIsCreatedOnceAndMovesOnlyFromTheStatusRead() {
         PolicyAction pending = action("pol-1", 1, PolicyAction.PENDING);
         assertTrue(store.createAction("t1", pending));
@@ -281,15 +310,35 @@ class DynamoPolicyStoreIT {
     @Test
     void aBulkApprovalIsStoredOncePerKeyUntilItExpires() {
         BulkApproval approval = new BulkApproval("k1", "f1", "pol-a", "confluence", "plan-1", List.of("pa-1"),
-                java.util.Map.of("pa-2", "active_again"), AT, AT.plusSeconds(3600));
+                java.util.Map.of("pa-2", "active_again"), java.util.Map.of("pa-2", "2026-11-27T09:00:00Z"), AT, AT.plusSeconds(3600));
         assertTrue(store.createBulkApproval("t1", approval, AT));
         assertFalse(store.createBulkApproval("t1", approval, AT.plusSeconds(60)), "the key is held");
         assertEquals(approval, store.bulkApproval("t1", "k1", AT.plusSeconds(60)).orElseThrow());
         assertTrue(store.bulkApproval("t2", "k1", AT).isEmpty(), "another tenant's key space");
         assertTrue(store.bulkApproval("t1", "k1", AT.plusSeconds(3601)).isEmpty(), "expired (TTL deletes late)");
         assertTrue(store.createBulkApproval("t1", new BulkApproval("k1", "f2", "pol-a", "confluence", "plan-2", List.of(), java.util.Map.of(),
-                AT.plusSeconds(3601), AT.plusSeconds(7200)), AT.plusSeconds(3601)));
+                java.util.Map.of(), AT.plusSeconds(3601), AT.plusSeconds(7200)), AT.plusSeconds(3601)));
         assertEquals("plan-2", store.bulkApproval("t1", "k1", AT.plusSeconds(3700)).orElseThrow().planId());
+    }
+
+    @Test
+    void aBulkApprovalStoredBeforeItKeptLastActiveDatesReadsWithNone() throws Exception {
+        BulkApproval approval = new BulkApproval("k1", "f1", "pol-a", "confluence", "plan-1", List.of("pa-1"),
+                java.util.Map.of("pa-2", "active_again"), java.util.Map.of("pa-2", "2026-11-27T09:00:00Z"), AT, AT.plusSeconds(3600));
+        assertTrue(store.createBulkApproval("t1", approval, AT));
+        java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = java.util.Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TENANT#t1"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("POLICYBULK#k1"));
+        var item = new java.util.HashMap<>(aws.dynamo.getItem(r -> r.tableName(aws.table).key(key)).item());
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(item.get("approval").s());
+        json.remove("lastActive");
+        item.put("approval", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(json.toString()));
+        aws.dynamo.putItem(r -> r.tableName(aws.table).item(item));
+
+        BulkApproval read = store.bulkApproval("t1", "k1", AT).orElseThrow();
+        assertEquals(java.util.Map.of(), read.lastActive());
+        assertEquals(approval.cancelled(), read.cancelled());
     }
 
     private int countAll(String tenant) {
@@ -301,5 +350,63 @@ class DynamoPolicyStoreIT {
             after = page.nextCursor();
         } while (after != null);
         return count;
+    }
+
+    private static PolicyAction dueAction(String policyId, int i, String status, Instant dueAt, String jobId) {
+        String account = "712020:u" + i;
+        return new PolicyAction(PolicyAction.idOf(policyId, account, "confluence", null), policyId, "p", Policy.AUTO, account, "U" + i,
+                null, "confluence", List.of("g1"), 1, null, status, AT, AT, dueAt, null, null, null, null, null, null, AT, jobId);
+    }
+
+    private static List<String> accounts(java.util.Optional<List<PolicyAction>> actions) {
+        return actions.orElseThrow().stream().map(PolicyAction::accountId).toList();
+    }
+
+    @Test
+    void thePendingActionsDueAreReadByDueDateEarliestFirstAndOnlyThose() {
+        List.of(dueAction("pol-a", 1, PolicyAction.PENDING, AT.minusSeconds(7200), null),
+                dueAction("pol-a", 2, PolicyAction.PENDING, AT.minusSeconds(3600), null),
+                dueAction("pol-a", 3, PolicyAction.PENDING, AT.plusSeconds(3600), null),
+                dueAction("pol-a", 4, PolicyAction.PENDING, null, null),
+                dueAction("pol-a", 5, PolicyAction.PENDING, AT.minusSeconds(10_800), "job-1"),
+                dueAction("pol-a", 6, PolicyAction.APPROVED, AT.minusSeconds(14_400), null),
+                dueAction("pol-b", 7, PolicyAction.PENDING, AT.minusSeconds(18_000), null),
+                dueAction("pol-a", 8, PolicyAction.PENDING, AT, null)).forEach(a -> assertTrue(store.createAction("t1", a)));
+        assertTrue(store.indexStoredActions("t1"), "written with the indexes' keys: nothing to walk");
+
+        assertEquals(List.of("712020:u1", "712020:u2", "712020:u8"), accounts(store.dueActions("t1", "pol-a", AT, 10)),
+                "due at or before now, pending, no job, this policy's, earliest first");
+        assertEquals(List.of("712020:u1"), accounts(store.dueActions("t1", "pol-a", AT, 1)));
+        assertEquals(List.of("712020:u1", "712020:u2", "712020:u8", "712020:u3"),
+                accounts(store.dueActions("t1", "pol-a", AT.plusSeconds(3600), 10)));
+
+        // Decided: out of the index with the same write.
+        PolicyAction first = dueAction("pol-a", 1, PolicyAction.PENDING, AT.minusSeconds(7200), null);
+        assertTrue(store.updateAction("t1", first.decided(PolicyAction.APPROVED, "policy:pol-a", AT), PolicyAction.PENDING));
+        assertEquals(List.of("712020:u2", "712020:u8"), accounts(store.dueActions("t1", "pol-a", AT, 10)));
+        assertTrue(store.indexStoredActions("t2"));
+        assertEquals(List.of(), accounts(store.dueActions("t2", "pol-a", AT, 10)), "another tenant's");
+    }
+
+    @Test
+    void pendingActionsStoredBeforeTheDueIndexAreWalkedUntilItBringsThemIn() {
+        for (int i = 0; i < 3; i++) {
+            PolicyAction action = dueAction("pol-a", i, PolicyAction.PENDING, AT.minusSeconds(60L * (i + 1)), null);
+            assertTrue(store.createAction("t1", action));
+            aws.dynamo.updateItem(r -> r.tableName(aws.table).key(java.util.Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TENANT#t1"),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("POLICYACTION#" + action.id())))
+                    .updateExpression("REMOVE duePk, dueSk"));
+        }
+        // A tenant walked for the status index before the due-date index existed.
+        aws.dynamo.putItem(r -> r.tableName(aws.table).item(java.util.Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TENANT#t1"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("POLICYACTIONINDEX"),
+                "done", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true))));
+
+        assertTrue(store.dueActions("t1", "pol-a", AT, 10).isEmpty(), "not yet readable by due date: the caller walks");
+        assertTrue(store.indexStoredActions("t1"));
+        assertEquals(List.of("712020:u2", "712020:u1", "712020:u0"), accounts(store.dueActions("t1", "pol-a", AT, 10)));
+        assertEquals(3, store.actions("t1", PolicyAction.PENDING, "pol-a", null, 10).items().size(), "the status index kept");
     }
 }

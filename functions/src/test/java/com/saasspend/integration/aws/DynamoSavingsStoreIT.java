@@ -3,8 +3,11 @@ package com.saasspend.integration.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.domain.savings.ReclaimedSeats;
+import com.saasspend.integration.domain.savings.SavingsCounter;
 import com.saasspend.integration.domain.savings.SavingsStore;
 import com.saasspend.integration.domain.savings.Tally;
 import com.saasspend.integration.testing.AwsEmulator;
@@ -19,7 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The savings items on moto: the marker's condition, the counters' ADD in one transaction, the day item shared by both writers. */
 @ExtendWith(AwsEmulator.class)
@@ -95,5 +101,54 @@ class DynamoSavingsStoreIT {
                 "pk", AttributeValue.fromS("TENANT#t"), "sk", AttributeValue.fromS("SAVINGS#DAY#2026-11-30")))).item();
         assertEquals(DAY.plusDays(401).atStartOfDay(ZoneOffset.UTC).toEpochSecond(), Long.parseLong(item.get("expiresAt").n()));
         assertTrue(store.days("t", DAY.plusDays(1), DAY.plusDays(30)).isEmpty());
+    }
+
+    /** moto's client, with its first {@code conflicts} transactions cancelled (not sent) as another lane's conflict would. */
+    private DynamoDbClient conflicting(int conflicts) {
+        int[] left = {conflicts};
+        return (DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("transactWriteItems") && left[0]-- > 0) {
+                        throw TransactionCanceledException.builder().message("Transaction cancelled").cancellationReasons(
+                                CancellationReason.builder().code("None").build(),
+                                CancellationReason.builder().code("TransactionConflict").build()).build();
+                    }
+                    try {
+                        return method.invoke(aws.dynamo, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aCountThatConflictsIsWrittenOnceAndOneGivenUpPastTheDeadlineIsCountedOnceByTheStepsRedelivery() {
+        List<Long> slept = new java.util.ArrayList<>();
+        ReclaimedSeats r1 = new ReclaimedSeats("r1", DAY, List.of(new ReclaimedSeats.Seat(JIRA, "jira-software", new BigDecimal("8.60"))));
+        new SavingsCounter(new DynamoSavingsStore(conflicting(2), aws.table, new Backoff(slept::add, cap -> cap, () -> -1)))
+                .countFirst("t", r1);
+        assertEquals(2, slept.size(), "two waits, then written");
+        assertEquals(1, store.reclaimedToDate("t").get(JIRA).seats());
+
+        // Another lane keeps the counters busy until the invocation is nearly out: given up, nothing written.
+        ReclaimedSeats r2 = new ReclaimedSeats("r2", DAY, List.of(new ReclaimedSeats.Seat(JIRA, "jira-software", new BigDecimal("8.60"))));
+        long[] remaining = {Backoff.DEADLINE_MARGIN_MILLIS + 3 * Backoff.BASE_DELAY_MILLIS};
+        DynamoSavingsStore late = new DynamoSavingsStore(conflicting(Integer.MAX_VALUE), aws.table,
+                new Backoff(millis -> remaining[0] -= millis, cap -> cap, () -> remaining[0]));
+        IllegalStateException givenUp = assertThrows(IllegalStateException.class, () -> new SavingsCounter(late).countFirst("t", r2));
+        assertTrue(givenUp.getMessage().contains("reclaim r2"), givenUp.getMessage());
+        assertTrue(store.counted("t", "r2").isEmpty());
+        assertEquals(1, store.reclaimedToDate("t").get(JIRA).seats());
+
+        // The job step is redelivered (SQS), settling r2 again, and again after that: counted once.
+        new SavingsCounter(store).countFirst("t", r2);
+        new SavingsCounter(store).countFirst("t", r2);
+        new SavingsCounter(store).count("t", r2);
+        new SavingsCounter(store).countFirst("t", r1);
+        for (Map<String, Tally> counter : List.of(store.reclaimedToDate("t"), store.reclaimedIn("t", YearMonth.from(DAY)),
+                store.days("t", DAY, DAY).get(0).reclaimed())) {
+            assertEquals(2, counter.get(JIRA).seats());
+            assertEquals(0, new BigDecimal("17.20").compareTo(counter.get(JIRA).monthlyCostOrNull()));
+        }
     }
 }

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * transactions only, the page digest inside the last of them (no write of its own), and a user of it stored already
  * (moved from an earlier page) has the page written again the usual way, stale index items deleted; whether a tenant
  * has users stored is a key read once it has a first page digest; and a page written after the lease is lost stores
- * neither its users nor its digest.
+ * neither its users nor its digest, nor does a user replaced by an incremental run that lost its lease.
  */
 @ExtendWith(AwsEmulator.class)
 class LicenseStorePageWritesIT {
@@ -156,5 +156,39 @@ class LicenseStorePageWritesIT {
 
         assertTrue(store.digest(TENANT, Listing.USERS, 0).isEmpty());
         assertFalse(store.anyUserStored(TENANT));
+    }
+
+    private static Hashed<OrgUser> withoutConfluence(Hashed<OrgUser> user) {
+        OrgUser u = user.item();
+        return AtlassianOrgSync.hashed(new OrgUser(u.accountId(), u.name(), u.email(), u.accountType(), u.accountStatus(),
+                u.membershipStatus(), u.claimStatus(), u.orgAdmin(), u.addedToOrg(), List.of(u.products().get(0)), u.groups()));
+    }
+
+    @Test
+    void aUserReplacedByARunThatLostItsLeaseIsNotWrittenWhileReclaimsStillReplaceUnfenced() {
+        Hashed<OrgUser> stored = users(1).get(0);
+        store.putUsers(TENANT, List.of(stored), now);
+        fencedAs("run-1");
+        SyncFence run1 = new SyncFence(TENANT, ORG, "run-1");
+        Hashed<OrgUser> changed = withoutConfluence(stored);
+        String accountId = stored.item().accountId();
+        calls.take();
+
+        assertTrue(store.replaceUser(TENANT, changed, stored.hash(), now, run1), "under its lease: written");
+        assertEquals(Map.of("GetItem", 1, "TransactWriteItems", 1), calls.take(), "the lease checked in the write's own transaction");
+        assertEquals(changed.hash(), store.users(TENANT, List.of(accountId)).get(accountId).hash());
+
+        // Taken over (run-1's lease expired meanwhile): its late write of what it read is refused, nothing of it stored.
+        assertTrue(state.acquire(TENANT, ORG, "run-2", now.plus(Duration.ofMinutes(10)), now.plus(Duration.ofMinutes(6))));
+        Instant late = now.plusSeconds(400);
+        assertThrows(SyncFencedOut.class, () -> store.replaceUser(TENANT, stored, changed.hash(), late, run1));
+        assertEquals(changed.hash(), store.users(TENANT, List.of(accountId)).get(accountId).hash());
+        assertEquals(now.toEpochMilli(), store.writtenOutsideListing(TENANT, Listing.USERS).get(accountId).toEpochMilli(),
+                "its note not written either");
+
+        // The lease holder's lost race is a plain false; a reclaim (no lease) replaces as before.
+        assertFalse(store.replaceUser(TENANT, stored, "not-the-hash", late, new SyncFence(TENANT, ORG, "run-2")));
+        assertTrue(store.replaceUser(TENANT, stored, changed.hash(), late));
+        assertEquals(stored.hash(), store.users(TENANT, List.of(accountId)).get(accountId).hash());
     }
 }

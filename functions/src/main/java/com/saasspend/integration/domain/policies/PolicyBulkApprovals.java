@@ -90,6 +90,7 @@ public final class PolicyBulkApprovals {
 
         // Checked against the stored users as a single approval is: active again or gone is cancelled, not reclaimed.
         Map<String, String> cancelled = new LinkedHashMap<>();
+        Map<String, String> lastActive = new LinkedHashMap<>();
         List<String> runs = new ArrayList<>();
         Set<String> accountIds = new LinkedHashSet<>();
         for (int from = 0; from < actions.size(); from += LicenseStore.USERS_PER_READ) {
@@ -99,6 +100,12 @@ public final class PolicyBulkApprovals {
                 Optional<String> changed = PolicyService.changedSinceProposed(users.get(action.accountId()), action);
                 if (changed.isPresent()) {
                     cancelled.put(action.id(), changed.get());
+                    // Kept with the decision: the marks may be finished by a retry that reads no user.
+                    String used = users.containsKey(action.accountId())
+                            ? PolicyService.lastActive(users.get(action.accountId()), action.productKey()) : null;
+                    if (used != null) {
+                        lastActive.put(action.id(), used);
+                    }
                 } else {
                     runs.add(action.id());
                     accountIds.add(action.accountId());
@@ -108,7 +115,7 @@ public final class PolicyBulkApprovals {
         // The policy's exclusions hold in the job too (the job's planner skips them with a reason, as the evaluation does).
         JobPlan plan = jobs.plan(tenantId, new JobSelection(List.copyOf(accountIds), new JobSelection.Filter(product, null, null,
                 policy.excludeGroupIds(), policy.excludeAccountIds()), product, null));
-        BulkApproval approval = new BulkApproval(idempotencyKey, fingerprint, policyId, product, plan.id(), runs, cancelled, now,
+        BulkApproval approval = new BulkApproval(idempotencyKey, fingerprint, policyId, product, plan.id(), runs, cancelled, lastActive, now,
                 now.plus(KEY_LIFETIME));
         if (!store.createBulkApproval(tenantId, approval, now)) {
             // A concurrent request with the same key won: its decision is the one carried out.
@@ -155,8 +162,7 @@ public final class PolicyBulkApprovals {
                 if (PolicyAction.PENDING.equals(action.status())) {
                     String code = approval.cancelled().get(action.id());
                     ended.add(action.decided(PolicyAction.CANCELLED, actor, now).ended(PolicyAction.CANCELLED, null, null, null, code,
-                            PolicyService.USER_GONE.equals(code) ? "The user is no longer in the organization."
-                                    : "The user used " + action.productKey() + " again since the action was proposed; the seat stays.", now));
+                            PolicyService.changedSinceProposedReason(code, action.productKey(), approval.lastActive().get(action.id())), now));
                 } else if (PolicyAction.CANCELLED.equals(action.status())) {
                     cancelled++;
                 }

@@ -73,6 +73,13 @@ public final class PolicyService {
     public static final String POLICY_DELETED = "policy_deleted";
     /** Outcome of a policy whose evaluation on the event's sync run is recorded already (a redelivered event). */
     public static final String ALREADY_EVALUATED = "already_evaluated";
+    /** Outcome of a policy another delivery of the event is evaluating right now (its claim is live). */
+    public static final String ALREADY_EVALUATING = "already_evaluating";
+    /**
+     * How long an evaluation's claim is honoured: the PolicyEvaluationFunction's Timeout in template.yaml
+     * (TemplateContractTest holds them equal), after which its holder cannot be running any more.
+     */
+    public static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(300);
     /** An open action not run because its user could not be re-read from Atlassian just before the removal. */
     public static final String USER_NOT_REREAD = "user_not_reread";
 
@@ -213,9 +220,38 @@ public final class PolicyService {
                 results.add(new Evaluation(policy.id(), policy.mode(), ALREADY_EVALUATED, List.of(), 0, List.of(), 0, false, 0, 0, 0, 0));
                 continue;
             }
-            results.add(evaluate(tenantId, policy, runId, budget));
+            results.add(policy.paused() ? evaluate(tenantId, policy, runId, budget) : claimed(tenantId, policy, runId, budget));
         }
         return results;
+    }
+
+    /**
+     * Evaluates the policy under a claim taken before anything is read: the run record ({@code lastEvaluation}) is
+     * written only at the end, so without it two deliveries of one event at the same moment would both take candidates
+     * up to the cap. A claim whose holder died (older than the function's timeout) is taken over; one that failed with
+     * an exception is released, so the Lambda's retry evaluates again.
+     */
+    private Evaluation claimed(String tenantId, Policy policy, String runId, Budget budget) {
+        PolicyStore.EvaluationClaim claim = new PolicyStore.EvaluationClaim(newClaimId(), runId, clock.instant());
+        if (!store.claimEvaluation(tenantId, policy.id(), claim, claim.since().minus(EVALUATION_TIMEOUT))) {
+            LOG.info("policy being evaluated by another delivery; left to it", "policyId", policy.id(), "runId", runId);
+            return new Evaluation(policy.id(), policy.mode(), ALREADY_EVALUATING, List.of(), 0, List.of(), 0, false, 0, 0, 0, 0);
+        }
+        Evaluation evaluation;
+        try {
+            evaluation = evaluate(tenantId, policy, runId, budget);
+        } catch (RuntimeException failed) {
+            store.releaseEvaluation(tenantId, policy.id(), claim.claimId());
+            throw failed;
+        }
+        store.releaseEvaluation(tenantId, policy.id(), claim.claimId());
+        return evaluation;
+    }
+
+    private static String newClaimId() {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        return "eval-" + HexFormat.of().formatHex(random);
     }
 
     Evaluation evaluate(String tenantId, Policy policy, String runId, Budget budget) {
@@ -483,15 +519,26 @@ public final class PolicyService {
      */
     private void runDue(String tenantId, Policy policy, Budget budget, int[] reclaimedCancelledFailed) {
         Instant now = clock.instant();
+        int cap = policy.maxReclaimsPerRun();
         List<PolicyAction> due = new ArrayList<>();
-        for (String status : List.of(PolicyAction.APPROVED, PolicyAction.PENDING)) {
-            forEachAction(tenantId, status, policy.id(), action -> {
-                if (due.size() < policy.maxReclaimsPerRun() && (PolicyAction.APPROVED.equals(action.status())
-                        || (action.dueAt() != null && !action.dueAt().isAfter(now)))) {
-                    due.add(action);
-                }
-                return due.size() < policy.maxReclaimsPerRun();
-            });
+        // Approved ones first: a crash left them unfinished (few).
+        forEachAction(tenantId, PolicyAction.APPROVED, policy.id(), action -> {
+            due.add(action);
+            return due.size() < cap;
+        });
+        if (due.size() < cap) {
+            // The pending ones due, read by due date; a store that cannot yet (actions from before its index) is walked.
+            Optional<List<PolicyAction>> byDueDate = store.dueActions(tenantId, policy.id(), now, cap - due.size());
+            if (byDueDate.isPresent()) {
+                due.addAll(byDueDate.get());
+            } else {
+                forEachAction(tenantId, PolicyAction.PENDING, policy.id(), action -> {
+                    if (action.dueAt() != null && !action.dueAt().isAfter(now)) {
+                        due.add(action);
+                    }
+                    return due.size() < cap;
+                });
+            }
         }
         for (int from = 0; from < due.size(); from += PolicyReclaims.REFRESH_BATCH) {
             if (budget.nearlyOut() || settings.get(tenantId).policiesPaused()) {
@@ -565,6 +612,19 @@ public final class PolicyService {
     }
 
     /**
+     * Why an action whose user changed since it was proposed ({@link #changedSinceProposed}'s {@code code}) is cancelled:
+     * one wording for a single run or approval and a bulk approval. {@code lastActive}: the product's last use as read
+     * (null: not known).
+     */
+    static String changedSinceProposedReason(String code, String productKey, String lastActive) {
+        if (USER_GONE.equals(code)) {
+            return "The user is no longer in the organization.";
+        }
+        return "The user used " + productKey + " again" + (lastActive == null ? "" : " (last active " + lastActive + ")")
+                + " since the action was proposed; the seat stays.";
+    }
+
+    /**
      * Runs an action as a normal reclaim, after checking from the stored user (just re-read for a due action) that it is
      * still a candidate: its product's last use unchanged, still held, still planned by the policy's rules. Resumable:
      * the action is {@code approved} before the reclaim and the reclaim's key is the action's, so a crash anywhere is
@@ -575,13 +635,8 @@ public final class PolicyService {
         Instant now = clock.instant();
         OrgUser user = reclaims.users(tenantId, List.of(action.accountId())).get(action.accountId());
         Optional<String> notCandidate = changedSinceProposed(user, action);
-        String why = null;
-        if (USER_GONE.equals(notCandidate.orElse(null))) {
-            why = "The user is no longer in the organization.";
-        } else if (notCandidate.isPresent()) {
-            why = "The user used " + action.productKey() + " again (last active " + lastActive(user, action.productKey())
-                    + ") before the reclaim date; the seat stays.";
-        }
+        String why = notCandidate.map(code -> changedSinceProposedReason(code, action.productKey(),
+                user == null ? null : lastActive(user, action.productKey()))).orElse(null);
         List<String> groupIds = action.groupIds();
         if (notCandidate.isEmpty() && !holds(user, action.productKey())) {
             notCandidate = Optional.of(NO_LONGER_CANDIDATE);

@@ -19,6 +19,18 @@ public interface PolicyStore {
 
     void deletePolicy(String tenantId, String policyId);
 
+    /** An evaluation of one policy under way: by {@code claimId}, on sync run {@code runId} (null: none named), since {@code since}. */
+    record EvaluationClaim(String claimId, String runId, java.time.Instant since) {}
+
+    /**
+     * Claims the policy's evaluation before it reads anything (a conditional write): true when no claim is held or the
+     * one held began before {@code staleBefore} (its claimant died); false while another evaluation holds it.
+     */
+    boolean claimEvaluation(String tenantId, String policyId, EvaluationClaim claim, java.time.Instant staleBefore);
+
+    /** Ends claim {@code claimId}; a claim taken over since (its holder past the timeout) is left to its new holder. */
+    void releaseEvaluation(String tenantId, String policyId, String claimId);
+
     /** A conditional put: false (nothing written) when an action with this id exists. */
     boolean createAction(String tenantId, PolicyAction action);
 
@@ -53,8 +65,17 @@ public interface PolicyStore {
     Page<PolicyAction> actions(String tenantId, String status, String policyId, String after, int limit);
 
     /**
-     * Brings actions stored before the status index into it, a bounded number a call, resumable; true once every one
-     * is (until then a status page reads the tenant's actions filtered, as before). The evaluation calls it each run.
+     * The policy's pending actions due at or before {@code now} (a due date, no bulk job), earliest due first, at most
+     * {@code limit}, reading about those (a due-date index); empty when the store cannot tell them apart that way yet
+     * (actions stored before the index, until {@link #indexStoredActions} has brought them in): the caller walks the
+     * pending ones instead.
+     */
+    Optional<List<PolicyAction>> dueActions(String tenantId, String policyId, java.time.Instant now, int limit);
+
+    /**
+     * Brings actions stored before the status index (and the due-date index) into it, a bounded number a call,
+     * resumable; true once every one is (until then a status page reads the tenant's actions filtered, and
+     * {@link #dueActions} answers empty, as before). The evaluation calls it each run.
      */
     boolean indexStoredActions(String tenantId);
 }

@@ -335,7 +335,7 @@ public final class IncrementalOrgSync {
                 if (stored.get().hash().equals(fresh.hash())) {
                     return;
                 }
-                if (licenses.replaceUser(tenantId, fresh, stored.get().hash(), now)) {
+                if (licenses.replaceUser(tenantId, fresh, stored.get().hash(), now, held.fence())) {
                     licenses.adjustSeats(tenantId, accountId, SeatDelta.between(stored.get().item(), fresh.item(), activeSince(now)), now);
                     usersWritten++;
                     return;

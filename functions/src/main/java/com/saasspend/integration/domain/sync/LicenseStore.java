@@ -90,8 +90,16 @@ public interface LicenseStore extends DigestStore<LicenseStore.Listing> {
      * Writes the user only while its stored content hash is still {@code expectedHash}: answers false when another
      * writer changed it first (the caller re-reads and recomputes). Every caller writes outside a full listing (reclaim,
      * undo, targeted re-sync, incremental sync), so the write notes the user as such ({@link #noteWrittenOutsideListing}).
+     * Reclaims, undos and targeted re-syncs hold no sync lease: their write is not fenced.
      */
     boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at);
+
+    /**
+     * {@link #replaceUser(String, Hashed, String, Instant)} by a sync run (an incremental run's): written only while
+     * {@code heldBy} holds the sync lease, checked with the write; else {@link SyncFencedOut}, nothing written, so a run
+     * whose lease was taken over cannot write back the users it read.
+     */
+    boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at, SyncFence heldBy);
 
     /**
      * Adds {@code delta} to the SUMMARY's per-product counts at once (negative to free seats), so the License page

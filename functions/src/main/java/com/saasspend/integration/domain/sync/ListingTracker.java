@@ -52,6 +52,8 @@ public final class ListingTracker {
 
     private final Digests store;
     private final String runId;
+    // The tracker's state, guarded by the tracker itself (the pipelined org sync opens pages from its store thread):
+    // every method that reads or writes it is synchronized; a page takes what it needs of it when opened.
     private int pages;
     /** Read once, at the first page this tracker opens. */
     private Set<String> writtenOutside;
@@ -66,7 +68,7 @@ public final class ListingTracker {
     }
 
     /** Opens the next page of the listing (pages are numbered in the order they are opened). */
-    public PageCheck nextPage() {
+    public synchronized PageCheck nextPage() {
         return page(pages);
     }
 
@@ -76,24 +78,17 @@ public final class ListingTracker {
         if (writtenOutside == null) {
             writtenOutside = Set.copyOf(store.writtenOutsideListing());
         }
-        return new PageCheck(index);
-    }
-
-    /**
-     * Whether the page digest's hash for {@code id} says what is stored: not when the item was written outside a full
-     * listing since (an incremental sync, a reclaim), whose write the digest does not know of.
-     */
-    private boolean digestSays(String id, String hash, Map<String, String> before) {
-        return hash.equals(before.get(id)) && !writtenOutside.contains(id);
+        return new PageCheck(index, false, writtenOutside);
     }
 
     /**
      * Opens page {@code index} of a listing known to have nothing stored at or past it (a tenant's first listing):
      * there is no digest to read, and every item is new, so nothing is read.
      */
-    public PageCheck newPage(int index) {
+    public synchronized PageCheck newPage(int index) {
         pages = Math.max(pages, index + 1);
-        return new PageCheck(index, true);
+        // Nothing stored to compare: no item's digest entry is trusted, so the notes of outside writes are not needed.
+        return new PageCheck(index, true, Set.of());
     }
 
     /** One page being compared with its digest; {@link #close()} records what it holds now. */
@@ -104,20 +99,27 @@ public final class ListingTracker {
         /** Nothing of this page is stored: every item is written, none is read. */
         private final boolean nothingStored;
         private final List<PageDigest.Entry> entries = new ArrayList<>();
+        /** The tracker's notes of items written outside a full listing, as they were when the page was opened. */
+        private final Set<String> writtenOutside;
 
-        private PageCheck(int index) {
-            this(index, false);
-        }
-
-        private PageCheck(int index, boolean nothingStored) {
+        private PageCheck(int index, boolean nothingStored, Set<String> writtenOutside) {
             this.index = index;
             this.nothingStored = nothingStored;
+            this.writtenOutside = writtenOutside;
             this.old = nothingStored ? null : store.digest(index).orElse(null);
             this.before = old == null ? Map.of() : old.hashesById();
         }
 
         public int index() {
             return index;
+        }
+
+        /**
+         * Whether the page digest's hash for {@code id} says what is stored: not when the item was written outside a
+         * full listing since (an incremental sync, a reclaim), whose write the digest does not know of.
+         */
+        private boolean digestSays(String id, String hash, Map<String, String> before) {
+            return hash.equals(before.get(id)) && !writtenOutside.contains(id);
         }
 
         /** Adds one item to the page; answers whether it must be written (new or changed since it was stored). */
@@ -182,7 +184,11 @@ public final class ListingTracker {
 
     /** {@link #sweep(int, Instant)} over the pages this tracker opened. */
     public long sweep(Instant at) {
-        return sweep(pages, at);
+        int opened;
+        synchronized (this) {
+            opened = pages;
+        }
+        return sweep(opened, at);
     }
 
     /**

@@ -43,7 +43,23 @@ public final class InMemoryPolicyStore implements PolicyStore {
         policiesOf(tenantId).computeIfPresent(policyId, (id, p) -> p.withLastEvaluation(evaluation));
     }
     @Override public void deletePolicy(String tenantId, String policyId) { policiesOf(tenantId).remove(policyId); }
+    /** Evaluation claims by tenant|policy, with the Dynamo store's condition (free, stale, or another run's). */
+    final Map<String, EvaluationClaim> claims = new HashMap<>();
+    @Override public boolean claimEvaluation(String tenantId, String policyId, EvaluationClaim claim, java.time.Instant staleBefore) {
+        EvaluationClaim held = claims.get(tenantId + "|" + policyId);
+        if (held != null && !held.since().isBefore(staleBefore) && java.util.Objects.equals(held.runId(), claim.runId())) {
+            return false;
+        }
+        claims.put(tenantId + "|" + policyId, claim);
+        return true;
+    }
+    @Override public void releaseEvaluation(String tenantId, String policyId, String claimId) {
+        claims.computeIfPresent(tenantId + "|" + policyId, (k, held) -> held.claimId().equals(claimId) ? null : held);
+    }
+    /** Runs before each action is created: a test's hook to interleave another evaluation there. */
+    Runnable beforeCreate = () -> {};
     @Override public boolean createAction(String tenantId, PolicyAction action) {
+        beforeCreate.run();
         boolean created = actionsOf(tenantId).putIfAbsent(action.id(), action) == null;
         if (!created) {
             failedCreates++;
@@ -111,6 +127,22 @@ public final class InMemoryPolicyStore implements PolicyStore {
         }
         bulkApprovals.put(tenantId + "|" + approval.key(), approval);
         return true;
+    }
+
+    /** Whether the due-date index holds every pending action (false: as a store with actions from before it). */
+    boolean dueIndexed = true;
+    /** Calls of dueActions (one index range each in the Dynamo store). */
+    int dueReads;
+    @Override public Optional<List<PolicyAction>> dueActions(String tenantId, String policyId, java.time.Instant now, int limit) {
+        if (!dueIndexed) {
+            return Optional.empty();
+        }
+        dueReads++;
+        return Optional.of(actionsOf(tenantId).values().stream()
+                .filter(a -> PolicyAction.PENDING.equals(a.status()) && a.policyId().equals(policyId) && a.jobId() == null
+                        && a.dueAt() != null && !a.dueAt().isAfter(now))
+                .sorted(java.util.Comparator.comparing(PolicyAction::dueAt).thenComparing(PolicyAction::id))
+                .limit(limit).toList());
     }
 
     int indexCalls;

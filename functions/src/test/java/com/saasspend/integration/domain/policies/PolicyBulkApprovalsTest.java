@@ -175,6 +175,28 @@ class PolicyBulkApprovalsTest {
         assertEquals(PolicyAction.CANCELLED, actionOf("u-idle2").status());
         assertEquals(PolicyService.ACTIVE_AGAIN, actionOf("u-idle2").reasonCode());
         assertEquals(PolicyService.USER_GONE, actionOf("u-idle3").reasonCode());
+        // The single approval's wording (PolicyServiceTest.approvingAUserActiveSinceCancelsWithTheReason), date included.
+        assertEquals("The user used jira-software again (last active " + daysAgo(1) + ") since the action was proposed; the seat stays.",
+                actionOf("u-idle2").reason());
+        assertEquals("The user is no longer in the organization.", actionOf("u-idle3").reason());
+    }
+
+    @Test
+    void aRetryThatFinishesTheMarksSaysTheSameAsTheRequestThatDecided() {
+        reader.add(user("u-idle2", false, daysAgo(400), daysAgo(1), "g-jira", "g-conf"));
+        String used = daysAgo(1);
+        store.beforeUpdate = () -> { throw new com.saasspend.integration.testing.ProcessKilled(); };
+        assertThrows(com.saasspend.integration.testing.ProcessKilled.class, () -> bulk.approve(TENANT, "admin", "k1", byIds("u-idle1", "u-idle2")));
+        store.beforeUpdate = () -> {};
+        assertEquals(PolicyAction.PENDING, actionOf("u-idle2").status());
+        // The user used Jira yet again meanwhile: the retry carries out the decision made, with what it read then.
+        reader.add(user("u-idle2", false, daysAgo(400), daysAgo(0), "g-jira", "g-conf"));
+
+        bulk.approve(TENANT, "admin", "k1", byIds("u-idle1", "u-idle2"));
+
+        assertEquals(PolicyAction.CANCELLED, actionOf("u-idle2").status());
+        assertEquals("The user used jira-software again (last active " + used + ") since the action was proposed; the seat stays.",
+                actionOf("u-idle2").reason());
     }
 
     @Test

@@ -241,6 +241,10 @@ class PolicyServiceLimitsTest {
             @Override public boolean putPolicy(String t, Policy policy, Long v) { return store.putPolicy(t, policy, v); }
             @Override public void recordEvaluation(String t, String id, Policy.LastEvaluation e) { store.recordEvaluation(t, id, e); }
             @Override public void deletePolicy(String t, String id) { store.deletePolicy(t, id); }
+            @Override public boolean claimEvaluation(String t, String id, EvaluationClaim c, java.time.Instant stale) {
+                return store.claimEvaluation(t, id, c, stale);
+            }
+            @Override public void releaseEvaluation(String t, String id, String c) { store.releaseEvaluation(t, id, c); }
             @Override public boolean createAction(String t, PolicyAction a) { return store.createAction(t, a); }
             @Override public Optional<PolicyAction> action(String t, String id) { return store.action(t, id); }
             @Override public Map<String, PolicyAction> actions(String t, Collection<String> ids) { return Map.of(); }
@@ -249,6 +253,9 @@ class PolicyServiceLimitsTest {
                 return store.actions(t, s, id, after, limit);
             }
             @Override public boolean indexStoredActions(String t) { return store.indexStoredActions(t); }
+            @Override public Optional<List<PolicyAction>> dueActions(String t, String id, java.time.Instant now, int limit) {
+                return store.dueActions(t, id, now, limit);
+            }
             @Override public java.util.Set<String> updateActions(String t, List<PolicyAction> a, String s) { return store.updateActions(t, a, s); }
             @Override public Optional<BulkApproval> bulkApproval(String t, String k, java.time.Instant now) { return store.bulkApproval(t, k, now); }
             @Override public boolean createBulkApproval(String t, BulkApproval b, java.time.Instant now) { return store.createBulkApproval(t, b, now); }
@@ -505,12 +512,26 @@ class PolicyServiceLimitsTest {
         Policy p = policy(Policy.AUTO, 1);
         pendingActions(p, PolicyService.ACTION_PAGE + 50, clock.instant());
         store.pageReads.clear();
+        store.dueIndexed = false; // actions from before the due-date index: walked
 
         PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
 
         assertEquals(1, run.cancelled(), "the one due action taken: its user is gone");
         assertEquals(java.util.Arrays.asList(PolicyAction.APPROVED, PolicyAction.PENDING), store.pageReads,
                 "one page of each status: the first pending action filled the cap");
+    }
+
+    @Test
+    void theDueIndexIsReadForNoMoreThanTheCapLeaves() {
+        Policy p = policy(Policy.AUTO, 1);
+        pendingActions(p, PolicyService.ACTION_PAGE + 50, clock.instant());
+        store.pageReads.clear();
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertEquals(1, run.cancelled());
+        assertEquals(List.of(PolicyAction.APPROVED), store.pageReads, "no walk of the pending ones");
+        assertEquals(1, store.dueReads);
     }
 
     @Test

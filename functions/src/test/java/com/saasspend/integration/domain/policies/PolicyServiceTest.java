@@ -228,6 +228,78 @@ class PolicyServiceTest {
         assertEquals(8, store.all(TENANT).size(), "cap 2 again: the fixture's own idle users are candidates too");
     }
 
+    @Test
+    void twoDeliveriesOfOneSyncEventAtTheSameMomentStartNoMoreThanTheCap() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        policy(Policy.APPROVE, 2, null, null);
+        // The second delivery runs whole while the first is paused between its reads and its first write.
+        List<PolicyService.Evaluation> second = new java.util.ArrayList<>();
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            second.addAll(service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
+        };
+
+        PolicyService.Evaluation first = service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0);
+
+        assertEquals(2, store.all(TENANT).size(), "the cap bounds what one sync run starts, however many deliveries overlap");
+        assertEquals(2, first.actionsCreated());
+        assertEquals(PolicyService.ALREADY_EVALUATING, second.get(0).outcome());
+        assertEquals(0, second.get(0).actionsCreated());
+        assertTrue(store.claims.isEmpty(), "the claim ends with the evaluation");
+    }
+
+    @Test
+    void aClaimWhoseHolderDiedHoldsTheRunBackOnlyUntilTheFunctionsTimeoutAndAFailedOneNotAtAll() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        Policy policy = policy(Policy.APPROVE, 2, null, null);
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            throw new com.saasspend.integration.testing.ProcessKilled();
+        };
+        assertThrows(com.saasspend.integration.testing.ProcessKilled.class, () -> service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
+        assertTrue(store.all(TENANT).isEmpty());
+
+        // Redelivered while the dead claimant's invocation could still be running: left to it.
+        clock.advance(PolicyService.EVALUATION_TIMEOUT.minusSeconds(1));
+        assertEquals(PolicyService.ALREADY_EVALUATING, service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0).outcome());
+        assertTrue(store.all(TENANT).isEmpty());
+        // Past the function's timeout the claimant cannot be running: the redelivery evaluates.
+        clock.advance(Duration.ofSeconds(2));
+        PolicyService.Evaluation retried = service.evaluateAll(TENANT, "run-1", Budget.unlimited()).get(0);
+        assertEquals("evaluated", retried.outcome());
+        assertEquals(2, retried.actionsCreated());
+        assertEquals("run-1", service.get(TENANT, policy.id()).lastEvaluation().runId());
+
+        // An evaluation that fails with an exception releases its claim: the Lambda's retry evaluates at once.
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            throw new IllegalStateException("DynamoDB unavailable");
+        };
+        assertThrows(IllegalStateException.class, () -> service.evaluateAll(TENANT, "run-2", Budget.unlimited()));
+        assertEquals(2, service.evaluateAll(TENANT, "run-2", Budget.unlimited()).get(0).actionsCreated());
+        assertEquals(4, store.all(TENANT).size());
+        assertTrue(store.claims.isEmpty());
+    }
+
+    @Test
+    void aLiveClaimOnOneRunDoesNotHoldBackTheNextRun() {
+        for (int i = 0; i < 7; i++) {
+            reader.add(user("u-old" + i, false, daysAgo(400), daysAgo(300 + i), "g-jira"));
+        }
+        policy(Policy.APPROVE, 2, null, null);
+        store.beforeCreate = () -> {
+            store.beforeCreate = () -> {};
+            throw new com.saasspend.integration.testing.ProcessKilled();
+        };
+        assertThrows(com.saasspend.integration.testing.ProcessKilled.class, () -> service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
+
+        assertEquals(2, service.evaluateAll(TENANT, "run-2", Budget.unlimited()).get(0).actionsCreated());
+    }
+
     // ---------------------------------------------------------------- approve mode
 
     @Test
@@ -318,6 +390,9 @@ class PolicyServiceTest {
 
         assertEquals(PolicyAction.CANCELLED, cancelled.status());
         assertEquals(PolicyService.ACTIVE_AGAIN, cancelled.reasonCode());
+        // The same wording as a bulk approval's (PolicyBulkApprovalsTest.aUserWhoUsedTheProductAgainOrLeft…).
+        assertEquals("The user used jira-software again (last active " + daysAgo(0) + ") since the action was proposed; the seat stays.",
+                cancelled.reason());
         assertTrue(reclaims.reclaimCalls.isEmpty());
     }
 
@@ -413,16 +488,59 @@ class PolicyServiceTest {
     void aNoticeACrashLeftUnmarkedIsPublishedAgainAndNoSeatIsTakenWithoutOne() {
         service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null, Policy.AUTO, 0, 50, null));
         store.beforeUpdate = () -> { throw new Error("killed"); };
-        assertThrows(Error.class, () -> service.evaluateAll(TENANT, Budget.unlimited()));
+        assertThrows(Error.class, () -> service.evaluateAll(TENANT, "run-1", Budget.unlimited()));
         assertEquals(2, store.all(TENANT).size());
         store.all(TENANT).forEach(a -> assertNull(a.noticedAt()));
         store.beforeUpdate = () -> {};
 
-        service.evaluateAll(TENANT, Budget.unlimited());
+        service.evaluateAll(TENANT, "run-2", Budget.unlimited()); // the next sync run (the dead one's claim is on run-1)
 
         assertTrue(reclaims.reclaimCalls.isEmpty());
         store.all(TENANT).forEach(a -> assertNotNull(a.noticedAt()));
         assertEquals(List.of("u-idle1", "u-idle2"), events.notices.stream().map(PolicyAction::accountId).distinct().sorted().toList());
+    }
+
+    /** {@code count} more pending actions of the policy, noticed, due {@code dueIn} from now, for users not in the org. */
+    private void pendingActions(Policy policy, int count, Duration dueIn) {
+        Instant now = clock.instant();
+        for (int i = 0; i < count; i++) {
+            String account = "u-later" + i;
+            store.createAction(TENANT, new PolicyAction(PolicyAction.idOf(policy.id(), account, "jira-software", null), policy.id(),
+                    policy.name(), policy.mode(), account, account, null, "jira-software", List.of("g-jira"), 1, null, PolicyAction.PENDING,
+                    now, now, now.plus(dueIn), daysAgo(200), null, null, null, null, null, now, null));
+        }
+    }
+
+    @Test
+    void anAutoPolicysRunReadsTheActionsDueNotEveryPendingOne() {
+        Policy policy = service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null,
+                Policy.AUTO, 0, 2, null));
+        service.evaluateAll(TENANT, Budget.unlimited()); // notices u-idle1 and u-idle2, due at once (no grace)
+        pendingActions(policy, 250, Duration.ofDays(30));
+        store.pageReads.clear();
+        store.dueReads = 0;
+        clock.advance(Duration.ofMinutes(15));
+
+        PolicyService.Evaluation run = service.evaluateAll(TENANT, Budget.unlimited()).get(0);
+
+        assertEquals(2, run.reclaimed());
+        assertEquals(List.of("u-idle1", "u-idle2"), reclaims.reclaimCalls.stream().map(c -> c.split(" \\| ")[2].split(" ")[0]).sorted().toList());
+        assertEquals(0, store.pageReads.stream().filter(PolicyAction.PENDING::equals).count(), "no walk of the 250 not due");
+        assertEquals(1, store.dueReads);
+    }
+
+    @Test
+    void actionsFromBeforeTheDueIndexAreStillFoundDueByTheWalk() {
+        Policy policy = service.create(TENANT, new PolicyDraft("now", List.of("jira-software"), Policy.INACTIVE, 90, null, null,
+                Policy.AUTO, 0, 2, null));
+        service.evaluateAll(TENANT, Budget.unlimited());
+        pendingActions(policy, 150, Duration.ofDays(30));
+        store.dueIndexed = false;
+        store.dueReads = 0;
+        clock.advance(Duration.ofMinutes(15));
+
+        assertEquals(2, service.evaluateAll(TENANT, Budget.unlimited()).get(0).reclaimed());
+        assertEquals(0, store.dueReads);
     }
 
     @Test

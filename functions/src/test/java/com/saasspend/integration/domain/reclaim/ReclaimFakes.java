@@ -249,6 +249,8 @@ final class ReclaimFakes {
         Runnable beforeNextReplace;
         int replaceAttempts;
 
+        @Override public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at,
+                com.saasspend.integration.domain.sync.SyncFence heldBy) { throw new UnsupportedOperationException("reclaims hold no sync lease"); }
         @Override public boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
             replaceAttempts++;
             if (beforeNextReplace != null) {

@@ -288,14 +288,27 @@ public final class InMemoryLicenseStore implements LicenseStore {
     }
 
     @Override
-    public synchronized boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
-        Hashed<OrgUser> stored = data.users.get(user.item().accountId());
-        if (stored == null || data.removedUsers.contains(user.item().accountId()) || !stored.hash().equals(expectedHash)) {
-            return false;
+    public synchronized boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at, SyncFence heldBy) {
+        synchronized (data) {
+            // Only under the lease, as DynamoLicenseStore's transaction checks it.
+            if (!leases.holds(heldBy)) {
+                throw new SyncFencedOut("lease lost");
+            }
+            return replaceUser(tenantId, user, expectedHash, at);
         }
-        data.users.put(user.item().accountId(), user);
-        data.writtenOutside.computeIfAbsent(Listing.USERS, l -> new HashMap<>()).put(user.item().accountId(), at);
-        return true;
+    }
+
+    @Override
+    public synchronized boolean replaceUser(String tenantId, Hashed<OrgUser> user, String expectedHash, Instant at) {
+        synchronized (data) {
+            Hashed<OrgUser> stored = data.users.get(user.item().accountId());
+            if (stored == null || data.removedUsers.contains(user.item().accountId()) || !stored.hash().equals(expectedHash)) {
+                return false;
+            }
+            data.users.put(user.item().accountId(), user);
+            data.writtenOutside.computeIfAbsent(Listing.USERS, l -> new HashMap<>()).put(user.item().accountId(), at);
+            return true;
+        }
     }
 
     @Override

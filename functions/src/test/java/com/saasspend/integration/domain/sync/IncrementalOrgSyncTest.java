@@ -220,6 +220,34 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
     }
 
     @Test
+    void aLateRunWhoseLeaseWasTakenOverWritesNoUser() {
+        tick();
+        OrgUser withAccess = api.users.get("u007");
+        api.users.put("u007", withoutAccess(withAccess));
+        api.event("user_suspended", List.of("u007"), List.of());
+        api.onUsersById = () -> {
+            api.onUsersById = () -> {};
+            // The run stalls past its lease before its read of u007 is answered; the next invocation takes over and
+            // applies the suspension; then u007 is restored, which the late run's read sees.
+            clock.advance(SyncStateStore.LEASE.plusMinutes(1));
+            assertTrue(wasIncremental(sync.run(TENANT, Budget.unlimited(), false)));
+            api.users.put("u007", withAccess);
+            api.event("user_restored", List.of("u007"), List.of());
+        };
+
+        SyncResult late = tick();
+
+        assertEquals(SyncOutcome.FENCED, late.outcome(), "its user write is refused, its run not recorded as completed");
+        assertEquals(List.of(), store.user(TENANT, "u007").orElseThrow().item().products(),
+                "u007 as the run holding the lease wrote it: the late run wrote nothing");
+        assertEquals(9, jiraSeats(), "and counted no seat back");
+        // The lease holder's next tick applies the restoration itself.
+        assertTrue(wasIncremental(tick()));
+        assertEquals(withAccess.products(), store.user(TENANT, "u007").orElseThrow().item().products());
+        assertEquals(10, jiraSeats());
+    }
+
+    @Test
     void aDuplicatedEventIsAppliedOnce() {
         tick();
         api.users.put("u008", withoutAccess(api.users.get("u008")));
