@@ -283,6 +283,25 @@ class QueryWindowTest(unittest.TestCase):
         self.assertNotIn("_partitions", backend_table.__dict__)
         self.assertEqual("b", self._both(request)["Items"][0]["gsk"]["S"])
 
+    def test_a_query_sent_with_the_stock_header_takes_moto_own_path(self):
+        for i in range(5):
+            self.ddb.put_item(TableName=TABLE, Item={"pk": {"S": "p0"}, "sk": {"S": f"a{i}"}})
+        request = {"TableName": TABLE, "KeyConditionExpression": "pk = :h", "Limit": 2,
+                   "ExpressionAttributeValues": {":h": {"S": "p0"}}}
+        windowed = self._both(request)
+        self.assertEqual(1, self.fast)
+
+        def stock(request, **kwargs):
+            request.headers[moto_server.STOCK_QUERY_HEADER] = "1"
+        self.ddb.meta.events.register("before-sign.dynamodb.Query", stock)
+        answer = self.ddb.query(**request)
+        answer.pop("ResponseMetadata", None)
+        self.assertEqual(windowed, answer)
+        self.assertEqual(1, self.fast, "the stock query did not go through the window")
+        self.ddb.meta.events.unregister("before-sign.dynamodb.Query", stock)
+        self._both(request)
+        self.assertEqual(2, self.fast, "the header holds for its own request only")
+
     @staticmethod
     def _table(name):
         from moto.dynamodb.models import dynamodb_backends
