@@ -1,11 +1,12 @@
 """Differential test of infra/scripts/moto_server.py's Query path against moto's own.
 
-Tables are built in process (moto's mock_aws, boto3 client); every query is answered twice, once by the patched
-`Table.query` (which hands moto only the key range the query reads) and once by moto 5.2.5's untouched `Table.query`,
-and the answers must be identical: items, their order, Count, ScannedCount, LastEvaluatedKey. Randomized (seeded):
-base table and global secondary indexes (S and N range keys, one without a range key, a sparse one), both directions,
-Limit 1..N or none, paging through with ExclusiveStartKey (the answers' own and arbitrary ones), every key condition
-operator, filter expressions, projections, items large enough for the 1 MB rule, writes and deletes between queries.
+Tables are built in process (moto's mock_aws, boto3 client); every query is answered twice, once through the patched
+`Table.query` (which hands moto only the key range the query reads) and answer serialization, once through moto 5.2.5's
+untouched `Table.query` and serializer, and the answers must be identical: items, their order, Count, ScannedCount,
+LastEvaluatedKey. Randomized (seeded): base table and global secondary indexes (S and N range keys, one without a range
+key, a sparse one), both directions, Limit 1..N or none, paging through with ExclusiveStartKey (the answers' own and
+arbitrary ones), every key condition operator, filter expressions, projections, every attribute type, items large
+enough for the 1 MB rule, writes, updates and deletes between queries.
 Run: .venv/bin/python -m unittest discover -s infra/scripts/tests -v
 """
 import os
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
+from moto.dynamodb.responses import DynamoResult  # noqa: E402
 
 import moto_server  # noqa: E402  (patches moto on import)
 
@@ -77,6 +79,7 @@ class QueryWindowTest(unittest.TestCase):
 
     def tearDown(self):
         Table.query = moto_server._query
+        DynamoResult.execute_result = moto_server._execute_result
         self.mock.stop()
 
     @staticmethod
@@ -99,6 +102,13 @@ class QueryWindowTest(unittest.TestCase):
         if rnd.random() < 0.3:
             item["spk"] = {"S": "s0"}
         item["note"] = {"S": rnd.choice(["x", "y", "z"])}
+        # every attribute type, so the answer's JSON is compared for each (binary ones take moto's serializer)
+        extra = rnd.choice([None, {"N": _number(rnd)}, {"BOOL": rnd.random() < 0.5}, {"NULL": True}, {"SS": ["a", "b"]},
+                            {"NS": ["1", "2.5"]}, {"L": [{"S": "x"}, {"N": "3"}, {"M": {"k": {"BOOL": False}}}]},
+                            {"M": {"a": {"S": "é ☃ \U0001F600"}, "b": {"L": []}, "c": {"M": {}}}}, {"B": b"\x00\xffbin"},
+                            {"BS": [b"a", b"b"]}, {"S": "quote \" backslash \\ newline \n"}])
+        if extra is not None:
+            item["extra"] = extra
         size = rnd.choice([10, 10, 10, 200, 2000]) if rnd.random() < 0.97 else rnd.randint(120_000, 300_000)
         item["payload"] = {"S": "." * size}
         return item
@@ -174,20 +184,22 @@ class QueryWindowTest(unittest.TestCase):
             request["ProjectionExpression"] = "#h, #s"
         return request
 
-    def _answer(self, query, request):
+    def _answer(self, query, serialize, request):
         Table.query = query
+        DynamoResult.execute_result = serialize
         try:
             answer = self.ddb.query(**request)
         except Exception as refused:  # both paths must refuse alike
             return ("refused", type(refused).__name__, str(refused))
         finally:
             Table.query = moto_server._query
+            DynamoResult.execute_result = moto_server._execute_result
         answer.pop("ResponseMetadata", None)
         return answer
 
     def _both(self, request):
-        expected = self._answer(moto_server._original_query, request)
-        actual = self._answer(moto_server._query, request)
+        expected = self._answer(moto_server._original_query, moto_server._original_execute_result, request)
+        actual = self._answer(moto_server._query, moto_server._execute_result, request)
         self.assertEqual(expected, actual, f"request {request}")
         return expected
 
