@@ -880,9 +880,10 @@ public final class Benchmarks {
                 + " key range." + floorNote + " `infra/scripts/moto_server.py` makes a Query cost what DynamoDB's costs: per table"
                 + " it keeps each partition (of an index or of the base table) in moto's order until the next write to that table,"
                 + " bisects to the start key and to the key condition, and hands moto's own query only the items its walk would"
-                + " reach (answers compared with stock moto's by `infra/scripts/tests/test_moto_query.py`). So a page costs the"
-                + " request through the SDK and moto's HTTP server and moto's per-item Python (copies, projection, JSON) for about"
-                + " the items it reads, whatever the listing's size; the first query of a table after a write (the sync's) pays one"
+                + " reach, and writes the answer's items as JSON directly rather than through moto's serializer, which walks"
+                + " botocore's shape of every attribute (answers compared with stock moto's by"
+                + " `infra/scripts/tests/test_moto_query.py`). So a page costs the request through the SDK and moto's HTTP server"
+                + " and moto's per-item Python (copies, projection) for about the items it reads, whatever the listing's size; the first query of a table after a write (the sync's) pays one"
                 + " pass over the table and one sort of the partition it reads, which the next queries reuse. The read units"
                 + " (computed from the items each query returns, by DynamoDB's rules) measure the design and carry over to AWS."
                 + " Timings also include waiting for a CPU when the load average (above) exceeds the cores.\n");
