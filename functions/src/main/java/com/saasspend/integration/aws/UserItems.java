@@ -76,8 +76,8 @@ public final class UserItems {
 
     /** The row in one listing ({@code scope}), keyed there by the given products' last use. */
     private static Map<String, AttributeValue> indexItem(String tenantId, OrgUser u, String scope, List<OrgUser.ProductAccess> scopeProducts) {
+        // The row and the listing keys only (no "kind"): every page that lists the copy reads every byte of it.
         Map<String, AttributeValue> item = row(tenantId, u, TableKeys.userIndexItem(u.accountId(), scope));
-        item.put("kind", s("userIndex"));
         item.put(TableKeys.IX_PK, s(TableKeys.userIndex(tenantId, scope)));
         item.put(TableKeys.IX_ACTIVE, s(TableKeys.activityKey(!scopeProducts.isEmpty(), latestUse(scopeProducts), u.accountId())));
         item.put(TableKeys.IX_NAME, s(TableKeys.nameKey(u.name(), u.accountId())));

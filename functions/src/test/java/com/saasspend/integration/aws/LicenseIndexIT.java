@@ -113,7 +113,7 @@ class LicenseIndexIT {
     }
 
     /** What a License page row shows (LicenseService.UserRow), the item's keys and its listing keys: all a copy carries. */
-    private static final java.util.Set<String> ROW_ATTRIBUTES = java.util.Set.of(TableKeys.PK, TableKeys.SK, "kind", "accountId",
+    private static final java.util.Set<String> ROW_ATTRIBUTES = java.util.Set.of(TableKeys.PK, TableKeys.SK, "accountId",
             "name", "email", "accountType", "accountStatus", "membershipStatus", "products", "groups", TableKeys.IX_PK,
             TableKeys.IX_ACTIVE, TableKeys.IX_NAME, TableKeys.IX_WORD, TableKeys.IX_EMAIL);
 
