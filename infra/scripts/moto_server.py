@@ -32,7 +32,7 @@ import threading
 
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models.dynamo_type import DynamoType
-from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.server import main
 
@@ -130,9 +130,8 @@ for _name in ("put_item", "update_item", "delete_item", "batch_write_item", "tra
 
 _original_query = Table.query
 
-# moto's cap on one item (LimitedSizeDict refuses bigger ones) and on one query answer.
+# moto's cap on one item (LimitedSizeDict refuses bigger ones).
 _ITEM_SIZE_LIMIT = 405000
-_RESULT_SIZE_LIMIT = 1000000
 _KEY_TYPES = ("S", "N")
 _RANGE_OPERATORS = {"=": "EQ", "EQ": "EQ", "<": "LT", "LT": "LT", "<=": "LE", "LE": "LE", ">": "GT", "GT": "GT",
                     ">=": "GE", "GE": "GE", "BEGINS_WITH": "BEGINS_WITH", "BETWEEN": "BETWEEN"}
@@ -330,7 +329,7 @@ def _window(table, hash_key, range_comparison, range_objs, limit, exclusive_star
             window.append(items[after])
     if len(tail) and taken == hi - lo and (limit is None or taken < limit):
         matched = sum(item.size() for item in window[:taken])
-        if matched + _ITEM_SIZE_LIMIT > _RESULT_SIZE_LIMIT:
+        if matched + _ITEM_SIZE_LIMIT > RESULT_SIZE_LIMIT:
             window.append(items[max(tail, key=lambda i: items[i].size())])
     return window
 
