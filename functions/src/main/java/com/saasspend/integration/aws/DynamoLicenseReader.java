@@ -164,7 +164,7 @@ public final class DynamoLicenseReader implements LicenseReader {
 
     /**
      * Reads {@code [lo, hi]} of one index partition ascending (or descending), continuing after the position
-     * {@code after}: at most max + 2 items (the one at {@code after}, and one more to know whether more follow).
+     * {@code after}: at most max + 2 items (the one at {@code after}, if any, and one more to know whether more follow).
      */
     private Range readRange(String partition, String index, String attribute, String lo, String hi, String after,
                             boolean descending, int max) {
@@ -181,7 +181,7 @@ public final class DynamoLicenseReader implements LicenseReader {
         Map<String, AttributeValue> start = null;
         for (int queries = 0; queries < MAX_QUERIES && items.size() <= max; queries++) {
             Map<String, AttributeValue> from = start;
-            int want = max + 2 - items.size();
+            int want = max + (after == null ? 1 : 2) - items.size();
             QueryResponse response = dynamo.query(r -> {
                 r.tableName(table).indexName(index).limit(want).scanIndexForward(!descending)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)

@@ -132,9 +132,10 @@ final class TableKeys {
     }
 
     // The License page's user indexes (README "Data model"). Sparse GSIs over the same attributes: ixPk names one
-    // listing of one tenant; ixActive orders it by last use, ixName by name; on the user item (the listing of every
-    // user, scope ALL) ixWord (last word of the name) and ixEmail serve the search. A copy of the row per product key
-    // the user holds (scope P#key) lives in the license partition as UIX#<accountId>#P#key, so a disconnect erases it.
+    // listing of one tenant; ixActive orders it by last use, ixName by name; on the copy in the listing of every user
+    // (scope ALL) ixWord (last word of the name) and ixEmail serve the search. The copies carry only what a row shows
+    // (the GSIs project every attribute: a page reads every byte) and live in the license partition as
+    // UIX#<accountId>#ALL and, per product key the user holds, UIX#<accountId>#P#key, so a disconnect erases them.
 
     static final String USERS_BY_ACTIVITY_INDEX = "LicenseUsersByActivity";
     static final String USERS_BY_NAME_INDEX = "LicenseUsersByName";
@@ -164,7 +165,7 @@ final class TableKeys {
         return "P#" + productKey.toLowerCase(Locale.ROOT);
     }
 
-    /** A user's copy in one product listing, in the license partition. */
+    /** A user's copy in one listing (every user, or one product key), in the license partition. */
     static String userIndexItem(String accountId, String scope) {
         return USER_INDEX_PREFIX + accountId + SEPARATOR + scope;
     }

@@ -17,21 +17,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class UserItems {
     private UserItems() {}
 
-    /** Bumped when the index attributes change shape: a stored user of an older version reads as changed, so the next sync rewrites it. */
-    static final long INDEX_VERSION = 1;
+    /**
+     * Bumped when the index attributes change shape: a stored user of an older version reads as changed, so the next sync
+     * rewrites it. 2: the listing of every user is a copy carrying only the row ({@code UIX#<id>#ALL}), no longer the
+     * user item itself, whose claim status, index item keys, hash and sync time every page read (1 had it there).
+     */
+    static final long INDEX_VERSION = 2;
     static final String INDEX_VERSION_ATTRIBUTE = "ixv";
 
-    /** The user item; it also is the user's entry in the listing of all users (scope ALL) and names its index items. */
+    /** The user item: the whole synced user (user detail, reclaim, policies read it); no listing reads it. */
     static Map<String, AttributeValue> toItem(String tenantId, OrgUser u, String hash, Instant syncedAt) {
-        Map<String, AttributeValue> item = rowItem(tenantId, u, TableKeys.user(u.accountId()), TableKeys.SCOPE_ALL, u.products());
+        Map<String, AttributeValue> item = row(tenantId, u, TableKeys.user(u.accountId()));
         item.put("kind", s("user"));
-        List<String> search = searchTexts(u);
-        if (search.get(1) != null) {
-            item.put(TableKeys.IX_WORD, s(search.get(1) + TableKeys.SEPARATOR + u.accountId()));
-        }
-        if (search.get(2) != null) {
-            item.put(TableKeys.IX_EMAIL, s(search.get(2) + TableKeys.SEPARATOR + u.accountId()));
-        }
         putIfPresent(item, "claimStatus", u.claimStatus());
         putIfPresent(item, "addedToOrg", u.addedToOrg());
         item.put("orgAdmin", AttributeValue.fromBool(u.orgAdmin()));
@@ -43,22 +40,28 @@ public final class UserItems {
     }
 
     /**
-     * The user's index items: a copy of the row in the listing of each product key the user holds (on any site),
-     * ordered there by the latest use of that product.
+     * The user's index items, each a copy of the row (what a License page row shows, nothing else: a listing page reads
+     * every byte of them): one in the listing of every user (scope ALL, also what the search reads), one in the listing
+     * of each product key the user holds (on any site), each ordered there by the latest use of those products.
      */
     static List<Map<String, AttributeValue>> indexItems(String tenantId, OrgUser u) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> all = indexItem(tenantId, u, TableKeys.SCOPE_ALL, u.products());
+        List<String> search = searchTexts(u);
+        if (search.get(1) != null) {
+            all.put(TableKeys.IX_WORD, s(search.get(1) + TableKeys.SEPARATOR + u.accountId()));
+        }
+        if (search.get(2) != null) {
+            all.put(TableKeys.IX_EMAIL, s(search.get(2) + TableKeys.SEPARATOR + u.accountId()));
+        }
+        items.add(all);
         Map<String, List<OrgUser.ProductAccess>> scopes = new LinkedHashMap<>();
         for (OrgUser.ProductAccess p : u.products()) {
             if (p.key() != null) {
                 scopes.computeIfAbsent(TableKeys.productKeyScope(p.key()), k -> new ArrayList<>()).add(p);
             }
         }
-        scopes.forEach((scope, products) -> {
-            Map<String, AttributeValue> copy = rowItem(tenantId, u, TableKeys.userIndexItem(u.accountId(), scope), scope, products);
-            copy.put("kind", s("userIndex"));
-            items.add(copy);
-        });
+        scopes.forEach((scope, products) -> items.add(indexItem(tenantId, u, scope, products)));
         return items;
     }
 
@@ -71,9 +74,18 @@ public final class UserItems {
         return java.util.Arrays.asList(name == null || name.isEmpty() ? null : name, word, email == null || email.isEmpty() ? null : email);
     }
 
-    /** The attributes a License page row needs, keyed into one listing ({@code scope}) by the given products' last use. */
-    private static Map<String, AttributeValue> rowItem(String tenantId, OrgUser u, String sk, String scope,
-                                                       List<OrgUser.ProductAccess> scopeProducts) {
+    /** The row in one listing ({@code scope}), keyed there by the given products' last use. */
+    private static Map<String, AttributeValue> indexItem(String tenantId, OrgUser u, String scope, List<OrgUser.ProductAccess> scopeProducts) {
+        // The row and the listing keys only (no "kind"): every page that lists the copy reads every byte of it.
+        Map<String, AttributeValue> item = row(tenantId, u, TableKeys.userIndexItem(u.accountId(), scope));
+        item.put(TableKeys.IX_PK, s(TableKeys.userIndex(tenantId, scope)));
+        item.put(TableKeys.IX_ACTIVE, s(TableKeys.activityKey(!scopeProducts.isEmpty(), latestUse(scopeProducts), u.accountId())));
+        item.put(TableKeys.IX_NAME, s(TableKeys.nameKey(u.name(), u.accountId())));
+        return item;
+    }
+
+    /** The attributes a License page row shows (LicenseService.UserRow), under the item's key. */
+    private static Map<String, AttributeValue> row(String tenantId, OrgUser u, String sk) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
         item.put(TableKeys.SK, s(sk));
@@ -100,9 +112,6 @@ public final class UserItems {
             groups.add(AttributeValue.fromM(m));
         }
         item.put("groups", AttributeValue.fromL(groups));
-        item.put(TableKeys.IX_PK, s(TableKeys.userIndex(tenantId, scope)));
-        item.put(TableKeys.IX_ACTIVE, s(TableKeys.activityKey(!scopeProducts.isEmpty(), latestUse(scopeProducts), u.accountId())));
-        item.put(TableKeys.IX_NAME, s(TableKeys.nameKey(u.name(), u.accountId())));
         return item;
     }
 

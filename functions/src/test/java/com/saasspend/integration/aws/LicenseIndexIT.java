@@ -100,8 +100,9 @@ class LicenseIndexIT {
                 LicenseService.UserPage page = service.users(TENANT, new LicenseService.UserQuery(listing.product(), listing.status(),
                         listing.days(), null, listing.sort(), after, LIMIT));
                 page.users().forEach(u -> listed.add(u.accountId()));
-                assertTrue(reader.itemsRead() - before <= LIMIT + 2, listing + ": a page of " + page.users().size()
-                        + " read " + (reader.itemsRead() - before) + " items");
+                // The page, one more to know whether more follow, and on later pages the item at the cursor.
+                assertTrue(reader.itemsRead() - before <= LIMIT + (after == null ? 1 : 2), listing + ": a page of "
+                        + page.users().size() + " read " + (reader.itemsRead() - before) + " items");
                 after = page.nextAfter();
                 pages++;
             } while (after != null && pages < 100);
@@ -109,6 +110,37 @@ class LicenseIndexIT {
             assertTrue(reader.itemsRead() <= expected.size() + 2L * pages, listing + ": read " + reader.itemsRead()
                     + " items for " + expected.size() + " users (the partition holds " + all.size() + ")");
         }
+    }
+
+    /** What a License page row shows (LicenseService.UserRow), the item's keys and its listing keys: all a copy carries. */
+    private static final java.util.Set<String> ROW_ATTRIBUTES = java.util.Set.of(TableKeys.PK, TableKeys.SK, "accountId",
+            "name", "email", "accountType", "accountStatus", "membershipStatus", "products", "groups", TableKeys.IX_PK,
+            TableKeys.IX_ACTIVE, TableKeys.IX_NAME, TableKeys.IX_WORD, TableKeys.IX_EMAIL);
+
+    @Test
+    void everyListingReadsCopiesCarryingOnlyTheRowNeverTheUserItem() {
+        Map<String, Integer> allCopies = new HashMap<>();
+        int users = 0;
+        for (Map<String, AttributeValue> item : partition()) {
+            String sk = item.get(TableKeys.SK).s();
+            if (sk.startsWith(TableKeys.USER_PREFIX)) {
+                boolean removed = item.containsKey("removed") && Boolean.TRUE.equals(item.get("removed").bool());
+                users += removed ? 0 : 1;
+                assertFalse(item.containsKey(TableKeys.IX_PK), sk + ": the user item is in no listing");
+                assertTrue(item.containsKey("claimStatus") || item.containsKey("orgAdmin"), sk + ": the user item is the whole user");
+            } else {
+                assertTrue(ROW_ATTRIBUTES.containsAll(item.keySet()), sk + " carries more than a row: " + item.keySet());
+                if (sk.endsWith(TableKeys.SEPARATOR + TableKeys.SCOPE_ALL)) {
+                    allCopies.merge(item.get("accountId").s(), 1, Integer::sum);
+                    assertEquals(TableKeys.userIndex(TENANT, TableKeys.SCOPE_ALL), item.get(TableKeys.IX_PK).s());
+                } else {
+                    assertFalse(item.containsKey(TableKeys.IX_WORD) || item.containsKey(TableKeys.IX_EMAIL), sk + ": search reads ALL only");
+                }
+            }
+        }
+        assertTrue(users > USERS * 9 / 10, "users stored: " + users);
+        assertEquals(users, allCopies.size(), "one copy in the listing of every user per stored user");
+        assertTrue(allCopies.values().stream().allMatch(n -> n == 1));
     }
 
     @Test

@@ -87,6 +87,60 @@ class LicenseIndexMigrationIT {
         assertEquals(indexedByFreshSync, indexState());
     }
 
+    /**
+     * Layout 1 (before the listing of every user had copies of its own): the user item itself carried the listing and
+     * search keys and every page read it whole. The page waits for the next sync, which rewrites every user into
+     * layout 2: the user items leave the listings, a copy carrying only the row takes their place.
+     */
+    @Test
+    void aTenantOfTheFirstIndexLayoutIsRewrittenIntoRowCopiesByTheNextSync() {
+        Map<String, Map<String, String>> indexedByFreshSync = indexState();
+        Map<String, List<String>> listedByFreshSync = listings();
+
+        int users = downgradeToTheFirstIndexLayout();
+        assertTrue(users > 200, "users stored: " + users);
+        assertTrue(indexState().keySet().stream().noneMatch(sk -> sk.endsWith("#" + TableKeys.SCOPE_ALL)), "no copies in ALL");
+        assertPreparing();
+
+        SyncResult finished = sync().run(TENANT, Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, finished.outcome());
+        assertEquals(finished.run().users(), finished.run().usersWritten(), "the run rewrote every user once");
+        assertEquals(indexedByFreshSync, indexState(), "the same index attributes and index items as a fresh sync");
+        assertEquals(listedByFreshSync, listings(), "the same listings as after a fresh sync");
+        assertEquals(0, sync().run(TENANT, Budget.unlimited()).run().usersWritten(), "then an unchanged resync writes no user");
+    }
+
+    /**
+     * What layout 1 stored: each user item with the index attributes of its copy in ALL (which did not exist) and
+     * index version 1, as were the user page digests and the summary. Answers how many users are stored.
+     */
+    private static int downgradeToTheFirstIndexLayout() {
+        int users = 0;
+        List<String> listingAttributes = INDEX_ATTRIBUTES.subList(0, INDEX_ATTRIBUTES.size() - 1);
+        for (Map<String, AttributeValue> item : partition()) {
+            String sk = item.get(TableKeys.SK).s();
+            Map<String, AttributeValue> key = Map.of(TableKeys.PK, item.get(TableKeys.PK), TableKeys.SK, item.get(TableKeys.SK));
+            if (sk.startsWith(TableKeys.USER_INDEX_PREFIX) && sk.endsWith("#" + TableKeys.SCOPE_ALL)) {
+                String userSk = TableKeys.user(item.get("accountId").s());
+                Map<String, AttributeValue> user = stack.aws.dynamo.getItem(r -> r.tableName(stack.aws.table).consistentRead(true)
+                        .key(Map.of(TableKeys.PK, item.get(TableKeys.PK), TableKeys.SK, AttributeValue.fromS(userSk)))).item();
+                Map<String, AttributeValue> v1 = new HashMap<>(user);
+                listingAttributes.stream().filter(item::containsKey).forEach(a -> v1.put(a, item.get(a)));
+                v1.put(TableKeys.IX_ITEMS, AttributeValue.fromL(user.get(TableKeys.IX_ITEMS).l().stream()
+                        .filter(k -> !k.s().equals(sk)).toList()));
+                v1.put(UserItems.INDEX_VERSION_ATTRIBUTE, AttributeValue.fromN("1"));
+                stack.aws.dynamo.putItem(r -> r.tableName(stack.aws.table).item(v1));
+                stack.aws.dynamo.deleteItem(r -> r.tableName(stack.aws.table).key(key));
+                users++;
+            } else if (sk.startsWith("DIGEST#USERS#") || sk.equals(TableKeys.SUMMARY)) {
+                stack.aws.dynamo.updateItem(r -> r.tableName(stack.aws.table).key(key)
+                        .updateExpression("SET " + UserItems.INDEX_VERSION_ATTRIBUTE + " = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("1"))));
+            }
+        }
+        return users;
+    }
+
     private static AtlassianOrgSync sync() {
         return Services.of(stack.env, Clock.systemUTC()).orgSync();
     }

@@ -25,6 +25,8 @@ public class InMemoryLicenseReader implements LicenseReader {
     /** Every listing read, so a test can see the query plan. */
     public final List<UserSlice> slices = new ArrayList<>();
     public int searches;
+    /** The {@code max} of each search read, in order. */
+    public final List<Integer> searchSteps = new java.util.ArrayList<>();
     public Summary summary;
 
     public InMemoryLicenseReader() {
@@ -73,6 +75,7 @@ public class InMemoryLicenseReader implements LicenseReader {
 
     @Override public UserSlicePage search(String tenantId, String prefix, String after, int max) {
         searches++;
+        searchSteps.add(max);
         TreeMap<String, OrgUser> matches = new TreeMap<>();
         for (OrgUser u : new TreeMap<>(users).values()) {
             String[] words = u.name() == null ? new String[0] : u.name().toLowerCase().split(" ");

@@ -107,7 +107,7 @@ public final class LicenseService {
     /** When to ask again while a sync rebuilds the listings: the org sync runs every 15 minutes. */
     static final long LISTING_RETRY_AFTER_SECONDS = 900;
 
-    /** Search results read per step while filling a page that other filters narrow further. */
+    /** Search results read per step while filling a page that other filters narrow further (else a step is the page). */
     private static final int SEARCH_STEP = 100;
     /** Positions are tagged with the listing they belong to, so a cursor of one listing is refused by another. */
     private static final String SEARCH_TAG = "s";
@@ -191,7 +191,9 @@ public final class LicenseService {
     /** The search index narrows to the users matching the text; product and status filters are applied to those. */
     private UserPage search(String tenantId, UserQuery query, Instant activeSince, int days, ProductCounts seats) {
         String prefix = query.search().toLowerCase(Locale.ROOT);
-        return fill(after -> reader.search(tenantId, prefix, after, SEARCH_STEP), SEARCH_TAG, query, activeSince, days, seats);
+        // Every search result is a row unless a product or status filter narrows them: then read the page's size only.
+        int step = query.product() == null && query.status() == null ? query.limit() : SEARCH_STEP;
+        return fill(after -> reader.search(tenantId, prefix, after, step), SEARCH_TAG, query, activeSince, days, seats);
     }
 
     /** Reads a listing step by step, keeping the rows every filter of the query matches, until the page is full or it ends. */

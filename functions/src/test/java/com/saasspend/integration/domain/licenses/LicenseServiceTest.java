@@ -237,6 +237,19 @@ class LicenseServiceTest {
     }
 
     @Test
+    void aSearchWithoutOtherFiltersReadsOnePageOfMatchesAStepANarrowedOneMore() {
+        for (int i = 0; i < 300; i++) {
+            reader.add(user(String.format("u%03d", i), String.format("Al %03d", i), null, access("jira-software", JIRA, 1)));
+        }
+        LicenseService.UserPage page = service.users(T, new LicenseService.UserQuery(null, null, null, "al", null, null, 20));
+        assertEquals(20, page.users().size());
+        assertEquals(List.of(20), reader.searchSteps, "every match is a row: the page's size is all it reads");
+        reader.searchSteps.clear();
+        service.users(T, new LicenseService.UserQuery("jira-software", "active", null, "al", null, null, 20));
+        assertEquals(List.of(100), reader.searchSteps, "matches a filter may drop are read a larger step at a time");
+    }
+
+    @Test
     void searchNarrowedByProductAndStatusFillsPagesAcrossSteps() {
         for (int i = 0; i < 450; i++) {
             reader.add(user(String.format("u%03d", i), String.format("Al %03d", i), null,

@@ -621,6 +621,22 @@ public final class World {
         return read(() -> orgs.containsKey(orgId) ? orgs.get(orgId).users.size() : 0);
     }
 
+    /** A directory member's searchable text (benchmarks pick search prefixes from it). */
+    public record Person(String accountId, String name, String email) {}
+
+    /** The org's directory members (atlassian accounts in a directory: what the org's user listing answers). */
+    public List<Person> directoryPeople(String orgId) {
+        return read(() -> {
+            List<Person> out = new ArrayList<>();
+            if (orgs.containsKey(orgId)) {
+                for (User u : orgs.get(orgId).users.values()) {
+                    if (u.directoryId != null && "atlassian".equals(u.accountType)) out.add(new Person(u.accountId, u.name, u.email));
+                }
+            }
+            return out;
+        });
+    }
+
     static Product product(Org org, String keyOrId) {
         Product byId = org.products.get(keyOrId);
         if (byId != null) return byId;

@@ -99,7 +99,9 @@ public final class LicensePageBenchmark {
         DynamoDbClient patient = EmulatedAws.patientMeteredDynamo(org.meter, SCAN_ATTEMPT_TIMEOUT);
         DynamoLicenseReader scanReader = new DynamoLicenseReader(patient, table);
         String jiraInstance = world.productId(DemoCredentials.ORG_ID, "jira-software");
-        String rareName = rareName(scanReader, tenant);
+        RareText rare = rareText(world);
+        System.out.printf("[license-page] N=%,d rare search text \"%s\" (%s): %d of %,d directory users match%n", users, rare.prefix(),
+                rare.kind(), rare.matching(), rare.of());
 
         List<Listing> listings = List.of(
                 new Listing("everyone, by name", null, null, null, null),
@@ -112,7 +114,7 @@ public final class LicensePageBenchmark {
                 new Listing("product=confluence, status=inactive", "confluence", "inactive", null, null),
                 new Listing("product=jira-software, status=never", "jira-software", "never", null, null),
                 new Listing("product=<Jira instance ARI>, status=inactive", jiraInstance, "inactive", null, null),
-                new Listing("search for a rare name", null, null, null, rareName));
+                new Listing(rare.listing(), null, null, null, rare.prefix()));
         for (Listing listing : listings) {
             indexed.add(timed(listing.name(), "first", org.meter, repeats, () -> service.users(tenant, listing.query(null)).users().size()));
             // To the deep page's cursor in the largest pages the route allows (the cursor is a position, whatever the
@@ -145,9 +147,9 @@ public final class LicensePageBenchmark {
         // of it answers both (same items, same time).
         Instant since = Instant.now().minus(Duration.ofDays(30));
         Walk whole = walk(scanReader, org.meter, tenant, List.of(u -> true,
-                u -> u.name() != null && u.name().toLowerCase(Locale.ROOT).startsWith(rareName)), false);
+                u -> RareText.matches(u.name(), u.email(), rare.prefix())), false);
         scanned.add(whole.page("everyone, by name", 0, storedUsers));
-        scanned.add(whole.page("search for a rare name (the same walk)", 1, storedUsers));
+        scanned.add(whole.page(rare.listing() + " (the same walk)", 1, storedUsers));
         scanned.add(walk(scanReader, org.meter, tenant, List.of(u -> "inactive".equals(status(u, null, since))), true)
                 .page("status=inactive", 0, storedUsers));
         scanned.add(walk(scanReader, org.meter, tenant, List.of(u -> "inactive".equals(status(u, "confluence", since))), true)
@@ -159,25 +161,36 @@ public final class LicensePageBenchmark {
     }
 
     /**
-     * What moto charges any base-table query, whatever it returns: a query answering the one item of a tiny partition
-     * of this table (moto walks every item of the table to find it), and the same query on a table holding only that
-     * item. DynamoDB reads the key range only: there both cost the same few milliseconds.
+     * What stock moto charges any base-table query, whatever it returns: a query answering the one item of a tiny
+     * partition of this table (moto walks every item of the table to find it), and the same query on a table holding
+     * only that item, both sent with {@code X-Stock-Moto-Query} (infra/scripts/moto_server.py then leaves them to moto's
+     * own path); then the first query again through moto_server.py's query path, which reads the key range as DynamoDB
+     * does. On DynamoDB all three cost the same few milliseconds.
      */
     private static List<Page> motoFloor(OrgUnderTest org, DynamoDbClient client, String table, int repeats) {
         String emptyTable = EmulatedAws.createStateTable(org.aws.plainDynamo, table + "-floor");
         Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("BENCH#FLOOR"), "sk", AttributeValue.fromS("ONLY"),
                 "note", AttributeValue.fromS("one item, for timing a query that answers it"));
         List<Page> rows = new ArrayList<>();
-        for (String[] target : List.of(new String[] {table, "one item of a tiny partition, this table"},
-                new String[] {emptyTable, "the same query, a table holding only that item"})) {
-            org.aws.plainDynamo.putItem(r -> r.tableName(target[0]).item(item));
-            rows.add(timed(target[1], "moto floor", org.meter, Math.max(3, repeats), () -> client.query(r -> r.tableName(target[0])
-                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("BENCH#FLOOR"))))
-                    .count()));
+        record Target(String table, String listing, boolean stock) {}
+        for (Target target : List.of(new Target(table, "one item of a tiny partition, this table (stock moto)", true),
+                new Target(emptyTable, "the same query, a table holding only that item (stock moto)", true),
+                new Target(table, "the first query, through moto_server.py's query path (what this figure's pages go through)", false))) {
+            org.aws.plainDynamo.putItem(r -> r.tableName(target.table()).item(item));
+            rows.add(timed(target.listing(), "moto floor", org.meter, Math.max(3, repeats), () -> client.query(r -> {
+                r.tableName(target.table()).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("BENCH#FLOOR")));
+                if (target.stock()) {
+                    r.overrideConfiguration(c -> c.putHeader(STOCK_MOTO_QUERY, "1"));
+                }
+            }).count()));
         }
         org.aws.plainDynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
         return rows;
     }
+
+    /** infra/scripts/moto_server.py answers a Query sent with this header by moto's own path (STOCK_QUERY_HEADER there). */
+    static final String STOCK_MOTO_QUERY = "X-Stock-Moto-Query";
 
     private static Page timed(String listing, String page, CapacityMeter meter, int repeats, Supplier<Integer> read) {
         List<Long> millis = new ArrayList<>();
@@ -263,9 +276,58 @@ public final class LicensePageBenchmark {
         return latest == null ? "never" : latest.isBefore(since) ? "inactive" : "active";
     }
 
-    /** The full name (lower case) of a user in the middle of the partition's first items: a prefix few users share. */
-    private static String rareName(DynamoLicenseReader reader, String tenant) {
-        List<OrgUser> some = reader.scanUsers(tenant, null, 200).users().stream().filter(u -> u.name() != null).toList();
-        return some.get(some.size() / 2).name().strip().toLowerCase(Locale.ROOT);
+    /**
+     * A search text few directory users match ({@code matching} of {@code of}), counted in the generated world by the
+     * search's rule: the name, its last word or the email starts with it. A name if one is rare enough; in a generated
+     * org every name is shared (a first and a last name drawn from short lists), so else the local part of an email.
+     */
+    record RareText(String prefix, String kind, long matching, int of) {
+        static final int MOST = 10;
+
+        String listing() {
+            return String.format(Locale.ROOT, "search for a rare %s (%d %s)", kind, matching, matching == 1 ? "user matches" : "users match");
+        }
+
+        static boolean matches(String name, String email, String prefix) {
+            return matches(texts(name, email), prefix);
+        }
+
+        /** What the search matches a prefix against, lower case: the name, its last word (if it has more than one), the email. */
+        static String[] texts(String name, String email) {
+            String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+            String[] words = n.split("\\s+");
+            return new String[] {n, words.length > 1 ? words[words.length - 1] : "", email == null ? "" : email.strip().toLowerCase(Locale.ROOT)};
+        }
+
+        static boolean matches(String[] texts, String prefix) {
+            for (String text : texts) {
+                if (!text.isEmpty() && text.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static RareText rareText(World world) {
+        List<World.Person> people = world.directoryPeople(DemoCredentials.ORG_ID);
+        List<String[]> texts = people.stream().map(p -> RareText.texts(p.name(), p.email())).toList();
+        // From the middle of the list: a generated email's number is then long enough that few others extend it.
+        List<String[]> candidates = new ArrayList<>(texts.subList(texts.size() / 2, texts.size()));
+        candidates.addAll(texts.subList(0, texts.size() / 2));
+        java.util.Set<String> tried = new java.util.HashSet<>();
+        for (String kind : List.of("name", "email")) {
+            for (String[] t : candidates) {
+                String prefix = kind.equals("name") ? t[0] : t[2].indexOf('@') > 0 ? t[2].substring(0, t[2].indexOf('@')) : t[2];
+                if (prefix.isEmpty() || !tried.add(prefix)) {
+                    continue;
+                }
+                long matching = texts.stream().filter(q -> RareText.matches(q, prefix)).count();
+                if (matching <= RareText.MOST) {
+                    return new RareText(prefix, kind, matching, people.size());
+                }
+            }
+        }
+        throw new IllegalStateException("no search text matches at most " + RareText.MOST + " of " + people.size() + " users");
     }
 }
