@@ -10,16 +10,30 @@ moto's rollback of a failed transaction puts those copies back, so a write that 
 lost (two concurrent reclaims of one user, each a conditional transaction, left the stored user as neither wrote it).
 DynamoDB isolates a transaction from other writes; here the writes run one at a time.
 
+Emulator speed, not semantics (MOTO_FAST_WRITES, on unless set to 0; figure 2 runs both): moto spent about 1-2 ms an
+item of a transaction on its own overhead, which DynamoDB does not have. Its item size check re-sized the whole item at
+every attribute it added (quadratic in the attributes), sizing a nested value rebuilt it, and a condition expression's
+text was parsed three times for every item of a transaction (once to validate, twice to check). Here an item keeps a
+running total (ItemSizeTooLarge at the same attribute), sizes are computed without rebuilding, and a condition is parsed
+once per (text, names, values). Answers and stored items are unchanged: infra/scripts/tests/test_moto_writes.py runs
+randomized writes through moto both ways and compares each answer and every stored item.
+
 moto answers a query on a global secondary index by sorting and reading every item of the table, so an index query
 cost what a scan costs (the License page's listings, the dispatcher's sparse index). Here each table keeps its items
 grouped by an index's partition key value, rebuilt after any write, and the query reads the queried group only, in
 the same order, with the same conditions. Nothing else of moto changes.
 """
 import copy
+import json
+import os
 import sys
 import threading
 
 import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.comparisons import ConditionExpressionParser
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DDBType, DynamoType, Item, LimitedSizeDict
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.models.table import Table
 from moto.server import main
 
@@ -94,6 +108,97 @@ def _transact_write_items(self, transact_items):
 
 dynamodb_models.copy = _NoTableCopiesInATransaction()
 dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items
+
+# Emulator speed, not semantics (on unless MOTO_FAST_WRITES=0; figure 2 measures both): see the module docstring.
+FAST_WRITES = os.environ.get("MOTO_FAST_WRITES", "1") != "0"
+
+
+def _rewrapped_size(value):
+    """The size of DynamoType(value) (what moto's DynamoType.size computes for a map's values), without building it."""
+    if type(value) is DynamoType:
+        kind, inner = value.type, value.value
+    else:
+        kind, inner = list(value)[0], list(value.values())[0]
+    if kind == DDBType.LIST:
+        return sum([_rewrapped_size(element) for element in inner])
+    if kind == DDBType.MAP:
+        return sum([bytesize(key) + _rewrapped_size(element) for key, element in inner.items()])
+    return _scalar_size(kind, inner)
+
+
+def _scalar_size(kind, value):
+    if kind == DDBType.NUMBER:
+        return len(str(value))
+    if kind in (DDBType.STRING_SET, DDBType.NUMBER_SET, DDBType.BINARY_SET):
+        return sum([_scalar_size(kind[0], element) for element in value])
+    if isinstance(value, bool):
+        return 1
+    return bytesize(value)
+
+
+def _size(self):
+    """moto's DynamoType.size, same result: moto rebuilds every nested value (a DynamoType of a DynamoType) to size it."""
+    if self.type == DDBType.LIST:
+        return sum([element.size() for element in self.value])
+    if self.type == DDBType.MAP:
+        return sum([bytesize(key) + _rewrapped_size(element) for key, element in self.value.items()])
+    return _scalar_size(self.type, self.value)
+
+
+def _item_init(self, hash_key, range_key, attrs):
+    """moto's Item.__init__, same checks: its LimitedSizeDict re-sizes the whole item at every attribute it adds
+    (quadratic in the attributes); here the running total is kept, and ItemSizeTooLarge raised at the same attribute."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    total = 0
+    for key, value in attrs.items():
+        attribute = DynamoType(value)
+        total += bytesize(key) + attribute.size()
+        if total > _ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, attribute)
+
+
+_ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict limit
+_original_parse = ConditionExpressionParser.parse
+# (expression, names, values) -> (the parsed condition, attribute names found, values found); bounded.
+_parsed_conditions = {}
+
+
+def _parse_once(self):
+    """moto parses a condition expression text again for every item (three times for a transaction's put): the
+    parsed tree only reads items, so one parse serves every use of the same text, names and values."""
+    try:
+        key = (self.condition_expression, json.dumps(self.expression_attribute_names, sort_keys=True),
+               json.dumps(self.expression_attribute_values, sort_keys=True))
+    except (TypeError, ValueError):
+        return _original_parse(self)
+    parsed = _parsed_conditions.get(key)
+    if parsed is None:
+        names_before, values_before = len(self.expr_attr_names_found), len(self.expr_attr_values_found)
+        condition = _original_parse(self)  # an invalid expression raises here, every time, and is not kept
+        parsed = (condition, self.expr_attr_names_found[names_before:], self.expr_attr_values_found[values_before:])
+        if len(_parsed_conditions) >= 4096:
+            _parsed_conditions.clear()
+        _parsed_conditions[key] = parsed
+        return condition
+    self.expr_attr_names_found.extend(parsed[1])
+    self.expr_attr_values_found.extend(parsed[2])
+    return parsed[0]
+
+
+_FAST = {(DynamoType, "size"): _size, (Item, "__init__"): _item_init, (ConditionExpressionParser, "parse"): _parse_once}
+_STOCK = {(owner, name): getattr(owner, name) for owner, name in _FAST}
+
+
+def use_fast_writes(enabled):
+    """Installs (or takes out) the speed-ups above; the differential test runs moto both ways in one process."""
+    for (owner, name), method in (_FAST if enabled else _STOCK).items():
+        setattr(owner, name, method)
+
+
+use_fast_writes(FAST_WRITES)
 
 # Re-entrant: a batch write or a transaction calls put_item and friends inside.
 _writes = threading.RLock()
