@@ -13,10 +13,12 @@ DynamoDB isolates a transaction from other writes; here the writes run one at a 
 Emulator speed, not semantics (MOTO_FAST_WRITES, on unless set to 0; figure 2 runs both): moto spent about 1-2 ms an
 item of a transaction on its own overhead, which DynamoDB does not have. Its item size check re-sized the whole item at
 every attribute it added (quadratic in the attributes), sizing a nested value rebuilt it, and a condition expression's
-text was parsed three times for every item of a transaction (once to validate, twice to check). Here an item keeps a
-running total (ItemSizeTooLarge at the same attribute), sizes are computed without rebuilding, and a condition is parsed
-once per (text, names, values). Answers and stored items are unchanged: infra/scripts/tests/test_moto_writes.py runs
-randomized writes through moto both ways and compares each answer and every stored item.
+text was parsed three times for every item of a transaction (once to validate, twice to check), and parsing a request
+walked every attribute value member by member through the service model (half of what remained). Here an item keeps a
+running total (ItemSizeTooLarge at the same attribute), sizes are computed without rebuilding, a condition is parsed
+once per (text, names, values), and attribute values are parsed directly to the same parameters. Answers and stored
+items are unchanged: infra/scripts/tests/test_moto_writes.py runs randomized writes through moto both ways and compares
+each answer, every stored item and the parsed parameters.
 
 moto answers a query on a global secondary index by sorting and reading every item of the table, so an index query
 cost what a scan costs (the License page's listings, the dispatcher's sparse index). Here each table keeps its items
@@ -30,6 +32,7 @@ import sys
 import threading
 
 import moto.dynamodb.models as dynamodb_models
+from moto.core.parse import JSONParser
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DDBType, DynamoType, Item, LimitedSizeDict
@@ -188,7 +191,83 @@ def _parse_once(self):
     return parsed[0]
 
 
-_FAST = {(DynamoType, "size"): _size, (Item, "__init__"): _item_init, (ConditionExpressionParser, "parse"): _parse_once}
+# DynamoDB's AttributeValue as moto's request parser sees it: member, its type, and its list member's or map value's type.
+_ATTRIBUTE_VALUE = (("S", "string"), ("N", "string"), ("B", "blob"), ("SS", "list", "string"), ("NS", "list", "string"),
+                    ("BS", "list", "blob"), ("M", "map", "string", "structure"), ("L", "list", "structure"),
+                    ("NULL", "boolean"), ("BOOL", "boolean"))
+_original_parse_structure = JSONParser._parse_structure
+# id(shape) -> (shape, whether it is that AttributeValue); shapes live as long as moto's cached service models.
+_attribute_value_shapes = {}
+
+
+def _is_attribute_value(shape):
+    known = _attribute_value_shapes.get(id(shape))
+    if known is None:
+        def described(member):
+            inner = getattr(member, "member", None) or getattr(member, "key", None)
+            value = getattr(member, "value", None)
+            return tuple(t for t in (member.type_name, inner and inner.type_name, value and value.type_name) if t)
+        matches = (shape.name == "AttributeValue" and not shape.is_document_type
+                   and tuple((name,) + described(member) for name, member in shape.members.items()) == _ATTRIBUTE_VALUE
+                   and shape.members["M"].value.name == "AttributeValue" and shape.members["L"].member.name == "AttributeValue")
+        known = (shape, matches)
+        _attribute_value_shapes[id(shape)] = known
+    return known[1]
+
+
+_ATTRIBUTE_VALUE_MEMBERS = tuple(member[0] for member in _ATTRIBUTE_VALUE)
+
+
+def _attribute_value(parser, value):
+    """What moto's JSON parser makes of an AttributeValue (members in the model's order, nulls and unknown names left
+    out, blobs decoded), without looking up a handler for every member of every value."""
+    if value is None:
+        return None
+    parsed = parser.MAP_TYPE()
+    if len(value) == 1:
+        # The usual case, one member: no need to look for the others in order.
+        names = value.keys()
+    else:
+        names = [name for name in _ATTRIBUTE_VALUE_MEMBERS if value.get(name) is not None]
+    for name in names:
+        raw = value.get(name)
+        if raw is None or name not in _ATTRIBUTE_VALUE_MEMBERS:
+            continue
+        if name == "M":
+            parsed[name] = parser.MAP_TYPE([(key, _attribute_value(parser, element)) for key, element in raw.items()])
+        elif name == "L":
+            parsed[name] = [_attribute_value(parser, element) for element in raw]
+        elif name == "B":
+            parsed[name] = parser._blob_parser(raw)
+        elif name == "BS":
+            parsed[name] = [parser._blob_parser(element) for element in raw]
+        elif name == "SS" or name == "NS":
+            parsed[name] = [element for element in raw]
+        else:
+            parsed[name] = raw
+    return parsed
+
+
+def _parse_structure(self, shape, value):
+    """moto's request parsing walks every attribute value member by member through the model (about half of a
+    transaction's time once the above is gone); an AttributeValue is parsed directly, to the same result."""
+    if _is_attribute_value(shape):
+        return _attribute_value(self, value)
+    return _original_parse_structure(self, shape, value)
+
+
+_original_parse_map = JSONParser._parse_map
+
+
+def _parse_map(self, shape, value):
+    """An item (attribute name -> AttributeValue) parsed directly, to the same result as moto's parser."""
+    if shape.key.type_name == "string" and not hasattr(self, "_parse_string") and _is_attribute_value(shape.value):
+        return self.MAP_TYPE([(key, _attribute_value(self, element)) for key, element in value.items()])
+    return _original_parse_map(self, shape, value)
+
+
+_FAST = {(DynamoType, "size"): _size, (Item, "__init__"): _item_init, (ConditionExpressionParser, "parse"): _parse_once,
+         (JSONParser, "_parse_structure"): _parse_structure, (JSONParser, "_parse_map"): _parse_map}
 _STOCK = {(owner, name): getattr(owner, name) for owner, name in _FAST}
 
 

@@ -16,7 +16,9 @@ _spec = importlib.util.spec_from_file_location("moto_server_under_test", _SCRIPT
 moto_server = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(moto_server)
 
-from moto.dynamodb.exceptions import ItemSizeTooLarge  # noqa: E402  (after moto_server: it patches moto first)
+from moto.core.parse import JSONParser  # noqa: E402  (after moto_server: it patches moto first)
+from moto.core.utils import get_service_model  # noqa: E402
+from moto.dynamodb.exceptions import ItemSizeTooLarge  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 from moto.dynamodb.models.dynamo_type import DynamoType, Item  # noqa: E402
 from moto.server import create_backend_app  # noqa: E402
@@ -103,6 +105,10 @@ class RandomWrites:
         item = {"pk": s(key[0]), "sk": s(key[1]), "kind": s("user"), "n": {"N": str(r.randint(0, 9))}}
         for i in range(r.randint(0, 12)):
             item["a" + str(i)] = self.value()
+        if r.random() < 0.05:
+            # Malformed values as a client could send them: moto's request parsing must treat them alike both ways.
+            item["odd"] = r.choice([{"N": "1", "S": "a"}, {"X": "1"}, {"S": None, "BOOL": True}, {"M": {"k": {"SS": ["a"], "Y": 2}}},
+                                    {"L": [None, {"B": "AAE="}]}, {}])
         if key[1].startswith("SYNCSTATE"):
             item["leaseOwner"] = s(r.choice(self.OWNERS))
         if r.random() < 0.3:
@@ -252,6 +258,23 @@ class MotoWritesTest(unittest.TestCase):
                 for outcome in (True, "TransactionCanceledException", "ConditionalCheckFailedException", "ValidationException", 500):
                     self.assertIn(outcome, outcomes, "seed %d never answered %s" % (seed, outcome))
 
+    def test_requests_parse_to_the_same_parameters_in_the_same_order(self):
+        model = get_service_model("dynamodb")
+        writes = RandomWrites(7)
+        for n in range(300):
+            operation, body = writes.request()
+            request = {"method": "POST", "values": {}, "headers": {}, "body": json.dumps(body).encode(), "url_path": "/",
+                       "url_params": {}}
+            parsed = []
+            for fast in (False, True):
+                moto_server.use_fast_writes(fast)
+                try:
+                    # json.dumps keeps each dict's order: moto reads an attribute value's type as its first key.
+                    parsed.append(json.dumps(JSONParser(model.operation_model(operation), map_type=dict).parse(request), default=repr))
+                except Exception as e:
+                    parsed.append(type(e).__name__)
+            self.assertEqual(parsed[0], parsed[1], "request %d: %s" % (n, json.dumps(body)[:400]))
+
     def test_a_cancelled_transaction_leaves_every_item_as_it_was(self):
         fast = Emulator("ap-south-1", fast=True)
         fast.call("CreateTable", {
@@ -287,6 +310,8 @@ class MotoWritesTest(unittest.TestCase):
                     results.append((item.size(), item.to_json(), [value.size() for value in item.attrs.values()]))
                 except ItemSizeTooLarge:
                     results.append("ItemSizeTooLarge")
+                except Exception as e:  # a malformed value: moto fails on it, and must fail alike both ways
+                    results.append(type(e).__name__)
             self.assertEqual(results[0], results[1], json.dumps(attrs)[:400])
         # At the limit: 405,000 bytes are kept, one more is refused, at the same attribute (moto checks as it adds each).
         at_limit = []
