@@ -1,4 +1,4 @@
-"""moto_server for our tests, with one fix to moto 5.2.5's DynamoDB transactions.
+"""moto_server for our tests: moto 5.2.5 with fixes to its DynamoDB transactions, and DynamoDB-like query and write costs.
 
 moto backs up a table before a TransactWriteItems by deep-copying it once for every item of the transaction (a
 100-item page write on a table of N items copies 100 × N items). Our sync writes are lease-fenced transactions, so the
@@ -9,6 +9,17 @@ all a rollback needs, at a cost independent of the table's size.
 moto's rollback of a failed transaction puts those copies back, so a write that another request made meanwhile was
 lost (two concurrent reclaims of one user, each a conditional transaction, left the stored user as neither wrote it).
 DynamoDB isolates a transaction from other writes; here the writes run one at a time.
+
+Emulator speed, not semantics (MOTO_SPEEDUPS, on unless set to 0: then moto 5.2.5 with only the transaction fixes
+above, every Query on moto's own path too; figure 2 runs both): moto spent about 1-2 ms an
+item of a transaction on its own overhead, which DynamoDB does not have. Its item size check re-sized the whole item at
+every attribute it added (quadratic in the attributes), sizing a nested value rebuilt it, and a condition expression's
+text was parsed three times for every item of a transaction (once to validate, twice to check), and parsing a request
+walked every attribute value member by member through the service model (half of what remained). Here an item keeps a
+running total (ItemSizeTooLarge at the same attribute), sizes are computed without rebuilding, a condition is parsed
+once per (text, names, values), and attribute values are parsed directly to the same parameters. Answers and stored
+items are unchanged: infra/scripts/tests/test_moto_writes.py runs randomized writes through moto both ways and compares
+each answer, every stored item and the parsed parameters.
 
 moto answers every Query by collecting every matching item of the table (the base table: it walks all of them), sorting
 them in Python and walking them to the ExclusiveStartKey, so a one-item query cost what a scan costs and an index page
@@ -27,11 +38,16 @@ infra/scripts/tests/test_moto_query.py compares both paths' answers.
 import bisect
 import copy
 import json
+import os
 import sys
 import threading
 
 import moto.dynamodb.models as dynamodb_models
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.core.parse import JSONParser
+from moto.dynamodb.comparisons import ConditionExpressionParser
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DDBType, DynamoType, Item, LimitedSizeDict
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.server import main
@@ -108,19 +124,186 @@ def _transact_write_items(self, transact_items):
 dynamodb_models.copy = _NoTableCopiesInATransaction()
 dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items
 
+# Emulator speed, not semantics (on unless MOTO_SPEEDUPS=0; figure 2 measures both): see the module docstring.
+SPEEDUPS = os.environ.get("MOTO_SPEEDUPS", "1") != "0"
+
+
+def _rewrapped_size(value):
+    """The size of DynamoType(value) (what moto's DynamoType.size computes for a map's values), without building it."""
+    if type(value) is DynamoType:
+        kind, inner = value.type, value.value
+    else:
+        kind, inner = list(value)[0], list(value.values())[0]
+    if kind == DDBType.LIST:
+        return sum([_rewrapped_size(element) for element in inner])
+    if kind == DDBType.MAP:
+        return sum([bytesize(key) + _rewrapped_size(element) for key, element in inner.items()])
+    return _scalar_size(kind, inner)
+
+
+def _scalar_size(kind, value):
+    if kind == DDBType.NUMBER:
+        return len(str(value))
+    if kind in (DDBType.STRING_SET, DDBType.NUMBER_SET, DDBType.BINARY_SET):
+        return sum([_scalar_size(kind[0], element) for element in value])
+    if isinstance(value, bool):
+        return 1
+    return bytesize(value)
+
+
+def _size(self):
+    """moto's DynamoType.size, same result: moto rebuilds every nested value (a DynamoType of a DynamoType) to size it."""
+    if self.type == DDBType.LIST:
+        return sum([element.size() for element in self.value])
+    if self.type == DDBType.MAP:
+        return sum([bytesize(key) + _rewrapped_size(element) for key, element in self.value.items()])
+    return _scalar_size(self.type, self.value)
+
+
+def _item_init(self, hash_key, range_key, attrs):
+    """moto's Item.__init__, same checks: its LimitedSizeDict re-sizes the whole item at every attribute it adds
+    (quadratic in the attributes); here the running total is kept, and ItemSizeTooLarge raised at the same attribute."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    total = 0
+    for key, value in attrs.items():
+        attribute = DynamoType(value)
+        total += bytesize(key) + attribute.size()
+        if total > _ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, attribute)
+
+
+_ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict limit
+_original_parse = ConditionExpressionParser.parse
+# (expression, names, values) -> (the parsed condition, attribute names found, values found); bounded.
+_parsed_conditions = {}
+
+
+def _parse_once(self):
+    """moto parses a condition expression text again for every item (three times for a transaction's put): the
+    parsed tree only reads items, so one parse serves every use of the same text, names and values."""
+    try:
+        key = (self.condition_expression, json.dumps(self.expression_attribute_names, sort_keys=True),
+               json.dumps(self.expression_attribute_values, sort_keys=True))
+    except (TypeError, ValueError):
+        return _original_parse(self)
+    parsed = _parsed_conditions.get(key)
+    if parsed is None:
+        names_before, values_before = len(self.expr_attr_names_found), len(self.expr_attr_values_found)
+        condition = _original_parse(self)  # an invalid expression raises here, every time, and is not kept
+        parsed = (condition, self.expr_attr_names_found[names_before:], self.expr_attr_values_found[values_before:])
+        if len(_parsed_conditions) >= 4096:
+            _parsed_conditions.clear()
+        _parsed_conditions[key] = parsed
+        return condition
+    self.expr_attr_names_found.extend(parsed[1])
+    self.expr_attr_values_found.extend(parsed[2])
+    return parsed[0]
+
+
+# DynamoDB's AttributeValue as moto's request parser sees it: member, its type, and its list member's or map value's type.
+_ATTRIBUTE_VALUE = (("S", "string"), ("N", "string"), ("B", "blob"), ("SS", "list", "string"), ("NS", "list", "string"),
+                    ("BS", "list", "blob"), ("M", "map", "string", "structure"), ("L", "list", "structure"),
+                    ("NULL", "boolean"), ("BOOL", "boolean"))
+_original_parse_structure = JSONParser._parse_structure
+# id(shape) -> (shape, whether it is that AttributeValue); shapes live as long as moto's cached service models.
+_attribute_value_shapes = {}
+
+
+def _is_attribute_value(shape):
+    known = _attribute_value_shapes.get(id(shape))
+    if known is None:
+        def described(member):
+            inner = getattr(member, "member", None) or getattr(member, "key", None)
+            value = getattr(member, "value", None)
+            return tuple(t for t in (member.type_name, inner and inner.type_name, value and value.type_name) if t)
+        matches = (shape.name == "AttributeValue" and not shape.is_document_type
+                   and tuple((name,) + described(member) for name, member in shape.members.items()) == _ATTRIBUTE_VALUE
+                   and shape.members["M"].value.name == "AttributeValue" and shape.members["L"].member.name == "AttributeValue")
+        known = (shape, matches)
+        _attribute_value_shapes[id(shape)] = known
+    return known[1]
+
+
+_ATTRIBUTE_VALUE_MEMBERS = tuple(member[0] for member in _ATTRIBUTE_VALUE)
+
+
+def _attribute_value(parser, value):
+    """What moto's JSON parser makes of an AttributeValue (members in the model's order, nulls and unknown names left
+    out, blobs decoded), without looking up a handler for every member of every value."""
+    if value is None:
+        return None
+    parsed = parser.MAP_TYPE()
+    if len(value) == 1:
+        # The usual case, one member: no need to look for the others in order.
+        names = value.keys()
+    else:
+        names = [name for name in _ATTRIBUTE_VALUE_MEMBERS if value.get(name) is not None]
+    for name in names:
+        raw = value.get(name)
+        if raw is None or name not in _ATTRIBUTE_VALUE_MEMBERS:
+            continue
+        if name == "M":
+            parsed[name] = parser.MAP_TYPE([(key, _attribute_value(parser, element)) for key, element in raw.items()])
+        elif name == "L":
+            parsed[name] = [_attribute_value(parser, element) for element in raw]
+        elif name == "B":
+            parsed[name] = parser._blob_parser(raw)
+        elif name == "BS":
+            parsed[name] = [parser._blob_parser(element) for element in raw]
+        elif name == "SS" or name == "NS":
+            parsed[name] = [element for element in raw]
+        else:
+            parsed[name] = raw
+    return parsed
+
+
+def _parse_structure(self, shape, value):
+    """moto's request parsing walks every attribute value member by member through the model (about half of a
+    transaction's time once the above is gone); an AttributeValue is parsed directly, to the same result."""
+    if _is_attribute_value(shape):
+        return _attribute_value(self, value)
+    return _original_parse_structure(self, shape, value)
+
+
+_original_parse_map = JSONParser._parse_map
+
+
+def _parse_map(self, shape, value):
+    """An item (attribute name -> AttributeValue) parsed directly, to the same result as moto's parser."""
+    if shape.key.type_name == "string" and not hasattr(self, "_parse_string") and _is_attribute_value(shape.value):
+        return self.MAP_TYPE([(key, _attribute_value(self, element)) for key, element in value.items()])
+    return _original_parse_map(self, shape, value)
+
+
+_FAST = {(DynamoType, "size"): _size, (Item, "__init__"): _item_init, (ConditionExpressionParser, "parse"): _parse_once,
+         (JSONParser, "_parse_structure"): _parse_structure, (JSONParser, "_parse_map"): _parse_map}
+_STOCK = {(owner, name): getattr(owner, name) for owner, name in _FAST}
+
+
+# The query path and the answer's JSON below are speed-ups too: off, every Query takes moto's own path.
+_speedups_on = [SPEEDUPS]
+
+
+def use_speedups(enabled):
+    """Installs (or takes out) the speed-ups above and below; the differential tests run moto both ways in one process."""
+    for (owner, name), method in (_FAST if enabled else _STOCK).items():
+        setattr(owner, name, method)
+    _speedups_on[0] = enabled
+
+
+use_speedups(SPEEDUPS)
+
 # Re-entrant: a batch write or a transaction calls put_item and friends inside.
 _writes = threading.RLock()
-# Writes so far: an index grouping built before the last write is stale.
-_writes_done = [0]
 
 
 def _one_at_a_time(method):
     def write(self, *args, **kwargs):
         with _writes:
-            try:
-                return method(self, *args, **kwargs)
-            finally:
-                _writes_done[0] += 1
+            return method(self, *args, **kwargs)
     return write
 
 
@@ -352,7 +535,7 @@ def _query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_
            projection_expressions, index_name=None, consistent_read=False, filter_expression=None,
            hash_key_conditions=None, range_key_conditions=None, **filter_kwargs):
     with _writes:
-        if getattr(_stock, "active", False):
+        if getattr(_stock, "active", False) or not _speedups_on[0]:
             return _original_query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key,
                                    scan_index_forward, projection_expressions, index_name, consistent_read,
                                    filter_expression, hash_key_conditions=hash_key_conditions,
@@ -414,7 +597,7 @@ def _plain(value):
 def _execute_result(self, context):
     result = self.result
     items = result.get("Items") if isinstance(result, dict) else None
-    if (context.operation_model.name != "Query" or not isinstance(items, list) or not items
+    if (not _speedups_on[0] or context.operation_model.name != "Query" or not isinstance(items, list) or not items
             or not all(isinstance(i, dict) and all(type(k) is str and _plain(v) for k, v in i.items()) for i in items)):
         return _original_execute_result(self, context)
     status, headers, body = _original_execute_result(DynamoResult({k: v for k, v in result.items() if k != "Items"}), context)

@@ -124,6 +124,28 @@ public final class EmulatedAws {
         return DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();
     }
 
+    /** A DynamoDB client on this emulator whose every call is measured by {@code meter}. */
+    public DynamoDbClient meteredDynamoHere(CapacityMeter meter) {
+        var dynamo = DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(o -> o.addExecutionInterceptor(meter));
+        if (endpoint != null) {
+            dynamo.endpointOverride(java.net.URI.create(endpoint));
+        }
+        return dynamo.build();
+    }
+
+    /**
+     * The product's clients (as the composition root gets them) on this emulator, DynamoDB replaced by {@code dynamo}:
+     * on another emulator than AWS_ENDPOINT_URL's, every client points at it.
+     */
+    public com.saasspend.integration.aws.AwsClients clients(DynamoDbClient dynamo) {
+        var clients = com.saasspend.integration.aws.AwsClients.fromEnvironment().withDynamoDb(dynamo);
+        if (endpoint == null) {
+            return clients;
+        }
+        var none = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() { };
+        return clients.withSecretsManager(secretsManager(none)).withEventBridge(eventBridge(none)).withSqs(sqs(none));
+    }
+
     /**
      * A metered DynamoDB client for calls moto answers slowly on a large table (a base-table Query walks every item of
      * the table, then sorts the partition): one attempt of up to {@code attemptTimeout}, never retried. The default

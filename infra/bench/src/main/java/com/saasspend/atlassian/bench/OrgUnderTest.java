@@ -6,7 +6,6 @@ import com.saasspend.atlassian.sim.DemoCredentials;
 import com.saasspend.atlassian.sim.RecordedRequest;
 import com.saasspend.atlassian.sim.World;
 import com.saasspend.integration.api.IntegrationsApiHandler;
-import com.saasspend.integration.aws.AwsClients;
 import com.saasspend.integration.common.Env;
 import com.saasspend.integration.wiring.Services;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
@@ -23,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class OrgUnderTest implements AutoCloseable {
     public final World world;
     public final AtlassianSimulator sim;
-    public final EmulatedAws aws = new EmulatedAws();
+    public final EmulatedAws aws;
     public final Env env;
     public final CapacityMeter meter;
     public final DynamoDbClient meteredDynamo;
@@ -31,12 +30,22 @@ public final class OrgUnderTest implements AutoCloseable {
 
     /** {@code exactSizes}: the meter reads stored items to size writes exactly (slower; off where time is measured). */
     public OrgUnderTest(World world, boolean exactSizes) {
+        this(world, exactSizes, null);
+    }
+
+    /**
+     * On the emulator at {@code awsEndpoint} (null: AWS_ENDPOINT_URL's, as the product finds it): figure 2 also runs on
+     * a moto without moto_server.py's speed-ups.
+     */
+    public OrgUnderTest(World world, boolean exactSizes, String awsEndpoint) {
         this.world = world;
+        this.aws = new EmulatedAws(awsEndpoint);
         this.sim = AtlassianSimulator.start(0, world);
         this.env = new Env(aws.env(sim.baseUrl()));
         this.meter = new CapacityMeter(exactSizes ? aws.plainDynamo : null);
-        this.meteredDynamo = EmulatedAws.meteredDynamo(meter);
-        this.integrations = new IntegrationsApiHandler(Services.of(env, Clock.systemUTC()));
+        this.meteredDynamo = aws.meteredDynamoHere(meter);
+        this.integrations = new IntegrationsApiHandler(awsEndpoint == null ? Services.of(env, Clock.systemUTC())
+                : new Services(env, Clock.systemUTC(), aws.clients(aws.plainDynamo)));
     }
 
     /** POST /integrations/atlassian through the connect handler, as an admin would. */
@@ -61,7 +70,7 @@ public final class OrgUnderTest implements AutoCloseable {
 
     /** The org sync as the composition root builds it for the worker, with DynamoDB going through the metered client. */
     public AtlassianOrgSync meteredSync() {
-        return new Services(env, Clock.systemUTC(), AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();
+        return new Services(env, Clock.systemUTC(), aws.clients(meteredDynamo)).orgSync();
     }
 
     /**
@@ -69,7 +78,7 @@ public final class OrgUnderTest implements AutoCloseable {
      * full reads the audit-event stream (its state in the emulator's table) inside the default full-listing window.
      */
     public AtlassianOrgSync meteredSync(Clock clock) {
-        return new Services(env, clock, AwsClients.fromEnvironment().withDynamoDb(meteredDynamo)).orgSync();
+        return new Services(env, clock, aws.clients(meteredDynamo)).orgSync();
     }
 
     /** Atlassian calls by what they fetch, from the simulator's request log. */

@@ -37,37 +37,55 @@ public final class SyncWallTimeBenchmark {
         }
     }
 
-    public static List<Run> measure(int users, int runs) {
-        List<Run> results = new ArrayList<>();
-        try (OrgUnderTest org = new OrgUnderTest(WorldGenerator.generate(users, users / 50, 42), false)) {
-            for (int run = 1; run <= runs; run++) {
-                String tenant = "bench-wall-" + users + "-" + run;
-                org.sim.faults().clear();
-                org.connect(tenant);
-                // A fresh window per run: clear() also forgets the calls counted so far.
-                org.sim.faults().clear().latencyMillis(LATENCY_MS).rateLimit(Faults.ANY_KEY, RATE_CALLS, RATE_WINDOW_SECONDS);
-                org.sim.clearRequests();
-                CapacityMeter.Snapshot before = org.meter.snapshot();
-                long t0 = System.nanoTime();
-                SyncResult result = org.meteredSync().run(tenant, Budget.unlimited());
-                long wall = (System.nanoTime() - t0) / 1_000_000;
-                org.sim.faults().clear();
-                if (result.outcome() != SyncOutcome.COMPLETED) {
-                    throw new IllegalStateException("sync ended " + result.outcome());
-                }
-                CapacityMeter.Snapshot dynamo = org.meter.snapshot().minus(before);
-                List<RecordedRequest> requests = org.sim.requests();
-                Map<String, Long> calls = OrgUnderTest.callsByPurpose(requests);
-                long limited = calls.getOrDefault("rate-limited (429)", 0L);
-                Run r = new Run(wall, calls.getOrDefault("user pages", 0L), requests.size() - limited, limited,
-                        dynamo.dynamoNanos() / 1_000_000, dynamo.calls(), dynamo.total().itemsWritten(),
-                        Map.copyOf(dynamo.callsByOperation()), Map.copyOf(dynamo.nanosByOperation()));
-                results.add(r);
-                System.out.printf("[wall-time] N=%,d run %d: %,d ms against a critical path of %,d ms (x%.2f); %,d calls, %d rate-limited; "
-                                + "DynamoDB %,d ms in %,d calls %s, %,d items written%n", users, run, wall, r.criticalPathMillis(), r.ratio(),
-                        r.calls(), limited, r.dynamoMillis(), r.dynamoCalls(), r.dynamoCallsByOperation(), r.itemsWritten());
+    /**
+     * The runs on each emulator ({@code awsEndpoints}; null: AWS_ENDPOINT_URL's), taken in turn (run 1 on each, then
+     * run 2, ...) so that the machine's load, which others share, weighs on each alike. One list of runs per emulator.
+     */
+    public static List<List<Run>> measure(int users, int runs, List<String> awsEndpoints) {
+        List<OrgUnderTest> orgs = new ArrayList<>();
+        List<List<Run>> results = new ArrayList<>();
+        try {
+            for (String endpoint : awsEndpoints) {
+                orgs.add(new OrgUnderTest(WorldGenerator.generate(users, users / 50, 42), false, endpoint));
+                results.add(new ArrayList<>());
             }
+            for (int run = 1; run <= runs; run++) {
+                for (int e = 0; e < orgs.size(); e++) {
+                    String label = awsEndpoints.get(e) == null ? "" : " on " + awsEndpoints.get(e);
+                    results.get(e).add(run(orgs.get(e), users, run, label));
+                }
+            }
+        } finally {
+            orgs.forEach(OrgUnderTest::close);
         }
         return results;
+    }
+
+    private static Run run(OrgUnderTest org, int users, int run, String label) {
+        String tenant = "bench-wall-" + users + "-" + run;
+        org.sim.faults().clear();
+        org.connect(tenant);
+        // A fresh window per run: clear() also forgets the calls counted so far.
+        org.sim.faults().clear().latencyMillis(LATENCY_MS).rateLimit(Faults.ANY_KEY, RATE_CALLS, RATE_WINDOW_SECONDS);
+        org.sim.clearRequests();
+        CapacityMeter.Snapshot before = org.meter.snapshot();
+        long t0 = System.nanoTime();
+        SyncResult result = org.meteredSync().run(tenant, Budget.unlimited());
+        long wall = (System.nanoTime() - t0) / 1_000_000;
+        org.sim.faults().clear();
+        if (result.outcome() != SyncOutcome.COMPLETED) {
+            throw new IllegalStateException("sync ended " + result.outcome());
+        }
+        CapacityMeter.Snapshot dynamo = org.meter.snapshot().minus(before);
+        List<RecordedRequest> requests = org.sim.requests();
+        Map<String, Long> calls = OrgUnderTest.callsByPurpose(requests);
+        long limited = calls.getOrDefault("rate-limited (429)", 0L);
+        Run r = new Run(wall, calls.getOrDefault("user pages", 0L), requests.size() - limited, limited,
+                dynamo.dynamoNanos() / 1_000_000, dynamo.calls(), dynamo.total().itemsWritten(),
+                Map.copyOf(dynamo.callsByOperation()), Map.copyOf(dynamo.nanosByOperation()));
+        System.out.printf("[wall-time] N=%,d run %d%s: %,d ms against a critical path of %,d ms (x%.2f); %,d calls, %d rate-limited; "
+                        + "DynamoDB %,d ms in %,d calls %s, %,d items written%n", users, run, label, wall, r.criticalPathMillis(), r.ratio(),
+                r.calls(), limited, r.dynamoMillis(), r.dynamoCalls(), r.dynamoCallsByOperation(), r.itemsWritten());
+        return r;
     }
 }
