@@ -596,23 +596,25 @@ public final class Benchmarks {
             created only where no item is stored, a condition of its transactions; a user that moved from a page written
             earlier in the run cancels that, and the page is written again the usual way), and the end of the listing
             sweeps nothing; the page digest rides in the transaction of the page's last users instead of one of its own.
-            What remains is the lease-fenced transactions of up to 99 items (3.8 a user page, 305 items) and the
-            checkpoint, and on moto they, not the fetches, set the pace. Stock moto 5.2.5 spent most of a transaction on
-            overhead of its own that DynamoDB does not have: it re-sized the whole item at each attribute it added, rebuilt
-            every nested value to size it, parsed each condition text three times an item, and walked every attribute
-            value through the service model to parse the request. moto_server.py's speed-ups (`MOTO_SPEEDUPS`, the
-            sped-up rows) take that out without changing an answer or a stored item (`infra/scripts/tests/test_moto_writes.py`
-            compares both ways). Measured side by side (`infra/scripts/bench --only 2`, 05:03 UTC, load 6.5): a 99-item
-            transaction took 39 ms instead of 88 ms (0.49 instead of 1.10 ms an item, as the client saw it), and the wall
-            time went from ×3.54 / ×3.99 to ×2.53 / ×2.41 of the critical path at 1k / 10k users. What remains on sped-up
-            moto is still more than a page's 100 ms fetch: its 305 items at about 0.5 ms each (JSON, item construction,
-            one request at a time: about 150 ms a page), and the run's base-table Queries (7 a run, about 0.75 s each at
-            10k users here, because moto 5.2.5 sorts the whole table for each; figure 8's work on moto_server.py's query
-            path, not in this measurement, reads only the key range). On DynamoDB a 99-item transaction takes tens of ms,
-            so a page's store stays under its fetch (the estimate above). Writing a page's transactions concurrently was
-            measured on stock moto (two to four writers: about 13 % less time a transaction, 167 → 144 ms for 99 items at
-            load 9) and not kept: moto serves one write at a time. Column "wall − DynamoDB" is the time no DynamoDB call
-            was under way: the fetching the store did not hide.
+            What remains is the lease-fenced transactions of up to 99 items (the items a user page writes are counted
+            above: each user, its row copy in the listing of every user and one per product key it holds, for the
+            License page's indexes, figure 8) and the checkpoint, and on moto they, not the fetches, set the pace.
+            Stock moto 5.2.5 spent most of a transaction on overhead of its own that DynamoDB does not have: it re-sized
+            the whole item at each attribute it added, rebuilt every nested value to size it, parsed each condition text
+            three times an item, walked every attribute value through the service model to parse the request, and
+            sorted the whole table for each base-table Query (7 a run). moto_server.py's speed-ups (`MOTO_SPEEDUPS`, the
+            sped-up rows) take that out without changing an answer or a stored item (`infra/scripts/tests/`
+            compares both ways): a transaction costs about half, a Query its key range. What remains on sped-up moto is
+            its own per-item work (JSON, item construction, one request at a time), still more than a page's 100 ms
+            fetch at 10k users (the store paragraph above gives it per page and per item), so the 10k run stays above
+            the goal while the 1k run, with fewer pages to fall behind on, meets it. Moving the users' hashing from the
+            store's thread to the fetching one was measured (`infra/scripts/bench --only 2`, 05:43 UTC, load 1.4) and
+            gained nothing beyond the runs' spread (×1.65–×1.73 at 10k): moto, not the store's own work, is busy.
+            On DynamoDB a 99-item transaction takes tens of ms, so a page's store stays under its fetch (the estimate
+            above). Writing a page's transactions concurrently was measured on stock moto (two to four writers: about
+            13 % less time a transaction, 167 → 144 ms for 99 items at load 9) and not kept: moto serves one write at a
+            time. Column "wall − DynamoDB" is the time no DynamoDB call was under way: the fetching the store did not
+            hide.
             """;
 
     /** For figure 2's estimate only: a DynamoDB call's latency from a Lambda in the same region (single-digit ms). */
