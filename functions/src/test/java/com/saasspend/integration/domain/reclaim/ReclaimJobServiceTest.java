@@ -840,4 +840,34 @@ class ReclaimJobServiceTest {
         assertEquals(2, ended.counts().done());
         assertEquals(USERS - 2, ended.counts().cancelled());
     }
+
+    @Test
+    void aPlanByChosenGroupsRemovesThoseGroupsOnlyAndSaysWhyTheOthersAreSkipped() {
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(List.of(user(0), CONFLUENCE_ONLY, NEW_GROUP_ONLY, IDP_ONLY), null, null,
+                List.of("g3", "gnew")));
+        assertEquals(List.of(user(0), CONFLUENCE_ONLY), plan.included().stream().map(JobPlan.PlannedUser::accountId).toList());
+        plan.included().forEach(u -> assertEquals(List.of("g3"), u.groupIds(), "the chosen group only, not g1 (Jira)"));
+        Map<String, JobPlan.SkippedUser> skipped = plan.skipped().stream().collect(Collectors.toMap(JobPlan.SkippedUser::accountId, x -> x));
+        assertEquals(JobPlanner.GROUP_NEWER_THAN_SYNC, skipped.get(NEW_GROUP_ONLY).code());
+        assertTrue(skipped.get(NEW_GROUP_ONLY).reason().contains("gnew-name"), skipped.get(NEW_GROUP_ONLY).reason());
+        assertEquals(JobPlanner.NO_MATCHING_GROUPS, skipped.get(IDP_ONLY).code());
+        assertEquals("The user is in none of the chosen groups.", skipped.get(IDP_ONLY).reason());
+    }
+
+    @Test
+    void aUserWhoseProductAnIdpManagedGroupAlsoGrantsIsSkippedNotPlannedForASeatThatStays() {
+        put("712020:both", false, List.of("g1", "gidp"), JIRA);
+        JobPlan plan = planJira(List.of("712020:both", user(0)));
+        assertEquals(List.of(user(0)), plan.included().stream().map(JobPlan.PlannedUser::accountId).toList());
+        assertEquals(List.of(JobPlanner.IDP_MANAGED_GROUP), plan.skipped().stream().map(JobPlan.SkippedUser::code).toList());
+        assertEquals(1, plan.seatsFreed());
+    }
+
+    @Test
+    void aUserExcludedByGroupIsToldWhichGroupByItsName() {
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", null, null,
+                List.of("g1"), List.of()), "confluence", null));
+        plan.skipped().forEach(x -> assertEquals("Excluded by the selection: member of the group 'g1-name'.", x.reason()));
+        assertEquals(USERS, plan.skipped().size());
+    }
 }
