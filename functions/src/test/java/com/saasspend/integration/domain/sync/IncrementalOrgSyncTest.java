@@ -388,4 +388,27 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
         assertFalse(wasIncremental(tick()), "a new connection starts with a listing");
         assertNull(streamStates.get(TENANT).cursor());
     }
+
+    @Test
+    void anEmptyGroupDeletedIsRemovedByTheTickWithoutListingTheOrg() {
+        api.groups.put("g900", new OrgGroup("g900", "empty", null, null, false, 0, List.of()));
+        tick();
+        assertEquals(1, store.groups(TENANT, List.of("g900")).size());
+        api.groups.remove("g900");
+        api.event("group_deleted", List.of(), List.of("g900"));
+        SyncResult result = tick();
+        assertTrue(wasIncremental(result), "no member can lose access: the tick applies it");
+        assertTrue(store.groups(TENANT, List.of("g900")).isEmpty(), "marked removed by the tick");
+        assertEquals(1, result.run().removed());
+    }
+
+    @Test
+    void exactlyTheCapOfEventPagesIsStillReadByTheTick() {
+        tick();
+        api.eventPageSize = 1;
+        for (int i = 0; i < IncrementalOrgSync.MAX_EVENT_PAGES; i++) {
+            api.event("policy_updated", List.of(), List.of());
+        }
+        assertTrue(wasIncremental(tick()), IncrementalOrgSync.MAX_EVENT_PAGES + " pages of events: within the cap");
+    }
 }
