@@ -409,24 +409,22 @@ public final class DynamoPolicyStore implements PolicyStore {
 
     /** Whether the tenant's actions are all in the status index; once true it stays true, so it is read once per instance. */
     private boolean indexed(String tenantId) {
-        if (indexedTenants.contains(tenantId)) {
-            return true;
-        }
-        boolean done = flag(indexState(tenantId, false), "done");
-        if (done) {
-            indexedTenants.add(tenantId);
-        }
-        return done;
+        return walkDone(tenantId, "done", indexedTenants);
     }
 
     /** Whether the tenant's pending actions are all in the due-date index; as {@link #indexed}, remembered once true. */
     private boolean dueIndexReady(String tenantId) {
-        if (dueIndexedTenants.contains(tenantId)) {
+        return walkDone(tenantId, "dueDone", dueIndexedTenants);
+    }
+
+    /** The walk's {@code flag} on the tenant's index state, remembered in {@code known} once true (it never goes back). */
+    private boolean walkDone(String tenantId, String flag, Set<String> known) {
+        if (known.contains(tenantId)) {
             return true;
         }
-        boolean done = flag(indexState(tenantId, false), "dueDone");
+        boolean done = flag(indexState(tenantId, false), flag);
         if (done) {
-            dueIndexedTenants.add(tenantId);
+            known.add(tenantId);
         }
         return done;
     }
