@@ -16,8 +16,9 @@ item of a transaction on its own overhead, which DynamoDB does not have. Its ite
 every attribute it added (quadratic in the attributes), sizing a nested value rebuilt it, and a condition expression's
 text was parsed three times for every item of a transaction (once to validate, twice to check), and parsing a request
 walked every attribute value member by member through the service model (half of what remained). Here an item keeps a
-running total (ItemSizeTooLarge at the same attribute), sizes are computed without rebuilding, a condition is parsed
-once per (text, names, values), and attribute values are parsed directly to the same parameters. Answers and stored
+running total (ItemSizeTooLarge at the same attribute), an attribute's DynamoType tree is built and sized in one walk,
+a condition is parsed once per (text, names, values), and attribute values are parsed directly to the same parameters
+(a scalar to itself). Answers and stored
 items are unchanged: infra/scripts/tests/test_moto_writes.py runs randomized writes through moto both ways and compares
 each answer, every stored item and the parsed parameters.
 
@@ -160,6 +161,53 @@ def _size(self):
     return _scalar_size(self.type, self.value)
 
 
+class _Unwrappable(Exception):
+    """A value _wrapped_sized leaves to moto's own DynamoType (which answers it, or fails on it, its own way)."""
+
+
+_new_object = object.__new__
+_WRAPPED_AS_IS = frozenset((DDBType.STRING, DDBType.NUMBER, DDBType.BOOLEAN, DDBType.NULL, DDBType.BINARY))
+
+
+def _wrapped_sized(value):
+    """(DynamoType(value), its size()) in one walk of a parsed attribute value: moto builds the value's tree of DynamoTypes
+    (two list copies of the dict a node) and then walks it again to size it, rebuilding every map member."""
+    if type(value) is not dict or len(value) == 0:
+        raise _Unwrappable
+    for kind in value:
+        break
+    inner = value[kind]
+    if kind == DDBType.LIST:
+        if type(inner) is not list:
+            raise _Unwrappable
+        elements = []
+        size = 0
+        for element in inner:
+            wrapped_element, element_size = _wrapped_sized(element)
+            elements.append(wrapped_element)
+            size += element_size
+        inner = elements
+    elif kind == DDBType.MAP:
+        if type(inner) is not dict:
+            raise _Unwrappable
+        members = {}
+        size = 0
+        for key, element in inner.items():
+            wrapped_element, element_size = _wrapped_sized(element)
+            members[key] = wrapped_element
+            size += (len(key) if key.isascii() else bytesize(key)) + element_size
+        inner = members
+    elif type(inner) is str and kind in _WRAPPED_AS_IS:
+        # bytesize is the UTF-8 length: an ASCII text's length
+        size = len(inner) if kind == DDBType.NUMBER or inner.isascii() else bytesize(inner)
+    else:
+        size = _scalar_size(kind, inner)
+    wrapped = _new_object(DynamoType)
+    wrapped.type = kind
+    wrapped.value = inner
+    return wrapped, size
+
+
 def _item_init(self, hash_key, range_key, attrs):
     """moto's Item.__init__, same checks: its LimitedSizeDict re-sizes the whole item at every attribute it adds
     (quadratic in the attributes); here the running total is kept, and ItemSizeTooLarge raised at the same attribute."""
@@ -168,8 +216,12 @@ def _item_init(self, hash_key, range_key, attrs):
     self.attrs = LimitedSizeDict()
     total = 0
     for key, value in attrs.items():
-        attribute = DynamoType(value)
-        total += bytesize(key) + attribute.size()
+        try:
+            attribute, size = _wrapped_sized(value)
+        except Exception:  # what moto's DynamoType does not build as above: built (or refused) its own way
+            attribute = DynamoType(value)
+            size = attribute.size()
+        total += (len(key) if key.isascii() else bytesize(key)) + size
         if total > _ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
         dict.__setitem__(self.attrs, key, attribute)
@@ -185,8 +237,9 @@ def _parse_once(self):
     """moto parses a condition expression text again for every item (three times for a transaction's put): the
     parsed tree only reads items, so one parse serves every use of the same text, names and values."""
     try:
-        key = (self.condition_expression, json.dumps(self.expression_attribute_names, sort_keys=True),
-               json.dumps(self.expression_attribute_values, sort_keys=True))
+        # repr, not a sorted JSON dump: cheaper, and the same texts, names and values give the same key (the other way
+        # round, a differently ordered dict only misses the cache).
+        key = (self.condition_expression, repr(self.expression_attribute_names), repr(self.expression_attribute_values))
     except (TypeError, ValueError):
         return _original_parse(self)
     parsed = _parsed_conditions.get(key)
@@ -228,6 +281,8 @@ def _is_attribute_value(shape):
 
 
 _ATTRIBUTE_VALUE_MEMBERS = tuple(member[0] for member in _ATTRIBUTE_VALUE)
+# Members moto's parser takes as they are (no blob decoding, no nesting).
+_SCALAR_MEMBERS = frozenset(("S", "N", "BOOL", "NULL"))
 
 
 def _attribute_value(parser, value):
@@ -235,12 +290,16 @@ def _attribute_value(parser, value):
     out, blobs decoded), without looking up a handler for every member of every value."""
     if value is None:
         return None
-    parsed = parser.MAP_TYPE()
     if len(value) == 1:
-        # The usual case, one member: no need to look for the others in order.
-        names = value.keys()
+        # The usual case, one member: no need to look for the others in order; a scalar is parsed to itself.
+        for name in value:
+            break
+        if name in _SCALAR_MEMBERS and type(value) is dict and parser.MAP_TYPE is dict and value[name] is not None:
+            return value
+        names = (name,)
     else:
         names = [name for name in _ATTRIBUTE_VALUE_MEMBERS if value.get(name) is not None]
+    parsed = parser.MAP_TYPE()
     for name in names:
         raw = value.get(name)
         if raw is None or name not in _ATTRIBUTE_VALUE_MEMBERS:

@@ -108,7 +108,8 @@ class RandomWrites:
         if r.random() < 0.05:
             # Malformed values as a client could send them: moto's request parsing must treat them alike both ways.
             item["odd"] = r.choice([{"N": "1", "S": "a"}, {"X": "1"}, {"S": None, "BOOL": True}, {"M": {"k": {"SS": ["a"], "Y": 2}}},
-                                    {"L": [None, {"B": "AAE="}]}, {}])
+                                    {"L": [None, {"B": "AAE="}]}, {}, {"S": None}, {"BOOL": None}, {"N": 12}, "S",
+                                    {"L": "abc"}, {"L": {"a": {"S": "x"}}}, {"M": ["x"]}, {"M": {"k": "S"}}, {"L": [{"S": None}]}])
         if key[1].startswith("SYNCSTATE"):
             item["leaseOwner"] = s(r.choice(self.OWNERS))
         if r.random() < 0.3:
@@ -330,6 +331,27 @@ class MotoWritesTest(unittest.TestCase):
                 self.assertEqual(results[0], results[1], (pad, extra_first))
                 at_limit.append(results[0])
         self.assertEqual([405_000, 405_000, "ItemSizeTooLarge", "ItemSizeTooLarge"], at_limit)
+        # Every kind of value at the limit: an item padded to exactly 405,000 bytes by moto's own count is kept, one byte
+        # more is refused, whichever attribute (and kind of value) comes last and trips it.
+        for n in range(300):
+            attrs = writes.item(("P", "S" + str(n)))
+            attrs.pop("big1", None), attrs.pop("big2", None)
+            moto_server.use_speedups(False)
+            try:
+                size = Item(DynamoType(attrs["pk"]), DynamoType(attrs["sk"]), attrs).size()
+            except Exception:
+                continue  # a malformed value: compared above
+            for extra in (0, 1):
+                padded = {"pk": attrs["pk"], "pad": s("p" * (405_000 - size - len("pad") + extra))}
+                padded.update(attrs)
+                results = []
+                for fast in (False, True):
+                    moto_server.use_speedups(fast)
+                    try:
+                        results.append(Item(DynamoType(attrs["pk"]), DynamoType(attrs["sk"]), padded).size())
+                    except ItemSizeTooLarge:
+                        results.append("ItemSizeTooLarge")
+                self.assertEqual([405_000 if extra == 0 else "ItemSizeTooLarge"] * 2, results, json.dumps(attrs)[:400])
         # A value that is a DynamoType of DynamoTypes (as moto's updates leave nested values) sizes the same way.
         nested = DynamoType({"M": {"a": {"L": [{"S": "x"}, {"N": "12"}]}, "b": {"SS": ["p", "q"]}, "c": {"BOOL": False}}})
         nested.value["a"].value.append({"M": {"k": {"S": "raw"}}})  # a raw value inside a nested list
