@@ -43,35 +43,32 @@ final class CreatingWrites {
     }
 
     /**
-     * Puts {@code items}, then {@code last}, which is stored only once all of them are: fenced, in the same transaction
-     * as the last of them (no write of its own); unfenced, by a put of its own after them.
+     * Puts {@code units} of items, then {@code last} (null: none), which is stored only once all of them are. Fenced:
+     * each unit in one transaction (never split), the units' transactions side by side, {@code last} in one sent after
+     * them; unfenced: batch writes, then {@code last} by a put of its own.
      */
-    void putAllThen(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
+    void putUnitsThen(List<List<Map<String, AttributeValue>>> units, Map<String, AttributeValue> last) {
         if (fence != null) {
-            fence.put(followedBy(items, last));
+            fence.putUnits(units, last, null, Map.of());
         } else {
-            writer.write(items.stream().map(BatchWriter::put).toList());
-            dynamo.putItem(r -> r.tableName(table).item(last));
+            writer.write(units.stream().flatMap(List::stream).map(BatchWriter::put).toList());
+            if (last != null) {
+                dynamo.putItem(r -> r.tableName(table).item(last));
+            }
         }
     }
 
     /**
-     * {@link #putAllThen}, each item created only where none is stored: throws {@link ConditionalCheckFailedException}
-     * when one is (the transactions before the one that met it are written). Fenced stores only (a plain batch write
-     * takes no condition): false, nothing written, when this one is not.
+     * {@link #putUnitsThen}, each item created only where none is stored: throws {@link ConditionalCheckFailedException}
+     * when one is ({@code last} is not written then; some units may be). Fenced stores only (a plain batch write takes
+     * no condition): false, nothing written, when this one is not.
      */
-    boolean createAllThen(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
+    boolean createUnitsThen(List<List<Map<String, AttributeValue>>> units, Map<String, AttributeValue> last) {
         if (fence == null) {
             return false;
         }
-        fence.put(followedBy(items, last), "attribute_not_exists(" + TableKeys.PK + ")", Map.of());
+        fence.putUnits(units, last, "attribute_not_exists(" + TableKeys.PK + ")", Map.of());
         return true;
-    }
-
-    private static List<Map<String, AttributeValue>> followedBy(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> last) {
-        List<Map<String, AttributeValue>> all = new java.util.ArrayList<>(items);
-        all.add(last);
-        return all;
     }
 
     void putOne(Map<String, AttributeValue> item) {

@@ -134,7 +134,7 @@ public final class DynamoLicenseStore implements LicenseStore {
         Map<String, AttributeValue> digestItem = digestItem(tenantId, Listing.USERS, page, digest);
         if (newPage) {
             try {
-                if (creating.createAllThen(items(tenantId, users, syncedAt), digestItem)) {
+                if (creating.createUnitsThen(items(tenantId, users, syncedAt), digestItem)) {
                     return;
                 }
             } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException storedAlready) {
@@ -144,14 +144,20 @@ public final class DynamoLicenseStore implements LicenseStore {
         writeUsers(tenantId, users, syncedAt, digestItem);
     }
 
-    /** Each user's index items, then its user item (a crash in between leaves the user older than its page). */
-    private static List<Map<String, AttributeValue>> items(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
-        List<Map<String, AttributeValue>> puts = new ArrayList<>();
+    /** Each user's items as one unit (stored together): its index items and its user item. */
+    private static List<List<Map<String, AttributeValue>>> items(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt) {
+        List<List<Map<String, AttributeValue>>> units = new ArrayList<>();
         for (Hashed<OrgUser> hashed : users) {
-            puts.addAll(UserItems.indexItems(tenantId, hashed.item()));
-            puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
+            units.add(userUnit(tenantId, hashed, syncedAt, UserItems.indexItems(tenantId, hashed.item())));
         }
-        return puts;
+        return units;
+    }
+
+    private static List<Map<String, AttributeValue>> userUnit(String tenantId, Hashed<OrgUser> hashed, Instant syncedAt,
+                                                              List<Map<String, AttributeValue>> index) {
+        List<Map<String, AttributeValue>> unit = new ArrayList<>(index);
+        unit.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
+        return unit;
     }
 
     /**
@@ -240,7 +246,7 @@ public final class DynamoLicenseStore implements LicenseStore {
     private void writeUsers(String tenantId, List<Hashed<OrgUser>> users, Instant syncedAt, Map<String, AttributeValue> last) {
         Map<String, List<String>> previous = storedIndexKeys(tenantId, users.stream().map(h -> h.item().accountId()).toList());
         List<WriteRequest> stale = new ArrayList<>();
-        List<Map<String, AttributeValue>> puts = new ArrayList<>();
+        List<List<Map<String, AttributeValue>>> units = new ArrayList<>();
         for (Hashed<OrgUser> hashed : users) {
             List<Map<String, AttributeValue>> index = UserItems.indexItems(tenantId, hashed.item());
             Set<String> current = new HashSet<>(index.stream().map(i -> i.get(TableKeys.SK).s()).toList());
@@ -249,16 +255,11 @@ public final class DynamoLicenseStore implements LicenseStore {
                     stale.add(BatchWriter.delete(key(tenantId, old)));
                 }
             }
-            puts.addAll(index);
-            puts.add(UserItems.toItem(tenantId, hashed.item(), hashed.hash(), syncedAt));
+            units.add(userUnit(tenantId, hashed, syncedAt, index));
         }
         // Deletes create nothing, so they need no fence (a disconnect's erase deletes the same items anyway).
         writer.write(stale);
-        if (last == null) {
-            creating.putAll(puts);
-        } else {
-            creating.putAllThen(puts, last);
-        }
+        creating.putUnitsThen(units, last);
     }
 
     /** The index item keys each stored user item names (strongly consistent: what the last write left). */

@@ -4,10 +4,15 @@ import static com.saasspend.integration.aws.Items.s;
 
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
+import com.saasspend.integration.atlassian.InvocationDeadline;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -34,6 +39,17 @@ final class LeaseFencedWriter {
      * throttled: try again after a {@link Backoff} wait, a bounded number of times.
      */
     static final int ATTEMPTS = 5;
+    /**
+     * Transactions of one {@link #putUnits} in flight at a time. DynamoDB runs them side by side; moto serves one at a
+     * time, but the next one is marshalled and sent while it works.
+     */
+    static final int LANES = 2;
+    /** The lanes' threads beyond the caller's: daemons, idle between invocations (a Lambda runs one at a time). */
+    private static final ExecutorService LANE_THREADS = Executors.newCachedThreadPool(work -> {
+        Thread t = new Thread(work, "lease-fenced-lane");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -56,13 +72,149 @@ final class LeaseFencedWriter {
     }
 
     /**
+     * Puts {@code units} of items, each unit in one transaction (never split across two: a user's index items and its
+     * user item are stored together or not at all), up to {@link #LANES} transactions at a time; then {@code last}
+     * (null: none) in a transaction sent only once all the others are stored. Each item is also subject to
+     * {@code condition} (null: none). On the first failure no further transaction is sent (those already sent are
+     * waited for), {@code last} is not written, and the failure is thrown as {@link #send} throws it (a lost lease
+     * first); the units' transactions that were sent may be stored.
+     */
+    void putUnits(List<List<Map<String, AttributeValue>>> units, Map<String, AttributeValue> last, String condition,
+                  Map<String, AttributeValue> values) {
+        List<List<TransactWriteItem>> chunks = new ArrayList<>();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        long bytes = 0;
+        for (List<Map<String, AttributeValue>> unit : lastWriteOfEachKey(units, last)) {
+            long unitBytes = unit.stream().mapToLong(LeaseFencedWriter::size).sum();
+            if (!actions.isEmpty() && (actions.size() + unit.size() > CHUNK || bytes + unitBytes > MAX_BYTES)) {
+                chunks.add(actions);
+                actions = new ArrayList<>();
+                bytes = 0;
+            }
+            for (Map<String, AttributeValue> item : unit) {
+                if (actions.size() == CHUNK) {
+                    // A unit larger than a transaction (none a sync writes) is split where it must be.
+                    chunks.add(actions);
+                    actions = new ArrayList<>();
+                    bytes = 0;
+                }
+                actions.add(put(item, condition, values));
+            }
+            bytes += unitBytes;
+        }
+        List<TransactWriteItem> lastChunk = null;
+        if (last != null) {
+            if (!actions.isEmpty() && actions.size() < CHUNK && bytes + size(last) <= MAX_BYTES) {
+                actions.add(put(last, condition, values));
+                lastChunk = actions;
+            } else {
+                lastChunk = List.of(put(last, condition, values));
+                if (!actions.isEmpty()) {
+                    chunks.add(actions);
+                }
+            }
+        } else if (!actions.isEmpty()) {
+            chunks.add(actions);
+        }
+        sendInLanes(chunks);
+        if (lastChunk != null) {
+            send(lastChunk);
+        }
+    }
+
+    /**
+     * The units with each key kept at its last write only (as in a sequence of puts), since no two writes of one put may
+     * touch an item twice; {@code last} wins over them all.
+     */
+    private static List<List<Map<String, AttributeValue>>> lastWriteOfEachKey(List<List<Map<String, AttributeValue>>> units,
+                                                                                Map<String, AttributeValue> last) {
+        Map<String, Integer> lastUnit = new java.util.HashMap<>();
+        for (int u = 0; u < units.size(); u++) {
+            for (Map<String, AttributeValue> item : units.get(u)) {
+                lastUnit.put(key(item), u);
+            }
+        }
+        if (last != null) {
+            lastUnit.put(key(last), units.size());
+        }
+        List<List<Map<String, AttributeValue>>> kept = new ArrayList<>();
+        for (int u = 0; u < units.size(); u++) {
+            Map<String, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
+            for (Map<String, AttributeValue> item : units.get(u)) {
+                if (lastUnit.get(key(item)) == u) {
+                    byKey.put(key(item), item);
+                }
+            }
+            if (!byKey.isEmpty()) {
+                kept.add(List.copyOf(byKey.values()));
+            }
+        }
+        return kept;
+    }
+
+    private static String key(Map<String, AttributeValue> item) {
+        return item.get(TableKeys.PK).s() + "\n" + item.get(TableKeys.SK).s();
+    }
+
+    /**
+     * Sends the transactions, up to {@link #LANES} at a time (this thread is one lane), each lane in order; answers once
+     * all are stored. The first failure stops every lane before its next transaction and is thrown once both lanes
+     * stopped (nothing is left running).
+     */
+    private void sendInLanes(List<List<TransactWriteItem>> chunks) {
+        if (chunks.size() < 2) {
+            chunks.forEach(this::send);
+            return;
+        }
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (int lane = 1; lane < Math.min(LANES, chunks.size()); lane++) {
+            int first = lane;
+            others.add(CompletableFuture.runAsync(() -> sendLane(chunks, first, failure), InvocationDeadline.carriedBy(LANE_THREADS)));
+        }
+        sendLane(chunks, 0, failure);
+        for (CompletableFuture<Void> other : others) {
+            // Bounded: a lane stops at the failure flag, and each of its transactions is bounded by the client's timeouts.
+            other.join();
+        }
+        RuntimeException failed = failure.get();
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private void sendLane(List<List<TransactWriteItem>> chunks, int first, AtomicReference<RuntimeException> failure) {
+        for (int i = first; i < chunks.size() && failure.get() == null; i += LANES) {
+            try {
+                send(chunks.get(i));
+            } catch (RuntimeException e) {
+                // A lost lease is what the caller must hear first: it says why the others failed too.
+                failure.accumulateAndGet(e, (was, now) -> was == null || (now instanceof SyncFencedOut && !(was instanceof SyncFencedOut)) ? now : was);
+                return;
+            }
+        }
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
+        Put.Builder put = Put.builder().tableName(table).item(item);
+        if (condition != null) {
+            put.conditionExpression(condition);
+            if (!values.isEmpty()) {
+                // DynamoDB refuses an empty map of values.
+                put.expressionAttributeValues(values);
+            }
+        }
+        return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    /**
      * Puts items, each also subject to {@code condition} (null: none); a failed item condition throws
      * ConditionalCheckFailedException as a plain conditional put would.
      */
     void put(List<Map<String, AttributeValue>> items, String condition, Map<String, AttributeValue> values) {
         // One transaction may not touch an item twice: the last write of a key wins, as in a sequence of puts.
         Map<String, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
-        items.forEach(item -> byKey.put(item.get(TableKeys.PK).s() + "\n" + item.get(TableKeys.SK).s(), item));
+        items.forEach(item -> byKey.put(key(item), item));
         List<TransactWriteItem> actions = new ArrayList<>();
         long bytes = 0;
         for (Map<String, AttributeValue> item : byKey.values()) {
@@ -72,15 +224,7 @@ final class LeaseFencedWriter {
                 actions = new ArrayList<>();
                 bytes = 0;
             }
-            Put.Builder put = Put.builder().tableName(table).item(item);
-            if (condition != null) {
-                put.conditionExpression(condition);
-                if (!values.isEmpty()) {
-                    // DynamoDB refuses an empty map of values.
-                    put.expressionAttributeValues(values);
-                }
-            }
-            actions.add(TransactWriteItem.builder().put(put.build()).build());
+            actions.add(put(item, condition, values));
             bytes += size;
         }
         if (!actions.isEmpty()) {
