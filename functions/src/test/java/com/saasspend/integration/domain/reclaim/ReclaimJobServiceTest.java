@@ -950,4 +950,16 @@ class ReclaimJobServiceTest {
         assertThrows(IllegalArgumentException.class, () -> new JobPlan.PlannedUser("712020:u0", "n", List.of("g1"),
                 List.of(new OrgUser.GroupRef("g3", "g3-name")), List.of(), null), "groups name exactly the groups removed");
     }
+
+    @Test
+    void aUserExcludedByAGroupTheirRecordNamesWithoutANameIsToldTheGroupsId() {
+        OrgUser u = new OrgUser("712020:nameless", "Nameless Group", "ng@example.com", "atlassian", "active", "active", null, false,
+                null, List.of(new OrgUser.ProductAccess("confluence", CONFLUENCE, "2026-01-01T00:00:00Z")),
+                List.of(new OrgUser.GroupRef("g3", null)));
+        licenses.users.put(u.accountId(), u);
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(List.of(u.accountId()), new JobSelection.Filter(null, null, null, null,
+                List.of("g3"), List.of()), "confluence", null));
+        assertEquals(List.of("Excluded by the selection: member of the group 'g3'."),
+                plan.skipped().stream().map(JobPlan.SkippedUser::reason).toList());
+    }
 }
