@@ -73,7 +73,7 @@ function renderPlan(plan: ReclaimJobPlan): HTMLElement {
       : h("table", { class: "job-users", id: "job-plan-included" },
         h("thead", {}, h("tr", {}, h("th", {}, "User"), h("th", {}, "Groups removed"), h("th", {}, "Frees"))),
         h("tbody", {}, plan.included.map((u) => h("tr", { "data-account-id": u.accountId },
-          h("td", {}, u.name ?? u.accountId), h("td", {}, u.groupIds.join(", ")),
+          h("td", {}, u.name ?? u.accountId), h("td", { class: "groups-removed" }, groupNames(u.groups)),
           h("td", {}, u.productsFreed.join(", "), u.monthlyCostFreed !== undefined ? ` · ${money(u.monthlyCostFreed)}` : ""))))),
     plan.included.length < plan.includedCount ? h("p", { class: "note" }, `(the first ${plan.included.length} shown)`) : null,
     plan.skippedCount === 0 ? null : [
@@ -81,6 +81,11 @@ function renderPlan(plan: ReclaimJobPlan): HTMLElement {
       h("ul", { class: "skipped", id: "job-plan-skipped" }, plan.skipped.map((s) => h("li", { "data-code": s.code, "data-account-id": s.accountId },
         h("span", { class: "badge refused" }, s.code.replace(/_/g, " ")), " ", s.name ?? s.accountId, " · ", s.reason)))],
     h("p", { class: "note" }, `Plan kept until ${formatDate(plan.expiresAt)}`));
+}
+
+/** The groups a plan removes from a user, by name (by id where the synced data has no name), the id on hover. */
+function groupNames(groups: ReclaimJobPlan["included"][number]["groups"]): (HTMLElement | string)[] {
+  return groups.flatMap((g, i) => [i > 0 ? ", " : "", h("span", { class: "group", "data-group-id": g.id, title: g.id }, g.name ?? g.id)]);
 }
 
 /**

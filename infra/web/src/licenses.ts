@@ -12,7 +12,7 @@ interface State {
   previous: (string | undefined)[];
   /** Users chosen for a bulk reclaim, kept across pages of the same filter. */
   chosen: Set<string>;
-  /** Every user matching the filter chosen (the plan takes the filter itself, not a list of ids). */
+  /** Every user matching the filter and search chosen (the plan takes them, not a list of ids). */
   allMatching: boolean;
 }
 
@@ -206,9 +206,12 @@ function exportLink(api: Api, query: UserQuery): HTMLElement {
   return h("span", { class: "export" }, link, " ", status);
 }
 
-/** How many users the filter matches, where the page's seat counts say it (a product filter, at the tenant's threshold). */
+/**
+ * How many users the filter matches, where the page's seat counts say it (a product filter, at the tenant's threshold;
+ * they count the product's seats, not the users a search finds).
+ */
 function matchingCount(page: UserPage, query: UserQuery): number | null {
-  if (!page.seats) return null;
+  if (!page.seats || query.q) return null;
   switch (query.status) {
     case "active": return page.seats.active;
     case "inactive": return page.seats.inactive;
@@ -224,14 +227,15 @@ function bulkBar(api: Api, overview: LicenseOverview, page: UserPage, state: Sta
   const products = [...new Set(overview.products.map((p) => p.product))];
   const product = h("select", { id: "bulk-product", name: "grantingProduct" }, products.map((key) =>
     h("option", { value: key, selected: key === (q.product ?? products[0]) }, key))) as HTMLSelectElement;
+  const matching = q.q ? `matching the filter and the search "${q.q}"` : "matching the filter";
   const chosenText = !state.allMatching ? `${state.chosen.size} user(s) chosen`
-    : n != null ? `All ${n} user(s) matching the filter chosen` : "All users matching the filter chosen";
-  // The plan takes a filter of product, status and inactive days: a text search cannot be sent, so no "all matching" then.
-  const canChooseAll = !q.q && page.users.length > 0;
+    : n != null ? `All ${n} user(s) ${matching} chosen` : `All users ${matching} chosen`;
+  const canChooseAll = page.users.length > 0;
   const planButton = h("button", { type: "button", id: "plan-bulk", class: "primary", disabled: !state.allMatching && state.chosen.size === 0,
     onclick: () => {
+      // The filter and search of the list shown: the plan selects exactly the users GET /users lists for them.
       const selection: Selection = state.allMatching
-        ? { filter: { product: q.product, status: q.status, inactiveForDays: q.inactiveForDays }, grantingProduct: product.value }
+        ? { filter: { product: q.product, status: q.status, inactiveForDays: q.inactiveForDays, search: q.q }, grantingProduct: product.value }
         : { accountIds: [...state.chosen], grantingProduct: product.value };
       // Once the job starts, the choice is done with: its users leave a filter of inactive users as they are reclaimed.
       openBulkPlan(api, selection, () => {
@@ -246,7 +250,7 @@ function bulkBar(api: Api, overview: LicenseOverview, page: UserPage, state: Sta
       state.allMatching = !state.allMatching;
       state.chosen.clear();
       refresh();
-    } }, state.allMatching ? "Choose none" : n != null ? `Choose all ${n} matching the filter` : "Choose all matching the filter") : null,
+    } }, state.allMatching ? "Choose none" : n != null ? `Choose all ${n} ${matching}` : `Choose all ${matching}`) : null,
     !state.allMatching && state.chosen.size > 0 ? h("button", { type: "button", id: "choose-none", onclick: () => {
       state.chosen.clear();
       refresh();

@@ -74,7 +74,7 @@ public final class LicensesApiHandler extends HttpApiHandler {
         String product = query.text("product", 200);
         String status = query.oneOf("status", STATUSES);
         Integer days = query.integer("inactiveForDays", 1, 3650, null);
-        String search = query.text("q", 200);
+        String search = query.text("q", LicenseService.MAX_SEARCH_LENGTH);
         String sort = query.oneOf("sort", SORTS.keySet());
         query.check();
         return new LicenseService.UserQuery(product, status, days, search, sort == null ? null : SORTS.get(sort),

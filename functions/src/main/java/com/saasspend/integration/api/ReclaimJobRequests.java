@@ -1,6 +1,7 @@
 package com.saasspend.integration.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.saasspend.integration.domain.licenses.LicenseService;
 import com.saasspend.integration.domain.reclaim.jobs.JobSelection;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
@@ -63,7 +64,7 @@ final class ReclaimJobRequests {
             errors.add(new ApiProblem.FieldError("filter", "must be an object"));
             return null;
         }
-        unknownFields(node, Set.of("product", "status", "inactiveForDays", "excludeGroupIds", "excludeAccountIds"), "filter.", errors);
+        unknownFields(node, Set.of("product", "status", "inactiveForDays", "search", "excludeGroupIds", "excludeAccountIds"), "filter.", errors);
         String product = present(node, "product") ? text(node.get("product"), "filter.product", PRODUCT, errors) : null;
         String status = null;
         if (present(node, "status")) {
@@ -81,11 +82,22 @@ final class ReclaimJobRequests {
                 days = d.asInt();
             }
         }
+        String search = present(node, "search") ? search(node.get("search"), errors) : null;
         List<String> excludeGroups = present(node, "excludeGroupIds")
                 ? ids(node.get("excludeGroupIds"), "filter.excludeGroupIds", 0, MAX_EXCLUSIONS, GROUP_ID, errors) : List.of();
         List<String> excludeAccounts = present(node, "excludeAccountIds")
                 ? ids(node.get("excludeAccountIds"), "filter.excludeAccountIds", 0, MAX_EXCLUSIONS, ReclaimRequests.ACCOUNT_ID, errors) : List.of();
-        return new JobSelection.Filter(product, status, days, excludeGroups, excludeAccounts);
+        return new JobSelection.Filter(product, status, days, search, excludeGroups, excludeAccounts);
+    }
+
+    /** The License page's search text, limited as GET /users limits its {@code q}; empty filters nothing, so it is none. */
+    private static String search(JsonNode node, List<ApiProblem.FieldError> errors) {
+        if (!node.isTextual() || node.asText().length() > LicenseService.MAX_SEARCH_LENGTH) {
+            errors.add(new ApiProblem.FieldError("filter.search", "must be text of at most " + LicenseService.MAX_SEARCH_LENGTH
+                    + " characters (a name, a last name or an email prefix, as the License page searches)"));
+            return null;
+        }
+        return node.asText().isEmpty() ? null : node.asText();
     }
 
     static String parseStart(JsonNode body) {

@@ -236,6 +236,10 @@ class OpenApiContractIT {
                 .getStatusCode());
         JsonNode plan = ApiEvents.json(exchange("POST /reclaim-jobs/plan", "/reclaim-jobs/plan", none, none,
                 "{\"filter\":{\"product\":\"jira-software\",\"status\":\"inactive\",\"excludeAccountIds\":[\"" + accountId + "\"]}}"));
+        // A filter with the License page's search, as documented; its plan's groups named, as documented.
+        JsonNode searched = ApiEvents.json(exchange("POST /reclaim-jobs/plan", "/reclaim-jobs/plan", none, none,
+                "{\"filter\":{\"product\":\"jira-software\",\"status\":\"inactive\",\"search\":\"idle\"}}"));
+        assertTrue(searched.path("included").path(0).path("groups").size() > 0, "an inactive Jira user named Idle: " + searched);
         String start = "{\"planId\":\"" + plan.path("id").asText() + "\"}";
         assertEquals(400, invalid("POST /reclaim-jobs", "/reclaim-jobs", none, none, start).getStatusCode(), "no Idempotency-Key");
         JsonNode job = ApiEvents.json(exchange("POST /reclaim-jobs", "/reclaim-jobs", none, none, start, false,

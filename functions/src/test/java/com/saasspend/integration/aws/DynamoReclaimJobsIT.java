@@ -96,7 +96,7 @@ class DynamoReclaimJobsIT {
     private static JobPlan plan(String id, int users) {
         List<JobPlan.PlannedUser> included = new ArrayList<>();
         for (int i = 0; i < users; i++) {
-            included.add(new JobPlan.PlannedUser(String.format("712020:%08d", i), "User " + i, List.of("g-1"), List.of("jira-software"), null));
+            included.add(new JobPlan.PlannedUser(String.format("712020:%08d", i), "User " + i, List.of("g-1"), null, List.of("jira-software"), null));
         }
         return new JobPlan(id, NOW, NOW.plusSeconds(86_400), List.of(), users, null, users, 0, included, List.of(), List.of());
     }

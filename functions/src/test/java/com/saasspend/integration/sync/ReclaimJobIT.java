@@ -398,4 +398,45 @@ class ReclaimJobIT {
                     "{\"planId\":\"" + plan.path("id").asText() + "\"}").getStatusCode(), "another tenant's plan is not found");
         }
     }
+
+    @Test
+    void aPlanOfEveryoneASearchListsNamesTheGroupsAndItsJobRemovesThoseUsersAlone() {
+        try (Fixture f = new Fixture()) {
+            Map<String, String> search = Map.of("product", "confluence", "status", "inactive", "q", "bulk.user1", "limit", "200");
+            JsonNode listed = ok(f.stack.licenses(TENANT, "GET /users", "/users", Map.of(), search, null), 200);
+            List<String> listedIds = new ArrayList<>();
+            listed.path("users").forEach(u -> listedIds.add(u.path("accountId").asText()));
+            // The email prefix bulk.user1: users 1, 10 to 19 and 100 to 119 of the 120.
+            Set<String> expected = IntStream.range(0, USERS).filter(i -> ("bulk.user" + i).startsWith("bulk.user1"))
+                    .mapToObj(ReclaimJobIT::account).collect(Collectors.toSet());
+            assertEquals(expected, Set.copyOf(listedIds), listed.toString());
+            assertTrue(listed.path("nextCursor").isNull(), "one page holds them");
+
+            JsonNode plan = ok(f.call(TENANT, "POST /reclaim-jobs/plan", "/reclaim-jobs/plan", Map.of(), Map.of(), null,
+                    "{\"filter\":{\"product\":\"confluence\",\"status\":\"inactive\",\"search\":\"bulk.user1\"}}"), 200);
+            List<String> planned = new ArrayList<>();
+            plan.path("included").forEach(u -> {
+                planned.add(u.path("accountId").asText());
+                assertEquals(Json.MAPPER.createArrayNode().add(f.groupId), u.path("groupIds"), u.toString());
+                assertEquals(Json.MAPPER.createArrayNode().add(Json.MAPPER.createObjectNode().put("id", f.groupId).put("name", GROUP)),
+                        u.path("groups"), "the group removed, named");
+            });
+            assertEquals(listedIds, planned, "exactly the users the License page lists for the filter and search, in its order");
+            assertEquals(0, plan.path("skippedCount").asInt(), plan.toString());
+
+            String jobId = ok(f.start("job-key-search", plan.path("id").asText()), 202).path("id").asText();
+            f.drive(batch -> new ReclaimJobWorkerHandler(Services.of(f.stack.env, f.clock)));
+            assertEquals("completed", f.job(TENANT, jobId, Map.of()).path("status").asText());
+            for (String user : f.users) {
+                assertEquals(!expected.contains(user), f.world.groupsOf(user).contains(f.groupId), user);
+            }
+
+            APIGatewayV2HTTPResponse tooLong = f.call(TENANT, "POST /reclaim-jobs/plan", "/reclaim-jobs/plan", Map.of(), Map.of(), null,
+                    "{\"filter\":{\"product\":\"confluence\",\"search\":\"" + "x".repeat(201) + "\"}}");
+            JsonNode problem = ok(tooLong, 400);
+            assertEquals("application/problem+json", tooLong.getHeaders().get("Content-Type"));
+            assertEquals("validation_failed", problem.path("code").asText());
+            assertEquals("filter.search", problem.path("errors").get(0).path("field").asText(), problem.toString());
+        }
+    }
 }

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 /** The License page: seats per product, the users behind them, one user in detail. */
 public final class LicenseService {
     public static final int MAX_LIMIT = 200;
+    /** The longest search text the user list takes (a name or an email prefix is far shorter). */
+    public static final int MAX_SEARCH_LENGTH = 200;
 
     private final LicenseReader reader;
     private final TenantSettingsStore settings;

@@ -113,7 +113,7 @@ public final class PolicyBulkApprovals {
             }
         }
         // The policy's exclusions hold in the job too (the job's planner skips them with a reason, as the evaluation does).
-        JobPlan plan = jobs.plan(tenantId, new JobSelection(List.copyOf(accountIds), new JobSelection.Filter(product, null, null,
+        JobPlan plan = jobs.plan(tenantId, new JobSelection(List.copyOf(accountIds), new JobSelection.Filter(product, null, null, null,
                 policy.excludeGroupIds(), policy.excludeAccountIds()), product, null));
         BulkApproval approval = new BulkApproval(idempotencyKey, fingerprint, policyId, product, plan.id(), runs, cancelled, lastActive, now,
                 now.plus(KEY_LIFETIME));

@@ -463,7 +463,7 @@ public final class PolicyService {
     }
 
     private static JobSelection selection(Policy policy, String product) {
-        return new JobSelection(null, new JobSelection.Filter(product, null, null, policy.excludeGroupIds(), policy.excludeAccountIds()),
+        return new JobSelection(null, new JobSelection.Filter(product, null, null, null, policy.excludeGroupIds(), policy.excludeAccountIds()),
                 product, null);
     }
 

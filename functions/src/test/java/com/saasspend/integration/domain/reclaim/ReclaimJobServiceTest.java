@@ -190,13 +190,13 @@ class ReclaimJobServiceTest {
 
     @Test
     void aFilterPlanReadsTheLicensePageAndHonoursExclusions() {
-        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", "inactive", 90,
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", "inactive", 90, null,
                 List.of(), List.of(user(1))), "confluence", null));
         assertEquals(Set.of(user(0), user(2), user(3), user(4), CONFLUENCE_ONLY),
                 plan.included().stream().map(JobPlan.PlannedUser::accountId).collect(Collectors.toSet()));
         assertEquals(List.of(JobPlanner.EXCLUDED_ACCOUNT), plan.skipped().stream().map(JobPlan.SkippedUser::code).toList());
 
-        JobPlan byGroup = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", null, null,
+        JobPlan byGroup = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", null, null, null,
                 List.of("g1"), List.of()), "confluence", null));
         assertEquals(List.of(CONFLUENCE_ONLY), byGroup.included().stream().map(JobPlan.PlannedUser::accountId).toList());
         assertEquals(USERS, byGroup.skipped().stream().filter(s -> s.code().equals(JobPlanner.EXCLUDED_GROUP)).count());
@@ -586,10 +586,10 @@ class ReclaimJobServiceTest {
         List<JobPlan.PlannedUser> chunk = new ArrayList<>();
         int users = 3 + 2 * JobMessage.BATCH_USERS + 7;
         for (int i = 0; i < users; i++) {
-            chunk.add(new JobPlan.PlannedUser(user(i), "n", List.of("g" + i), List.of(), null));
+            chunk.add(new JobPlan.PlannedUser(user(i), "n", List.of("g" + i), null, List.of(), null));
         }
         // A user with 100 groups does not share a batch: its removals would take any batch past the bound.
-        chunk.add(3, new JobPlan.PlannedUser("712020:many", "n", IntStream.range(0, JobMessage.BATCH_REMOVALS).mapToObj(g -> "m" + g).toList(), List.of(), null));
+        chunk.add(3, new JobPlan.PlannedUser("712020:many", "n", IntStream.range(0, JobMessage.BATCH_REMOVALS).mapToObj(g -> "m" + g).toList(), null, List.of(), null));
         List<JobMessage> batches = JobMessage.batches(TENANT, "job-1", chunk);
 
         assertEquals(List.of(3, 1, JobMessage.BATCH_USERS, JobMessage.BATCH_USERS, 7),
@@ -630,7 +630,7 @@ class ReclaimJobServiceTest {
         }
         // USERS generated + CONFLUENCE_ONLY hold Confluence: exactly MAX_USERS - USERS + USERS = MAX_USERS + 1 with it.
         licenses.users.remove(CONFLUENCE_ONLY);
-        JobSelection.Filter everyoneOnConfluence = new JobSelection.Filter("confluence", null, null, List.of(), List.of());
+        JobSelection.Filter everyoneOnConfluence = new JobSelection.Filter("confluence", null, null, null, List.of(), List.of());
         JobPlan plan = jobs.plan(TENANT, new JobSelection(null, everyoneOnConfluence, "confluence", null));
         assertEquals(JobSelection.MAX_USERS, plan.includedCount() + plan.skippedCount());
 
@@ -865,9 +865,101 @@ class ReclaimJobServiceTest {
 
     @Test
     void aUserExcludedByGroupIsToldWhichGroupByItsName() {
-        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", null, null,
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", null, null, null,
                 List.of("g1"), List.of()), "confluence", null));
         plan.skipped().forEach(x -> assertEquals("Excluded by the selection: member of the group 'g1-name'.", x.reason()));
         assertEquals(USERS, plan.skipped().size());
+    }
+
+    /** A Confluence user (groups g3 and, with {@code extra}, others) with this name, email and last use. */
+    private void putNamed(String accountId, String name, String email, String lastActive, String... extra) {
+        List<OrgUser.GroupRef> refs = new ArrayList<>(List.of(new OrgUser.GroupRef("g3", "g3-name")));
+        List.of(extra).forEach(g -> refs.add(new OrgUser.GroupRef(g, g + "-name")));
+        OrgUser u = new OrgUser(accountId, name, email, "atlassian", "active", "active", null, false, null,
+                List.of(new OrgUser.ProductAccess("confluence", CONFLUENCE, lastActive)), refs);
+        licenses.users.put(accountId, u);
+        atlassian.memberships.put(accountId, new HashSet<>(refs.stream().map(OrgUser.GroupRef::id).toList()));
+    }
+
+    @Test
+    void aFilterWithASearchPlansExactlyTheUsersTheLicensePageListsForThatFilterAndSearch() {
+        String longAgo = "2026-01-01T00:00:00Z";
+        String lastWeek = clock.now.minus(Duration.ofDays(7)).toString();
+        putNamed("712020:ada", "Ada Lovelace", "ada@example.com", longAgo);
+        putNamed("712020:adam", "Adam Smith", "smith@example.com", longAgo);
+        putNamed("712020:bob", "Bob Ada", "bob@example.com", longAgo);
+        putNamed("712020:grace", "Grace Hopper", "ada.hopper@example.com", longAgo);
+        putNamed("712020:active", "Ada Byron", "byron@example.com", lastWeek);
+        putNamed("712020:carol", "Carol Adams", "carol@example.com", null);
+
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, new JobSelection.Filter("confluence", "inactive", null, "Ada",
+                List.of(), List.of()), "confluence", null));
+
+        List<String> listed = licenseService.users(TENANT, new LicenseService.UserQuery("confluence", "inactive", null, "Ada",
+                null, null, LicenseService.MAX_LIMIT)).users().stream().map(LicenseService.UserRow::accountId).toList();
+        // Name, last word of the name (Bob Ada, Carol Adams never used it) and email prefix; not Ada Byron (active).
+        assertEquals(Set.of("712020:ada", "712020:adam", "712020:bob", "712020:grace"), Set.copyOf(listed));
+        assertEquals(listed, plan.included().stream().map(JobPlan.PlannedUser::accountId).toList(), "the listing's users, in its order");
+        assertEquals(List.of(), plan.skipped());
+        plan.included().forEach(u -> assertEquals(List.of("g3"), u.groupIds()));
+    }
+
+    @Test
+    void aSearchOverTheBoundIsRefusedAsAFilterOverItIs() {
+        for (int i = 0; i <= JobSelection.MAX_USERS; i++) {
+            putNamed("712020:ada" + i, "Ada " + i, "a" + i + "@example.com", "2026-01-01T00:00:00Z");
+        }
+        JobSelection.Filter everyAda = new JobSelection.Filter("confluence", null, null, "ada", List.of(), List.of());
+        Refusal tooMany = assertThrows(Refusal.class, () -> jobs.plan(TENANT, new JobSelection(null, everyAda, "confluence", null)));
+        assertEquals("selection_too_large", tooMany.code());
+
+        licenses.users.remove("712020:ada0");
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(null, everyAda, "confluence", null));
+        assertEquals(JobSelection.MAX_USERS, plan.includedCount(), "the users named Ada, not the Confluence users of the world");
+    }
+
+    @Test
+    void aPlanNamesEachGroupItRemovesNextToItsIdAndAGroupWithoutANameByItsIdAlone() {
+        JobPlan plan = planJira(generated());
+        plan.included().forEach(u -> assertEquals(List.of(new OrgUser.GroupRef("g1", "g1-name")), u.groups(), u.accountId()));
+
+        // The group items of g5 and g6 carry no name: g5's is known from the user's record, g6's from nothing.
+        for (String g : List.of("g5", "g6")) {
+            licenses.groups.put(g, new OrgGroup(g, null, null, "admins", false, 3,
+                    List.of(new OrgGroup.Grant(CONFLUENCE, "confluence", List.of("atlassian/user"), false)), "dir-1"));
+        }
+        OrgUser u = new OrgUser("712020:unnamed", "Unnamed Groups", "un@example.com", "atlassian", "active", "active", null, false,
+                null, List.of(new OrgUser.ProductAccess("confluence", CONFLUENCE, "2026-01-01T00:00:00Z")),
+                List.of(new OrgUser.GroupRef("g3", "g3-name"), new OrgUser.GroupRef("g5", "g5 from the user"), new OrgUser.GroupRef("g6", null)));
+        licenses.users.put(u.accountId(), u);
+        atlassian.memberships.put(u.accountId(), new HashSet<>(List.of("g3", "g5", "g6")));
+        JobPlan named = jobs.plan(TENANT, new JobSelection(List.of(u.accountId()), null, "confluence", null));
+        JobPlan.PlannedUser planned = named.included().get(0);
+        assertEquals(List.of("g3", "g5", "g6"), planned.groupIds());
+        assertEquals(List.of(new OrgUser.GroupRef("g3", "g3-name"), new OrgUser.GroupRef("g5", "g5 from the user"),
+                new OrgUser.GroupRef("g6", null)), planned.groups());
+    }
+
+    @Test
+    void aPlannedUserStoredBeforeGroupsWereNamedReadsBackWithItsGroupsNamedByIdAlone() throws Exception {
+        JobPlan.PlannedUser old = com.saasspend.integration.common.Json.MAPPER.readValue(
+                "{\"accountId\":\"712020:u0\",\"name\":\"n\",\"groupIds\":[\"g1\",\"g3\"],\"productsFreed\":[\"jira-software\"]}",
+                JobPlan.PlannedUser.class);
+        assertEquals(List.of("g1", "g3"), old.groupIds(), "what the job removes is unchanged");
+        assertEquals(List.of(new OrgUser.GroupRef("g1", null), new OrgUser.GroupRef("g3", null)), old.groups());
+        assertThrows(IllegalArgumentException.class, () -> new JobPlan.PlannedUser("712020:u0", "n", List.of("g1"),
+                List.of(new OrgUser.GroupRef("g3", "g3-name")), List.of(), null), "groups name exactly the groups removed");
+    }
+
+    @Test
+    void aUserExcludedByAGroupTheirRecordNamesWithoutANameIsToldTheGroupsId() {
+        OrgUser u = new OrgUser("712020:nameless", "Nameless Group", "ng@example.com", "atlassian", "active", "active", null, false,
+                null, List.of(new OrgUser.ProductAccess("confluence", CONFLUENCE, "2026-01-01T00:00:00Z")),
+                List.of(new OrgUser.GroupRef("g3", null)));
+        licenses.users.put(u.accountId(), u);
+        JobPlan plan = jobs.plan(TENANT, new JobSelection(List.of(u.accountId()), new JobSelection.Filter(null, null, null, null,
+                List.of("g3"), List.of()), "confluence", null));
+        assertEquals(List.of("Excluded by the selection: member of the group 'g3'."),
+                plan.skipped().stream().map(JobPlan.SkippedUser::reason).toList());
     }
 }

@@ -396,6 +396,37 @@ class WebConsoleIT {
 
     @Test
     @Order(16)
+    void choosingAllASearchFindsPlansExactlyTheUsersListedAndThePlanNamesTheGroupsItRemoves() throws Exception {
+        filter("inactive", "jira-software", 25);
+        search("idle");
+        List<String> listed = accountIdsListed();
+        assertFalse(listed.isEmpty(), "the demo org's inactive Jira users named Idle");
+        WebElement all = browser.findElement(By.id("choose-all-matching"));
+        assertEquals("Choose all matching the filter and the search \"idle\"", all.getText());
+        all.click();
+        awaitLoaded("licenses");
+        assertEquals("All users matching the filter and the search \"idle\" chosen", text(By.id("chosen-count")));
+        browser.findElement(By.id("plan-bulk")).click();
+        waitFor(By.id("job-plan"));
+        List<String> planned = new java.util.ArrayList<>();
+        browser.findElements(By.cssSelector("#job-plan-included tbody tr, #job-plan-skipped li"))
+                .forEach(e -> planned.add(e.getAttribute("data-account-id")));
+        assertEquals(java.util.Set.copyOf(listed), java.util.Set.copyOf(planned),
+                "the plan took the search with the filter: exactly the users listed, each included or skipped: " + text(By.id("bulk")));
+        List<WebElement> groups = browser.findElements(By.cssSelector("#job-plan-included .groups-removed .group"));
+        assertFalse(groups.isEmpty(), "someone is included: " + text(By.id("bulk")));
+        for (WebElement group : groups) {
+            assertFalse(group.getText().isBlank() || group.getText().equals(group.getAttribute("data-group-id")),
+                    "a group shown by its name, not its id " + group.getAttribute("data-group-id"));
+        }
+        assertTrue(groups.stream().anyMatch(g -> g.getText().equals("jira-software-users")), text(By.id("job-plan-included")));
+        screenshot("14b-bulk-plan-search");
+        browser.findElement(By.cssSelector("#bulk .close")).click(); // not started: a plan changes nothing
+        search("");
+    }
+
+    @Test
+    @Order(17)
     void aCancelledJobEndsCancelledAndCanBeUndone() throws Exception {
         // Atlassian slowed down so the job is still running when Cancel is pressed; its users under way finish.
         simulator.faults().latencyMillis(1500);
@@ -419,7 +450,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void aPolicyIsCreatedPreviewedAndItsActionsApprovedOneAndAllTogether() throws Exception {
         open("policies");
         WebElement form = waitFor(By.id("policy-form"));
@@ -490,7 +521,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void theReclaimsPageListsTheBulkJobsAndOpensOne() throws Exception {
         open("reclaims");
         List<WebElement> jobs = waiting().until(d -> {
@@ -509,7 +540,7 @@ class WebConsoleIT {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void policiesArePausedAllTogetherAndOneIsPausedResumedAndDeleted() throws Exception {
         open("policies");
         // The tenant's kill switch first, then the policy's own pause.

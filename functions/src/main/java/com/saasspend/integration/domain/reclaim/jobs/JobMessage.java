@@ -75,7 +75,7 @@ public record JobMessage(String type, String tenantId, String jobId, Integer chu
             return users == null ? List.of() : users;
         }
         if (USER.equals(type)) {
-            return List.of(new JobPlan.PlannedUser(accountId, name, groupIds == null ? List.of() : groupIds, List.of(), null));
+            return List.of(new JobPlan.PlannedUser(accountId, name, groupIds == null ? List.of() : groupIds, null, List.of(), null));
         }
         return List.of();
     }

@@ -1,6 +1,7 @@
 package com.saasspend.integration.domain.reclaim.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.reclaim.ReclaimPlan;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,12 +26,20 @@ public record JobPlan(String id, Instant createdAt, Instant expiresAt, List<Prod
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProductTotal(String productKey, String productName, int seatsFreed, BigDecimal monthlyCostFreed) {}
 
-    /** One user the job reclaims: the groups it removes and what the plan expects that to free. */
+    /**
+     * One user the job reclaims: the groups it removes ({@code groupIds}, what the job acts on) and the same groups
+     * with their names for people ({@code groups}; a name is null when the synced data has none). {@code groups} null:
+     * named by id alone (plans stored and steps sent before plans named groups).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PlannedUser(String accountId, String name, List<String> groupIds, List<String> productsFreed,
-                              BigDecimal monthlyCostFreed) {
+    public record PlannedUser(String accountId, String name, List<String> groupIds, List<OrgUser.GroupRef> groups,
+                              List<String> productsFreed, BigDecimal monthlyCostFreed) {
         public PlannedUser {
             groupIds = List.copyOf(groupIds);
+            groups = groups == null ? groupIds.stream().map(id -> new OrgUser.GroupRef(id, null)).toList() : List.copyOf(groups);
+            if (!groups.stream().map(OrgUser.GroupRef::id).toList().equals(groupIds)) {
+                throw new IllegalArgumentException("groups must name exactly the groupIds, in order");
+            }
             productsFreed = List.copyOf(productsFreed);
         }
     }

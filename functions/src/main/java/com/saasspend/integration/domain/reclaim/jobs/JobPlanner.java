@@ -97,7 +97,8 @@ public final class JobPlanner {
                 skipped.add(new SkippedUser(user.accountId(), user.name(), refused.code(), refused.getMessage()));
                 continue;
             }
-            List<String> removable = plan.groups().stream().filter(ReclaimPlan.GroupStep::removable).map(ReclaimPlan.GroupStep::groupId).toList();
+            List<ReclaimPlan.GroupStep> removableSteps = plan.groups().stream().filter(ReclaimPlan.GroupStep::removable).toList();
+            List<String> removable = removableSteps.stream().map(ReclaimPlan.GroupStep::groupId).toList();
             if (removable.isEmpty()) {
                 skipped.add(new SkippedUser(user.accountId(), user.name(), IDP_MANAGED_GROUP, ReclaimPlanner.IDP_MANAGED_REASON));
                 continue;
@@ -121,7 +122,10 @@ public final class JobPlanner {
                     costByProduct.merge(p.productKey(), p.monthlyPrice(), BigDecimal::add);
                 }
             }
-            included.add(new PlannedUser(user.accountId(), user.name(), removable,
+            // Named as the group's item names it, else as the user's record does (a group item synced without a name).
+            List<OrgUser.GroupRef> named = removableSteps.stream().map(step -> new OrgUser.GroupRef(step.groupId(),
+                    step.name() != null ? step.name() : knownName(user, step.groupId()))).toList();
+            included.add(new PlannedUser(user.accountId(), user.name(), removable, named,
                     freed.stream().map(ReclaimPlan.ProductOutcome::productKey).toList(), plan.monthlyCostFreed()));
         }
         List<ProductTotal> totals = seatsByProduct.entrySet().stream().map(e -> new ProductTotal(e.getKey(),
@@ -133,6 +137,13 @@ public final class JobPlanner {
     }
 
     private static String nameOf(OrgUser user, String groupId) {
-        return user.groups().stream().filter(g -> g.id().equals(groupId)).map(OrgUser.GroupRef::name).findFirst().orElse(groupId);
+        String name = knownName(user, groupId);
+        return name != null ? name : groupId;
+    }
+
+    /** The group's name as the user's record names it; null when it names none. */
+    private static String knownName(OrgUser user, String groupId) {
+        return user.groups().stream().filter(g -> g.id().equals(groupId)).map(OrgUser.GroupRef::name).filter(n -> n != null)
+                .findFirst().orElse(null);
     }
 }

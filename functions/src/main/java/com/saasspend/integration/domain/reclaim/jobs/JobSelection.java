@@ -15,8 +15,11 @@ public record JobSelection(List<String> accountIds, Filter filter, String granti
         groupIds = groupIds == null ? null : List.copyOf(groupIds);
     }
 
-    /** The License page's filters, plus the groups and accounts never to include. */
-    public record Filter(String product, String status, Integer inactiveForDays, List<String> excludeGroupIds,
+    /**
+     * The License page's filters and its search text ({@code search}: the prefix search of its user list, null for none),
+     * plus the groups and accounts never to include.
+     */
+    public record Filter(String product, String status, Integer inactiveForDays, String search, List<String> excludeGroupIds,
                          List<String> excludeAccountIds) {
         public Filter {
             excludeGroupIds = excludeGroupIds == null ? List.of() : List.copyOf(excludeGroupIds);

@@ -116,15 +116,15 @@ public final class ReclaimJobService {
         }
         JobSelection.Filter filter = selection.filter();
         List<String> ids = new ArrayList<>();
-        // The License page's own listing (an index query, page by page); it stops one row past the bound.
+        // The License page's own listing (an index query, or its search, page by page); it stops one row past the bound.
         licenseService.forEachUser(tenantId, new LicenseService.UserQuery(filter.product(), filter.status(),
-                filter.inactiveForDays(), null, null, null, FILTER_PAGE), row -> {
+                filter.inactiveForDays(), filter.search(), null, null, FILTER_PAGE), row -> {
                     ids.add(row.accountId());
                     return ids.size() <= JobSelection.MAX_USERS;
                 });
         if (ids.size() > JobSelection.MAX_USERS) {
             throw new Refusal(Kind.INVALID, "selection_too_large", "The filter selects more than " + JobSelection.MAX_USERS
-                    + " users; narrow it (a product, a status, more inactive days) and run several jobs.",
+                    + " users; narrow it (a product, a status, more inactive days, a search) and run several jobs.",
                     List.of(new Refusal.Field("filter", "selects more than " + JobSelection.MAX_USERS + " users")), null);
         }
         return ids;
