@@ -39,6 +39,8 @@ class IntegrationServiceTest {
     private final Org org = new Org();
     private VerifiedProduct product = new VerifiedProduct(SITE, "Acme", List.of(), "admin-account");
     private UpstreamFailure productFailure;
+    /** The next secret deletion fails (a disconnect failing midway). */
+    private boolean vaultDeleteFails;
 
     private final IntegrationService service = new IntegrationService(store, new CredentialVault() {
         private int next;
@@ -49,7 +51,14 @@ class IntegrationServiceTest {
         }
         @Override public void replace(String secretName, Map<String, String> secret) { secrets.put(secretName, secret); }
         @Override public Map<String, String> read(String secretName) { return secrets.get(secretName); }
-        @Override public void delete(String secretName) { secrets.remove(secretName); deletedSecrets.add(secretName); }
+        @Override public void delete(String secretName) {
+            if (vaultDeleteFails) {
+                vaultDeleteFails = false;
+                throw new IllegalStateException("Secrets Manager unavailable");
+            }
+            secrets.remove(secretName);
+            deletedSecrets.add(secretName);
+        }
     }, requested::addAll, org, credential -> {
         if (productFailure != null) {
             throw productFailure;
@@ -259,6 +268,112 @@ class IntegrationServiceTest {
         requested.clear();
         service.requestSync(T, IntegrationType.ATLASSIAN, true);
         assertEquals(List.of(SyncRequest.full(T, IntegrationType.ATLASSIAN, "manual")), requested, "?full=true lists the org");
+    }
+
+    /** The org connected, then a disconnect that failed at its secret: the record is left disconnected. */
+    private Integration leftoverOfAFailedDisconnect() {
+        service.connect(T, "a", orgCredential(ORG, KEY, null));
+        vaultDeleteFails = true;
+        assertThrows(IllegalStateException.class, () -> service.disconnect(T, IntegrationType.ATLASSIAN));
+        return store.get(IntegrationType.ATLASSIAN);
+    }
+
+    @Test
+    void aDisconnectFailingMidwayLeavesTheRecordDisconnectedAndARepeatFinishesIt() {
+        Integration leftover = leftoverOfAFailedDisconnect();
+        assertEquals(IntegrationStatus.DISCONNECTED, leftover.status(), "marked first: no sync picks it up");
+        assertEquals("integration_not_connected", refused(() -> service.requestSync(T, IntegrationType.ATLASSIAN)).code());
+        assertEquals("integration_not_connected", refused(() -> service.rotate(T, orgCredential(ORG, "key-2", null))).code());
+        assertEquals("atlassian_not_connected", refused(() -> service.connect(T, "a", site(IntegrationType.JIRA))).code());
+
+        store.saves = 0;
+        assertEquals(List.of(IntegrationType.ATLASSIAN), service.disconnect(T, IntegrationType.ATLASSIAN));
+        assertEquals(0, store.saves, "already marked: not written again");
+        assertTrue(store.records.isEmpty());
+        assertEquals(List.of(leftover.secretName()), deletedSecrets);
+    }
+
+    @Test
+    void connectingAfterADisconnectFailedMidwayFinishesItAndConnectsAnew() {
+        Integration leftover = leftoverOfAFailedDisconnect();
+        requested.clear();
+
+        IntegrationService.Connected connected = service.connect(T, "b", orgCredential(ORG, "key-2", null));
+
+        assertTrue(connected.created(), "a new connection, not a repeat of the disconnected one");
+        assertEquals(List.of(leftover.secretName()), deletedSecrets, "the leftover's secret deleted");
+        assertEquals(Map.of("apiKey", "key-2"), secrets.get(connected.integration().secretName()));
+        assertEquals(IntegrationStatus.CONNECTED, store.get(IntegrationType.ATLASSIAN).status());
+        assertEquals("b", connected.integration().connectedBy());
+        assertEquals(List.of(SyncRequest.full(T, IntegrationType.ATLASSIAN, "connect")), requested);
+    }
+
+    @Test
+    void aConnectThatLostTheRaceToAnotherKeepsTheWinnerAndDropsItsSecret() {
+        store.beforeNextSave = () -> service.connect(T, "winner", orgCredential(ORG, KEY, null));
+
+        IntegrationService.Connected loser = service.connect(T, "loser", orgCredential(ORG, "key-2", null));
+
+        assertFalse(loser.created(), "answered as a repeat");
+        assertEquals("winner", loser.integration().connectedBy());
+        assertEquals(Map.of("apiKey", KEY), secrets.get(loser.integration().secretName()));
+        assertEquals(1, secrets.size(), "the loser's secret is deleted");
+        assertEquals(1, deletedSecrets.size());
+        assertEquals(List.of(SyncRequest.full(T, IntegrationType.ATLASSIAN, "connect")), requested, "the winner's sync only");
+    }
+
+    @Test
+    void aConnectThatLostTheRaceToAnotherOrgIsAConflict() {
+        org.orgsOfKey = List.of(ORG, "org-2");
+        store.beforeNextSave = () -> service.connect(T, "winner", orgCredential("org-2", KEY, null));
+
+        Refusal refusal = refused(() -> service.connect(T, "loser", orgCredential(ORG, "key-2", null)));
+
+        assertEquals("connected_to_another_instance", refusal.code());
+        assertEquals("org-2", store.get(IntegrationType.ATLASSIAN).setting("orgId"));
+        assertEquals(1, secrets.size(), "the loser's secret is deleted");
+    }
+
+    @Test
+    void aRotationThatKeepsLosingToSyncsGivesUpAfterThreeTries() {
+        Integration connected = service.connect(T, "a", orgCredential(ORG, KEY, null)).integration();
+        int[] tries = {0};
+        Runnable[] race = new Runnable[1];
+        race[0] = () -> {
+            tries[0]++;
+            Integration now = store.get(IntegrationType.ATLASSIAN);
+            store.save(now.withStatus(IntegrationStatus.SYNCING, null), now.version());
+            store.beforeNextSave = race[0];
+        };
+        store.beforeNextSave = race[0];
+
+        assertThrows(IntegrationStore.ConcurrentChangeException.class, () -> service.rotate(T, orgCredential(ORG, "key-2", null)));
+        store.beforeNextSave = null;
+
+        assertEquals(3, tries[0]);
+        assertEquals(connected.secretName(), store.get(IntegrationType.ATLASSIAN).secretName());
+    }
+
+    @Test
+    void anExpiredCredentialIsRefusedForARotationBeforeAnythingChanges() {
+        Integration connected = service.connect(T, "a", orgCredential(ORG, KEY, null)).integration();
+        requested.clear();
+        int callsBefore = org.calls;
+
+        Refusal expired = refused(() -> service.rotate(T, orgCredential(ORG, "key-2", LocalDate.parse("2026-11-29"))));
+
+        assertEquals("credential_expired", expired.code());
+        assertEquals(callsBefore, org.calls, "Atlassian not asked");
+        assertEquals(Map.of("apiKey", KEY), secrets.get(connected.secretName()));
+        assertEquals(List.of(), requested);
+    }
+
+    @Test
+    void aSiteOfAnotherOrgIsRefusedSayingWhatToUseInstead() {
+        service.connect(T, "a", orgCredential(ORG, KEY, null));
+        product = new VerifiedProduct("other.atlassian.net", null, List.of(), null);
+        assertEquals("The confluence site other.atlassian.net is not a product of your connected Atlassian organization (Acme Org). "
+                + "Use one of its confluence sites.", refused(() -> service.connect(T, "a", site(IntegrationType.CONFLUENCE))).getMessage());
     }
 
     /** The org as the admin API shows it: healthy by default; a failure, once set, answers every call. */

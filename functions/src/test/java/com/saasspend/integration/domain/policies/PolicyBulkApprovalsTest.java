@@ -18,6 +18,7 @@ import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJobService;
 import com.saasspend.integration.domain.sync.Budget;
 import com.saasspend.integration.domain.sync.InMemoryIntegrations;
+import com.saasspend.integration.domain.sync.LicenseStore;
 import com.saasspend.integration.domain.sync.MutableClock;
 import com.saasspend.integration.testing.InMemoryLicenseReader;
 import java.time.Duration;
@@ -94,6 +95,28 @@ class PolicyBulkApprovalsTest {
 
     private PolicyAction actionOf(String accountId) {
         return store.action(TENANT, idOf(accountId)).orElseThrow();
+    }
+
+    /** A stored action of the policy on Jira for {@code accountId}, in {@code status}, its user idle 120 days. */
+    private String stored(String accountId, String status) {
+        String lastActive = daysAgo(120);
+        reader.add(user(accountId, false, daysAgo(400), lastActive, "g-jira"));
+        PolicyAction action = new PolicyAction(PolicyAction.idOf(policy.id(), accountId, "jira-software", null), policy.id(),
+                policy.name(), Policy.APPROVE, accountId, "U", null, "jira-software", List.of("g-jira"), 1, null, status,
+                clock.instant(), clock.instant(), null, lastActive, null, null, null, null, null, clock.instant());
+        assertTrue(store.createAction(TENANT, action));
+        return action.id();
+    }
+
+    private int storedUsers;
+
+    /** {@code count} stored actions of the policy on Jira, each of a user of its own, in {@code status}. */
+    private List<String> stored(int count, String status) {
+        return IntStream.range(0, count).mapToObj(i -> stored(String.format("u-more%05d", storedUsers++), status)).toList();
+    }
+
+    private static List<String> unknownIds(Policy policy, int count) {
+        return IntStream.range(0, count).mapToObj(i -> PolicyAction.idOf(policy.id(), "nobody" + i, "jira-software", null)).toList();
     }
 
     private PolicyBulkApprovals.Request byIds(String... accounts) {
@@ -271,5 +294,133 @@ class PolicyBulkApprovalsTest {
         bulk.approve(TENANT, "admin", "k1", byIds("u-idle1"));
         clock.advance(PolicyBulkApprovals.KEY_LIFETIME.plusMinutes(1));
         assertEquals("plan-2", bulk.approve(TENANT, "admin", "k1", byIds("u-idle2")).job().planId(), "a new approval");
+    }
+
+    @Test
+    void aFullReadOfActionsAndUsersIsOneCallEachWithNoEmptyCallAfter() {
+        List<String> ids = new ArrayList<>(List.of(idOf("u-idle1"), idOf("u-idle2"), idOf("u-idle3")));
+        ids.addAll(stored(PolicyStore.ACTIONS_PER_READ - 3, PolicyAction.PENDING));
+        assertEquals(LicenseStore.USERS_PER_READ, ids.size(), "as many actions as one read of users takes, too");
+        int userReads = reclaims.userReads;
+        int actionReads = store.actionReads;
+
+        PolicyBulkApprovals.Approved approved = bulk.approve(TENANT, "admin", "k1", new PolicyBulkApprovals.Request(ids, null, null, null));
+
+        assertEquals(PolicyStore.ACTIONS_PER_READ, approved.approved());
+        assertEquals(1, reclaims.userReads - userReads, "the users in one read");
+        assertEquals(2, store.actionReads - actionReads, "the actions read once to check them, once to mark them");
+        assertEquals(1, store.batchUpdates, "marked in one call");
+    }
+
+    @Test
+    void exactlyTheMostActionsAtOnceAreAcceptedAndNoneIsRefusedWithTheBound() {
+        Refusal none = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(List.of(), null, null, null)));
+        assertEquals("too_many_actions", none.code());
+        assertEquals("Approve 1 to " + PolicyBulkApprovals.MAX_ACTIONS + " actions at once.", none.getMessage());
+
+        // As many as a request takes: checked (they do not exist), not refused by their number.
+        Refusal most = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(unknownIds(policy, PolicyBulkApprovals.MAX_ACTIONS), null, null, null)));
+        assertEquals("unknown_actions", most.code());
+    }
+
+    @Test
+    void theUnknownActionsAreNamedUpToTwentyThenElided() {
+        List<String> twenty = unknownIds(policy, 20);
+        Refusal named = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(twenty, null, null, null)));
+        assertEquals("20 of the named actions do not exist: " + String.join(", ", twenty) + ".", named.getMessage());
+
+        List<String> more = unknownIds(policy, 21);
+        Refusal elided = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(more, null, null, null)));
+        assertEquals("21 of the named actions do not exist: " + String.join(", ", more.subList(0, 20)) + ", ....",
+                elided.getMessage());
+    }
+
+    @Test
+    void theDecidedActionsAreNamedWithTheirStatusUpToTwentyThenElided() {
+        List<String> twenty = stored(20, PolicyAction.REJECTED);
+        Refusal named = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(twenty, null, null, null)));
+        assertEquals("20 of the named actions are decided already: "
+                + String.join(", ", twenty.stream().map(id -> id + " (rejected)").toList())
+                + ". Only pending actions are approved; leave those out.", named.getMessage());
+
+        List<String> more = new ArrayList<>(twenty);
+        more.add(stored("u-one-more", PolicyAction.DONE));
+        Refusal elided = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(more, null, null, null)));
+        assertEquals("21 of the named actions are decided already: "
+                + String.join(", ", twenty.stream().map(id -> id + " (rejected)").toList())
+                + ", .... Only pending actions are approved; leave those out.", elided.getMessage());
+        assertTrue(jobs.plans.isEmpty());
+    }
+
+    @Test
+    void aPolicysPendingActionsUpToTheMostAreApprovedAndOneMoreIsRefusedNamingTheProduct() {
+        stored(PolicyBulkApprovals.MAX_ACTIONS - 3, PolicyAction.PENDING);
+        PolicyBulkApprovals.Request all = new PolicyBulkApprovals.Request(null, policy.id(), PolicyAction.PENDING, "jira-software");
+        assertEquals(PolicyBulkApprovals.MAX_ACTIONS, bulk.approve(TENANT, "admin", "k1", all).approved());
+
+        stored(PolicyBulkApprovals.MAX_ACTIONS + 1, PolicyAction.PENDING);
+        Refusal tooMany = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k2",
+                new PolicyBulkApprovals.Request(null, policy.id(), PolicyAction.PENDING, "jira-software")));
+        assertEquals("too_many_actions", tooMany.code());
+        assertEquals("The policy has more than " + PolicyBulkApprovals.MAX_ACTIONS + " pending actions on jira-software; approve "
+                + "them by id, " + PolicyBulkApprovals.MAX_ACTIONS + " at a time.", tooMany.getMessage());
+        Refusal tooManyOfAny = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k2",
+                new PolicyBulkApprovals.Request(null, policy.id(), PolicyAction.PENDING, null)));
+        assertEquals("The policy has more than " + PolicyBulkApprovals.MAX_ACTIONS + " pending actions; approve them by id, "
+                + PolicyBulkApprovals.MAX_ACTIONS + " at a time.", tooManyOfAny.getMessage());
+    }
+
+    @Test
+    void noPendingActionOnTheNamedProductSaysWhichProduct() {
+        Refusal none = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1",
+                new PolicyBulkApprovals.Request(null, policy.id(), PolicyAction.PENDING, "confluence")));
+        assertEquals("nothing_to_approve", none.code());
+        assertEquals("The policy has no pending actions on confluence.", none.getMessage());
+    }
+
+    @Test
+    void actionsOfADeletedPolicyAreRefusedWithWhereToReclaimInstead() {
+        store.deletePolicy(TENANT, policy.id());
+        Refusal deleted = assertThrows(Refusal.class, () -> bulk.approve(TENANT, "admin", "k1", byIds("u-idle1")));
+        assertEquals(PolicyService.POLICY_DELETED, deleted.code());
+        assertEquals(Refusal.Kind.CONFLICT, deleted.kind());
+        assertEquals("The policy of these actions was deleted; reclaim the users from the License page instead.", deleted.getMessage());
+        assertTrue(jobs.plans.isEmpty());
+    }
+
+    @Test
+    void aRequestThatLostTheRaceForItsKeyCarriesOutTheWinnersDecision() {
+        store.beforeBulkCreate = () -> {
+            store.beforeBulkCreate = () -> {};
+            // The same request, sent twice at once: the other copy stores its decision first.
+            bulk.approve(TENANT, "admin", "k1", byIds("u-idle1", "u-idle2"));
+        };
+
+        PolicyBulkApprovals.Approved loser = bulk.approve(TENANT, "admin", "k1", byIds("u-idle1", "u-idle2"));
+
+        assertTrue(loser.replayed());
+        assertEquals("plan-2", loser.job().planId(), "the winner's plan (the loser's plan-1 is left unused)");
+        assertEquals(1, jobs.byKey.size(), "one job");
+        assertEquals(2, loser.approved());
+    }
+
+    @Test
+    void aReplayOfAFinishedApprovalCountsItsCancellationsAgain() {
+        reader.users.remove("u-idle3");
+        PolicyBulkApprovals.Approved first = bulk.approve(TENANT, "admin", "k1", byIds("u-idle1", "u-idle3"));
+        assertEquals(1, first.cancelled());
+
+        PolicyBulkApprovals.Approved replay = bulk.approve(TENANT, "admin", "k1", byIds("u-idle1", "u-idle3"));
+
+        assertTrue(replay.replayed());
+        assertEquals(1, replay.approved());
+        assertEquals(1, replay.cancelled(), "marked by the first: counted, not marked again");
+        assertEquals(PolicyService.USER_GONE, actionOf("u-idle3").reasonCode());
     }
 }

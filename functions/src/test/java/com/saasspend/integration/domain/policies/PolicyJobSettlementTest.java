@@ -132,4 +132,19 @@ class PolicyJobSettlementTest {
         assertEquals(0, settlement.settle(TENANT, Budget.unlimited()));
         assertEquals(PolicyAction.APPROVED, stored(action).status());
     }
+
+    @Test
+    void aRunLooksAtMostAtItsPagesOfApprovedActionsAndTheNextRunEndsTheRest() {
+        job("job-1", ReclaimJob.COMPLETED);
+        int most = PolicyJobSettlement.MAX_PAGES * PolicyStore.ACTIONS_PER_READ;
+        for (int i = 0; i <= most; i++) {
+            approved(String.format("u%05d", i), "job-1");
+            results.put(String.format("job-1/u%05d", i), new JobUserResult(String.format("u%05d", i), "U", JobUserResult.COMPLETED,
+                    "rcl-" + i, 1, null, null, null));
+        }
+
+        assertEquals(most, settlement.settle(TENANT, Budget.unlimited()), "the pages one run looks at");
+        assertEquals(PolicyJobSettlement.MAX_PAGES, store.pageReads.size());
+        assertEquals(1, settlement.settle(TENANT, Budget.unlimited()), "the one past them, next run");
+    }
 }

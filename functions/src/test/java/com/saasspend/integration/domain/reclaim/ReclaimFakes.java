@@ -77,6 +77,8 @@ final class ReclaimFakes {
         /** Kill the process right after this many more membership changes took effect (-1: never). */
         int killAfterChanges = -1;
         boolean usersUnreadable;
+        /** Runs before each read of users is answered (a test killing the process there). */
+        Runnable beforeRead = () -> { };
 
         @Override public List<String> orgIdsOfKey(String apiKey) { return List.of(ORG); }
         @Override public String orgName(String orgId, String apiKey) { return "Org"; }
@@ -90,6 +92,7 @@ final class ReclaimFakes {
         @Override
         public List<OrgUser> usersById(String orgId, String apiKey, List<String> accountIds) {
             calls.add("read " + accountIds);
+            beforeRead.run();
             if (usersUnreadable) {
                 throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, 503, "Atlassian answered read users with HTTP 503.", null);
             }

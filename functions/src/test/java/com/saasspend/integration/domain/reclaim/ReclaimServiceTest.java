@@ -456,4 +456,112 @@ class ReclaimServiceTest {
         assertEquals(List.of("removed", "failed", "not_attempted", "not_attempted"), results(settled.groups()));
         assertEquals(calls, atlassian.calls.size(), "a disconnected record's key is not used");
     }
+
+    @Test
+    void anUndo409WhoseMembershipCannotBeReadIsFailedNotBelievedAMember() {
+        String id = reclaim("k1", "g3").id();
+        atlassian.failAdd("g3", new UpstreamFailure(Kind.CONFLICT, 409, "Atlassian answered with HTTP 409.", null, null));
+        atlassian.usersUnreadable = true;
+
+        ReclaimRecord undone = service.undo(TENANT, "admin", id);
+
+        assertEquals(ReclaimRecord.FAILED, undone.undo().status());
+        assertEquals(List.of("failed"), results(undone.undo().groups()));
+        assertEquals(ReclaimTexts.CONFLICT_NOT_MEMBER, undone.undo().groups().get(0).reason());
+        assertEquals(0, undone.undo().seatsRestored());
+    }
+
+    @Test
+    void anUndoOfAReclaimWithoutABaselineAddsInTheStoredGroupsDirectoryOrTheDefault() {
+        String id = reclaim("k1", "g1", "g3").id();
+        audit.baselines.remove(id); // a record from before baselines were kept
+        licenses.groups.remove("g1"); // and a group no longer stored
+
+        ReclaimRecord undone = service.undo(TENANT, "admin", id);
+
+        assertEquals(ReclaimRecord.COMPLETED, undone.undo().status());
+        assertEquals(1, atlassian.count("add -/g1"), atlassian.calls.toString());
+        assertEquals(1, atlassian.count("add dir-1/g3"), atlassian.calls.toString());
+        assertEquals(1, undone.undo().seatsRestored(), "Confluence, granted by the stored g3");
+    }
+
+    @Test
+    void theSeatsAnUndoRestoresAreThoseItsGroupsGrantedWhenReclaimedNotAsStoredSince() {
+        String id = reclaim("k1", "g3").id();
+        licenses.groups.put("g3", new com.saasspend.integration.domain.OrgGroup("g3", "g3-name", null, "admins", false, 3, List.of(),
+                "dir-1"));
+
+        assertEquals(1, service.undo(TENANT, "admin", id).undo().seatsRestored(), "g3 granted Confluence when it was reclaimed");
+    }
+
+    @Test
+    void aBaselineWithoutTheGroupsLeavesTheSeatsToTheStoredGroups() {
+        String id = reclaim("k1", "g3").id();
+        ReclaimBaseline kept = audit.baselines.get(id);
+        audit.baselines.put(id, new ReclaimBaseline(kept.products(), kept.groups(), java.util.Map.of(), kept.outcomes()));
+
+        assertEquals(1, service.undo(TENANT, "admin", id).undo().seatsRestored(), "Confluence, granted by the stored g3");
+    }
+
+    @Test
+    void aPartialUndoPutsOnlyTheGroupsBackIntoTheStoredUserAndAsksForItsResync() {
+        String id = reclaim("k1", "g1", "g3").id();
+        atlassian.failAdd("g3", new UpstreamFailure(Kind.UNAVAILABLE, 503, "Atlassian answered with HTTP 503.", null));
+        int resyncsBefore = resyncs.sent.size();
+
+        ReclaimRecord undone = service.undo(TENANT, "admin", id);
+
+        assertEquals(ReclaimRecord.PARTIAL, undone.undo().status());
+        assertEquals(List.of("g1", "g2", "g4"), licenses.users.get(USER).groups().stream().map(OrgUser.GroupRef::id).sorted().toList(),
+                "g1 back; g3 not, as at Atlassian");
+        assertEquals(List.of(List.of(USER)), resyncs.sent.subList(resyncsBefore, resyncs.sent.size()).stream()
+                .filter(r -> r.reason().equals("reclaim-undo")).map(com.saasspend.integration.domain.SyncRequest::accountIds).toList(),
+                "the user re-synced once after the undo");
+    }
+
+    @Test
+    void aRetriedUndoKilledWhileReadingAtlassianShowsInProgressAndIsFinishedByTheNextRead() {
+        String id = reclaim("k1", "g3").id();
+        atlassian.failAdd("g3", new UpstreamFailure(Kind.UNAVAILABLE, 503, "Atlassian answered with HTTP 503.", null));
+        assertEquals(ReclaimRecord.FAILED, service.undo(TENANT, "admin", id).undo().status());
+        atlassian.beforeRead = () -> {
+            atlassian.beforeRead = () -> { };
+            throw new ProcessKilled();
+        };
+
+        assertThrows(ProcessKilled.class, () -> service.undo(TENANT, "admin", id));
+
+        assertEquals(ReclaimRecord.IN_PROGRESS, audit.records.get(id).undo().status(), "the retry is on record before it reads");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        ReclaimRecord done = service.find(TENANT, id);
+        assertEquals(ReclaimRecord.COMPLETED, done.undo().status());
+        assertEquals(1, done.undo().seatsRestored());
+    }
+
+    @Test
+    void anUndoKilledAfterItsAddsHasEachGroupsOutcomeOnRecord() {
+        String id = reclaim("k1", "g3", "g4").id();
+        atlassian.failAdd("g4", new UpstreamFailure(Kind.UNAVAILABLE, 503, "Atlassian answered with HTTP 503.", null));
+        licenses.beforeNextReplace = () -> { throw new ProcessKilled(); }; // while the stored user follows
+
+        assertThrows(ProcessKilled.class, () -> service.undo(TENANT, "admin", id));
+
+        assertEquals(List.of("restored", "failed"), results(audit.records.get(id).undo().groups()),
+                "written after each add, not left restoring");
+    }
+
+    @Test
+    void aResumedUndoRecordsTheAddFoundDoneBeforeGoingOn() {
+        String id = reclaim("k1", "g3").id();
+        atlassian.killAfterChanges = 1;
+        assertThrows(ProcessKilled.class, () -> service.undo(TENANT, "admin", id));
+        assertEquals(List.of("restoring"), results(audit.records.get(id).undo().groups()));
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        licenses.beforeNextReplace = () -> { throw new ProcessKilled(); };
+
+        assertThrows(ProcessKilled.class, () -> service.find(TENANT, id));
+
+        assertEquals(List.of("restored"), results(audit.records.get(id).undo().groups()), "Atlassian lists the user in g3 again");
+        assertEquals(1, atlassian.count("add dir-1/g3"), "not sent again");
+    }
 }

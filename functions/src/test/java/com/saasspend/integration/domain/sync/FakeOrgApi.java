@@ -54,6 +54,8 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     public boolean cursorsExpired;
     public List<String> eventActions = new ArrayList<>(AuditEventTouches.REQUIRED_ACTIONS);
     public int streamCalls;
+    /** The {@code fromMillis} of each poll of the stream, in order. */
+    public final List<Long> pollsFrom = new ArrayList<>();
     public int userReads;
 
     /** Appends an event naming these users and groups. */
@@ -65,10 +67,8 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     public AuditEventPage auditEvents(String orgId, String apiKey, String cursor, long fromMillis) {
         call();
         streamCalls++;
-        if (streamStatus != 0) {
-            throw new UpstreamFailure(streamStatus == 403 ? UpstreamFailure.Kind.FORBIDDEN : UpstreamFailure.Kind.NOT_FOUND,
-                    streamStatus, "no audit log", null);
-        }
+        pollsFrom.add(fromMillis);
+        failIfNoStream();
         if (cursor != null && cursorsExpired) {
             throw new UpstreamFailure(UpstreamFailure.Kind.INVALID_CURSOR, 400, "Invalid page cursor", null, "ADMIN-400-1");
         }
@@ -82,10 +82,15 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     public List<String> eventActions(String orgId, String apiKey) {
         call();
         streamCalls++;
-        if (streamStatus != 0) {
-            throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "no audit log", null);
-        }
+        failIfNoStream();
         return eventActions;
+    }
+
+    private void failIfNoStream() {
+        if (streamStatus != 0) {
+            throw new UpstreamFailure(streamStatus == 403 ? UpstreamFailure.Kind.FORBIDDEN : UpstreamFailure.Kind.NOT_FOUND,
+                    streamStatus, "no audit log", null);
+        }
     }
 
     @Override
@@ -98,6 +103,9 @@ public final class FakeOrgApi implements AtlassianOrgApi {
     @Override
     public Page<OrgUser> usersInGroup(String orgId, String apiKey, String groupId, String cursor) {
         call();
+        if (!groups.containsKey(groupId)) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FOUND, 404, "group not found", null);
+        }
         List<OrgUser> members = users.values().stream().filter(u -> u.groups().stream().anyMatch(g -> g.id().equals(groupId))).toList();
         return page(members, cursor, 100);
     }

@@ -12,14 +12,22 @@ import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.OrgGroup;
 import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.licenses.TenantSettings;
 import com.saasspend.integration.domain.licenses.TenantSettingsStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The org sync with an audit-event stream, everything in memory: which runs list the org and which poll the stream,
@@ -82,6 +90,33 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
         return store.summary().get(FakeOrgApi.JIRA).assigned();
     }
 
+    /** One incremental run from {@code stream}, straight, under a lease taken for it as the org sync takes it. */
+    private IncrementalOrgSync.Result incremental(EventStreamState stream, Budget budget) {
+        return incremental(stream, budget, licenses -> licenses);
+    }
+
+    /** As {@link #incremental(EventStreamState, Budget)}, writing through {@code wrapped} of the fenced store. */
+    private IncrementalOrgSync.Result incremental(EventStreamState stream, Budget budget,
+                                                  UnaryOperator<LicenseStore> wrapped) {
+        SyncLease held = SyncLease.open(state, integrations, clock, SyncStateStore.LEASE, TENANT, ORG).lease();
+        try {
+            return new IncrementalOrgSync(api, clock).run(TENANT, "org-1", "key", stream,
+                    wrapped.apply(store.fencedBy(held.fence())), held, budget, TenantSettings.DEFAULT_INACTIVITY_DAYS);
+        } finally {
+            held.release();
+        }
+    }
+
+    /** The stream state the last full listing left, polled up to {@code cursor}, that listing having cost {@code calls}. */
+    private EventStreamState afterListing(String cursor, long calls) {
+        EventStreamState listed = streamStates.get(TENANT);
+        return new EventStreamState(listed.connectedAt(), cursor, listed.pollFrom(), listed.lastFullAt(), calls, null, null);
+    }
+
+    private static OrgGroup group(String id, Integer memberCount) {
+        return new OrgGroup(id, "group " + id, null, null, false, memberCount, List.of());
+    }
+
     @Test
     void theFirstSyncListsTheOrgAndLaterTicksReadOnlyWhatTheEventsTouch() {
         SyncResult first = tick();
@@ -119,10 +154,15 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
         api.event("user_added_to_org", List.of("u100"), List.of());
         api.users.remove("u009");
         api.event("user_removed_from_org", List.of("u009"), List.of());
-        assertTrue(wasIncremental(tick()));
+        SyncResult result = tick();
+        assertTrue(wasIncremental(result));
         assertTrue(store.userIds().contains("u100"));
         assertTrue(store.removedUsers().contains("u009"));
         assertEquals(10, jiraSeats(), "one seat in, one seat out");
+        assertEquals(1, result.run().usersWritten(), "the joiner");
+        assertEquals(1, result.run().removed(), "the leaver");
+        assertEquals(Set.of("u100", "u009"), store.writtenOutsideListing(TENANT, LicenseStore.Listing.USERS).keySet(),
+                "both compared with Atlassian by the next full listing");
     }
 
     @Test
@@ -400,6 +440,8 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
         assertTrue(wasIncremental(result), "no member can lose access: the tick applies it");
         assertTrue(store.groups(TENANT, List.of("g900")).isEmpty(), "marked removed by the tick");
         assertEquals(1, result.run().removed());
+        assertTrue(store.writtenOutsideListing(TENANT, LicenseStore.Listing.GROUPS).containsKey("g900"),
+                "compared with Atlassian by the next full listing");
     }
 
     @Test
@@ -410,5 +452,226 @@ class IncrementalOrgSyncTest extends InMemorySyncStores {
             api.event("policy_updated", List.of(), List.of());
         }
         assertTrue(wasIncremental(tick()), IncrementalOrgSync.MAX_EVENT_PAGES + " pages of events: within the cap");
+    }
+
+    @Test
+    void theReReadIsCostedByWhatTheEventsTouchAndRefusedWhenDearerThanTheLastListing() {
+        api.groups.put("g100", group("g100", 200));
+        api.groups.put("g101", group("g101", 0));
+        tick();
+        api.event("user_suspended", IntStream.range(0, 10).mapToObj(i -> "x" + i).toList(), List.of());
+        api.event("group_role_granted", List.of(), List.of("g100", "g101", "g000", "g999"));
+        int grantCallsBefore = api.grantCalls;
+
+        IncrementalOrgSync.Result refused = incremental(afterListing(null, 1), Budget.unlimited());
+
+        assertEquals(IncrementalOrgSync.Kind.UNTRUSTED, refused.kind());
+        // 10 users: 1 call; 4 groups by id: 1 call, their grants 1 more; members 100 a page: g100's 200 in 2,
+        // the empty g101 still 1, g000 of unknown size and g999 not stored counted as 100: 1 each.
+        assertEquals("re-reading what changed (8 calls) costs more than listing the org (1)", refused.reason());
+        assertEquals(0, api.userReads, "nothing re-read");
+        assertEquals(grantCallsBefore, api.grantCalls);
+    }
+
+    @Test
+    void aReReadCostingWhatTheLastListingCostOrAfterAListingOfUnknownCostIsApplied() {
+        api.groups.put("g100", group("g100", 200));
+        api.groups.put("g101", group("g101", 0));
+        tick();
+        api.event("user_suspended", IntStream.range(0, 10).mapToObj(i -> "x" + i).toList(), List.of());
+        api.event("group_role_granted", List.of(), List.of("g100", "g101", "g000", "g999"));
+
+        assertEquals(IncrementalOrgSync.Kind.APPLIED, incremental(afterListing(null, 8), Budget.unlimited()).kind(),
+                "8 calls against a listing of 8: not dearer");
+        assertEquals(IncrementalOrgSync.Kind.APPLIED, incremental(afterListing(null, 0), Budget.unlimited()).kind(),
+                "no listing cost known: nothing to compare with");
+    }
+
+    @Test
+    void aRoleEventOnAGroupDeletedSinceIsAppliedWithoutItsMembers() {
+        tick();
+        api.event("group_role_granted", List.of(), List.of("g002"));
+        api.groups.remove("g002");
+        SyncResult result = tick();
+        assertTrue(wasIncremental(result), "its member listing's 404 is skipped: the deletion is an event of a later poll");
+        assertTrue(store.groups(TENANT, List.of("g002")).isEmpty(), "no longer returned by Atlassian: marked removed");
+    }
+
+    @Test
+    void aStreamThatStopsAnsweringSaysWhyAndWhenForTheDailyRetry() {
+        tick();
+        api.streamStatus = 404;
+        clock.advance(Duration.ofMinutes(15));
+
+        IncrementalOrgSync.Result result = incremental(afterListing("0", 0), Budget.unlimited());
+
+        assertEquals(IncrementalOrgSync.Kind.UNAVAILABLE, result.kind());
+        assertTrue(result.reason().startsWith("Atlassian does not serve this organization's audit-event stream (HTTP 404"),
+                result.reason());
+        assertEquals(result.reason(), result.state().streamUnavailable());
+        assertEquals(clock.instant(), result.state().checkedAt());
+        assertNull(result.state().cursor());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {403, 404})
+    void anEventActionsListRefusedOrMissingMeansNoStreamAndSaysSo(int status) {
+        tick();
+        api.streamStatus = status;
+        IncrementalOrgSync.Result result = incremental(afterListing(null, 0), Budget.unlimited());
+        assertEquals(IncrementalOrgSync.Kind.UNAVAILABLE, result.kind());
+        assertTrue(result.reason().contains("(HTTP " + status), result.reason());
+        assertEquals(result.reason(), result.state().streamUnavailable());
+        assertEquals(List.of(), api.pollsFrom, "the stream itself not polled");
+    }
+
+    @Test
+    void aUserThatKeepsChangingWhileWrittenIsTriedThreeTimesThenLeftForTheNextSync() {
+        tick();
+        api.users.put("u007", withoutAccess(api.users.get("u007")));
+        api.event("user_suspended", List.of("u007"), List.of());
+        int[] replaces = {0};
+        // Every replacement finds the stored user changed by another writer since it was read.
+        IncrementalOrgSync.Result result = incremental(afterListing("0", 0), Budget.unlimited(), licenses ->
+                (LicenseStore) Proxy.newProxyInstance(LicenseStore.class.getClassLoader(),
+                        new Class<?>[] {LicenseStore.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("replaceUser")) {
+                                replaces[0]++;
+                                return false;
+                            }
+                            try {
+                                return method.invoke(licenses, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }));
+
+        assertEquals(IncrementalOrgSync.Kind.APPLIED, result.kind(), "the next sync settles it");
+        assertEquals(3, replaces[0]);
+        assertEquals(0, result.usersWritten());
+        assertEquals(10, jiraSeats(), "no seat moved for a write that did not happen");
+    }
+
+    @Test
+    void theFirstPollAfterAListingAsksFromTheListingsStartLessTheMargin() {
+        tick();
+        EventStreamState listed = afterListing(null, 0);
+        clock.advance(Duration.ofMinutes(7));
+        incremental(listed, Budget.unlimited());
+        assertEquals(List.of(listed.lastFullAt().minus(IncrementalOrgSync.POLL_MARGIN).toEpochMilli()), api.pollsFrom);
+    }
+
+    @Test
+    void aPollWithNoListingStartAsksFromNowLessTheMargin() {
+        tick();
+        EventStreamState listed = afterListing(null, 0);
+        EventStreamState noStart = new EventStreamState(listed.connectedAt(), null, null, null, 0, null, null);
+        clock.advance(Duration.ofMinutes(7));
+        assertEquals(IncrementalOrgSync.Kind.APPLIED, incremental(noStart, Budget.unlimited()).kind());
+        assertEquals(List.of(clock.instant().minus(IncrementalOrgSync.POLL_MARGIN).toEpochMilli()), api.pollsFrom);
+    }
+
+    @Test
+    void aPollNearTheEndOfTheInvocationStopsAtThePageItReadAndKeepsTheCursor() {
+        tick();
+        api.eventPageSize = 1;
+        api.event("policy_updated", List.of(), List.of());
+        api.event("policy_updated", List.of(), List.of());
+        EventStreamState from = afterListing(null, 0);
+
+        IncrementalOrgSync.Result result = incremental(from, () -> true);
+
+        assertEquals(IncrementalOrgSync.Kind.OUT_OF_TIME, result.kind());
+        assertEquals(1, api.pollsFrom.size(), "the page it started (the caller checked the time before), no next one");
+        assertEquals(from, result.state(), "the next run polls the same events again");
+    }
+
+    @Test
+    void outOfTimeBeforeAGroupIsWrittenWritesNoGroup() {
+        tick();
+        api.groups.put("g001", new OrgGroup("g001", "renamed", null, null, false, null, List.of()));
+        api.event("group_renamed", List.of(), List.of("g001"));
+        EventStreamState from = afterListing("0", 0);
+
+        IncrementalOrgSync.Result result = incremental(from, () -> !api.pollsFrom.isEmpty());
+
+        assertEquals(IncrementalOrgSync.Kind.OUT_OF_TIME, result.kind());
+        assertEquals("group g001", store.groups(TENANT, List.of("g001")).get("g001").name());
+        assertEquals(from, result.state());
+    }
+
+    @Test
+    void outOfTimeAfterTheGroupsKeepsThemAndReadsNoMember() {
+        tick();
+        api.grants.put("g000", List.of(new OrgGroup.Grant(FakeOrgApi.JIRA, "jira-software", List.of("atlassian/admin"), false)));
+        api.users.put("u000", withoutAccess(api.users.get("u000")));
+        api.event("group_role_granted", List.of(), List.of("g000"));
+        int callsBefore = api.calls;
+        int grantCallsBefore = api.grantCalls;
+
+        // Nearly out once the group's grants have been read.
+        IncrementalOrgSync.Result result = incremental(afterListing("0", 0), () -> api.grantCalls > grantCallsBefore);
+
+        assertEquals(IncrementalOrgSync.Kind.OUT_OF_TIME, result.kind());
+        assertEquals(List.of("atlassian/admin"), store.groups(TENANT, List.of("g000")).get("g000").grants().get(0).roles(),
+                "what was written stays written");
+        assertEquals(3, api.calls - callsBefore, "poll, groups by id, grants: no member listing");
+        assertEquals(10, jiraSeats(), "u000 not re-read: its seat still counted");
+    }
+
+    @Test
+    void outOfTimeBeforeReadingUsersReadsNone() {
+        tick();
+        api.users.put("u007", withoutAccess(api.users.get("u007")));
+        api.event("user_suspended", List.of("u007"), List.of());
+
+        IncrementalOrgSync.Result result = incremental(afterListing("0", 0), () -> !api.pollsFrom.isEmpty());
+
+        assertEquals(IncrementalOrgSync.Kind.OUT_OF_TIME, result.kind());
+        assertEquals(0, api.userReads);
+        assertEquals(10, jiraSeats());
+    }
+
+    @Test
+    void aReReadRunningPastTheRenewalTimeRenewsTheLease() {
+        tick();
+        List<String> touched = IntStream.range(0, 10).mapToObj(i -> String.format("u%03d", i)).toList();
+        api.event("user_suspended", touched, List.of());
+        api.event("user_suspended", List.of("x0"), List.of());
+        api.onUsersById = () -> clock.advance(SyncStateStore.RENEW_EVERY);
+        int renewalsBefore = state.renewals;
+
+        assertEquals(IncrementalOrgSync.Kind.APPLIED, incremental(afterListing("0", 0), Budget.unlimited()).kind());
+
+        assertEquals(renewalsBefore + 1, state.renewals, "renewed before the second batch of users, a renewal period in");
+    }
+
+    @Test
+    void aGroupTouchedButUnchangedIsNotWrittenAndAChangedOneIsCounted() {
+        tick();
+        api.event("group_renamed", List.of(), List.of("g001"));
+        SyncResult unchanged = tick();
+        assertTrue(wasIncremental(unchanged));
+        assertEquals(1, unchanged.run().groups(), "read");
+        assertEquals(0, unchanged.run().groupsWritten(), "the same as stored: not written");
+        assertEquals(Map.of(), store.writtenOutsideListing(TENANT, LicenseStore.Listing.GROUPS));
+
+        api.groups.put("g002", new OrgGroup("g002", "renamed", null, null, false, null, List.of()));
+        api.event("group_renamed", List.of(), List.of("g002"));
+        SyncResult renamed = tick();
+        assertEquals(1, renamed.run().groupsWritten());
+        assertEquals(Set.of("g002"), store.writtenOutsideListing(TENANT, LicenseStore.Listing.GROUPS).keySet());
+    }
+
+    @Test
+    void aJoinerWhoLastUsedTheirSeatLongAgoCountsAsAnInactiveSeat() {
+        tick();
+        long inactiveBefore = store.summary().get(FakeOrgApi.JIRA).inactive();
+        String longAgo = clock.instant().minus(Duration.ofDays(TenantSettings.DEFAULT_INACTIVITY_DAYS + 1)).toString();
+        api.users.put("u100", new OrgUser("u100", "User u100", "u100@acme.com", "atlassian", "active", "active", "managed",
+                false, null, List.of(new OrgUser.ProductAccess("jira-software", FakeOrgApi.JIRA, longAgo)), List.of()));
+        api.event("user_added_to_org", List.of("u100"), List.of());
+        assertTrue(wasIncremental(tick()));
+        assertEquals(inactiveBefore + 1, store.summary().get(FakeOrgApi.JIRA).inactive());
     }
 }
