@@ -44,8 +44,8 @@ final class CreatingWrites {
 
     /**
      * Puts {@code units} of items, then {@code last} (null: none), which is stored only once all of them are. Fenced:
-     * each unit in one transaction (never split), the units' transactions side by side, {@code last} in one sent after
-     * them; unfenced: batch writes, then {@code last} by a put of its own.
+     * each unit in one transaction (never split), {@code last} in the last of them; unfenced: batch writes, then
+     * {@code last} by a put of its own.
      */
     void putUnitsThen(List<List<Map<String, AttributeValue>>> units, Map<String, AttributeValue> last) {
         if (fence != null) {
@@ -60,7 +60,7 @@ final class CreatingWrites {
 
     /**
      * {@link #putUnitsThen}, each item created only where none is stored: throws {@link ConditionalCheckFailedException}
-     * when one is ({@code last} is not written then; some units may be). Fenced stores only (a plain batch write takes
+     * when one is (the transactions before the one that met it are written, {@code last} is not). Fenced stores only (a plain batch write takes
      * no condition): false, nothing written, when this one is not.
      */
     boolean createUnitsThen(List<List<Map<String, AttributeValue>>> units, Map<String, AttributeValue> last) {

@@ -4,15 +4,10 @@ import static com.saasspend.integration.aws.Items.s;
 
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
-import com.saasspend.integration.atlassian.InvocationDeadline;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -39,18 +34,6 @@ final class LeaseFencedWriter {
      * throttled: try again after a {@link Backoff} wait, a bounded number of times.
      */
     static final int ATTEMPTS = 5;
-    /**
-     * Transactions of one {@link #putUnits} in flight at a time. DynamoDB runs them side by side; moto serves one at a
-     * time, but the next one is marshalled and sent while it works.
-     */
-    static final int LANES = 2;
-    /** The lanes' threads beyond the caller's: daemons, idle between invocations (a Lambda runs one at a time). */
-    private static final ExecutorService LANE_THREADS = Executors.newCachedThreadPool(work -> {
-        Thread t = new Thread(work, "lease-fenced-lane");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final DynamoDbClient dynamo;
     private final String table;
     private final SyncFence fence;
@@ -73,11 +56,10 @@ final class LeaseFencedWriter {
 
     /**
      * Puts {@code units} of items, each unit in one transaction (never split across two: a user's index items and its
-     * user item are stored together or not at all), up to {@link #LANES} transactions at a time; then {@code last}
-     * (null: none) in a transaction sent only once all the others are stored. Each item is also subject to
-     * {@code condition} (null: none). On the first failure no further transaction is sent (those already sent are
-     * waited for), {@code last} is not written, and the failure is thrown as {@link #send} throws it (a lost lease
-     * first); the units' transactions that were sent may be stored.
+     * user item are stored together or not at all), one transaction after another; then {@code last} (null: none)
+     * in the transaction of the last units, or one of its own after them. Each item is also subject to
+     * {@code condition} (null: none). A failure is thrown as {@link #send} throws it: the transactions before it are
+     * stored, the rest (and {@code last}) are not.
      */
     void putUnits(List<List<Map<String, AttributeValue>>> units, Map<String, AttributeValue> last, String condition,
                   Map<String, AttributeValue> values) {
@@ -102,24 +84,17 @@ final class LeaseFencedWriter {
             }
             bytes += unitBytes;
         }
-        List<TransactWriteItem> lastChunk = null;
         if (last != null) {
-            if (!actions.isEmpty() && actions.size() < CHUNK && bytes + size(last) <= MAX_BYTES) {
-                actions.add(put(last, condition, values));
-                lastChunk = actions;
-            } else {
-                lastChunk = List.of(put(last, condition, values));
-                if (!actions.isEmpty()) {
-                    chunks.add(actions);
-                }
+            if (!actions.isEmpty() && (actions.size() == CHUNK || bytes + size(last) > MAX_BYTES)) {
+                chunks.add(actions);
+                actions = new ArrayList<>();
             }
-        } else if (!actions.isEmpty()) {
+            actions.add(put(last, condition, values));
+        }
+        if (!actions.isEmpty()) {
             chunks.add(actions);
         }
-        sendInLanes(chunks);
-        if (lastChunk != null) {
-            send(lastChunk);
-        }
+        chunks.forEach(this::send);
     }
 
     /**
@@ -154,45 +129,6 @@ final class LeaseFencedWriter {
 
     private static String key(Map<String, AttributeValue> item) {
         return item.get(TableKeys.PK).s() + "\n" + item.get(TableKeys.SK).s();
-    }
-
-    /**
-     * Sends the transactions, up to {@link #LANES} at a time (this thread is one lane), each lane in order; answers once
-     * all are stored. The first failure stops every lane before its next transaction and is thrown once both lanes
-     * stopped (nothing is left running).
-     */
-    private void sendInLanes(List<List<TransactWriteItem>> chunks) {
-        if (chunks.size() < 2) {
-            chunks.forEach(this::send);
-            return;
-        }
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        List<CompletableFuture<Void>> others = new ArrayList<>();
-        for (int lane = 1; lane < Math.min(LANES, chunks.size()); lane++) {
-            int first = lane;
-            others.add(CompletableFuture.runAsync(() -> sendLane(chunks, first, failure), InvocationDeadline.carriedBy(LANE_THREADS)));
-        }
-        sendLane(chunks, 0, failure);
-        for (CompletableFuture<Void> other : others) {
-            // Bounded: a lane stops at the failure flag, and each of its transactions is bounded by the client's timeouts.
-            other.join();
-        }
-        RuntimeException failed = failure.get();
-        if (failed != null) {
-            throw failed;
-        }
-    }
-
-    private void sendLane(List<List<TransactWriteItem>> chunks, int first, AtomicReference<RuntimeException> failure) {
-        for (int i = first; i < chunks.size() && failure.get() == null; i += LANES) {
-            try {
-                send(chunks.get(i));
-            } catch (RuntimeException e) {
-                // A lost lease is what the caller must hear first: it says why the others failed too.
-                failure.accumulateAndGet(e, (was, now) -> was == null || (now instanceof SyncFencedOut && !(was instanceof SyncFencedOut)) ? now : was);
-                return;
-            }
-        }
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {

@@ -9,14 +9,11 @@ import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import java.util.ArrayList;
-import java.util.Collections;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -32,20 +29,16 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * A sync page's users written as units (LeaseFencedWriter.putUnits): a user's items in one transaction, never split; the
- * units' transactions two at a time; the page's last item (its digest) only after all of them are stored; the first
- * failure stops the other lane and keeps the last item unwritten.
+ * page's last item (its digest) in the last transaction; a failure stops the page there, the digest unwritten.
  */
 class LeaseFencedWriterUnitsTest {
     private static final SyncFence FENCE = new SyncFence("tenant", IntegrationType.ATLASSIAN, "owner");
-    private static final long WAIT_SECONDS = 10;
 
-    /** Records each transaction's item keys (lease check left out) in the order they completed; answers via {@code answer}. */
+    /** Records each transaction's item keys (lease check left out), sent and stored; answers via {@code answer}. */
     private static final class Recording implements DynamoDbClient {
-        final List<List<String>> stored = Collections.synchronizedList(new ArrayList<>());
-        final List<List<String>> started = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger mostInFlight = new AtomicInteger();
-        /** Called with each transaction's keys before it is stored; may throw to cancel it, or wait. */
+        final List<List<String>> stored = new ArrayList<>();
+        final List<List<String>> started = new ArrayList<>();
+        /** Called with each transaction's keys before it is stored; may throw to cancel it. */
         volatile Consumer<List<String>> answer = keys -> {};
 
         @Override
@@ -56,14 +49,9 @@ class LeaseFencedWriterUnitsTest {
             assertTrue(actions.get(0).conditionCheck() != null, "the lease check comes first");
             List<String> keys = actions.stream().skip(1).map(a -> a.put().item().get(TableKeys.SK).s()).toList();
             started.add(keys);
-            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-                answer.accept(keys);
-                stored.add(keys);
-                return TransactWriteItemsResponse.builder().build();
-            } finally {
-                inFlight.decrementAndGet();
-            }
+            answer.accept(keys);
+            stored.add(keys);
+            return TransactWriteItemsResponse.builder().build();
         }
 
         @Override
@@ -119,78 +107,37 @@ class LeaseFencedWriterUnitsTest {
         }
         List<String> lastStored = dynamo.stored.get(dynamo.stored.size() - 1);
         assertTrue(lastStored.contains("digest"), "the digest is in the transaction stored last");
-        assertEquals(lastStored, dynamo.started.get(dynamo.started.size() - 1), "and it was sent after all the others were stored");
         assertTrue(dynamo.stored.size() >= 4, "the page took several transactions: " + dynamo.stored.size());
     }
 
     @Test
-    void twoOfAPagesTransactionsAreInFlightAtOnce() {
+    void aTransactionMeetingAStoredItemStopsThePageAndTheDigestIsNotWritten() {
         Recording dynamo = new Recording();
-        CountDownLatch bothSent = new CountDownLatch(2);
         dynamo.answer = keys -> {
-            if (!keys.contains("digest")) {
-                bothSent.countDown();
-                try {
-                    // Sequential sends would wait here in vain (and the assertion below fails).
-                    bothSent.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
-        new LeaseFencedWriter(dynamo, "t", FENCE).putUnits(users(100, u -> 3), item("digest"), null, Map.of());
-
-        assertEquals(LeaseFencedWriter.LANES, dynamo.mostInFlight.get());
-        assertEquals(401, dynamo.stored.stream().mapToInt(List::size).sum());
-    }
-
-    @Test
-    void aFailedTransactionStopsTheOtherLaneAndTheDigestIsNotWritten() {
-        Recording dynamo = new Recording();
-        CountDownLatch otherLaneSent = new CountDownLatch(1);
-        CountDownLatch failed = new CountDownLatch(1);
-        dynamo.answer = keys -> {
-            try {
-                if (keys.contains("u0")) {
-                    // The first transaction meets a stored item once the other lane's first one is under way.
-                    otherLaneSent.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                    failed.countDown();
-                    throw cancelled("None", "ConditionalCheckFailed");
-                }
-                otherLaneSent.countDown();
-                failed.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (keys.contains("u30")) {
+                throw cancelled("None", "ConditionalCheckFailed");
             }
         };
         LeaseFencedWriter writer = new LeaseFencedWriter(dynamo, "t", FENCE);
-        List<List<Map<String, AttributeValue>>> page = users(100, u -> 3);
 
-        assertThrows(ConditionalCheckFailedException.class, () -> writer.putUnits(page, item("digest"), "attribute_not_exists(pk)", Map.of()));
-        // Transactions of 24 users (96 items): lane one sends users 0-23, then 48-71; lane two 24-47, then 72-95.
-        assertFalse(dynamo.started.stream().anyMatch(keys -> keys.contains("u48")), "the failed lane sends nothing more");
-        assertTrue(dynamo.stored.stream().anyMatch(keys -> keys.contains("u24")), "the other lane's transaction under way is stored");
-        // The other lane stops at its next look at the failure: it may have looked just before it was recorded.
-        assertTrue(dynamo.started.size() <= 3, "no lane goes on past one more transaction: " + dynamo.started.size());
+        assertThrows(ConditionalCheckFailedException.class,
+                () -> writer.putUnits(users(100, u -> 3), item("digest"), "attribute_not_exists(pk)", Map.of()));
+        // Transactions of 24 users (96 items): the first is stored, the second fails, none is sent after it.
+        assertEquals(2, dynamo.started.size());
+        assertEquals(1, dynamo.stored.size());
         assertFalse(dynamo.started.stream().anyMatch(keys -> keys.contains("digest")));
     }
 
     @Test
-    void aLostLeaseIsTheFailureReportedWhenTheOtherLaneMetAStoredItem() {
+    void aLostLeaseFailsThePageWithoutWriting() {
         Recording dynamo = new Recording();
-        CountDownLatch bothSent = new CountDownLatch(2);
         dynamo.answer = keys -> {
-            bothSent.countDown();
-            try {
-                bothSent.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw keys.contains("u0") ? cancelled("None", "ConditionalCheckFailed") : cancelled("ConditionalCheckFailed", "None");
+            throw cancelled("ConditionalCheckFailed", "None");
         };
         LeaseFencedWriter writer = new LeaseFencedWriter(dynamo, "t", FENCE);
 
         assertThrows(SyncFencedOut.class, () -> writer.putUnits(users(100, u -> 3), item("digest"), null, Map.of()));
+        assertEquals(1, dynamo.started.size());
         assertEquals(0, dynamo.stored.size());
     }
 
