@@ -596,11 +596,12 @@ public final class Benchmarks {
             created only where no item is stored, a condition of its transactions; a user that moved from a page written
             earlier in the run cancels that, and the page is written again the usual way), and the end of the listing
             sweeps nothing; the page digest rides in the transaction of the page's last users instead of one of its own.
-            What remains is the lease-fenced transactions of up to 99 items (the items a user page writes are counted
+            What remains is the lease-fenced transactions of up to 99 items, each user's items in one of them (the items a user page writes are counted
             above: each user, its row copy in the listing of every user and one per product key it holds, for the
             License page's indexes, figure 8) and the checkpoint, and on moto they, not the fetches, set the pace.
             Stock moto 5.2.5 spent most of a transaction on overhead of its own that DynamoDB does not have: it re-sized
-            the whole item at each attribute it added, rebuilt every nested value to size it, parsed each condition text
+            the whole item at each attribute it added, built every attribute's tree and walked it again to size it,
+            rebuilding every nested value, parsed each condition text
             three times an item, walked every attribute value through the service model to parse the request, and
             sorted the whole table for each base-table Query (7 a run). moto_server.py's speed-ups (`MOTO_SPEEDUPS`, the
             sped-up rows) take that out without changing an answer or a stored item (`infra/scripts/tests/`
@@ -612,9 +613,11 @@ public final class Benchmarks {
             gained nothing beyond the runs' spread (×1.65–×1.73 at 10k): moto, not the store's own work, is busy.
             On DynamoDB a 99-item transaction takes tens of ms, so a page's store stays under its fetch (the estimate
             above). Writing a page's transactions concurrently was measured on stock moto (two to four writers: about
-            13 % less time a transaction, 167 → 144 ms for 99 items at load 9) and not kept: moto serves one write at a
-            time. Column "wall − DynamoDB" is the time no DynamoDB call was under way: the fetching the store did not
-            hide.
+            13 % less time a transaction, 167 → 144 ms for 99 items at load 9) and again, two at a time, on sped-up
+            moto (2026-12-01, load 1.4, one run each of 1k and 10k three times: ×2.36 of the critical path at 10k,
+            against ×2.05 one at a time): not kept, moto serves one request at a time and two in flight only
+            interleave. Column "wall − DynamoDB" is the time no DynamoDB call was under way: the fetching the store
+            did not hide.
             """;
 
     /** For figure 2's estimate only: a DynamoDB call's latency from a Lambda in the same region (single-digit ms). */
