@@ -585,7 +585,11 @@ _original_handler_query = DynamoHandler.query
 def _handler_query(self):
     _stock.active = bool(self.headers.get(STOCK_QUERY_HEADER))
     try:
-        return _original_handler_query(self)
+        result = _original_handler_query(self)
+        if _stock.active:
+            # Its answer is written later, by moto's own serializer too (see _execute_result).
+            result.stock_query = True
+        return result
     finally:
         _stock.active = False
 
@@ -656,9 +660,15 @@ def _plain(value):
 def _execute_result(self, context):
     result = self.result
     items = result.get("Items") if isinstance(result, dict) else None
-    if (not _speedups_on[0] or context.operation_model.name != "Query" or not isinstance(items, list) or not items
+    if (not _speedups_on[0] or getattr(self, "stock_query", False) or context.operation_model.name != "Query"
+            or not isinstance(items, list) or not items
             or not all(isinstance(i, dict) and all(type(k) is str and _plain(v) for k, v in i.items()) for i in items)):
         return _original_execute_result(self, context)
+    return _items_written_directly(result, items, context)
+
+
+def _items_written_directly(result, items, context):
+    """A Query's answer with its items written as the JSON they already are (moto's serializer walks each by shape)."""
     status, headers, body = _original_execute_result(DynamoResult({k: v for k, v in result.items() if k != "Items"}), context)
     answer = json.loads(body)
     answer["Items"] = items

@@ -76,6 +76,14 @@ class QueryWindowTest(unittest.TestCase):
             return window
         moto_server._window = counting_window
         self.addCleanup(setattr, moto_server, "_window", original_window)
+        self.written_directly = 0
+        original_written = moto_server._items_written_directly
+
+        def counting_written(*args):
+            self.written_directly += 1
+            return original_written(*args)
+        moto_server._items_written_directly = counting_written
+        self.addCleanup(setattr, moto_server, "_items_written_directly", original_written)
 
     def tearDown(self):
         Table.query = moto_server._query
@@ -302,6 +310,8 @@ class QueryWindowTest(unittest.TestCase):
                    "ExpressionAttributeValues": {":h": {"S": "p0"}}}
         windowed = self._both(request)
         self.assertEqual(1, self.fast)
+        written_directly = self.written_directly
+        self.assertGreater(written_directly, 0)
 
         def stock(request, **kwargs):
             request.headers[moto_server.STOCK_QUERY_HEADER] = "1"
@@ -310,6 +320,7 @@ class QueryWindowTest(unittest.TestCase):
         answer.pop("ResponseMetadata", None)
         self.assertEqual(windowed, answer)
         self.assertEqual(1, self.fast, "the stock query did not go through the window")
+        self.assertEqual(written_directly, self.written_directly, "nor was its answer written by our serializer")
         self.ddb.meta.events.unregister("before-sign.dynamodb.Query", stock)
         self._both(request)
         self.assertEqual(2, self.fast, "the header holds for its own request only")
