@@ -1,31 +1,22 @@
 package com.saasspend.integration.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
+import com.saasspend.integration.testing.TransactionCancellingDynamo;
 import java.util.ArrayList;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * A sync page's users written as units (LeaseFencedWriter.putUnits): a user's items in one transaction, never split; the
@@ -34,33 +25,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 class LeaseFencedWriterUnitsTest {
     private static final SyncFence FENCE = new SyncFence("tenant", IntegrationType.ATLASSIAN, "owner");
 
-    /** Records each transaction's item keys (lease check left out), sent and stored; answers via {@code answer}. */
-    private static final class Recording implements DynamoDbClient {
-        final List<List<String>> stored = new ArrayList<>();
-        final List<List<String>> started = new ArrayList<>();
-        /** Called with each transaction's keys before it is stored; may throw to cancel it. */
-        volatile Consumer<List<String>> answer = keys -> {};
-
-        @Override
-        public TransactWriteItemsResponse transactWriteItems(Consumer<TransactWriteItemsRequest.Builder> request) {
-            TransactWriteItemsRequest.Builder builder = TransactWriteItemsRequest.builder();
-            request.accept(builder);
-            List<TransactWriteItem> actions = builder.build().transactItems();
+    /** Each written transaction's item keys (its lease check, the first action, left out). */
+    private static List<List<String>> stored(TransactionCancellingDynamo dynamo) {
+        return dynamo.transactions().stream().map(actions -> {
             assertTrue(actions.get(0).conditionCheck() != null, "the lease check comes first");
-            List<String> keys = actions.stream().skip(1).map(a -> a.put().item().get(TableKeys.SK).s()).toList();
-            started.add(keys);
-            answer.accept(keys);
-            stored.add(keys);
-            return TransactWriteItemsResponse.builder().build();
-        }
-
-        @Override
-        public String serviceName() {
-            return "dynamodb";
-        }
-
-        @Override
-        public void close() {}
+            return actions.stream().skip(1).map(a -> a.put().item().get(TableKeys.SK).s()).toList();
+        }).toList();
     }
 
     private static Map<String, AttributeValue> item(String sk) {
@@ -81,79 +51,62 @@ class LeaseFencedWriterUnitsTest {
         return sk.contains("#") ? sk.substring(0, sk.indexOf('#')) : sk;
     }
 
-    private static TransactionCanceledException cancelled(String leaseCheck, String item) {
-        return TransactionCanceledException.builder().message("cancelled").cancellationReasons(
-                CancellationReason.builder().code(leaseCheck).build(), CancellationReason.builder().code(item).build()).build();
-    }
-
     @Test
-    void eachUsersItemsAreStoredInOneTransactionAndTheDigestAfterAllOfThem() {
-        Recording dynamo = new Recording();
+    void eachUsersItemsAreStoredInOneTransactionAndTheDigestInTheLast() {
+        TransactionCancellingDynamo dynamo = new TransactionCancellingDynamo(0, "None", "None");
         // 100 users of 2 to 5 items: 99-action transactions would split some of them.
         List<List<Map<String, AttributeValue>>> page = users(100, u -> 1 + u % 4);
         new LeaseFencedWriter(dynamo, "t", FENCE).putUnits(page, item("digest"), "attribute_not_exists(pk)", Map.of());
 
-        List<String> all = dynamo.stored.stream().flatMap(List::stream).toList();
+        List<List<String>> stored = stored(dynamo);
+        List<String> all = stored.stream().flatMap(List::stream).toList();
         assertEquals(page.stream().mapToInt(List::size).sum() + 1, all.size(), "every item written once");
         assertEquals(all.size(), new HashSet<>(all).size());
         Map<String, Integer> transactionOfUser = new java.util.HashMap<>();
-        for (int t = 0; t < dynamo.stored.size(); t++) {
-            List<String> keys = dynamo.stored.get(t);
+        for (int t = 0; t < stored.size(); t++) {
+            List<String> keys = stored.get(t);
             assertTrue(keys.size() <= 99, "a transaction takes the lease check and at most 99 writes");
             for (String key : keys) {
                 Integer before = transactionOfUser.putIfAbsent(userOf(key), t);
                 assertTrue(before == null || before == t, "user " + userOf(key) + " split across two transactions");
             }
         }
-        List<String> lastStored = dynamo.stored.get(dynamo.stored.size() - 1);
-        assertTrue(lastStored.contains("digest"), "the digest is in the transaction stored last");
-        assertTrue(dynamo.stored.size() >= 4, "the page took several transactions: " + dynamo.stored.size());
+        assertTrue(stored.get(stored.size() - 1).contains("digest"), "the digest is in the transaction stored last");
+        assertTrue(stored.size() >= 4, "the page took several transactions: " + stored.size());
     }
 
     @Test
     void aTransactionMeetingAStoredItemStopsThePageAndTheDigestIsNotWritten() {
-        Recording dynamo = new Recording();
-        dynamo.answer = keys -> {
-            if (keys.contains("u30")) {
-                throw cancelled("None", "ConditionalCheckFailed");
-            }
-        };
+        TransactionCancellingDynamo dynamo = new TransactionCancellingDynamo(1, "None", "ConditionalCheckFailed");
         LeaseFencedWriter writer = new LeaseFencedWriter(dynamo, "t", FENCE);
 
         assertThrows(ConditionalCheckFailedException.class,
                 () -> writer.putUnits(users(100, u -> 3), item("digest"), "attribute_not_exists(pk)", Map.of()));
-        // Transactions of 24 users (96 items): the first is stored, the second fails, none is sent after it.
-        assertEquals(2, dynamo.started.size());
-        assertEquals(1, dynamo.stored.size());
-        assertFalse(dynamo.started.stream().anyMatch(keys -> keys.contains("digest")));
+        assertEquals(1, dynamo.calls(), "no transaction is sent after the one that met a stored item");
+        assertEquals(List.of(), dynamo.written());
     }
 
     @Test
     void aLostLeaseFailsThePageWithoutWriting() {
-        Recording dynamo = new Recording();
-        dynamo.answer = keys -> {
-            throw cancelled("ConditionalCheckFailed", "None");
-        };
+        TransactionCancellingDynamo dynamo = new TransactionCancellingDynamo(1, "ConditionalCheckFailed", "None");
         LeaseFencedWriter writer = new LeaseFencedWriter(dynamo, "t", FENCE);
 
         assertThrows(SyncFencedOut.class, () -> writer.putUnits(users(100, u -> 3), item("digest"), null, Map.of()));
-        assertEquals(1, dynamo.started.size());
-        assertEquals(0, dynamo.stored.size());
+        assertEquals(1, dynamo.calls());
+        assertEquals(List.of(), dynamo.written());
     }
 
     @Test
     void aKeyWrittenTwiceIsWrittenOnceWithItsLastWrite() {
-        Recording dynamo = new Recording();
+        TransactionCancellingDynamo dynamo = new TransactionCancellingDynamo(0, "None", "None");
         List<List<Map<String, AttributeValue>>> page = new ArrayList<>(users(60, u -> 2));
         // The same user again at the end of the page (a listing can repeat one): its later items win.
         page.add(List.of(Map.of(TableKeys.PK, AttributeValue.fromS("p"), TableKeys.SK, AttributeValue.fromS("u3"),
                 "v", AttributeValue.fromS("later"))));
         new LeaseFencedWriter(dynamo, "t", FENCE).putUnits(page, item("digest"), null, Map.of());
 
-        List<String> all = dynamo.stored.stream().flatMap(List::stream).toList();
+        List<String> all = stored(dynamo).stream().flatMap(List::stream).toList();
         assertEquals(1, all.stream().filter("u3"::equals).count());
-        assertEquals(new HashSet<>(all).size(), all.size());
-        Set<String> inTransaction = new HashSet<>();
-        dynamo.stored.forEach(keys -> assertTrue(keys.stream().allMatch(inTransaction::add)));
+        assertEquals(new HashSet<>(all).size(), all.size(), "no key written twice, in one transaction or two");
     }
 }

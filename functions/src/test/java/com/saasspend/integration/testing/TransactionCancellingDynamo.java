@@ -21,7 +21,7 @@ public final class TransactionCancellingDynamo implements DynamoDbClient {
     private final String firstReason;
     private final String secondReason;
     private int calls;
-    private final List<TransactWriteItem> written = new ArrayList<>();
+    private final List<List<TransactWriteItem>> transactions = new ArrayList<>();
 
     public TransactionCancellingDynamo(int cancelled, String firstReason, String secondReason) {
         this.cancelled = cancelled;
@@ -36,7 +36,12 @@ public final class TransactionCancellingDynamo implements DynamoDbClient {
 
     /** The actions of the written transactions, in the order sent. */
     public List<TransactWriteItem> written() {
-        return List.copyOf(written);
+        return transactions.stream().flatMap(List::stream).toList();
+    }
+
+    /** The written transactions' actions, one list a transaction, in the order sent. */
+    public List<List<TransactWriteItem>> transactions() {
+        return List.copyOf(transactions);
     }
 
     @Override
@@ -53,7 +58,7 @@ public final class TransactionCancellingDynamo implements DynamoDbClient {
             }
             throw TransactionCanceledException.builder().message("cancelled").cancellationReasons(reasons).build();
         }
-        written.addAll(actions);
+        transactions.add(List.copyOf(actions));
         return TransactWriteItemsResponse.builder().build();
     }
 
