@@ -141,7 +141,8 @@ public final class IntegrationService {
 
     /**
      * A running sync updates the record (its status) between our read and our write: read it again and apply the
-     * credential to what is there now, a bounded number of times, rather than answer the admin a 500.
+     * credential to what is there now, a bounded number of times; past them the admin is told to send it again (409),
+     * not answered a 500.
      */
     private Integration reconnectLatest(String tenantId, Integration read, Credential credential, Map<String, String> settings) {
         Integration current = read;
@@ -150,7 +151,9 @@ public final class IntegrationService {
                 return reconnect(current, credential, settings);
             } catch (ConcurrentChangeException raced) {
                 if (attempt >= 3) {
-                    throw raced;
+                    throw new Refusal(Kind.CONFLICT, "integration_changed_concurrently", "Syncs kept updating the "
+                            + credential.type().id() + " integration while the new credential was being saved; send the "
+                            + "request again to finish saving it.");
                 }
                 current = connected(tenantId, credential.type());
             }

@@ -347,9 +347,12 @@ class IntegrationServiceTest {
         };
         store.beforeNextSave = race[0];
 
-        assertThrows(IntegrationStore.ConcurrentChangeException.class, () -> service.rotate(T, orgCredential(ORG, "key-2", null)));
+        Refusal refusal = refused(() -> service.rotate(T, orgCredential(ORG, "key-2", null)));
         store.beforeNextSave = null;
 
+        assertEquals(Refusal.Kind.CONFLICT, refusal.kind(), "a 409 asking to send it again, not a 500");
+        assertEquals("integration_changed_concurrently", refusal.code());
+        assertTrue(refusal.getMessage().contains("send the request again"), refusal.getMessage());
         assertEquals(3, tries[0]);
         assertEquals(connected.secretName(), store.get(IntegrationType.ATLASSIAN).secretName());
     }
