@@ -60,7 +60,7 @@ public final class DynamoLicenseReader implements LicenseReader {
                         Items.num(c.m(), "inactive", 0), Items.num(c.m(), "neverUsed", 0))));
         String at = str(item, "computedAt");
         return Optional.of(new Summary(counts, (int) Items.num(item, "inactivityDays", 30), at == null ? null : Instant.parse(at),
-                Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) == UserItems.INDEX_VERSION));
+                Items.num(item, UserItems.INDEX_VERSION_ATTRIBUTE, 0) >= UserItems.FIRST_LISTED_INDEX_VERSION));
     }
 
     @Override

@@ -23,6 +23,12 @@ public final class UserItems {
      * user item itself, whose claim status, index item keys, hash and sync time every page read (1 had it there).
      */
     static final long INDEX_VERSION = 2;
+    /**
+     * The oldest layout whose listings the License page can serve: from 1 on, every user is listed once, by its user
+     * item (1) or its row copy (2), and a sync writes a user's items in one transaction, so a tenant halfway from 1 to 2
+     * lists each user once too. Before 1 (no index items) the listings wait for a sync.
+     */
+    static final long FIRST_LISTED_INDEX_VERSION = 1;
     static final String INDEX_VERSION_ATTRIBUTE = "ixv";
 
     /** The user item: the whole synced user (user detail, reclaim, policies read it); no listing reads it. */

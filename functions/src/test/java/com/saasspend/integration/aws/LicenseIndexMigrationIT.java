@@ -89,18 +89,26 @@ class LicenseIndexMigrationIT {
 
     /**
      * Layout 1 (before the listing of every user had copies of its own): the user item itself carried the listing and
-     * search keys and every page read it whole. The page waits for the next sync, which rewrites every user into
-     * layout 2: the user items leave the listings, a copy carrying only the row takes their place.
+     * search keys and every page read it whole. The next sync rewrites every user into layout 2 (the user items leave
+     * the listings, a copy carrying only the row takes their place), each user's items in one transaction: the pages
+     * keep answering, before, halfway and after, each user listed once.
      */
     @Test
-    void aTenantOfTheFirstIndexLayoutIsRewrittenIntoRowCopiesByTheNextSync() {
+    void aTenantOfTheFirstIndexLayoutIsListedWhileTheNextSyncRewritesItIntoRowCopies() {
         Map<String, Map<String, String>> indexedByFreshSync = indexState();
         Map<String, List<String>> listedByFreshSync = listings();
 
         int users = downgradeToTheFirstIndexLayout();
         assertTrue(users > 200, "users stored: " + users);
         assertTrue(indexState().keySet().stream().noneMatch(sk -> sk.endsWith("#" + TableKeys.SCOPE_ALL)), "no copies in ALL");
-        assertPreparing();
+        assertEquals(listedByFreshSync, listings(), "layout 1 lists what layout 2 does");
+
+        // One invocation that runs out of time once the first page of users is checkpointed.
+        SyncResult paused = sync().run(TENANT, () -> digestIndexed(0));
+        assertEquals(SyncOutcome.CONTINUE, paused.outcome());
+        assertTrue(indexState().keySet().stream().anyMatch(sk -> sk.endsWith("#" + TableKeys.SCOPE_ALL)), "some users rewritten");
+        assertTrue(storedUsers().stream().anyMatch(u -> Items.num(u, UserItems.INDEX_VERSION_ATTRIBUTE, 0) == 1), "some not yet");
+        assertEquals(listedByFreshSync, listings(), "halfway, each user listed once");
 
         SyncResult finished = sync().run(TENANT, Budget.unlimited());
         assertEquals(SyncOutcome.COMPLETED, finished.outcome());
@@ -227,11 +235,12 @@ class LicenseIndexMigrationIT {
         return users;
     }
 
+    /** Whether the users page's digest was written under the current index layout. */
     private static boolean digestIndexed(int page) {
         Map<String, AttributeValue> digest = stack.aws.dynamo.getItem(r -> r.tableName(stack.aws.table).consistentRead(true)
                 .key(Map.of(TableKeys.PK, AttributeValue.fromS(TableKeys.licenses(TENANT)),
                         TableKeys.SK, AttributeValue.fromS(String.format("DIGEST#USERS#%06d", page))))).item();
-        return digest != null && digest.containsKey(UserItems.INDEX_VERSION_ATTRIBUTE);
+        return digest != null && Items.num(digest, UserItems.INDEX_VERSION_ATTRIBUTE, 0) == UserItems.INDEX_VERSION;
     }
 
     private static List<Map<String, AttributeValue>> storedUsers() {

@@ -34,8 +34,8 @@ public interface LicenseReader {
 
     /**
      * Seat counts per product instance (by resource id) from the last complete sync. {@code listingsIndexed}: every
-     * stored user has the current index layout, so the user listings are complete; false for a tenant synced before
-     * the indexes (or an older layout of them) until a sync has rewritten its users.
+     * stored user is in the listings (in the current index layout or one the listings still serve), so they are
+     * complete; false for a tenant synced before the indexes until a sync has rewritten its users.
      */
     record Summary(Map<String, ProductCounts> counts, int inactivityDays, Instant computedAt, boolean listingsIndexed) {
         public Summary(Map<String, ProductCounts> counts, int inactivityDays, Instant computedAt) {
