@@ -112,8 +112,13 @@ public final class SyncLease {
         return new SyncFence(tenantId, type, owner);
     }
 
-    /** Saves the run's checkpoint, which renews the lease; throws {@link SyncFencedOut} when the lease is lost. */
-    public void save(SyncCheckpoint checkpoint) {
+    /**
+     * Saves the run's checkpoint, which renews the lease; throws {@link SyncFencedOut} when the lease is lost.
+     * Synchronized with {@link #renewIfDue}: the store thread saves while the fetching thread renews, and each writes
+     * the lease's end from its own reading of the clock; one at a time, the later reading is written last, so the
+     * stored end never goes back.
+     */
+    public synchronized void save(SyncCheckpoint checkpoint) {
         Instant now = clock.instant();
         if (!state.save(tenantId, type, owner, checkpoint, now.plus(length))) {
             throw new SyncFencedOut("The sync lease was lost: the integration was disconnected or another invocation took over.");
@@ -122,7 +127,7 @@ public final class SyncLease {
     }
 
     /** Inside long work: renews the lease when {@link SyncStateStore#RENEW_EVERY} has passed; throws when it is lost. */
-    public void renewIfDue() {
+    public synchronized void renewIfDue() {
         Instant now = clock.instant();
         if (now.isBefore(renewedAt.plus(SyncStateStore.RENEW_EVERY))) {
             return;
