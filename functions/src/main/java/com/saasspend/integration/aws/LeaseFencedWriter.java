@@ -5,6 +5,7 @@ import static com.saasspend.integration.aws.Items.s;
 import com.saasspend.integration.domain.sync.SyncFence;
 import com.saasspend.integration.domain.sync.SyncFencedOut;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ final class LeaseFencedWriter {
      * throttled: try again after a {@link Backoff} wait, a bounded number of times.
      */
     static final int ATTEMPTS = 5;
+
     private final DynamoDbClient dynamo;
     private final String table;
     private final SyncFence fence;
@@ -103,7 +105,7 @@ final class LeaseFencedWriter {
      */
     private static List<List<Map<String, AttributeValue>>> lastWriteOfEachKey(List<List<Map<String, AttributeValue>>> units,
                                                                                 Map<String, AttributeValue> last) {
-        Map<String, Integer> lastUnit = new java.util.HashMap<>();
+        Map<String, Integer> lastUnit = new HashMap<>();
         for (int u = 0; u < units.size(); u++) {
             for (Map<String, AttributeValue> item : units.get(u)) {
                 lastUnit.put(key(item), u);
@@ -148,24 +150,8 @@ final class LeaseFencedWriter {
      * ConditionalCheckFailedException as a plain conditional put would.
      */
     void put(List<Map<String, AttributeValue>> items, String condition, Map<String, AttributeValue> values) {
-        // One transaction may not touch an item twice: the last write of a key wins, as in a sequence of puts.
-        Map<String, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
-        items.forEach(item -> byKey.put(key(item), item));
-        List<TransactWriteItem> actions = new ArrayList<>();
-        long bytes = 0;
-        for (Map<String, AttributeValue> item : byKey.values()) {
-            long size = size(item);
-            if (!actions.isEmpty() && (actions.size() == CHUNK || bytes + size > MAX_BYTES)) {
-                send(actions);
-                actions = new ArrayList<>();
-                bytes = 0;
-            }
-            actions.add(put(item, condition, values));
-            bytes += size;
-        }
-        if (!actions.isEmpty()) {
-            send(actions);
-        }
+        // Each item a unit of its own: packed as many to a transaction as fit.
+        putUnits(items.stream().map(List::of).toList(), null, condition, values);
     }
 
     /** Roughly what DynamoDB counts: names and values, strings by their UTF-16 length (close enough below the limit). */
