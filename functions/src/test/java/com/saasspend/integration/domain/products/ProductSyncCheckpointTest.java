@@ -14,6 +14,7 @@ import com.saasspend.integration.domain.IntegrationStatus;
 import com.saasspend.integration.domain.IntegrationType;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.sync.Budget;
+import com.saasspend.integration.domain.sync.ForwardingSyncState;
 import com.saasspend.integration.domain.sync.InMemoryIntegrations;
 import com.saasspend.integration.domain.sync.InMemorySyncState;
 import com.saasspend.integration.domain.sync.MutableClock;
@@ -41,23 +42,12 @@ class ProductSyncCheckpointTest {
     private static final class Crash extends Error {}
 
     /** A SyncStateStore that crashes the process instead of saving the {@code crashOnSave}-th checkpoint (1-based). */
-    private static final class CrashingState implements SyncStateStore {
-        final InMemorySyncState state;
+    private static final class CrashingState extends ForwardingSyncState {
         int crashOnSave;
         int saves;
 
         CrashingState(InMemorySyncState state) {
-            this.state = state;
-        }
-
-        @Override
-        public java.util.Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type) {
-            return state.checkpoint(tenantId, type);
-        }
-
-        @Override
-        public boolean acquire(String tenantId, IntegrationType type, String owner, Instant until, Instant now) {
-            return state.acquire(tenantId, type, owner, until, now);
+            super(state);
         }
 
         @Override
@@ -65,27 +55,7 @@ class ProductSyncCheckpointTest {
             if (++saves == crashOnSave) {
                 throw new Crash();
             }
-            return state.save(tenantId, type, owner, checkpoint, leaseUntil);
-        }
-
-        @Override
-        public boolean renew(String tenantId, IntegrationType type, String owner, Instant leaseUntil) {
-            return state.renew(tenantId, type, owner, leaseUntil);
-        }
-
-        @Override
-        public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
-            state.finish(tenantId, type, owner, run);
-        }
-
-        @Override
-        public void release(String tenantId, IntegrationType type, String owner) {
-            state.release(tenantId, type, owner);
-        }
-
-        @Override
-        public java.util.Optional<Lease> lease(String tenantId, IntegrationType type) {
-            return state.lease(tenantId, type);
+            return super.save(tenantId, type, owner, checkpoint, leaseUntil);
         }
     }
 

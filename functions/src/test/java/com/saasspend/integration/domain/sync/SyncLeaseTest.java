@@ -9,7 +9,6 @@ import com.saasspend.integration.domain.IntegrationType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,13 +23,12 @@ class SyncLeaseTest {
     private static final Duration LEASE = Duration.ofMinutes(5);
 
     /** Holds a checkpoint save after its lease end was computed, until released. */
-    private static final class HeldSaves implements SyncStateStore {
-        final InMemorySyncState state;
+    private static final class HeldSaves extends ForwardingSyncState {
         final CountDownLatch saving = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         HeldSaves(InMemorySyncState state) {
-            this.state = state;
+            super(state);
         }
 
         @Override
@@ -41,37 +39,7 @@ class SyncLeaseTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return state.save(tenantId, type, owner, checkpoint, leaseUntil);
-        }
-
-        @Override
-        public Optional<SyncCheckpoint> checkpoint(String tenantId, IntegrationType type) {
-            return state.checkpoint(tenantId, type);
-        }
-
-        @Override
-        public boolean acquire(String tenantId, IntegrationType type, String owner, Instant until, Instant now) {
-            return state.acquire(tenantId, type, owner, until, now);
-        }
-
-        @Override
-        public boolean renew(String tenantId, IntegrationType type, String owner, Instant leaseUntil) {
-            return state.renew(tenantId, type, owner, leaseUntil);
-        }
-
-        @Override
-        public void finish(String tenantId, IntegrationType type, String owner, SyncRunRecord run) {
-            state.finish(tenantId, type, owner, run);
-        }
-
-        @Override
-        public void release(String tenantId, IntegrationType type, String owner) {
-            state.release(tenantId, type, owner);
-        }
-
-        @Override
-        public Optional<Lease> lease(String tenantId, IntegrationType type) {
-            return state.lease(tenantId, type);
+            return super.save(tenantId, type, owner, checkpoint, leaseUntil);
         }
     }
 
