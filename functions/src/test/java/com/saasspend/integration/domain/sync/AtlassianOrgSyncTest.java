@@ -233,7 +233,9 @@ class AtlassianOrgSyncTest extends InMemorySyncStores {
         api.pageSize = 8;
         assertEquals(SyncOutcome.COMPLETED, run(Budget.unlimited()).outcome());
         assertFalse(lapsed.get(), "the lease never lapsed under the working run");
-        assertTrue(state.renewals >= 3, "renewed inside the page: " + state.renewals);
+        // 400 s of page would be 3 renewals, one a minute; the store thread may save the products' checkpoint (which
+        // renews too) while the page of groups is fetched, standing for one of them: at least 2, whatever the timing.
+        assertTrue(state.renewals >= 2, "renewed inside the page: " + state.renewals);
     }
 
     @Test
