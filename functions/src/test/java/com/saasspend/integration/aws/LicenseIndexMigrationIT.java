@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,65 @@ class LicenseIndexMigrationIT {
     }
 
     /**
+     * Layout 2 (before the copies carried their row as one JSON attribute): each copy had the row as attribute values.
+     * The next sync rewrites every user into layout 3; the pages keep answering the same rows before, halfway and after.
+     */
+    @Test
+    void aTenantOfTheSecondIndexLayoutIsListedWhileTheNextSyncPacksItsRows() {
+        Map<String, Map<String, AttributeValue>> copiesByFreshSync = copies();
+        Map<String, List<String>> rowsByFreshSync = listings(JsonNode::toString);
+
+        int users = downgradeToTheSecondIndexLayout();
+        assertTrue(users > 200, "users stored: " + users);
+        assertTrue(copies().values().stream().noneMatch(c -> c.containsKey(UserItems.ROW)), "no copy carries a packed row");
+        assertEquals(rowsByFreshSync, listings(JsonNode::toString), "layout 2 lists the rows layout 3 does");
+
+        SyncResult paused = sync().run(TENANT, () -> digestIndexed(0));
+        assertEquals(SyncOutcome.CONTINUE, paused.outcome());
+        long packed = copies().values().stream().filter(c -> c.containsKey(UserItems.ROW)).count();
+        assertTrue(packed > 0 && packed < copiesByFreshSync.size(), "part of the copies rewritten: " + packed);
+        assertEquals(rowsByFreshSync, listings(JsonNode::toString), "halfway, the same rows");
+
+        SyncResult finished = sync().run(TENANT, Budget.unlimited());
+        assertEquals(SyncOutcome.COMPLETED, finished.outcome());
+        assertEquals(finished.run().users(), finished.run().usersWritten(), "the run rewrote every user once");
+        assertEquals(copiesByFreshSync, copies(), "the copies a fresh sync writes");
+        assertEquals(rowsByFreshSync, listings(JsonNode::toString));
+        assertEquals(0, sync().run(TENANT, Budget.unlimited()).run().usersWritten(), "then an unchanged resync writes no user");
+    }
+
+    /**
+     * What layout 2 stored: each copy with its row as attribute values (as the user item has them) and index version 2 on
+     * the user items, the user page digests and the summary. Answers how many users are stored.
+     */
+    private static int downgradeToTheSecondIndexLayout() {
+        int users = 0;
+        for (Map<String, AttributeValue> item : partition()) {
+            String sk = item.get(TableKeys.SK).s();
+            Map<String, AttributeValue> key = Map.of(TableKeys.PK, item.get(TableKeys.PK), TableKeys.SK, item.get(TableKeys.SK));
+            if (sk.startsWith(TableKeys.USER_INDEX_PREFIX)) {
+                Map<String, AttributeValue> v2 = new HashMap<>(UserItems.row(TENANT, UserItems.fromItem(item), sk));
+                INDEX_ATTRIBUTES.stream().filter(item::containsKey).forEach(a -> v2.put(a, item.get(a)));
+                stack.aws.dynamo.putItem(r -> r.tableName(stack.aws.table).item(v2));
+            } else if (sk.startsWith(TableKeys.USER_PREFIX) || sk.startsWith("DIGEST#USERS#") || sk.equals(TableKeys.SUMMARY)) {
+                users += sk.startsWith(TableKeys.USER_PREFIX) ? 1 : 0;
+                stack.aws.dynamo.updateItem(r -> r.tableName(stack.aws.table).key(key)
+                        .updateExpression("SET " + UserItems.INDEX_VERSION_ATTRIBUTE + " = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("2"))));
+            }
+        }
+        return users;
+    }
+
+    /** Every listing copy, whole, by sort key. */
+    private static Map<String, Map<String, AttributeValue>> copies() {
+        Map<String, Map<String, AttributeValue>> copies = new TreeMap<>();
+        partition().stream().filter(i -> i.get(TableKeys.SK).s().startsWith(TableKeys.USER_INDEX_PREFIX))
+                .forEach(i -> copies.put(i.get(TableKeys.SK).s(), i));
+        return copies;
+    }
+
+    /**
      * What layout 1 stored: each user item with the index attributes of its copy in ALL (which did not exist) and
      * index version 1, as were the user page digests and the summary. Answers how many users are stored.
      */
@@ -165,8 +225,13 @@ class LicenseIndexMigrationIT {
         return stack.licenses(TENANT, route, path, Map.of(), query, null);
     }
 
-    /** Every page of a few listings and a search, through the API. */
+    /** Every page of a few listings and a search, through the API: the users' ids. */
     private static Map<String, List<String>> listings() {
+        return listings(u -> u.get("accountId").asText());
+    }
+
+    /** Every page of a few listings and a search, through the API: each row as {@code shown}. */
+    private static Map<String, List<String>> listings(Function<JsonNode, String> shown) {
         Map<String, List<String>> listed = new LinkedHashMap<>();
         for (Map<String, String> query : List.of(Map.<String, String>of(), Map.of("sort", "-lastActive"),
                 Map.of("product", "confluence", "status", "inactive"), Map.of("product", "jira-software", "status", "never"),
@@ -182,7 +247,7 @@ class LicenseIndexMigrationIT {
                 APIGatewayV2HTTPResponse response = get("/users", "GET /users", withCursor);
                 assertEquals(200, response.getStatusCode(), response.getBody());
                 JsonNode body = ApiEvents.json(response);
-                body.get("users").forEach(u -> ids.add(u.get("accountId").asText()));
+                body.get("users").forEach(u -> ids.add(shown.apply(u)));
                 cursor = body.get("nextCursor").isNull() ? null : body.get("nextCursor").asText();
                 if (cursor == null) {
                     break;
