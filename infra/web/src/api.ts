@@ -13,6 +13,7 @@ export type LicenseOverview = Schemas["LicenseOverview"];
 export type ProductSeats = LicenseOverview["products"][number];
 export type UserPage = Schemas["UserPage"];
 export type UserRow = Schemas["UserRow"];
+export type GroupRef = Schemas["GroupRef"];
 export type UserQuery = NonNullable<operations["listUsers"]["parameters"]["query"]>;
 export type AccessGroups = Schemas["AccessGroups"];
 export type AccessGroup = AccessGroups["groups"][number];

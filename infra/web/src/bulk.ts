@@ -1,7 +1,7 @@
 // Bulk reclaim: the plan of the users chosen on the License page (who is included with which groups, who is skipped
 // and why), Start with an idempotency key made once per plan, then the job's progress until it ends, Cancel and Undo.
 import { Api, newKey, ReclaimJob, ReclaimJobPlan, ReclaimJobSelection, ReclaimJobWithResults } from "./api";
-import { formatDate, h, money } from "./dom";
+import { formatDate, groupNames, h, money } from "./dom";
 import { problemBox } from "./problem";
 
 export type Selection = ReclaimJobSelection;
@@ -81,11 +81,6 @@ function renderPlan(plan: ReclaimJobPlan): HTMLElement {
       h("ul", { class: "skipped", id: "job-plan-skipped" }, plan.skipped.map((s) => h("li", { "data-code": s.code, "data-account-id": s.accountId },
         h("span", { class: "badge refused" }, s.code.replace(/_/g, " ")), " ", s.name ?? s.accountId, " · ", s.reason)))],
     h("p", { class: "note" }, `Plan kept until ${formatDate(plan.expiresAt)}`));
-}
-
-/** The groups a plan removes from a user, by name (by id where the synced data has no name), the id on hover. */
-function groupNames(groups: ReclaimJobPlan["included"][number]["groups"]): (HTMLElement | string)[] {
-  return groups.flatMap((g, i) => [i > 0 ? ", " : "", h("span", { class: "group", "data-group-id": g.id, title: g.id }, g.name ?? g.id)]);
 }
 
 /**

@@ -1,4 +1,5 @@
 // Just enough DOM building for a reference page: elements from a tag, attributes and children.
+import type { GroupRef } from "./api";
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | boolean | number | EventListener | undefined>;
 
@@ -33,4 +34,9 @@ export function formatDate(iso: string | null | undefined): string {
 
 export function money(amount: number | undefined): string {
   return amount === undefined ? "no seat price set" : `$${amount.toFixed(2)}/month`;
+}
+
+/** Groups a reclaim removes, by name (by id where the synced data has no name), the id on hover. */
+export function groupNames(groups: GroupRef[]): (HTMLElement | string)[] {
+  return groups.flatMap((g, i) => [i > 0 ? ", " : "", h("span", { class: "group", "data-group-id": g.id, title: g.id }, g.name ?? g.id)]);
 }

@@ -3,7 +3,7 @@
 // pending of this policy" (one bulk reclaim job, followed in the job panel).
 import { Api, newKey, Policy, PolicyAction, PolicyActionPage, PolicyActionStatus, PolicyEvaluation, PolicyRequest, Settings } from "./api";
 import { openJob } from "./bulk";
-import { formatDate, h, money, rendering } from "./dom";
+import { formatDate, groupNames, h, money, rendering } from "./dom";
 import { problemBox } from "./problem";
 
 const STATUSES: PolicyActionStatus[] = ["pending", "approved", "rejected", "done", "cancelled", "failed"];
@@ -149,7 +149,7 @@ async function showPreview(api: Api, policy: Policy, box: HTMLElement): Promise<
       h("thead", {}, h("tr", {}, h("th", {}, "User"), h("th", {}, "Product"), h("th", {}, "Last active"), h("th", {}, "Groups removed"), h("th", {}, "Frees"))),
       h("tbody", {}, evaluation.candidates.map((c) => h("tr", { "data-account-id": c.accountId },
         h("td", {}, c.name ?? c.accountId, h("br"), h("small", {}, c.email ?? "")), h("td", {}, c.productKey),
-        h("td", {}, c.lastActive ? formatDate(c.lastActive) : "never"), h("td", {}, c.groupIds.join(", ")),
+        h("td", {}, c.lastActive ? formatDate(c.lastActive) : "never"), h("td", { class: "groups-removed" }, groupNames(c.groups)),
         h("td", {}, `${c.seatsFreed} seat(s)`, c.monthlyCostFreed !== undefined ? ` · ${money(c.monthlyCostFreed)}` : ""))))),
     evaluation.skippedCount === 0 ? null : [
       h("h3", {}, `${evaluation.skippedCount} skipped`, evaluation.skipped.length < evaluation.skippedCount ? ` (the first ${evaluation.skipped.length})` : ""),
@@ -249,7 +249,8 @@ function actionRow(api: Api, a: PolicyAction, messages: HTMLElement, decided: (n
       h("br"), h("small", {}, a.lastActive ? `last active ${formatDate(a.lastActive)}` : "never active")),
     h("td", {}, a.productKey),
     h("td", {}, a.policyName, h("br"), h("small", {}, a.mode)),
-    h("td", {}, `${a.seatsFreed} seat(s)`, a.monthlyCostFreed !== undefined ? ` · ${money(a.monthlyCostFreed)}` : ""),
+    h("td", {}, `${a.seatsFreed} seat(s)`, a.monthlyCostFreed !== undefined ? ` · ${money(a.monthlyCostFreed)}` : "",
+      a.groups.length > 0 ? [h("br"), h("small", { class: "groups-removed" }, "from ", ...groupNames(a.groups))] : null),
     h("td", {}, h("span", { class: `badge ${a.status}` }, a.status),
       a.reasonCode ? h("small", {}, ` ${a.reasonCode}`) : null,
       a.dueAt ? h("small", {}, ` · due ${formatDate(a.dueAt)}`) : null,

@@ -2,9 +2,12 @@ package com.saasspend.integration.domain.policies;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.saasspend.integration.domain.OrgUser;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -16,13 +19,15 @@ import java.util.regex.Pattern;
  * {@code jobId}: the bulk reclaim job an admin approved it into (that job runs it).
  * {@code noticedAt}: when its notice (the user's in auto mode, the admin's in approve mode) was published; an auto
  * action's {@code dueAt} counts from it.
+ * {@code groups}: the same groups as {@code groupIds} (what the reclaim acts on), in order, each with its name when it was
+ * planned, for people (null: the synced data had none, or the action was stored before actions named their groups).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyAction(String id, String policyId, String policyName, String mode, String accountId, String name,
                            String email, String productKey, List<String> groupIds, int seatsFreed, BigDecimal monthlyCostFreed,
                            String status, Instant createdAt, Instant noticedAt, Instant dueAt, String lastActive,
                            String decidedBy, Instant decidedAt, String reclaimId, String reasonCode, String reason,
-                           Instant updatedAt, String jobId) {
+                           Instant updatedAt, String jobId, List<OrgUser.GroupRef> groups) {
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";
@@ -34,6 +39,17 @@ public record PolicyAction(String id, String policyId, String policyName, String
 
     public PolicyAction {
         groupIds = groupIds == null ? List.of() : List.copyOf(groupIds);
+        groups = named(groupIds, groups);
+    }
+
+    /** A bulk job's action whose groups are named by id alone. */
+    public PolicyAction(String id, String policyId, String policyName, String mode, String accountId, String name,
+                        String email, String productKey, List<String> groupIds, int seatsFreed, BigDecimal monthlyCostFreed,
+                        String status, Instant createdAt, Instant noticedAt, Instant dueAt, String lastActive,
+                        String decidedBy, Instant decidedAt, String reclaimId, String reasonCode, String reason,
+                        Instant updatedAt, String jobId) {
+        this(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed, monthlyCostFreed, status,
+                createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, updatedAt, jobId, null);
     }
 
     /** An action no bulk job runs. */
@@ -43,7 +59,16 @@ public record PolicyAction(String id, String policyId, String policyName, String
                         String decidedBy, Instant decidedAt, String reclaimId, String reasonCode, String reason,
                         Instant updatedAt) {
         this(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed, monthlyCostFreed, status,
-                createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, updatedAt, null);
+                createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, updatedAt, null, null);
+    }
+
+    /** {@code groupIds} in order, each with the name {@code names} gives it (null where it gives none). */
+    private static List<OrgUser.GroupRef> named(List<String> groupIds, List<OrgUser.GroupRef> names) {
+        Map<String, String> byId = new HashMap<>();
+        if (names != null) {
+            names.stream().filter(g -> g.name() != null).forEach(g -> byId.put(g.id(), g.name()));
+        }
+        return groupIds.stream().map(id -> new OrgUser.GroupRef(id, byId.get(id))).toList();
     }
 
     /** The same id for the same candidacy: the last use ({@code null}: never used) pins which inactivity it is about. */
@@ -78,37 +103,37 @@ public record PolicyAction(String id, String policyId, String policyName, String
 
     public PolicyAction noticed(Instant at, Instant due) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
-                monthlyCostFreed, status, createdAt, at, due, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, at, jobId);
+                monthlyCostFreed, status, createdAt, at, due, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, at, jobId, groups);
     }
 
     /** The groups the reclaim removes, as planned when the action was approved (a resumed run reuses them). */
-    public PolicyAction withGroupIds(List<String> planned) {
-        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, planned, seatsFreed,
-                monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason,
-                updatedAt, jobId);
+    public PolicyAction withGroups(List<OrgUser.GroupRef> planned) {
+        return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey,
+                planned.stream().map(OrgUser.GroupRef::id).toList(), seatsFreed, monthlyCostFreed, status, createdAt, noticedAt,
+                dueAt, lastActive, decidedBy, decidedAt, reclaimId, reasonCode, reason, updatedAt, jobId, planned);
     }
 
     public PolicyAction decided(String newStatus, String by, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
-                monthlyCostFreed, newStatus, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, reasonCode, reason, at, jobId);
+                monthlyCostFreed, newStatus, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, reasonCode, reason, at, jobId, groups);
     }
 
     /** Approved into a bulk reclaim job: the job runs it (its result per user is the job's), not the policy. */
     public PolicyAction approvedInJob(String newJobId, String by, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
-                monthlyCostFreed, APPROVED, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, null, null, at, newJobId);
+                monthlyCostFreed, APPROVED, createdAt, noticedAt, dueAt, lastActive, by, at, reclaimId, null, null, at, newJobId, groups);
     }
 
     /** Still open, with why it did not run now (null: no reason any more). */
     public PolicyAction withReason(String code, String why, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds, seatsFreed,
-                monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, code, why, at, jobId);
+                monthlyCostFreed, status, createdAt, noticedAt, dueAt, lastActive, decidedBy, decidedAt, reclaimId, code, why, at, jobId, groups);
     }
 
     /** Ended: done with its reclaim, or cancelled/failed with why. */
     public PolicyAction ended(String newStatus, String newReclaimId, Integer seats, BigDecimal cost, String code, String why, Instant at) {
         return new PolicyAction(id, policyId, policyName, mode, accountId, name, email, productKey, groupIds,
                 seats == null ? seatsFreed : seats, seats == null ? monthlyCostFreed : cost, newStatus, createdAt, noticedAt, dueAt,
-                lastActive, decidedBy, decidedAt, newReclaimId, code, why, at, jobId);
+                lastActive, decidedBy, decidedAt, newReclaimId, code, why, at, jobId, groups);
     }
 }

@@ -163,8 +163,9 @@ public final class PolicyService {
 
     /** A user the policy would act on now, with what it would free. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Candidate(String accountId, String name, String email, String productKey, List<String> groupIds, int seatsFreed,
-                            BigDecimal monthlyCostFreed, String lastActive, String actionId) {}
+    public record Candidate(String accountId, String name, String email, String productKey, List<String> groupIds,
+                            List<OrgUser.GroupRef> groups, int seatsFreed, BigDecimal monthlyCostFreed, String lastActive,
+                            String actionId) {}
 
     /** A user the listing named that the policy leaves alone, with a stable code. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -330,7 +331,7 @@ public final class PolicyService {
     private static PolicyAction newAction(Policy policy, Candidate c, Instant now) {
         return new PolicyAction(c.actionId(), policy.id(), policy.name(), policy.mode(), c.accountId(), c.name(), c.email(),
                 c.productKey(), c.groupIds(), c.seatsFreed(), c.monthlyCostFreed(), PolicyAction.PENDING, now, null, null,
-                c.lastActive(), null, null, null, null, null, now);
+                c.lastActive(), null, null, null, null, null, now, null, c.groups());
     }
 
     /**
@@ -453,7 +454,7 @@ public final class PolicyService {
             OrgUser user = users.get(planned.accountId());
             String lastActive = lastActive(user, product);
             Candidate candidate = new Candidate(user.accountId(), user.name(), user.email(), product, planned.groupIds(),
-                    planned.productsFreed().size(), planned.monthlyCostFreed(), lastActive,
+                    planned.groups(), planned.productsFreed().size(), planned.monthlyCostFreed(), lastActive,
                     PolicyAction.idOf(policy.id(), user.accountId(), product, lastActive));
             found.candidates.add(candidate);
             if (sink.take(candidate, known.get(candidate.actionId()))) {
@@ -637,7 +638,7 @@ public final class PolicyService {
         Optional<String> notCandidate = changedSinceProposed(user, action);
         String why = notCandidate.map(code -> changedSinceProposedReason(code, action.productKey(),
                 user == null ? null : lastActive(user, action.productKey()))).orElse(null);
-        List<String> groupIds = action.groupIds();
+        List<OrgUser.GroupRef> planned = action.groups();
         if (notCandidate.isEmpty() && !holds(user, action.productKey())) {
             notCandidate = Optional.of(NO_LONGER_CANDIDATE);
             why = "The user no longer holds " + action.productKey() + ".";
@@ -656,7 +657,7 @@ public final class PolicyService {
                 notCandidate = Optional.of(skipped.code());
                 why = skipped.reason();
             } else {
-                groupIds = plan.included().get(0).groupIds();
+                planned = plan.included().get(0).groups();
             }
         }
         if (notCandidate.isPresent()) {
@@ -670,12 +671,12 @@ public final class PolicyService {
         }
         PolicyAction approved = action;
         if (PolicyAction.PENDING.equals(action.status())) {
-            approved = action.decided(PolicyAction.APPROVED, actor, now).withGroupIds(groupIds).withReason(null, null, now);
+            approved = action.decided(PolicyAction.APPROVED, actor, now).withGroups(planned).withReason(null, null, now);
             if (!store.updateAction(tenantId, approved, PolicyAction.PENDING)) {
                 return store.action(tenantId, action.id()).orElse(action); // decided by another caller meanwhile
             }
         }
-        return reclaim(tenantId, policy.id(), approved, groupIds);
+        return reclaim(tenantId, policy.id(), approved, planned.stream().map(OrgUser.GroupRef::id).toList());
     }
 
     /** Leaves the action open with why it did not run now (written only when that reason is new). */

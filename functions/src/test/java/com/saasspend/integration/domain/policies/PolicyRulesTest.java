@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.common.Json;
+import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Refusal;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -126,6 +128,34 @@ class PolicyRulesTest {
     void anActionKeepsItsGroupsAndHasNoneWhenLeftOut() {
         assertEquals(List.of("g1", "g2"), action(List.of("g1", "g2")).groupIds());
         assertEquals(List.of(), action(null).groupIds());
+    }
+
+    @Test
+    void anActionNamesExactlyItsGroupIdsInTheirOrderWithTheNamesItWasGiven() {
+        PolicyAction named = new PolicyAction(PolicyAction.idOf("pol-1", "u1", "jira-software", null), "pol-1", "Idle", Policy.AUTO,
+                "u1", "U", "u@x", "jira-software", List.of("g1", "g2", "g3"), 1, null, PolicyAction.PENDING, NOW, null, null, null,
+                null, null, null, null, null, NOW, null,
+                List.of(new OrgUser.GroupRef("g3", "three"), new OrgUser.GroupRef("g9", "nine"), new OrgUser.GroupRef("g1", null)));
+        assertEquals(List.of(new OrgUser.GroupRef("g1", null), new OrgUser.GroupRef("g2", null), new OrgUser.GroupRef("g3", "three")),
+                named.groups());
+        assertEquals(List.of(new OrgUser.GroupRef("g1", null)), action(List.of("g1")).groups(), "no names given: by id");
+
+        PolicyAction replanned = named.withGroups(List.of(new OrgUser.GroupRef("g4", "four"), new OrgUser.GroupRef("g1", "one")));
+        assertEquals(List.of("g4", "g1"), replanned.groupIds(), "what the reclaim removes follows the plan");
+        assertEquals(List.of(new OrgUser.GroupRef("g4", "four"), new OrgUser.GroupRef("g1", "one")), replanned.groups());
+        assertEquals(replanned.groups(), replanned.decided(PolicyAction.APPROVED, "a", NOW).groups(), "kept through its changes");
+    }
+
+    @Test
+    void anActionStoredBeforeActionsNamedTheirGroupsReadsNamedByIdAndRoundTripsItsNames() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode stored = Json.MAPPER.valueToTree(action(List.of("g1", "g2")));
+        assertTrue(stored.has("groups"));
+        stored.remove("groups");
+        PolicyAction old = Json.MAPPER.treeToValue(stored, PolicyAction.class);
+        assertEquals(List.of(new OrgUser.GroupRef("g1", null), new OrgUser.GroupRef("g2", null)), old.groups());
+
+        PolicyAction named = old.withGroups(List.of(new OrgUser.GroupRef("g1", "jira-users")));
+        assertEquals(named, Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(named), PolicyAction.class));
     }
 
     @Test

@@ -353,6 +353,8 @@ class PolicyServiceLimitsTest {
         assertEquals(1, reclaims.reclaimCalls.size());
         assertTrue(reclaims.reclaimCalls.get(0).endsWith("u-idle1 [g-jira, g-jira2]"), reclaims.reclaimCalls.get(0));
         assertEquals(List.of("g-jira", "g-jira2"), done.groupIds());
+        assertEquals(List.of(new OrgUser.GroupRef("g-jira", "g-jira-name"), new OrgUser.GroupRef("g-jira2", "g-jira2-name")),
+                done.groups(), "named as planned at approval");
     }
 
     @Test

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.UpstreamFailure;
 import com.saasspend.integration.domain.licenses.LicenseService;
@@ -143,6 +144,7 @@ class PolicyServiceTest {
         assertEquals(List.of("u-idle1", "u-idle2"), candidateIds(preview));
         PolicyService.Candidate idle1 = preview.candidates().stream().filter(c -> c.accountId().equals("u-idle1")).findFirst().orElseThrow();
         assertEquals(List.of("g-jira"), idle1.groupIds());
+        assertEquals(List.of(new OrgUser.GroupRef("g-jira", "g-jira-name")), idle1.groups(), "named for the preview's people");
         assertEquals(1, idle1.seatsFreed());
         assertEquals(0, new java.math.BigDecimal("8.50").compareTo(idle1.monthlyCostFreed()));
         assertTrue(store.all(TENANT).isEmpty());
@@ -171,6 +173,7 @@ class PolicyServiceTest {
                 "u-vip=excluded_account"), skippedCodes(preview));
         service.evaluateAll(TENANT, Budget.unlimited());
         assertEquals(List.of("u-idle1", "u-idle2"), accounts(store.all(TENANT)));
+        assertEquals(List.of(new OrgUser.GroupRef("g-jira", "g-jira-name")), actionOf("u-idle1").groups(), "the action names its groups");
     }
 
     @Test

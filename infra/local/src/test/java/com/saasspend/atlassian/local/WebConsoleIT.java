@@ -413,13 +413,7 @@ class WebConsoleIT {
                 .forEach(e -> planned.add(e.getAttribute("data-account-id")));
         assertEquals(java.util.Set.copyOf(listed), java.util.Set.copyOf(planned),
                 "the plan took the search with the filter: exactly the users listed, each included or skipped: " + text(By.id("bulk")));
-        List<WebElement> groups = browser.findElements(By.cssSelector("#job-plan-included .groups-removed .group"));
-        assertFalse(groups.isEmpty(), "someone is included: " + text(By.id("bulk")));
-        for (WebElement group : groups) {
-            assertFalse(group.getText().isBlank() || group.getText().equals(group.getAttribute("data-group-id")),
-                    "a group shown by its name, not its id " + group.getAttribute("data-group-id"));
-        }
-        assertTrue(groups.stream().anyMatch(g -> g.getText().equals("jira-software-users")), text(By.id("job-plan-included")));
+        assertGroupsRemovedShownByName("#job-plan-included", "jira-software-users");
         screenshot("14b-bulk-plan-search");
         browser.findElement(By.cssSelector("#bulk .close")).click(); // not started: a plan changes nothing
         search("");
@@ -475,6 +469,7 @@ class WebConsoleIT {
         row.findElement(By.cssSelector("button.preview")).click();
         WebElement candidates = waitFor(By.id("preview-candidates"));
         assertTrue(Integer.parseInt(candidates.getText()) > 0, "the preview finds inactive Jira users: " + text(By.id("policy-preview")));
+        assertGroupsRemovedShownByName("#policy-preview .candidates", "jira-software-users");
         screenshot("15-policy-preview");
 
         // An approve policy proposes its actions when it is evaluated, after the next completed org sync.
@@ -490,6 +485,7 @@ class WebConsoleIT {
             return false;
         });
         screenshot("16-policy-actions-pending");
+        assertGroupsRemovedShownByName("#policy-actions", "jira-software-users");
         List<String> pending = browser.findElements(By.cssSelector("#policy-actions tr[data-status=pending][data-policy-id='" + policyId + "']"))
                 .stream().map(r -> r.getAttribute("data-action-id")).toList();
         WebElement first = browser.findElement(By.cssSelector("#policy-actions tr[data-status=pending]"));
@@ -668,6 +664,17 @@ class WebConsoleIT {
 
     private static WebElement waitFor(By by) {
         return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** The groups a reclaim would remove, under {@code container}, each shown by its name (its id only on hover). */
+    private static void assertGroupsRemovedShownByName(String container, String oneOfThem) {
+        List<WebElement> groups = browser.findElements(By.cssSelector(container + " .groups-removed .group"));
+        assertFalse(groups.isEmpty(), "someone's groups are shown: " + text(By.cssSelector(container)));
+        for (WebElement group : groups) {
+            assertFalse(group.getText().isBlank() || group.getText().equals(group.getAttribute("data-group-id")),
+                    "a group shown by its name, not its id " + group.getAttribute("data-group-id"));
+        }
+        assertTrue(groups.stream().anyMatch(g -> g.getText().equals(oneOfThem)), text(By.cssSelector(container)));
     }
 
     private static String text(By by) {
