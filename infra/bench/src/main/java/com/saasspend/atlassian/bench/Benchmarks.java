@@ -606,9 +606,15 @@ public final class Benchmarks {
             sorted the whole table for each base-table Query (7 a run). moto_server.py's speed-ups (`MOTO_SPEEDUPS`, the
             sped-up rows) take that out without changing an answer or a stored item (`infra/scripts/tests/`
             compares both ways): a transaction costs about half, a Query its key range. What remains on sped-up moto is
-            its own per-item work (JSON, item construction, one request at a time), still more than a page's 100 ms
-            fetch at 10k users (the store paragraph above gives it per page and per item), so the 10k run stays above
-            the goal while the 1k run, with fewer pages to fall behind on, meets it. Moving the users' hashing from the
+            its own per-item work (JSON, item construction, one request at a time), per attribute value as much as per
+            item: since index layout 3 a listing copy (three of a page's four items) carries its row as one JSON string
+            instead of ~30 attribute values. Measured side by side on one machine (2026-12-02, `infra/scripts/bench
+            --only 2 --out …` on a clone of each commit, one after the other, load 1.5 at the start of each): layout 2
+            (558cf35) ×3.53 (×3.30–×3.61) of the critical path at 10k and ×2.57 at 1k, DynamoDB time 34.1 s at 10k;
+            layout 3 (7ebb3ea) ×2.16 (×2.15–×2.25) and ×1.82, DynamoDB time 20.2 s, 41 % less (stock moto 120.5 →
+            71.7 s). The machine of that day ran slower than the day before's (layout 2 measured ×1.92 at 10k then),
+            so compare rows of one run only. Still more than a page's 100 ms fetch (the store paragraph above gives it
+            per page and per item): the goal stays missed on this machine. Moving the users' hashing from the
             store's thread to the fetching one was measured (`infra/scripts/bench --only 2`, 05:43 UTC, load 1.4) and
             gained nothing beyond the runs' spread (×1.65–×1.73 at 10k): moto, not the store's own work, is busy.
             On DynamoDB a 99-item transaction takes tens of ms, so a page's store stays under its fetch (the estimate
