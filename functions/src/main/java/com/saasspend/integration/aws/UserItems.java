@@ -27,7 +27,8 @@ public final class UserItems {
      * Bumped when the index attributes change shape: a stored user of an older version reads as changed, so the next sync
      * rewrites it. 2: the listing of every user is a copy carrying only the row ({@code UIX#<id>#ALL}), no longer the
      * user item itself, whose claim status, index item keys, hash and sync time every page read (1 had it there).
-     * 3: a copy carries its row as one compact JSON attribute ({@link #ROW}) instead of ~30 nested attribute values.
+     * 3: a copy and the user item carry the row as one compact JSON attribute ({@link #ROW}) instead of ~30 nested
+     * attribute values.
      */
     static final long INDEX_VERSION = 3;
     /**
@@ -38,16 +39,20 @@ public final class UserItems {
     static final long FIRST_LISTED_INDEX_VERSION = 1;
     static final String INDEX_VERSION_ATTRIBUTE = "ixv";
     /**
-     * A copy's row, one JSON array: {@code [name, email, accountType, accountStatus, membershipStatus,
-     * [[productKey, resourceId, lastActive], ...], [[groupId, groupName], ...]]} (null where absent). The copies exist
-     * only to be listed: as one string a row is ~10 % fewer bytes than as attribute values (the read units of every
-     * listing page, the storage of four GSIs), and one value to decode, not ~30, for the API function and for DynamoDB.
+     * The row, one JSON array: {@code [name, email, accountType, accountStatus, membershipStatus,
+     * [[productKey, resourceId, lastActive], ...], [[groupId, groupName], ...]]} (null where absent). No expression
+     * reads inside it (every filter is a key). As one string a row is ~10 % fewer bytes than as attribute values (the
+     * read units of every listing page, the storage of four GSIs), and one value to build and decode, not ~30, for
+     * our functions and for DynamoDB: a sync writes four such items a user.
      */
     static final String ROW = "row";
 
-    /** The user item: the whole synced user (user detail, reclaim, policies read it); no listing reads it. */
+    /**
+     * The user item: the whole synced user (user detail, reclaim, policies read it), its row packed as a copy's is, with
+     * what no row shows beside it; no listing reads it.
+     */
     static Map<String, AttributeValue> toItem(String tenantId, OrgUser u, String hash, Instant syncedAt) {
-        Map<String, AttributeValue> item = row(tenantId, u, TableKeys.user(u.accountId()));
+        Map<String, AttributeValue> item = packedRow(tenantId, u, TableKeys.user(u.accountId()));
         item.put("kind", s("user"));
         putIfPresent(item, "claimStatus", u.claimStatus());
         putIfPresent(item, "addedToOrg", u.addedToOrg());
@@ -97,14 +102,20 @@ public final class UserItems {
     /** The row in one listing ({@code scope}), keyed there by the given products' last use. */
     private static Map<String, AttributeValue> indexItem(String tenantId, OrgUser u, String scope, List<OrgUser.ProductAccess> scopeProducts) {
         // The row and the listing keys only (no "kind"): every page that lists the copy reads every byte of it.
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
-        item.put(TableKeys.SK, s(TableKeys.userIndexItem(u.accountId(), scope)));
-        item.put("accountId", s(u.accountId()));
-        item.put(ROW, s(rowJson(u)));
+        Map<String, AttributeValue> item = packedRow(tenantId, u, TableKeys.userIndexItem(u.accountId(), scope));
         item.put(TableKeys.IX_PK, s(TableKeys.userIndex(tenantId, scope)));
         item.put(TableKeys.IX_ACTIVE, s(TableKeys.activityKey(!scopeProducts.isEmpty(), latestUse(scopeProducts), u.accountId())));
         item.put(TableKeys.IX_NAME, s(TableKeys.nameKey(u.name(), u.accountId())));
+        return item;
+    }
+
+    /** The key, the user's id and the row as {@link #ROW} holds it. */
+    private static Map<String, AttributeValue> packedRow(String tenantId, OrgUser u, String sk) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
+        item.put(TableKeys.SK, s(sk));
+        item.put("accountId", s(u.accountId()));
+        item.put(ROW, s(rowJson(u)));
         return item;
     }
 
@@ -142,8 +153,8 @@ public final class UserItems {
         return text.toString();
     }
 
-    /** The user a copy of {@link #ROW} lists (what a row shows; no claim status, admin flag or date added). */
-    private static OrgUser fromRow(String accountId, String row) {
+    /** The user of a {@link #ROW}, with what no row shows as the item has it (a copy has none of it). */
+    private static OrgUser fromRow(Map<String, AttributeValue> item, String row) {
         JsonNode fields;
         try {
             fields = Json.MAPPER.readTree(row);
@@ -158,43 +169,14 @@ public final class UserItems {
         for (JsonNode g : fields.get(6)) {
             groups.add(new OrgUser.GroupRef(text(g.get(0)), text(g.get(1))));
         }
-        return new OrgUser(accountId, text(fields.get(0)), text(fields.get(1)), text(fields.get(2)), text(fields.get(3)),
-                text(fields.get(4)), null, false, null, products, groups);
+        AttributeValue admin = item.get("orgAdmin");
+        return new OrgUser(str(item, "accountId"), text(fields.get(0)), text(fields.get(1)), text(fields.get(2)),
+                text(fields.get(3)), text(fields.get(4)), str(item, "claimStatus"), admin != null && Boolean.TRUE.equals(admin.bool()),
+                str(item, "addedToOrg"), products, groups);
     }
 
     private static String text(JsonNode value) {
         return value == null || value.isNull() ? null : value.asText();
-    }
-
-    /** The attributes a License page row shows (LicenseService.UserRow), under the item's key. */
-    static Map<String, AttributeValue> row(String tenantId, OrgUser u, String sk) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(TableKeys.PK, s(TableKeys.licenses(tenantId)));
-        item.put(TableKeys.SK, s(sk));
-        item.put("accountId", s(u.accountId()));
-        putIfPresent(item, "name", u.name());
-        putIfPresent(item, "email", u.email());
-        putIfPresent(item, "accountType", u.accountType());
-        putIfPresent(item, "accountStatus", u.accountStatus());
-        putIfPresent(item, "membershipStatus", u.membershipStatus());
-        List<AttributeValue> products = new ArrayList<>();
-        for (OrgUser.ProductAccess p : u.products()) {
-            Map<String, AttributeValue> m = new HashMap<>();
-            m.put("key", s(p.key()));
-            m.put("resourceId", s(p.resourceId()));
-            putIfPresent(m, "lastActive", p.lastActive());
-            products.add(AttributeValue.fromM(m));
-        }
-        item.put("products", AttributeValue.fromL(products));
-        List<AttributeValue> groups = new ArrayList<>();
-        for (OrgUser.GroupRef g : u.groups()) {
-            Map<String, AttributeValue> m = new HashMap<>();
-            m.put("id", s(g.id()));
-            putIfPresent(m, "name", g.name());
-            groups.add(AttributeValue.fromM(m));
-        }
-        item.put("groups", AttributeValue.fromL(groups));
-        return item;
     }
 
     /** The latest last use among the products, in epoch millis; null when none was ever used. */
@@ -215,11 +197,11 @@ public final class UserItems {
         return keys == null || !keys.hasL() ? List.of() : keys.l().stream().map(AttributeValue::s).toList();
     }
 
-    /** The user of a user item, or of a listing copy of any index layout (its row as attributes before 3). */
+    /** The user of a user item or a listing copy of any index layout (its row as attribute values before 3). */
     public static OrgUser fromItem(Map<String, AttributeValue> item) {
         AttributeValue row = item.get(ROW);
         if (row != null) {
-            return fromRow(str(item, "accountId"), row.s());
+            return fromRow(item, row.s());
         }
         List<OrgUser.ProductAccess> products = new ArrayList<>();
         for (AttributeValue v : item.getOrDefault("products", AttributeValue.fromL(List.of())).l()) {

@@ -120,7 +120,8 @@ class LicenseIndexMigrationIT {
     }
 
     /**
-     * Layout 2 (before the copies carried their row as one JSON attribute): each copy had the row as attribute values.
+     * Layout 2 (before the items carried their row as one JSON attribute): each copy and user item had the row as
+     * attribute values.
      * The next sync rewrites every user into layout 3; the pages keep answering the same rows before, halfway and after.
      */
     @Test
@@ -131,6 +132,7 @@ class LicenseIndexMigrationIT {
         int users = downgradeToTheSecondIndexLayout();
         assertTrue(users > 200, "users stored: " + users);
         assertTrue(copies().values().stream().noneMatch(c -> c.containsKey(UserItems.ROW)), "no copy carries a packed row");
+        assertTrue(userItems().values().stream().noneMatch(c -> c.containsKey(UserItems.ROW)), "nor any user item");
         assertEquals(rowsByFreshSync, listings(JsonNode::toString), "layout 2 lists the rows layout 3 does");
 
         SyncResult paused = sync().run(TENANT, () -> digestIndexed(0));
@@ -143,12 +145,13 @@ class LicenseIndexMigrationIT {
         assertEquals(SyncOutcome.COMPLETED, finished.outcome());
         assertEquals(finished.run().users(), finished.run().usersWritten(), "the run rewrote every user once");
         assertEquals(copiesByFreshSync, copies(), "the copies a fresh sync writes");
+        assertTrue(userItems().values().stream().allMatch(u -> u.containsKey(UserItems.ROW)), "every user item packed");
         assertEquals(rowsByFreshSync, listings(JsonNode::toString));
         assertEquals(0, sync().run(TENANT, Budget.unlimited()).run().usersWritten(), "then an unchanged resync writes no user");
     }
 
     /**
-     * What layout 2 stored: each copy with its row as attribute values (as the user item has them) and index version 2 on
+     * What layout 2 stored: each copy and user item with its row as attribute values and index version 2 on
      * the user items, the user page digests and the summary. Answers how many users are stored.
      */
     private static int downgradeToTheSecondIndexLayout() {
@@ -157,16 +160,27 @@ class LicenseIndexMigrationIT {
             String sk = item.get(TableKeys.SK).s();
             Map<String, AttributeValue> key = Map.of(TableKeys.PK, item.get(TableKeys.PK), TableKeys.SK, item.get(TableKeys.SK));
             if (sk.startsWith(TableKeys.USER_INDEX_PREFIX)) {
-                Map<String, AttributeValue> v2 = new HashMap<>(UserItems.row(TENANT, UserItems.fromItem(item), sk));
-                INDEX_ATTRIBUTES.stream().filter(item::containsKey).forEach(a -> v2.put(a, item.get(a)));
+                Map<String, AttributeValue> v2 = LegacyUserItems.unpacked(TENANT, item);
                 stack.aws.dynamo.putItem(r -> r.tableName(stack.aws.table).item(v2));
-            } else if (sk.startsWith(TableKeys.USER_PREFIX) || sk.startsWith("DIGEST#USERS#") || sk.equals(TableKeys.SUMMARY)) {
-                users += sk.startsWith(TableKeys.USER_PREFIX) ? 1 : 0;
+            } else if (sk.startsWith(TableKeys.USER_PREFIX) && !item.containsKey("removed")) {
+                Map<String, AttributeValue> v2 = LegacyUserItems.unpacked(TENANT, item);
+                v2.put(UserItems.INDEX_VERSION_ATTRIBUTE, AttributeValue.fromN("2"));
+                stack.aws.dynamo.putItem(r -> r.tableName(stack.aws.table).item(v2));
+                users++;
+            } else if (sk.startsWith("DIGEST#USERS#") || sk.equals(TableKeys.SUMMARY)) {
                 stack.aws.dynamo.updateItem(r -> r.tableName(stack.aws.table).key(key)
                         .updateExpression("SET " + UserItems.INDEX_VERSION_ATTRIBUTE + " = :v")
                         .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("2"))));
             }
         }
+        return users;
+    }
+
+    /** Every stored user item, whole, by sort key. */
+    private static Map<String, Map<String, AttributeValue>> userItems() {
+        Map<String, Map<String, AttributeValue>> users = new TreeMap<>();
+        partition().stream().filter(i -> i.get(TableKeys.SK).s().startsWith(TableKeys.USER_PREFIX) && !i.containsKey("removed"))
+                .forEach(i -> users.put(i.get(TableKeys.SK).s(), i));
         return users;
     }
 
@@ -192,7 +206,7 @@ class LicenseIndexMigrationIT {
                 String userSk = TableKeys.user(item.get("accountId").s());
                 Map<String, AttributeValue> user = stack.aws.dynamo.getItem(r -> r.tableName(stack.aws.table).consistentRead(true)
                         .key(Map.of(TableKeys.PK, item.get(TableKeys.PK), TableKeys.SK, AttributeValue.fromS(userSk)))).item();
-                Map<String, AttributeValue> v1 = new HashMap<>(user);
+                Map<String, AttributeValue> v1 = LegacyUserItems.unpacked(TENANT, user);
                 listingAttributes.stream().filter(item::containsKey).forEach(a -> v1.put(a, item.get(a)));
                 v1.put(TableKeys.IX_ITEMS, AttributeValue.fromL(user.get(TableKeys.IX_ITEMS).l().stream()
                         .filter(k -> !k.s().equals(sk)).toList()));

@@ -12,7 +12,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A listing copy holds the row as one JSON attribute, and reads back as the row it lists, whatever the text in it. */
+/**
+ * A listing copy and the user item hold the row as one JSON attribute, and read back as the user they hold, whatever the
+ * text in it; items of the layouts before read the same.
+ */
 class UserItemsTest {
     private static final String TENANT = "tenant-a";
 
@@ -61,17 +64,31 @@ class UserItemsTest {
     @Test
     void aCopyOfTheSecondLayoutWithItsRowAsAttributesReadsAsTheSameRow() {
         for (OrgUser u : USERS) {
-            Map<String, AttributeValue> layout2 = UserItems.row(TENANT, u, TableKeys.userIndexItem(u.accountId(), TableKeys.SCOPE_ALL));
+            Map<String, AttributeValue> layout2 = LegacyUserItems.row(TENANT, u, TableKeys.userIndexItem(u.accountId(), TableKeys.SCOPE_ALL));
             assertEquals(listed(u), UserItems.fromItem(layout2));
         }
     }
 
     @Test
-    void theUserItemKeepsTheWholeUserAsAttributes() {
-        OrgUser u = USERS.get(0);
-        Map<String, AttributeValue> item = UserItems.toItem(TENANT, u, "hash", Instant.parse("2026-12-01T00:00:00Z"));
-        assertTrue(!item.containsKey(UserItems.ROW) && item.containsKey("products") && item.containsKey("groups"));
-        assertEquals(u, UserItems.fromItem(item));
+    void theUserItemPacksItsRowAndKeepsTheWholeUser() {
+        for (OrgUser u : USERS) {
+            Map<String, AttributeValue> item = UserItems.toItem(TENANT, u, "hash", Instant.parse("2026-12-01T00:00:00Z"));
+            assertEquals(UserItems.rowJson(u), item.get(UserItems.ROW).s());
+            assertTrue(!item.containsKey("products") && !item.containsKey("groups") && !item.containsKey("name"), item.keySet().toString());
+            assertEquals(u, UserItems.fromItem(item), "claim status, admin flag and date added beside the row");
+        }
+        OrgUser plain = new OrgUser("a-2", "B", "b@x", "atlassian", "active", "active", null, false, null, List.of(), List.of());
+        assertEquals(plain, UserItems.fromItem(UserItems.toItem(TENANT, plain, "h", Instant.EPOCH)));
+    }
+
+    @Test
+    void aUserItemOfTheSecondLayoutWithItsRowAsAttributesReadsAsTheSameUser() {
+        for (OrgUser u : USERS) {
+            Map<String, AttributeValue> layout2 = LegacyUserItems.unpacked(TENANT,
+                    UserItems.toItem(TENANT, u, "hash", Instant.parse("2026-12-01T00:00:00Z")));
+            assertTrue(!layout2.containsKey(UserItems.ROW) && layout2.containsKey("products"), layout2.keySet().toString());
+            assertEquals(u, UserItems.fromItem(layout2));
+        }
     }
 
     @Test
