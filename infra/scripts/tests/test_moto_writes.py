@@ -5,16 +5,15 @@ in, and must give the same answer to each request and hold the same items after 
 Run: .venv/bin/python -m unittest discover -s infra/scripts/tests (stdlib only; moto from the project's .venv).
 """
 import base64
-import importlib.util
 import json
 import pathlib
 import random
+import sys
 import unittest
 
-_SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "moto_server.py"
-_spec = importlib.util.spec_from_file_location("moto_server_under_test", _SCRIPT)
-moto_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(moto_server)
+# One moto_server module for every test of the run: each copy loaded would patch moto (and werkzeug) once more.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import moto_server  # noqa: E402  (patches moto on import)
 
 from moto.core.parse import JSONParser  # noqa: E402  (after moto_server: it patches moto first)
 from moto.core.utils import get_service_model  # noqa: E402
