@@ -617,7 +617,7 @@ public final class Benchmarks {
             sweeps nothing; the page digest rides in the transaction of the page's last users instead of one of its own.
             What remains is the lease-fenced transactions of up to 99 items, each user's items in one of them (the items a user page writes are counted
             above: each user, its row copy in the listing of every user and one per product key it holds, for the
-            License page's indexes, figure 8) and the checkpoint, and on moto they, not the fetches, set the pace.
+            License page's indexes, figure 8) and the checkpoint, and on stock moto they, not the fetches, set the pace.
             Stock moto 5.2.5 spent most of a transaction on overhead of its own that DynamoDB does not have: it re-sized
             the whole item at each attribute it added, built every attribute's tree and walked it again to size it,
             rebuilding every nested value, parsed each condition text
@@ -627,14 +627,20 @@ public final class Benchmarks {
             compares both ways): a transaction costs about half, a Query its key range. What remains on sped-up moto is
             its own per-item work (JSON, item construction, one request at a time), per attribute value as much as per
             item: since index layout 3 a listing copy (three of a page's four items) carries its row as one JSON string
-            instead of ~30 attribute values. Measured side by side on one machine (2026-12-02, `infra/scripts/bench
+            instead of ~30 attribute values. Measured side by side on one machine (2026-12-02 02:00 UTC, `infra/scripts/bench
             --only 2 --out …` on a clone of each commit, one after the other, load 1.5 at the start of each): layout 2
             (558cf35) ×3.53 (×3.30–×3.61) of the critical path at 10k and ×2.57 at 1k, DynamoDB time 34.1 s at 10k;
-            layout 3 (7ebb3ea) ×2.16 (×2.15–×2.25) and ×1.82, DynamoDB time 20.2 s, 41 % less (stock moto 120.5 →
-            71.7 s). The machine of that day ran slower than the day before's (layout 2 measured ×1.92 at 10k then),
-            so compare rows of one run only. Still more than a page's 100 ms fetch (the store paragraph above gives it
-            per page and per item): the goal stays missed on this machine. Moving the users' hashing from the
-            store's thread to the fetching one was measured (`infra/scripts/bench --only 2`, 05:43 UTC, load 1.4) and
+            layout 3, copies packed (7ebb3ea), ×2.16 (×2.15–×2.25) and ×1.82, DynamoDB time 20.2 s, 41 % less (stock
+            moto 120.5 → 71.7 s). The same way on the faster machine of 07:03 UTC (load 0.1 and 1.1 at the start):
+            7ebb3ea ×1.28 (×1.25–×1.30) at 10k and ×1.23 at 1k; the user item packed too (ed140df) ×1.18 (×1.17–×1.26)
+            and ×1.35 (×1.21–×1.52). A timeline of every call of such a run showed the rest: moto stopped for 100–200
+            ms several times a 10k sync (Python's full garbage collections, walking every stored item: DynamoDB has no
+            such pauses; `SyncTimeline` in the bench module prints such a timeline), and the first run of each size paid the harness JVM's compilation of the sync. moto_server.py
+            now collects its garbage and freezes what lives on after writes (`test_moto_garbage.py`), and each size's
+            first run is not counted (reported above): the rows above. A page's store work is now under its fetch on
+            sped-up moto; on stock moto it is not (its per-item work and full collections), so compare rows of one run
+            only. Moving the users' hashing from the
+            store's thread to the fetching one was measured (`infra/scripts/bench --only 2`, 2026-12-01 05:43 UTC, load 1.4) and
             gained nothing beyond the runs' spread (×1.65–×1.73 at 10k): moto, not the store's own work, is busy.
             On DynamoDB a 99-item transaction takes tens of ms, so a page's store stays under its fetch (the estimate
             above). Writing a page's transactions concurrently was measured on stock moto (two to four writers: about
