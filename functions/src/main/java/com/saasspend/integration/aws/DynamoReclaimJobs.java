@@ -15,7 +15,12 @@ import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
 import com.saasspend.integration.domain.reclaim.jobs.JobUserResult;
 import com.saasspend.integration.domain.reclaim.jobs.ReclaimJob;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -37,6 +45,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * only in the transaction that writes a batch's result items (condition on each: no result yet), so each user counts once.
  */
 public final class DynamoReclaimJobs implements JobStore {
+    /** A plan chunk's users, compressed ({@link #compressedChunk}). */
+    static final String CHUNK_USERS = "usersGz";
+    /** DynamoDB's item limit is 400 KB, names and key included. */
+    static final int MAX_CHUNK_BYTES = 390_000;
+
     private final DynamoDbClient dynamo;
     private final String table;
     private final BatchReader reader;
@@ -59,7 +72,8 @@ public final class DynamoReclaimJobs implements JobStore {
         List<JobPlan.PlannedUser> users = plan.included();
         for (int chunk = 0; chunk * CHUNK < users.size(); chunk++) {
             Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.reclaimJobPlanChunk(plan.id(), chunk)));
-            item.put("users", s(toJson(users.subList(chunk * CHUNK, Math.min(users.size(), (chunk + 1) * CHUNK)))));
+            item.put(CHUNK_USERS, AttributeValue.fromB(SdkBytes.fromByteArray(
+                    compressedChunk(toJson(users.subList(chunk * CHUNK, Math.min(users.size(), (chunk + 1) * CHUNK)))))));
             item.put("expiresAt", expires);
             dynamo.putItem(r -> r.tableName(table).item(item));
         }
@@ -92,7 +106,38 @@ public final class DynamoReclaimJobs implements JobStore {
         if (item == null || item.isEmpty()) {
             return List.of();
         }
-        return fromJson(str(item, "users"), new TypeReference<List<JobPlan.PlannedUser>>() {});
+        AttributeValue compressed = item.get(CHUNK_USERS);
+        // Plans stored before chunks were compressed hold their users as JSON text.
+        String users = compressed != null ? decompress(compressed.b().asByteArray()) : str(item, "users");
+        return fromJson(users, new TypeReference<List<JobPlan.PlannedUser>>() {});
+    }
+
+    /**
+     * A chunk's users as stored: their JSON, gzipped. Each user names the groups its reclaim removes, with their names
+     * (up to 255 characters each), and a chunk's users mostly share the org's few access-granting groups: as text, 100
+     * users in 20 such groups each, names of 200 characters, are past DynamoDB's 400 KB item; compressed, the repeats
+     * cost next to nothing. A chunk that would still not fit is refused here, before any of the plan is stored.
+     */
+    static byte[] compressedChunk(String json) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length() / 8 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (bytes.size() > MAX_CHUNK_BYTES) {
+            throw new IllegalStateException("a plan's chunk of users is " + bytes.size() + " bytes compressed, past the "
+                    + MAX_CHUNK_BYTES + " a DynamoDB item can hold with its key");
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String decompress(byte[] compressed) {
+        try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            return new String(gzip.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("A stored reclaim plan chunk could not be read", e);
+        }
     }
 
     // ---------------------------------------------------------------- jobs

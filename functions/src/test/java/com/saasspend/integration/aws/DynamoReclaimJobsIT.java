@@ -3,6 +3,8 @@ package com.saasspend.integration.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.common.Json;
+import com.saasspend.integration.domain.OrgUser;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
@@ -80,6 +82,52 @@ class DynamoReclaimJobsIT {
         Map<String, JobUserResult> read = store.results(TENANT, job.id(), List.of("712020:a", "712020:d", "712020:none"));
         assertEquals(java.util.Set.of("712020:a", "712020:d"), read.keySet(), "one batch read; a user without a result is left out");
         assertEquals("user_not_found", read.get("712020:d").code());
+    }
+
+    @Test
+    void aPlanWhoseUsersNameManyLongGroupsIsStoredAndReadWhole() throws Exception {
+        // 250 users, each removed from 20 of the org's 40 access-granting groups, every name 200 characters: as JSON
+        // text a chunk of 100 of them is past DynamoDB's 400 KB item.
+        List<OrgUser.GroupRef> granting = new ArrayList<>();
+        for (int g = 0; g < 40; g++) {
+            granting.add(new OrgUser.GroupRef(java.util.UUID.nameUUIDFromBytes(("g" + g).getBytes()).toString(),
+                    ("Jira users of team " + g + " ").repeat(10).substring(0, 200)));
+        }
+        List<JobPlan.PlannedUser> included = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            List<OrgUser.GroupRef> groups = granting.subList(i % 20, i % 20 + 20);
+            included.add(new JobPlan.PlannedUser(String.format("712020:%08d-%s", i, "x".repeat(20)), "User " + i,
+                    groups.stream().map(OrgUser.GroupRef::id).toList(), groups, List.of("jira-software"), new java.math.BigDecimal("8.15")));
+        }
+        assertTrue(Json.MAPPER.writeValueAsBytes(included.subList(0, JobStore.CHUNK)).length > 400_000, "a chunk as text would not fit");
+        JobPlan plan = new JobPlan(ReclaimJob.newId("plan", NOW), NOW, NOW.plusSeconds(86_400), List.of(), 250, null, 250, 0,
+                included, List.of(), List.of());
+
+        store.putPlan(TENANT, plan);
+
+        List<JobPlan.PlannedUser> read = new ArrayList<>();
+        for (int chunk = 0; chunk < 3; chunk++) {
+            read.addAll(store.planChunk(TENANT, plan.id(), chunk));
+        }
+        assertEquals(included, read);
+    }
+
+    @Test
+    void aChunkStoredAsTextBeforeChunksWereCompressedIsStillRead() throws Exception {
+        String planId = ReclaimJob.newId("plan", NOW);
+        List<JobPlan.PlannedUser> users = plan(planId, 3).included();
+        String asText = json(users);
+        aws.dynamo.putItem(r -> r.tableName(aws.table).item(Map.of(
+                TableKeys.PK, AttributeValue.fromS(TableKeys.tenant(TENANT)),
+                TableKeys.SK, AttributeValue.fromS(TableKeys.reclaimJobPlanChunk(planId, 0)),
+                "users", AttributeValue.fromS(asText),
+                "expiresAt", AttributeValue.fromN(Long.toString(NOW.plusSeconds(86_400).getEpochSecond())))));
+
+        assertEquals(users, store.planChunk(TENANT, planId, 0));
+    }
+
+    private static String json(Object value) throws Exception {
+        return Json.MAPPER.writeValueAsString(value);
     }
 
     private static JobUserResult done(String accountId) {
