@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.Page;
+import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
@@ -116,7 +117,8 @@ public final class DynamoReclaimJobs implements JobStore {
      * A chunk's users as stored: their JSON, gzipped. Each user names the groups its reclaim removes, with their names
      * (up to 255 characters each), and a chunk's users mostly share the org's few access-granting groups: as text, 100
      * users in 20 such groups each, names of 200 characters, are past DynamoDB's 400 KB item; compressed, the repeats
-     * cost next to nothing. A chunk that would still not fit is refused here, before any of the plan is stored.
+     * cost next to nothing. A chunk that would still not fit is refused here (plan_too_large), before any of the plan
+     * is stored.
      */
     static byte[] compressedChunk(String json) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length() / 8 + 64);
@@ -126,8 +128,9 @@ public final class DynamoReclaimJobs implements JobStore {
             throw new UncheckedIOException(e);
         }
         if (bytes.size() > MAX_CHUNK_BYTES) {
-            throw new IllegalStateException("a plan's chunk of users is " + bytes.size() + " bytes compressed, past the "
-                    + MAX_CHUNK_BYTES + " a DynamoDB item can hold with its key");
+            throw new Refusal(Refusal.Kind.INVALID, "plan_too_large", "These users are in too many groups to plan together: "
+                    + "100 of them take " + bytes.size() + " bytes compressed, past the " + MAX_CHUNK_BYTES
+                    + " a plan can store for them. Select fewer users, or fewer products, and plan again.");
         }
         return bytes.toByteArray();
     }

@@ -1,8 +1,10 @@
 package com.saasspend.integration.aws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.saasspend.integration.domain.Refusal;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,9 @@ class DynamoReclaimJobsChunkTest {
         byte[] random = new byte[DynamoReclaimJobs.MAX_CHUNK_BYTES + DynamoReclaimJobs.MAX_CHUNK_BYTES / 4];
         new Random(7).nextBytes(random);
         String noise = Base64.getEncoder().encodeToString(random);
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> DynamoReclaimJobs.compressedChunk(noise));
+        Refusal refused = assertThrows(Refusal.class, () -> DynamoReclaimJobs.compressedChunk(noise));
+        assertEquals(Refusal.Kind.INVALID, refused.kind());
+        assertEquals("plan_too_large", refused.code());
         assertTrue(refused.getMessage().contains("past the " + DynamoReclaimJobs.MAX_CHUNK_BYTES));
     }
 }
