@@ -71,13 +71,16 @@ public final class DynamoReclaimJobs implements JobStore {
     public void putPlan(String tenantId, JobPlan plan) {
         AttributeValue expires = n(plan.expiresAt().getEpochSecond());
         List<JobPlan.PlannedUser> users = plan.included();
+        // Every chunk compressed (and refused if too large) before the first is written.
+        List<Map<String, AttributeValue>> chunks = new ArrayList<>();
         for (int chunk = 0; chunk * CHUNK < users.size(); chunk++) {
             Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.reclaimJobPlanChunk(plan.id(), chunk)));
             item.put(CHUNK_USERS, AttributeValue.fromB(SdkBytes.fromByteArray(
                     compressedChunk(toJson(users.subList(chunk * CHUNK, Math.min(users.size(), (chunk + 1) * CHUNK)))))));
             item.put("expiresAt", expires);
-            dynamo.putItem(r -> r.tableName(table).item(item));
+            chunks.add(item);
         }
+        chunks.forEach(item -> dynamo.putItem(r -> r.tableName(table).item(item)));
         // The summary last: a plan is usable only once every chunk is stored.
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, TableKeys.reclaimJobPlan(plan.id())));
         item.put("kind", s("reclaim-job-plan"));

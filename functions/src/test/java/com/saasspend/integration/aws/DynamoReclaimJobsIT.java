@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.saasspend.integration.common.Json;
 import com.saasspend.integration.domain.OrgUser;
+import com.saasspend.integration.domain.Refusal;
 import com.saasspend.integration.domain.reclaim.ReclaimRecord;
 import com.saasspend.integration.domain.reclaim.jobs.JobPlan;
 import com.saasspend.integration.domain.reclaim.jobs.JobStore;
@@ -110,6 +111,31 @@ class DynamoReclaimJobsIT {
             read.addAll(store.planChunk(TENANT, plan.id(), chunk));
         }
         assertEquals(included, read);
+    }
+
+    @Test
+    void aPlanWithAChunkTooLargeEvenCompressedIsRefusedWithNoneOfItStored() {
+        // The first 100 users fit; the next 100 each name 30 groups of random 255-character names (incompressible).
+        java.util.Random random = new java.util.Random(11);
+        List<JobPlan.PlannedUser> included = new ArrayList<>(plan("unused", 100).included());
+        for (int i = 100; i < 200; i++) {
+            List<OrgUser.GroupRef> groups = new ArrayList<>();
+            for (int g = 0; g < 30; g++) {
+                byte[] name = new byte[191];
+                random.nextBytes(name);
+                groups.add(new OrgUser.GroupRef("g-" + i + "-" + g, java.util.Base64.getEncoder().encodeToString(name)));
+            }
+            included.add(new JobPlan.PlannedUser(String.format("712020:%08d", i), "User " + i, groups.stream().map(OrgUser.GroupRef::id).toList(),
+                    groups, List.of("jira-software"), null));
+        }
+        JobPlan plan = new JobPlan(ReclaimJob.newId("plan", NOW), NOW, NOW.plusSeconds(86_400), List.of(), 200, null, 200, 0,
+                included, List.of(), List.of());
+
+        Refusal refused = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> store.putPlan(TENANT, plan));
+
+        assertEquals("plan_too_large", refused.code());
+        assertEquals(List.of(), store.planChunk(TENANT, plan.id(), 0), "the chunk that fit was not stored either");
+        assertEquals(Optional.empty(), store.plan(TENANT, plan.id(), NOW));
     }
 
     @Test
