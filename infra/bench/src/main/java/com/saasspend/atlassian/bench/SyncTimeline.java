@@ -1,6 +1,5 @@
 package com.saasspend.atlassian.bench;
 
-import com.saasspend.atlassian.sim.Faults;
 import com.saasspend.atlassian.sim.RecordedRequest;
 import com.saasspend.atlassian.sim.WorldGenerator;
 import com.saasspend.integration.domain.sync.AtlassianOrgSync;
@@ -78,11 +77,7 @@ public final class SyncTimeline {
         try (OrgUnderTest org = new OrgUnderTest(WorldGenerator.generate(users, users / 50, 42), false)) {
             for (int run = 1; run <= runs; run++) {
                 String tenant = "timeline-" + users + "-" + run + "-" + System.currentTimeMillis();
-                org.sim.faults().clear();
-                org.connect(tenant);
-                org.sim.faults().clear().latencyMillis(SyncWallTimeBenchmark.LATENCY_MS)
-                        .rateLimit(Faults.ANY_KEY, SyncWallTimeBenchmark.RATE_CALLS, SyncWallTimeBenchmark.RATE_WINDOW_SECONDS);
-                org.sim.clearRequests();
+                SyncWallTimeBenchmark.connectUnderFigure2Faults(org, tenant);
                 AtlassianOrgSync sync = new Services(org.env, Clock.systemUTC(), org.aws.clients(dynamo)).orgSync();
                 synchronized (events) {
                     events.clear();

@@ -53,12 +53,11 @@ public final class SyncWallTimeBenchmark {
                 results.add(new ArrayList<>());
             }
             for (int e = 0; e < orgs.size(); e++) {
-                warmUps.add(run(orgs.get(e), users, 0, (awsEndpoints.get(e) == null ? "" : " on " + awsEndpoints.get(e)) + " (warm-up, not counted)"));
+                warmUps.add(run(orgs.get(e), users, 0, onEmulator(awsEndpoints.get(e)) + " (warm-up, not counted)"));
             }
             for (int run = 1; run <= runs; run++) {
                 for (int e = 0; e < orgs.size(); e++) {
-                    String label = awsEndpoints.get(e) == null ? "" : " on " + awsEndpoints.get(e);
-                    results.get(e).add(run(orgs.get(e), users, run, label));
+                    results.get(e).add(run(orgs.get(e), users, run, onEmulator(awsEndpoints.get(e))));
                 }
             }
         } finally {
@@ -70,13 +69,25 @@ public final class SyncWallTimeBenchmark {
     /** The counted runs on each emulator, and each emulator's uncounted first run. */
     public record Measured(List<List<Run>> runs, List<Run> warmUps) {}
 
-    private static Run run(OrgUnderTest org, int users, int run, String label) {
-        String tenant = "bench-wall-" + users + "-" + (run == 0 ? "warm-up" : run);
+    private static String onEmulator(String awsEndpoint) {
+        return awsEndpoint == null ? "" : " on " + awsEndpoint;
+    }
+
+    /**
+     * A new tenant connected (no faults), then the simulator set as figure 2 runs it: 100 ms a call, the rate limit
+     * with a fresh window, the request log empty.
+     */
+    static void connectUnderFigure2Faults(OrgUnderTest org, String tenant) {
         org.sim.faults().clear();
         org.connect(tenant);
         // A fresh window per run: clear() also forgets the calls counted so far.
         org.sim.faults().clear().latencyMillis(LATENCY_MS).rateLimit(Faults.ANY_KEY, RATE_CALLS, RATE_WINDOW_SECONDS);
         org.sim.clearRequests();
+    }
+
+    private static Run run(OrgUnderTest org, int users, int run, String label) {
+        String tenant = "bench-wall-" + users + "-" + (run == 0 ? "warm-up" : run);
+        connectUnderFigure2Faults(org, tenant);
         AtlassianOrgSync sync = org.meteredSync();
         CapacityMeter.Snapshot before = org.meter.snapshot();
         long t0 = System.nanoTime();
